@@ -1,0 +1,180 @@
+// The case model: what one JSON-described case in cases/ says, after loading and
+// validation. A case is data, not code: the scripted peer executes `steps`, records what
+// the peer under test did as a list of `Event`s, and the judge compares that list with
+// `expect` (first matching alternative wins, as in Autobahn|Testsuite).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+namespace wsspec::cases {
+
+// Which peer is under test. A server case is run by wsspec acting as a client.
+enum class Role : std::uint8_t { server, client };
+
+// Bytes described compactly: literal text, hex, or a pattern repeated to a length
+// (so a 16 MiB payload is a line of JSON, not 16 MiB of it).
+struct Payload {
+    enum class Kind : std::uint8_t { text, hex, pattern, close };
+    Kind kind = Kind::text;
+    std::string text;          // kind == text: UTF-8 (or any bytes) as written in JSON
+    std::string bytes;         // kind == hex: decoded bytes; kind == pattern: the unit
+    std::uint64_t length = 0;  // kind == pattern: total length, unit repeated and cut
+    // kind == close: a close frame body built from a code and a reason
+    std::optional<std::uint16_t> close_code;
+    std::string close_reason;  // raw bytes (may be invalid UTF-8 on purpose)
+
+    // Materializes the bytes. Patterns are expanded; callers that only need a digest of
+    // a huge payload should still call this: the largest catalog payload is 16 MiB.
+    [[nodiscard]] std::string materialize() const;
+    [[nodiscard]] std::uint64_t size() const;
+};
+
+// One frame on the wire. Every field can be set so a case can send frames that lie.
+struct FrameStep {
+    std::uint8_t opcode = 1;
+    bool fin = true;
+    std::uint8_t rsv = 0;                // RSV1..RSV3 as bits 4,2,1 (value 0..7)
+    std::optional<bool> mask;            // default: what the role requires
+    std::optional<std::uint32_t> mask_key;  // default: random per frame
+    Payload payload;
+    std::optional<std::uint64_t> length;    // length field that lies about the payload
+    std::optional<int> length_form;         // force 7, 16 or 64-bit form (non-minimal)
+    std::uint64_t chop = 0;                 // write in pieces of this many bytes (0: whole)
+    std::uint32_t chop_delay_ms = 0;        // pause between pieces
+};
+
+// A whole message, fragmented automatically (Autobahn 9.3/9.4, 10.1).
+struct MessageStep {
+    std::uint8_t opcode = 1;
+    Payload payload;
+    std::uint64_t fragment_size = 0;  // 0: one frame
+    std::uint64_t chop = 0;           // write the resulting bytes in pieces of this size
+    std::uint32_t chop_delay_ms = 0;
+};
+
+struct RawStep {
+    std::string bytes;
+    std::uint64_t chop = 0;
+    std::uint32_t chop_delay_ms = 0;
+};
+
+// Sleep; if the connection is still open afterwards, record a `mark` event with this
+// name (Autobahn's continueLater "timeout" tags: 6.4.* use them to tell fail-fast from
+// fail-at-end).
+struct SleepStep {
+    std::uint32_t ms = 0;
+    std::string mark;  // empty: record nothing
+};
+
+// Wait until the trace holds at least `events` events, or the connection ends, or the
+// step timeout passes (then the case continues; the judge sees what was recorded).
+struct AwaitStep {
+    std::size_t events = 1;
+    std::uint32_t timeout_ms = 0;  // 0: the case timeout
+};
+
+// Start the closing handshake ourselves (closedByMe) and wait for it to finish.
+struct CloseStep {
+    std::optional<std::uint16_t> code = 1000;  // nullopt: empty close payload
+    std::string reason;
+};
+
+// Wait for the peer to close (fail) the connection; drop TCP ourselves after the timeout.
+struct AwaitCloseStep {
+    std::uint32_t timeout_ms = 0;  // 0: the case timeout
+};
+
+// Repeat the inner steps (9.7/9.8 round trips).
+struct RepeatStep;
+
+using Step = std::variant<FrameStep, MessageStep, RawStep, SleepStep, AwaitStep, CloseStep,
+                          AwaitCloseStep, RepeatStep>;
+
+struct RepeatStep {
+    std::uint32_t times = 1;
+    std::vector<Step> steps;
+};
+
+// What the peer under test did, as the judge compares it.
+struct Event {
+    enum class Kind : std::uint8_t { message, ping, pong, mark };
+    Kind kind = Kind::message;
+    bool binary = false;  // message only
+    Payload payload;      // message/ping/pong (expected side); mark: payload.text = name
+    // Matching: kind, binary flag and exact bytes (sizes + SHA-1 for large payloads).
+};
+
+// The opening handshake a case sends, when it is not the default version 13 request.
+// Placeholders {host}, {path}, {key} and {origin} in any string are filled in by the peer.
+struct HandshakeRequest {
+    std::optional<std::string> raw;  // the whole request, sent as is (after placeholders)
+    std::string method = "GET";
+    std::string target = "{path}";
+    std::string http_version = "HTTP/1.1";
+    int ws_version = 13;  // 13 (RFC 6455) or 8 (hybi-10: Sec-WebSocket-Origin)
+    // Non-empty: exactly these header lines, in order, replace the defaults.
+    std::vector<std::pair<std::string, std::string>> headers;
+    std::vector<std::pair<std::string, std::string>> add_headers;  // appended to defaults
+    std::vector<std::string> remove_headers;  // default headers left out (any case)
+    std::uint64_t chop = 0;  // write the request in pieces of this many bytes
+    std::uint32_t chop_delay_ms = 0;
+    // Bytes written in the same write as the request, before the response is read
+    // (a frame pipelined right after the handshake).
+    std::string pipelined;
+};
+
+// What a handshake case accepts as the server's answer.
+struct HandshakeMatch {
+    std::vector<int> status;            // allowed status codes; empty: any
+    std::vector<int> status_class;      // allowed classes, 4 means 4xx; empty: any
+    bool accept_key_valid = false;      // when status is 101: accept key must match
+    // Header (lower-case name) whose comma-separated token list must contain each token.
+    std::vector<std::pair<std::string, std::string>> header_has_token;
+    std::vector<std::string> header_absent;  // lower-case names that must not be present
+};
+
+struct Expectation {
+    std::string verdict;  // OK, NON-STRICT, INFORMATIONAL, UNIMPLEMENTED
+    std::optional<HandshakeMatch> handshake;  // handshake cases
+    std::optional<std::vector<Event>> events; // nullopt: any events
+    std::string note;  // why this outcome gets this verdict (shown in the report)
+};
+
+// Autobahn's expectedClose.
+struct CloseExpectation {
+    bool closed_by_me = true;
+    std::vector<std::uint16_t> codes = {1000};  // allowed remote close codes (missing is OK)
+    bool require_clean = true;
+    // Autobahn's closedByWrongEndpointIsFatal: if the peer did not fail the connection,
+    // behavior is FAILED even when the events matched.
+    bool wrong_endpoint_is_fatal = false;
+    // 7.1.1, 7.7.*, 7.9.*: a WRONG CODE close verdict also makes behavior FAILED.
+    bool wrong_code_is_fatal = false;
+    // No close handshake is expected (handshake cases that must be refused).
+    bool not_applicable = false;
+};
+
+struct Case {
+    std::string id;           // "1.1.1", "hs.2.3"
+    std::string description;  // one line
+    std::vector<std::string> rfc;  // "RFC 6455 5.6"
+    std::string requirement;  // the requirement checked, quoted from the RFC
+    std::vector<Role> roles;  // peers under test this case applies to
+    std::uint32_t timeout_ms = 0;  // 0: the run's default
+    std::optional<HandshakeRequest> handshake;
+    std::vector<std::string> offer_protocols;   // Sec-WebSocket-Protocol offered
+    std::vector<std::string> offer_extensions;  // Sec-WebSocket-Extensions offered
+    std::vector<Step> steps;
+    std::vector<Expectation> expect;  // first match wins; no match: FAILED
+    CloseExpectation expect_close;
+    bool informational = false;  // 7.1.6: OK / NON-STRICT become INFORMATIONAL
+    bool measure_throughput = false;  // 9.*: report bytes/s
+    std::string source_file;  // where it was loaded from (for errors and reports)
+};
+
+}  // namespace wsspec::cases

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it: setup, release build + ctest, then the sanitizer
+# build (ASan+UBSan, clang) of the same tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash tools/setup.sh
+jobs=$(nproc)
+
+echo "== release build (g++) =="
+cmake --preset release >/dev/null
+cmake --build --preset release -j "$jobs"
+ctest --preset release -j "$jobs" --timeout 600
+
+echo "== sanitizer build (clang, ASan+UBSan) =="
+cmake --preset debug-asan >/dev/null
+cmake --build --preset debug-asan -j "$jobs"
+ctest --preset debug-asan -j "$jobs" --timeout 900 -LE slow
+
+if [ "${WSSPEC_SKIP_FUZZ:-0}" != 1 ] && [ -x tools/fuzz.sh ]; then
+  echo "== fuzz smoke (libFuzzer, ASan+UBSan) =="
+  bash tools/fuzz.sh --time "${WSSPEC_FUZZ_SECONDS:-30}"
+fi
+echo "test.sh: all green"
