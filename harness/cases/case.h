@@ -38,14 +38,14 @@ struct Payload {
 struct FrameStep {
     std::uint8_t opcode = 1;
     bool fin = true;
-    std::uint8_t rsv = 0;                // RSV1..RSV3 as bits 4,2,1 (value 0..7)
-    std::optional<bool> mask;            // default: what the role requires
+    std::uint8_t rsv = 0;                   // RSV1..RSV3 as bits 4,2,1 (value 0..7)
+    std::optional<bool> mask;               // default: what the role requires
     std::optional<std::uint32_t> mask_key;  // default: random per frame
     Payload payload;
-    std::optional<std::uint64_t> length;    // length field that lies about the payload
-    std::optional<int> length_form;         // force 7, 16 or 64-bit form (non-minimal)
-    std::uint64_t chop = 0;                 // write in pieces of this many bytes (0: whole)
-    std::uint32_t chop_delay_ms = 0;        // pause between pieces
+    std::optional<std::uint64_t> length;  // length field that lies about the payload
+    std::optional<int> length_form;       // force 7, 16 or 64-bit form (non-minimal)
+    std::uint64_t chop = 0;               // write in pieces of this many bytes (0: whole)
+    std::uint32_t chop_delay_ms = 0;      // pause between pieces
 };
 
 // A whole message, fragmented automatically (Autobahn 9.3/9.4, 10.1).
@@ -121,7 +121,7 @@ struct HandshakeRequest {
     std::vector<std::pair<std::string, std::string>> headers;
     std::vector<std::pair<std::string, std::string>> add_headers;  // appended to defaults
     std::vector<std::string> remove_headers;  // default headers left out (any case)
-    std::uint64_t chop = 0;  // write the request in pieces of this many bytes
+    std::uint64_t chop = 0;                   // write the request in pieces of this many bytes
     std::uint32_t chop_delay_ms = 0;
     // Bytes written in the same write as the request, before the response is read
     // (a frame pipelined right after the handshake).
@@ -130,18 +130,18 @@ struct HandshakeRequest {
 
 // What a handshake case accepts as the server's answer.
 struct HandshakeMatch {
-    std::vector<int> status;            // allowed status codes; empty: any
-    std::vector<int> status_class;      // allowed classes, 4 means 4xx; empty: any
-    bool accept_key_valid = false;      // when status is 101: accept key must match
+    std::vector<int> status;        // allowed status codes; empty: any
+    std::vector<int> status_class;  // allowed classes, 4 means 4xx; empty: any
+    bool accept_key_valid = false;  // when status is 101: accept key must match
     // Header (lower-case name) whose comma-separated token list must contain each token.
     std::vector<std::pair<std::string, std::string>> header_has_token;
     std::vector<std::string> header_absent;  // lower-case names that must not be present
 };
 
 struct Expectation {
-    std::string verdict;  // OK, NON-STRICT, INFORMATIONAL, UNIMPLEMENTED
-    std::optional<HandshakeMatch> handshake;  // handshake cases
-    std::optional<std::vector<Event>> events; // nullopt: any events
+    std::string verdict;                       // OK, NON-STRICT, INFORMATIONAL, UNIMPLEMENTED
+    std::optional<HandshakeMatch> handshake;   // handshake cases
+    std::optional<std::vector<Event>> events;  // nullopt: any events
     std::string note;  // why this outcome gets this verdict (shown in the report)
 };
 
@@ -160,11 +160,11 @@ struct CloseExpectation {
 };
 
 struct Case {
-    std::string id;           // "1.1.1", "hs.2.3"
-    std::string description;  // one line
+    std::string id;                // "1.1.1", "hs.2.3"
+    std::string description;       // one line
     std::vector<std::string> rfc;  // "RFC 6455 5.6"
-    std::string requirement;  // the requirement checked, quoted from the RFC
-    std::vector<Role> roles;  // peers under test this case applies to
+    std::string requirement;       // the requirement checked, quoted from the RFC
+    std::vector<Role> roles;       // peers under test this case applies to
     std::uint32_t timeout_ms = 0;  // 0: the run's default
     std::optional<HandshakeRequest> handshake;
     std::vector<std::string> offer_protocols;   // Sec-WebSocket-Protocol offered
@@ -172,9 +172,9 @@ struct Case {
     std::vector<Step> steps;
     std::vector<Expectation> expect;  // first match wins; no match: FAILED
     CloseExpectation expect_close;
-    bool informational = false;  // 7.1.6: OK / NON-STRICT become INFORMATIONAL
+    bool informational = false;       // 7.1.6: OK / NON-STRICT become INFORMATIONAL
     bool measure_throughput = false;  // 9.*: report bytes/s
-    std::string source_file;  // where it was loaded from (for errors and reports)
+    std::string source_file;          // where it was loaded from (for errors and reports)
 };
 
 }  // namespace wsspec::cases

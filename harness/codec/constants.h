@@ -17,7 +17,9 @@ enum class Opcode : std::uint8_t {
     pong = 0xA,
 };
 
-constexpr bool is_control(std::uint8_t opcode) { return (opcode & 0x8) != 0; }
+constexpr bool is_control(std::uint8_t opcode) {
+    return (opcode & 0x8) != 0;
+}
 constexpr bool is_known_opcode(std::uint8_t opcode) {
     return opcode <= 0x2 || (opcode >= 0x8 && opcode <= 0xA);
 }
@@ -30,8 +32,8 @@ constexpr std::uint16_t going_away = 1001;
 constexpr std::uint16_t protocol_error = 1002;
 constexpr std::uint16_t unsupported_data = 1003;
 constexpr std::uint16_t reserved_1004 = 1004;
-constexpr std::uint16_t no_status = 1005;    // MUST NOT be sent on the wire (7.4.1)
-constexpr std::uint16_t abnormal = 1006;     // MUST NOT be sent on the wire (7.4.1)
+constexpr std::uint16_t no_status = 1005;  // MUST NOT be sent on the wire (7.4.1)
+constexpr std::uint16_t abnormal = 1006;   // MUST NOT be sent on the wire (7.4.1)
 constexpr std::uint16_t invalid_payload = 1007;
 constexpr std::uint16_t policy_violation = 1008;
 constexpr std::uint16_t message_too_big = 1009;

@@ -29,15 +29,13 @@ enum class ErrorKind : std::uint8_t {
     close_payload_one_byte,
     invalid_close_code,
     invalid_close_reason_utf8,
-    // after close
-    frame_after_close,
 };
 
 struct ProtocolError {
     ErrorKind kind = ErrorKind::none;
-    std::uint16_t close_code = 0;    // what to send in the Close frame that fails the connection
-    std::string_view rfc_section;    // e.g. "5.2"
-    std::string_view reason;         // static text, e.g. "RSV1 set but no extension negotiated"
+    std::uint16_t close_code = 0;  // what to send in the Close frame that fails the connection
+    std::string_view rfc_section;  // e.g. "5.2"
+    std::string_view reason;       // static text, e.g. "RSV1 set but no extension negotiated"
 
     explicit operator bool() const { return kind != ErrorKind::none; }
 };

@@ -1,0 +1,220 @@
+#include "harness/codec/connection.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "harness/codec/frame_writer.h"
+
+namespace wsspec::codec {
+namespace {
+
+// Keep a large reassembly buffer's memory only while messages that large keep coming.
+constexpr std::size_t retained_buffer_limit = 1 << 20;
+
+std::string_view as_view(const std::uint8_t* p, std::size_t n) {
+    return {reinterpret_cast<const char*>(p), n};
+}
+
+}  // namespace
+
+Connection::Connection(Role role, ConnectionLimits limits, std::uint64_t mask_seed)
+    : role_(role), limits_(limits), rng_(mask_seed != 0 ? mask_seed : 1) {
+    rules_.receiver = role;
+    rules_.allowed_rsv = limits.allowed_rsv;
+    rules_.enforce_masking = limits.enforce_masking;
+    rules_.reject_non_minimal_length = limits.reject_non_minimal_length;
+}
+
+bool Connection::fail(ErrorKind kind, ConnectionHandler& handler) {
+    error_ = make_error(kind);
+    state_ = ConnectionState::failed;
+    in_payload_ = false;
+    handler.on_error(error_);
+    return false;
+}
+
+bool Connection::receive(std::uint8_t* data, std::size_t size, ConnectionHandler& handler) {
+    std::size_t pos = 0;
+    while (pos < size) {
+        if (state_ == ConnectionState::failed) return false;
+        // After the peer's Close nothing it sends means anything (RFC 6455 5.5.1).
+        if (state_ == ConnectionState::close_received || state_ == ConnectionState::closed) {
+            return true;
+        }
+        if (!in_payload_) {
+            HeaderParseResult r;
+            if (header_len_ == 0) {
+                r = parse_frame_header(data + pos, size - pos, frame_, rules_);
+                if (r.status == ParseStatus::need_more) {
+                    // Fewer than 14 bytes are left; keep them for the next read.
+                    header_len_ = static_cast<std::uint8_t>(size - pos);
+                    std::memcpy(header_buf_, data + pos, header_len_);
+                    return true;
+                }
+                if (r.status == ParseStatus::error) return fail(r.error, handler);
+                pos += r.consumed;
+            } else {
+                const std::size_t take =
+                    std::min<std::size_t>(max_frame_header_size - header_len_, size - pos);
+                std::memcpy(header_buf_ + header_len_, data + pos, take);
+                r = parse_frame_header(header_buf_, header_len_ + take, frame_, rules_);
+                if (r.status == ParseStatus::need_more) {
+                    header_len_ = static_cast<std::uint8_t>(header_len_ + take);
+                    return true;  // take == size - pos here
+                }
+                if (r.status == ParseStatus::error) return fail(r.error, handler);
+                pos += r.consumed - header_len_;
+                header_len_ = 0;
+            }
+            if (!start_frame(handler)) return false;
+            if (remaining_ == 0) {
+                if (!finish_frame({}, handler)) return false;
+                continue;
+            }
+        }
+        const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(remaining_, size - pos));
+        if (!consume_payload(data + pos, n, handler)) return false;
+        pos += n;
+    }
+    return state_ != ConnectionState::failed;
+}
+
+bool Connection::start_frame(ConnectionHandler& handler) {
+    handler.on_frame(frame_);
+    in_payload_ = true;
+    remaining_ = frame_.payload_length;
+    mask_offset_ = 0;
+    if (is_control(frame_.opcode)) return true;  // 5.5: may come between fragments
+
+    // RFC 6455 5.4: a fragmented message is a start frame, continuations, and a final
+    // frame; nothing else of the data kind may come in between.
+    if (frame_.opcode == static_cast<std::uint8_t>(Opcode::continuation)) {
+        if (!in_message_) return fail(ErrorKind::continuation_without_start, handler);
+    } else {
+        if (in_message_) return fail(ErrorKind::data_frame_inside_fragmented_message, handler);
+        in_message_ = true;
+        message_type_ = frame_.opcode == static_cast<std::uint8_t>(Opcode::text)
+                            ? MessageType::text
+                            : MessageType::binary;
+        message_size_ = 0;
+        utf8_.reset();
+    }
+    // Judge the size from the header, before buffering any of it.
+    if (frame_.payload_length > limits_.max_message_size - message_size_) {
+        return fail(ErrorKind::message_too_big, handler);
+    }
+    message_size_ += frame_.payload_length;
+    return true;
+}
+
+bool Connection::consume_payload(std::uint8_t* data, std::size_t n, ConnectionHandler& handler) {
+    // The whole frame is in this read: no need to copy it anywhere.
+    const bool whole_frame = remaining_ == frame_.payload_length && n == remaining_;
+    if (frame_.masked) mask_offset_ = apply_mask(data, n, frame_.mask_key, mask_offset_);
+    remaining_ -= n;
+
+    if (is_control(frame_.opcode)) {
+        if (whole_frame) return finish_control(as_view(data, n), handler);
+        control_buf_.append(reinterpret_cast<const char*>(data), n);
+        if (remaining_ != 0) return true;
+        const bool ok = finish_control(control_buf_, handler);
+        control_buf_.clear();
+        return ok;
+    }
+
+    // Fail fast: judge text as it arrives, not when the message is complete.
+    if (message_type_ == MessageType::text && !utf8_.feed(data, n)) {
+        return fail(ErrorKind::invalid_utf8, handler);
+    }
+    const bool unfragmented = frame_.fin && frame_.opcode != 0;
+    if (whole_frame && unfragmented) return finish_frame(as_view(data, n), handler);
+    message_buf_.append(reinterpret_cast<const char*>(data), n);
+    if (remaining_ != 0) return true;
+    return finish_frame({}, handler);
+}
+
+// End of a data frame (`direct` is its payload when it was never buffered), or of an
+// empty frame of any kind.
+bool Connection::finish_frame(std::string_view direct, ConnectionHandler& handler) {
+    in_payload_ = false;
+    if (is_control(frame_.opcode)) return finish_control({}, handler);
+    if (!frame_.fin) return true;
+    if (message_type_ == MessageType::text && !utf8_.complete()) {
+        return fail(ErrorKind::invalid_utf8, handler);  // cut off inside a code point
+    }
+    in_message_ = false;
+    const bool buffered = !message_buf_.empty();
+    handler.on_message(message_type_, buffered ? std::string_view(message_buf_) : direct);
+    if (buffered) {
+        message_buf_.clear();
+        if (message_buf_.capacity() > retained_buffer_limit) message_buf_.shrink_to_fit();
+    }
+    return true;
+}
+
+bool Connection::finish_control(std::string_view payload, ConnectionHandler& handler) {
+    in_payload_ = false;
+    switch (static_cast<Opcode>(frame_.opcode)) {
+        case Opcode::ping:
+            handler.on_ping(payload);
+            return true;
+        case Opcode::pong:
+            handler.on_pong(payload);
+            return true;
+        case Opcode::close: {
+            const CloseParseResult close = parse_close_payload(
+                reinterpret_cast<const std::uint8_t*>(payload.data()), payload.size());
+            if (close.error != ErrorKind::none) return fail(close.error, handler);
+            state_ = state_ == ConnectionState::close_sent ? ConnectionState::closed
+                                                           : ConnectionState::close_received;
+            handler.on_close(close.payload);
+            return true;
+        }
+        default:
+            return true;  // unreachable: the header parser rejects reserved opcodes
+    }
+}
+
+MaskKey Connection::next_mask_key() {
+    // xorshift64*: the codec has no entropy source of its own; callers that need
+    // unpredictable keys (RFC 6455 10.3) seed it from one.
+    rng_ ^= rng_ >> 12;
+    rng_ ^= rng_ << 25;
+    rng_ ^= rng_ >> 27;
+    const std::uint64_t v = rng_ * 0x2545F4914F6CDD1DULL;
+    return {static_cast<std::uint8_t>(v >> 24), static_cast<std::uint8_t>(v >> 32),
+            static_cast<std::uint8_t>(v >> 40), static_cast<std::uint8_t>(v >> 48)};
+}
+
+void Connection::write_frame(std::string& out, std::uint8_t opcode, std::string_view payload) {
+    FrameSpec spec;
+    spec.opcode = opcode;
+    spec.masked = role_ == Role::client;
+    if (spec.masked) spec.mask_key = next_mask_key();
+    append_frame(out, spec, payload);
+}
+
+void Connection::write_message(std::string& out, MessageType type, std::string_view payload) {
+    write_frame(
+        out, static_cast<std::uint8_t>(type == MessageType::text ? Opcode::text : Opcode::binary),
+        payload);
+}
+
+void Connection::write_ping(std::string& out, std::string_view payload) {
+    write_frame(out, static_cast<std::uint8_t>(Opcode::ping), payload);
+}
+
+void Connection::write_pong(std::string& out, std::string_view payload) {
+    write_frame(out, static_cast<std::uint8_t>(Opcode::pong), payload);
+}
+
+void Connection::write_close(std::string& out, std::optional<std::uint16_t> code,
+                             std::string_view reason) {
+    write_frame(out, static_cast<std::uint8_t>(Opcode::close), close_payload(code, reason));
+    if (state_ == ConnectionState::open)
+        state_ = ConnectionState::close_sent;
+    else if (state_ == ConnectionState::close_received)
+        state_ = ConnectionState::closed;
+}
+
+}  // namespace wsspec::codec

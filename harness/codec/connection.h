@@ -1,0 +1,113 @@
+// The WebSocket connection state machine (RFC 6455 5-7), sans-IO in the style of wsproto:
+// `receive()` takes the bytes that arrived and reports what they mean to a handler;
+// `write_*()` append the bytes to send. No sockets, clocks, threads or globals, so every
+// decision is testable with byte strings and the same code runs in the fuzz targets, the
+// scripted peers and the reference server.
+//
+// Hot path: complete single-frame messages are delivered as views into the caller's
+// buffer (unmasked in place), with no copy and no allocation; only fragmented messages
+// and frames split across reads are assembled in an internal buffer, whose size is bounded
+// by `max_message_size` (checked from the header, before any payload is buffered).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "harness/codec/close_payload.h"
+#include "harness/codec/constants.h"
+#include "harness/codec/frame_header.h"
+#include "harness/codec/masking.h"
+#include "harness/codec/protocol_error.h"
+#include "harness/codec/utf8_validator.h"
+
+namespace wsspec::codec {
+
+enum class MessageType : std::uint8_t { text, binary };
+
+struct ConnectionLimits {
+    std::uint64_t max_message_size = 64ULL << 20;  // 1009 beyond this
+    bool reject_non_minimal_length = false;
+    bool enforce_masking = true;   // false: accept masked and unmasked frames (observers)
+    std::uint8_t allowed_rsv = 0;  // RSV bits negotiated by extensions
+};
+
+// What the bytes meant. Views are valid only during the call.
+class ConnectionHandler {
+  public:
+    virtual ~ConnectionHandler() = default;
+    virtual void on_frame(const FrameHeader& /*header*/) {}
+    virtual void on_message(MessageType type, std::string_view payload) = 0;
+    virtual void on_ping(std::string_view /*payload*/) {}
+    virtual void on_pong(std::string_view /*payload*/) {}
+    virtual void on_close(const ClosePayload& /*close*/) {}
+    // The peer broke a rule; the connection is failed and should be closed with
+    // error.close_code (RFC 7.1.7).
+    virtual void on_error(const ProtocolError& /*error*/) {}
+};
+
+enum class ConnectionState : std::uint8_t {
+    open,
+    close_sent,      // we sent Close, waiting for the peer's
+    close_received,  // the peer sent Close; anything after it is ignored (5.5.1)
+    closed,          // both Close frames exchanged
+    failed,          // a protocol error; nothing more is read
+};
+
+class Connection {
+  public:
+    explicit Connection(Role role, ConnectionLimits limits = {},
+                        std::uint64_t mask_seed = 0x9E3779B97F4A7C15ULL);
+
+    // Consumes data[0, size), unmasking payloads in place. Returns false once failed.
+    bool receive(std::uint8_t* data, std::size_t size, ConnectionHandler& handler);
+
+    // Appends one complete frame to `out` (masked when we are the client, 5.3).
+    void write_message(std::string& out, MessageType type, std::string_view payload);
+    void write_ping(std::string& out, std::string_view payload);
+    void write_pong(std::string& out, std::string_view payload);
+    // Starts or answers the closing handshake.
+    void write_close(std::string& out, std::optional<std::uint16_t> code,
+                     std::string_view reason = {});
+
+    [[nodiscard]] ConnectionState state() const { return state_; }
+    [[nodiscard]] const ProtocolError& error() const { return error_; }
+    [[nodiscard]] Role role() const { return role_; }
+    // The next masking key this side would use (for writers outside this class).
+    MaskKey next_mask_key();
+
+  private:
+    void write_frame(std::string& out, std::uint8_t opcode, std::string_view payload);
+    bool fail(ErrorKind kind, ConnectionHandler& handler);
+    bool start_frame(ConnectionHandler& handler);
+    bool consume_payload(std::uint8_t* data, std::size_t n, ConnectionHandler& handler);
+    bool finish_frame(std::string_view direct, ConnectionHandler& handler);
+    bool finish_control(std::string_view payload, ConnectionHandler& handler);
+
+    Role role_;
+    ConnectionLimits limits_;
+    FrameRules rules_;
+    ConnectionState state_ = ConnectionState::open;
+    ProtocolError error_;
+    std::uint64_t rng_;
+
+    // Header being assembled across reads.
+    std::uint8_t header_buf_[max_frame_header_size] = {};
+    std::uint8_t header_len_ = 0;
+    bool in_payload_ = false;
+    FrameHeader frame_;
+    std::uint64_t remaining_ = 0;
+    std::size_t mask_offset_ = 0;
+
+    // Message being assembled (fragmented, or a frame split across reads).
+    bool in_message_ = false;
+    MessageType message_type_ = MessageType::text;
+    std::uint64_t message_size_ = 0;
+    std::string message_buf_;
+    Utf8Validator utf8_;
+    std::string control_buf_;
+};
+
+}  // namespace wsspec::codec
