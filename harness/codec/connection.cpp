@@ -20,8 +20,11 @@ std::string_view as_view(const std::uint8_t* p, std::size_t n) {
 Connection::Connection(Role role, ConnectionLimits limits, std::uint64_t mask_seed)
     : role_(role), limits_(limits), rng_(mask_seed != 0 ? mask_seed : 1) {
     rules_.receiver = role;
-    rules_.allowed_rsv = limits.allowed_rsv;
-    rules_.enforce_masking = limits.enforce_masking;
+    rules_.allowed_rsv = limits.waives(ErrorKind::reserved_bits_set) ? 0x7 : limits.allowed_rsv;
+    rules_.enforce_masking = limits.enforce_masking &&
+                             !limits.waives(ErrorKind::unmasked_client_frame) &&
+                             !limits.waives(ErrorKind::masked_server_frame);
+    rules_.enforce_control_length = !limits.waives(ErrorKind::control_frame_too_long);
     rules_.reject_non_minimal_length = limits.reject_non_minimal_length;
 }
 
@@ -100,7 +103,8 @@ bool Connection::start_frame(ConnectionHandler& handler) {
         utf8_.reset();
     }
     // Judge the size from the header, before buffering any of it.
-    if (frame_.payload_length > limits_.max_message_size - message_size_) {
+    if (frame_.payload_length > limits_.max_message_size - message_size_ &&
+        !limits_.waives(ErrorKind::message_too_big)) {
         return fail(ErrorKind::message_too_big, handler);
     }
     message_size_ += frame_.payload_length;
@@ -123,7 +127,8 @@ bool Connection::consume_payload(std::uint8_t* data, std::size_t n, ConnectionHa
     }
 
     // Fail fast: judge text as it arrives, not when the message is complete.
-    if (message_type_ == MessageType::text && !utf8_.feed(data, n)) {
+    if (message_type_ == MessageType::text && !utf8_.feed(data, n) &&
+        !limits_.waives(ErrorKind::invalid_utf8)) {
         return fail(ErrorKind::invalid_utf8, handler);
     }
     const bool unfragmented = frame_.fin && frame_.opcode != 0;
@@ -139,7 +144,8 @@ bool Connection::finish_frame(std::string_view direct, ConnectionHandler& handle
     in_payload_ = false;
     if (is_control(frame_.opcode)) return finish_control({}, handler);
     if (!frame_.fin) return true;
-    if (message_type_ == MessageType::text && !utf8_.complete()) {
+    if (message_type_ == MessageType::text && !utf8_.complete() &&
+        !limits_.waives(ErrorKind::invalid_utf8)) {
         return fail(ErrorKind::invalid_utf8, handler);  // cut off inside a code point
     }
     in_message_ = false;
@@ -164,7 +170,9 @@ bool Connection::finish_control(std::string_view payload, ConnectionHandler& han
         case Opcode::close: {
             const CloseParseResult close = parse_close_payload(
                 reinterpret_cast<const std::uint8_t*>(payload.data()), payload.size());
-            if (close.error != ErrorKind::none) return fail(close.error, handler);
+            if (close.error != ErrorKind::none && !limits_.waives(close.error)) {
+                return fail(close.error, handler);
+            }
             state_ = state_ == ConnectionState::close_sent ? ConnectionState::closed
                                                            : ConnectionState::close_received;
             handler.on_close(close.payload);

@@ -32,6 +32,14 @@ struct ConnectionLimits {
     bool reject_non_minimal_length = false;
     bool enforce_masking = true;   // false: accept masked and unmasked frames (observers)
     std::uint8_t allowed_rsv = 0;  // RSV bits negotiated by extensions
+    // Rules not enforced, as a bit set of (1 << ErrorKind). For observers that must record
+    // what a broken peer sends, and for the reference server's defect injection in tests.
+    // Waivable: masking, reserved bits, control frame length, invalid UTF-8, message size,
+    // close code and close reason validity.
+    std::uint32_t waived = 0;
+    [[nodiscard]] bool waives(ErrorKind kind) const {
+        return (waived & (1U << static_cast<unsigned>(kind))) != 0;
+    }
 };
 
 // What the bytes meant. Views are valid only during the call.

@@ -24,7 +24,9 @@ ErrorKind check_first_bytes(std::uint8_t b0, std::uint8_t b1, const FrameRules& 
     if (!is_known_opcode(opcode)) return ErrorKind::reserved_opcode;
     if (is_control(opcode)) {
         if ((b0 & fin_bit) == 0) return ErrorKind::control_frame_fragmented;
-        if ((b1 & length_mask) > max_control_payload) return ErrorKind::control_frame_too_long;
+        if (rules.enforce_control_length && (b1 & length_mask) > max_control_payload) {
+            return ErrorKind::control_frame_too_long;
+        }
     }
     if (rules.enforce_masking) {
         const bool masked = (b1 & mask_bit) != 0;

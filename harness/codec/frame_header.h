@@ -35,6 +35,7 @@ struct FrameRules {
     std::uint8_t allowed_rsv = 0;            // RSV bits an extension negotiated (5.2)
     bool enforce_masking = true;             // false: accept either (observers, fuzzing)
     bool reject_non_minimal_length = false;  // the RFC binds senders only; receivers choose
+    bool enforce_control_length = true;      // false: accept control payloads > 125 bytes
 };
 
 enum class ParseStatus : std::uint8_t { complete, need_more, error };

@@ -1,0 +1,25 @@
+// The wsspec command: subcommands and exit statuses (0 all passed, 1 some case FAILED,
+// 2 usage, configuration or connection error before any case ran).
+#include <CLI/CLI.hpp>
+#include <exception>
+#include <iostream>
+
+#include "harness/cli/serve_command.h"
+
+int main(int argc, char** argv) {
+    CLI::App app{"wsspec: WebSocket conformance testing and fuzzing"};
+    app.require_subcommand(1);
+    app.set_version_flag("--version", std::string("wsspec ") + WSSPEC_VERSION);
+    int exit_status = 0;
+    wsspec::cli::add_serve_command(app, exit_status);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        const int status = app.exit(e);
+        return status == 0 ? 0 : 2;
+    } catch (const std::exception& e) {
+        std::cerr << "wsspec: " << e.what() << "\n";
+        return 2;
+    }
+    return exit_status;
+}

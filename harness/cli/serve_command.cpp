@@ -1,0 +1,46 @@
+#include "harness/cli/serve_command.h"
+
+#include <iostream>
+
+#include "harness/cli/endpoint_option.h"
+#include "harness/server/echo_server.h"
+
+namespace wsspec::cli {
+
+void add_serve_command(CLI::App& app, int& exit_status) {
+    auto* cmd = app.add_subcommand("serve", "Run the reference echo server (the default target)");
+    struct Options {
+        std::string listen = "127.0.0.1:9001";
+        std::uint64_t max_message_size = 64ULL << 20;
+        unsigned threads = 2;
+        std::string defects;
+    };
+    auto options = std::make_shared<Options>();
+    cmd->add_option("--listen", options->listen, "HOST:PORT to listen on (port 0: any free port)")
+        ->capture_default_str();
+    cmd->add_option("--max-message-size", options->max_message_size,
+                    "Largest message accepted; bigger ones fail the connection with 1009")
+        ->capture_default_str();
+    cmd->add_option("--threads", options->threads, "I/O threads")->capture_default_str();
+    // Test-only: breaks RFC rules on purpose so the mutation tests can check the catalog.
+    cmd->add_option("--inject-defect", options->defects,
+                    "Comma-separated defects to inject (testing wsspec itself)")
+        ->group("");
+    cmd->callback([options, &exit_status] {
+        server::EchoServerOptions server_options;
+        const Endpoint endpoint = parse_endpoint(options->listen, "--listen");
+        server_options.host = endpoint.host;
+        server_options.port = endpoint.port;
+        server_options.max_message_size = options->max_message_size;
+        server_options.threads = options->threads;
+        for (auto d : server::parse_defects(options->defects))
+            server_options.defects.add(d);
+        server_options.on_listening = [&server_options](std::uint16_t port) {
+            std::cout << "wsspec serve: listening on ws://" << server_options.host << ":" << port
+                      << "/" << std::endl;
+        };
+        exit_status = server::run_echo_server(server_options);
+    });
+}
+
+}  // namespace wsspec::cli
