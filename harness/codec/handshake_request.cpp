@@ -1,0 +1,291 @@
+#include "harness/codec/handshake_request.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "harness/codec/accept_key.h"
+
+namespace wsspec::codec {
+
+namespace {
+
+constexpr std::string_view crlf = "\r\n";
+constexpr std::string_view list_separator = ", ";
+constexpr std::string_view method_get = "GET";
+constexpr std::string_view http_version_1_1 = "HTTP/1.1";
+constexpr std::string_view section_request = "4.2.1";
+// Spelled as in the RFC 6455 1.2 examples; receivers compare case-insensitively.
+constexpr std::string_view connection_upgrade_value = "Upgrade";
+constexpr std::string_view connection_close_value = "close";
+constexpr std::string_view content_type_name = "Content-Type";
+constexpr std::string_view reject_body_type = "text/plain; charset=utf-8";
+// 4.2.2 item 4 (/version/) says to answer 426 with the versions we speak; 4.4 shows it.
+constexpr std::string_view section_version = "4.2.2, 4.4";
+// Sec-WebSocket-Version values we speak, exactly as RFC 6455 4.1 item 9 spells them (no
+// leading zeros, no whitespace after trimming).
+constexpr std::string_view version_13_value = "13";
+constexpr std::string_view version_8_value = "8";
+// Peer-supplied values quoted in a reason are cut to this length to keep reports readable.
+constexpr std::size_t max_quoted_value = 64;
+
+std::string quoted(std::string_view value) {
+    std::string out = "\"";
+    out.append(value.substr(0, max_quoted_value));
+    if (value.size() > max_quoted_value) out.append("...");
+    out.append("\"");
+    return out;
+}
+
+void append_header(std::string& out, std::string_view name, std::string_view value) {
+    out.append(name).append(": ").append(value).append(crlf);
+}
+
+std::string join(const std::vector<std::string>& items) {
+    std::string out;
+    for (const std::string& item : items) {
+        if (!out.empty()) out.append(list_separator);
+        out.append(item);
+    }
+    return out;
+}
+
+std::vector<std::string> owned(const std::vector<std::string_view>& views) {
+    return {views.begin(), views.end()};
+}
+
+RequestValidation reject(RequestRejectKind kind, int status, std::string_view section,
+                         std::string_view requirement, std::string reason) {
+    RequestValidation result;
+    result.rejection = {kind, status, section, requirement, std::move(reason)};
+    return result;
+}
+
+// Checks that `name` occurs exactly once; fills `value` or returns the rejection.
+std::optional<RequestValidation> require_single(const HttpRequestHead& head, std::string_view name,
+                                                RequestRejectKind missing_kind,
+                                                RequestRejectKind duplicate_kind,
+                                                int missing_status, std::string_view requirement,
+                                                std::string_view& value) {
+    const std::size_t count = count_header(head.headers, name);
+    if (count == 0) {
+        return reject(missing_kind, missing_status, section_request, requirement,
+                      std::string(name) + " header is missing");
+    }
+    if (count > 1) {
+        return reject(duplicate_kind, http_status::bad_request, section_request, requirement,
+                      std::string(name) + " header appears " + std::to_string(count) + " times");
+    }
+    value = find_header(head.headers, name)->value;
+    return std::nullopt;
+}
+
+}  // namespace
+
+std::string_view request_reject_kind_name(RequestRejectKind kind) {
+    switch (kind) {
+        case RequestRejectKind::none:
+            return "none";
+        case RequestRejectKind::method_not_get:
+            return "method_not_get";
+        case RequestRejectKind::http_version_too_old:
+            return "http_version_too_old";
+        case RequestRejectKind::missing_host:
+            return "missing_host";
+        case RequestRejectKind::duplicate_host:
+            return "duplicate_host";
+        case RequestRejectKind::missing_upgrade_websocket:
+            return "missing_upgrade_websocket";
+        case RequestRejectKind::missing_connection_upgrade:
+            return "missing_connection_upgrade";
+        case RequestRejectKind::missing_version:
+            return "missing_version";
+        case RequestRejectKind::duplicate_version:
+            return "duplicate_version";
+        case RequestRejectKind::unsupported_version:
+            return "unsupported_version";
+        case RequestRejectKind::missing_key:
+            return "missing_key";
+        case RequestRejectKind::duplicate_key:
+            return "duplicate_key";
+        case RequestRejectKind::invalid_key:
+            return "invalid_key";
+    }
+    return "unknown";
+}
+
+std::string build_client_request(const ClientRequestOptions& options) {
+    const bool hybi10 = options.version == HandshakeVersion::hybi10;
+    std::string out;
+    out.append(method_get).append(" ").append(options.target).append(" ");
+    out.append(http_version_1_1).append(crlf);
+    append_header(out, header_name::host, options.host);
+    append_header(out, header_name::upgrade, upgrade_token);
+    append_header(out, header_name::connection, connection_upgrade_value);
+    append_header(out, header_name::sec_websocket_key, options.key);
+    if (options.origin) {
+        // hybi-10 section 4.1 item 9 names it Sec-WebSocket-Origin; RFC 6455 10.2 uses Origin.
+        append_header(out, hybi10 ? header_name::sec_websocket_origin : header_name::origin,
+                      *options.origin);
+    }
+    append_header(out, header_name::sec_websocket_version,
+                  std::to_string(version_number(options.version)));
+    if (!options.subprotocols.empty()) {
+        append_header(out, header_name::sec_websocket_protocol, join(options.subprotocols));
+    }
+    if (!options.extensions.empty()) {
+        append_header(out, header_name::sec_websocket_extensions, join(options.extensions));
+    }
+    for (const HttpHeader& h : options.extra_headers)
+        append_header(out, h.name, h.value);
+    out.append(crlf);
+    return out;
+}
+
+RequestValidation validate_request(const HttpRequestHead& head) {
+    using K = RequestRejectKind;
+    constexpr int bad = http_status::bad_request;
+
+    // RFC 6455 4.2.1 item 1: "An HTTP/1.1 or higher GET request". 400 rather than 405: the
+    // request is not a WebSocket handshake at all, and 4.2.1 says to answer with 400.
+    if (head.method != method_get) {
+        return reject(K::method_not_get, bad, section_request, "the method MUST be GET",
+                      "method is " + quoted(head.method));
+    }
+    if (head.version_major < 1 || (head.version_major == 1 && head.version_minor < 1)) {
+        return reject(K::http_version_too_old, bad, section_request,
+                      "the request MUST be HTTP/1.1 or higher",
+                      "request version is HTTP/" + std::to_string(head.version_major) + "." +
+                          std::to_string(head.version_minor));
+    }
+
+    // Item 2: a Host header field (RFC 7230 5.4: exactly one, else 400).
+    std::string_view host;
+    if (auto r = require_single(head, header_name::host, K::missing_host, K::duplicate_host, bad,
+                                "the request MUST contain exactly one Host header", host)) {
+        return std::move(*r);
+    }
+
+    // Item 3: Upgrade "including the value websocket" (case-insensitive, a token list).
+    if (!header_has_token(head.headers, header_name::upgrade, upgrade_token)) {
+        const HttpHeader* h = find_header(head.headers, header_name::upgrade);
+        return reject(K::missing_upgrade_websocket, bad, section_request,
+                      "Upgrade MUST include the token \"websocket\"",
+                      h ? "Upgrade is " + quoted(h->value) : "Upgrade header is missing");
+    }
+    // Item 4: Connection "that includes the token Upgrade" (case-insensitive).
+    if (!header_has_token(head.headers, header_name::connection, connection_token)) {
+        const HttpHeader* h = find_header(head.headers, header_name::connection);
+        return reject(K::missing_connection_upgrade, bad, section_request,
+                      "Connection MUST include the token \"Upgrade\"",
+                      h ? "Connection is " + quoted(h->value) : "Connection header is missing");
+    }
+
+    // Item 6 and 4.4: Sec-WebSocket-Version must be one we speak; otherwise 426 with the
+    // versions we do speak, so the client can retry. A repeated header is a malformed
+    // request (400), not a version mismatch.
+    std::string_view version_value;
+    if (auto r =
+            require_single(head, header_name::sec_websocket_version, K::missing_version,
+                           K::duplicate_version, http_status::upgrade_required,
+                           "Sec-WebSocket-Version MUST be present exactly once", version_value)) {
+        return std::move(*r);
+    }
+    HandshakeVersion version;
+    if (version_value == version_13_value) {
+        version = HandshakeVersion::rfc6455;
+    } else if (version_value == version_8_value) {
+        version = HandshakeVersion::hybi10;
+    } else {
+        return reject(K::unsupported_version, http_status::upgrade_required, section_version,
+                      "an unsupported version MUST be answered with 426 and the supported "
+                      "versions",
+                      "Sec-WebSocket-Version is " + quoted(version_value));
+    }
+
+    // Item 5: Sec-WebSocket-Key, base64 of a 16-byte value.
+    std::string_view key;
+    if (auto r =
+            require_single(head, header_name::sec_websocket_key, K::missing_key, K::duplicate_key,
+                           bad, "Sec-WebSocket-Key MUST be present exactly once", key)) {
+        return std::move(*r);
+    }
+    if (!is_valid_key(key)) {
+        return reject(K::invalid_key, bad, section_request,
+                      "Sec-WebSocket-Key MUST be a base64-encoded 16-byte value",
+                      "Sec-WebSocket-Key is " + quoted(key));
+    }
+
+    RequestValidation result;
+    AcceptedRequest& accepted = result.request;
+    accepted.key = key;
+    accepted.version = version;
+    const std::string_view origin_name = version == HandshakeVersion::hybi10
+                                             ? header_name::sec_websocket_origin
+                                             : header_name::origin;
+    if (const HttpHeader* h = find_header(head.headers, origin_name)) accepted.origin = h->value;
+    accepted.subprotocols =
+        owned(header_list_elements(head.headers, header_name::sec_websocket_protocol));
+    accepted.extensions =
+        owned(header_list_elements(head.headers, header_name::sec_websocket_extensions));
+    accepted.host = host;
+    accepted.target = head.target;
+    return result;
+}
+
+BuiltResponse build_accept_response(const AcceptedRequest& request,
+                                    const ServerAcceptOptions& options) {
+    if (options.subprotocol && std::find(request.subprotocols.begin(), request.subprotocols.end(),
+                                         *options.subprotocol) == request.subprotocols.end()) {
+        // RFC 6455 4.2.2 item 5.4: the value MUST be one the client offered.
+        return {{}, "chosen subprotocol was not offered by the client"};
+    }
+    const std::string accept = compute_accept_key(request.key);
+    if (accept.empty()) return {{}, "SHA-1 is unavailable; cannot compute Sec-WebSocket-Accept"};
+
+    std::string out;
+    out.append(http_version_1_1)
+        .append(" ")
+        .append(std::to_string(http_status::switching_protocols))
+        .append(" ")
+        .append(http_reason_phrase(http_status::switching_protocols))
+        .append(crlf);
+    append_header(out, header_name::upgrade, upgrade_token);
+    append_header(out, header_name::connection, connection_upgrade_value);
+    append_header(out, header_name::sec_websocket_accept, accept);
+    if (options.subprotocol) {
+        append_header(out, header_name::sec_websocket_protocol, *options.subprotocol);
+    }
+    if (!options.extensions.empty()) {
+        append_header(out, header_name::sec_websocket_extensions, join(options.extensions));
+    }
+    for (const HttpHeader& h : options.extra_headers)
+        append_header(out, h.name, h.value);
+    out.append(crlf);
+    return {std::move(out), {}};
+}
+
+std::string build_reject_response(const RequestRejection& rejection) {
+    const int status =
+        rejection.http_status != 0 ? rejection.http_status : http_status::bad_request;
+    std::string body = "WebSocket handshake rejected (RFC 6455 ";
+    body.append(rejection.rfc_section).append("): ").append(rejection.reason).append("\n");
+
+    std::string out;
+    out.append(http_version_1_1)
+        .append(" ")
+        .append(std::to_string(status))
+        .append(" ")
+        .append(http_reason_phrase(status))
+        .append(crlf);
+    if (status == http_status::upgrade_required) {
+        append_header(out, header_name::sec_websocket_version, supported_versions_value);
+    }
+    append_header(out, content_type_name, reject_body_type);
+    append_header(out, header_name::content_length, std::to_string(body.size()));
+    append_header(out, header_name::connection, connection_close_value);
+    out.append(crlf);
+    out.append(body);
+    return out;
+}
+
+}  // namespace wsspec::codec
