@@ -34,6 +34,16 @@ struct Payload {
     [[nodiscard]] std::uint64_t size() const;
 };
 
+// A pause inside one frame's bytes (Autobahn 6.4.3/6.4.4 write one frame in chops with
+// waits between them): after the header and the first `after` payload bytes are written,
+// sleep `ms`; if the connection is still open, record a `mark` event named `mark` (when
+// non-empty) and go on, otherwise stop sending.
+struct FramePause {
+    std::uint64_t after = 0;  // payload bytes written before the pause
+    std::uint32_t ms = 0;
+    std::string mark;
+};
+
 // One frame on the wire. Every field can be set so a case can send frames that lie.
 struct FrameStep {
     std::uint8_t opcode = 1;
@@ -46,6 +56,7 @@ struct FrameStep {
     std::optional<int> length_form;       // force 7, 16 or 64-bit form (non-minimal)
     std::uint64_t chop = 0;               // write in pieces of this many bytes (0: whole)
     std::uint32_t chop_delay_ms = 0;      // pause between pieces
+    std::vector<FramePause> pauses;       // ascending `after`; none: no pauses
 };
 
 // A whole message, fragmented automatically (Autobahn 9.3/9.4, 10.1).
@@ -76,6 +87,10 @@ struct SleepStep {
 struct AwaitStep {
     std::size_t events = 1;
     std::uint32_t timeout_ms = 0;  // 0: the case timeout
+    // When set, `events` is ignored: wait until the trace holds this many events more than
+    // it held when the innermost enclosing repeat iteration began (at the top level: when
+    // the steps began). 9.7/9.8 repeat [send one message, await more 1] 1000 times.
+    std::optional<std::size_t> more;
 };
 
 // Start the closing handshake ourselves (closedByMe) and wait for it to finish.
@@ -132,10 +147,17 @@ struct HandshakeRequest {
 struct HandshakeMatch {
     std::vector<int> status;        // allowed status codes; empty: any
     std::vector<int> status_class;  // allowed classes, 4 means 4xx; empty: any
+    // (When both `status` and `status_class` are non-empty, a status in either is allowed.)
     bool accept_key_valid = false;  // when status is 101: accept key must match
     // Header (lower-case name) whose comma-separated token list must contain each token.
     std::vector<std::pair<std::string, std::string>> header_has_token;
     std::vector<std::string> header_absent;  // lower-case names that must not be present
+    // Header (lower-case name) that must be present once with a value (OWS trimmed) equal
+    // to one of the listed values (a selected subprotocol must be one that was offered).
+    std::vector<std::pair<std::string, std::vector<std::string>>> header_in;
+    // Matches only when the server sent no HTTP response at all: it closed the connection
+    // or stayed silent until the case timeout. Other fields are then ignored.
+    bool no_response = false;
 };
 
 struct Expectation {

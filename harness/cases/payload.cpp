@@ -1,0 +1,55 @@
+// Payload expansion (case.h): the compact JSON forms become the bytes put on the wire.
+#include <string>
+
+#include "harness/cases/case.h"
+
+namespace wsspec::cases {
+
+namespace {
+constexpr std::size_t kCloseCodeBytes = 2;  // RFC 6455 5.5.1: a 2-byte status code first
+}
+
+std::string Payload::materialize() const {
+    switch (kind) {
+        case Kind::text:
+            return text;
+        case Kind::hex:
+            return bytes;
+        case Kind::pattern: {
+            std::string out;
+            if (bytes.empty() || length == 0) return out;
+            out.reserve(length);
+            while (out.size() + bytes.size() <= length)
+                out += bytes;
+            out.append(bytes, 0, length - out.size());
+            return out;
+        }
+        case Kind::close: {
+            std::string out;
+            if (close_code) {
+                // Network byte order.
+                out.push_back(static_cast<char>((*close_code >> 8) & 0xFF));
+                out.push_back(static_cast<char>(*close_code & 0xFF));
+            }
+            out += close_reason;
+            return out;
+        }
+    }
+    return {};
+}
+
+std::uint64_t Payload::size() const {
+    switch (kind) {
+        case Kind::text:
+            return text.size();
+        case Kind::hex:
+            return bytes.size();
+        case Kind::pattern:
+            return bytes.empty() ? 0 : length;
+        case Kind::close:
+            return (close_code ? kCloseCodeBytes : 0) + close_reason.size();
+    }
+    return 0;
+}
+
+}  // namespace wsspec::cases
