@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -32,6 +33,8 @@ struct Payload {
     // a huge payload should still call this: the largest catalog payload is 16 MiB.
     [[nodiscard]] std::string materialize() const;
     [[nodiscard]] std::uint64_t size() const;
+    // Compares with received bytes without expanding a pattern (16 MiB echoes).
+    [[nodiscard]] bool matches(std::string_view received) const;
 };
 
 // A pause inside one frame's bytes (Autobahn 6.4.3/6.4.4 write one frame in chops with

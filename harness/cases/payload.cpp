@@ -52,4 +52,14 @@ std::uint64_t Payload::size() const {
     return 0;
 }
 
+bool Payload::matches(std::string_view received) const {
+    if (received.size() != size()) return false;
+    if (kind != Kind::pattern) return materialize() == received;
+    const std::string_view unit = bytes;
+    for (std::size_t at = 0; at < received.size(); at += unit.size()) {
+        if (received.substr(at, unit.size()) != unit.substr(0, received.size() - at)) return false;
+    }
+    return true;
+}
+
 }  // namespace wsspec::cases

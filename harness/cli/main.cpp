@@ -4,7 +4,10 @@
 #include <exception>
 #include <iostream>
 
+#include "harness/cases/case_loader.h"
 #include "harness/cli/serve_command.h"
+#include "harness/cli/test_server_command.h"
+#include "harness/peer/target_url.h"
 
 int main(int argc, char** argv) {
     CLI::App app{"wsspec: WebSocket conformance testing and fuzzing"};
@@ -12,11 +15,18 @@ int main(int argc, char** argv) {
     app.set_version_flag("--version", std::string("wsspec ") + WSSPEC_VERSION);
     int exit_status = 0;
     wsspec::cli::add_serve_command(app, exit_status);
+    wsspec::cli::add_test_server_command(app, exit_status);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
         const int status = app.exit(e);
         return status == 0 ? 0 : 2;
+    } catch (const wsspec::cases::CaseLoadError& e) {
+        std::cerr << "wsspec: bad case file: " << e.what() << "\n";
+        return 2;
+    } catch (const wsspec::peer::UrlError& e) {
+        std::cerr << "wsspec: " << e.what() << "\n";
+        return 2;
     } catch (const std::exception& e) {
         std::cerr << "wsspec: " << e.what() << "\n";
         return 2;

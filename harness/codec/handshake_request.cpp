@@ -1,5 +1,7 @@
 #include "harness/codec/handshake_request.h"
 
+#include <cctype>
+
 #include <algorithm>
 #include <utility>
 
@@ -51,6 +53,39 @@ std::string join(const std::vector<std::string>& items) {
 
 std::vector<std::string> owned(const std::vector<std::string_view>& views) {
     return {views.begin(), views.end()};
+}
+
+// RFC 7230 5.4 / RFC 3986 3.2.2: Host = uri-host [ ":" port ], where uri-host is an
+// IP-literal in brackets, or a reg-name / IPv4 address of unreserved, pct-encoded and
+// sub-delims characters. Anything else (spaces, '/', '@', ...) is an invalid field value.
+bool is_valid_host_value(std::string_view host) {
+    std::string_view name = host;
+    std::string_view port;
+    if (!host.empty() && host.front() == '[') {
+        const auto close = host.find(']');
+        if (close == std::string_view::npos) return false;
+        for (char c : host.substr(1, close - 1)) {
+            if (!std::isxdigit(static_cast<unsigned char>(c)) && c != ':' && c != '.') return false;
+        }
+        const std::string_view rest = host.substr(close + 1);
+        if (!rest.empty() && rest.front() != ':') return false;
+        port = rest.empty() ? rest : rest.substr(1);
+        name = {};
+    } else if (const auto colon = host.rfind(':'); colon != std::string_view::npos) {
+        name = host.substr(0, colon);
+        port = host.substr(colon + 1);
+    }
+    for (char c : port) {
+        if (!std::isdigit(static_cast<unsigned char>(c))) return false;
+    }
+    constexpr std::string_view allowed_punctuation = "-._~%!$&'()*+,;=";
+    for (char c : name) {
+        if (!std::isalnum(static_cast<unsigned char>(c)) &&
+            allowed_punctuation.find(c) == std::string_view::npos) {
+            return false;
+        }
+    }
+    return true;
 }
 
 RequestValidation reject(RequestRejectKind kind, int status, std::string_view section,
@@ -109,6 +144,8 @@ std::string_view request_reject_kind_name(RequestRejectKind kind) {
             return "duplicate_key";
         case RequestRejectKind::invalid_key:
             return "invalid_key";
+        case RequestRejectKind::invalid_host:
+            return "invalid_host";
     }
     return "unknown";
 }
@@ -163,6 +200,12 @@ RequestValidation validate_request(const HttpRequestHead& head) {
     if (auto r = require_single(head, header_name::host, K::missing_host, K::duplicate_host, bad,
                                 "the request MUST contain exactly one Host header", host)) {
         return std::move(*r);
+    }
+    if (!is_valid_host_value(host)) {
+        return reject(
+            K::invalid_host, bad, section_request,
+            "a Host header with an invalid value MUST be answered with 400 (RFC 7230 5.4)",
+            "Host is " + quoted(host));
     }
 
     // Item 3: Upgrade "including the value websocket" (case-insensitive, a token list).

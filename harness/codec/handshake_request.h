@@ -78,6 +78,7 @@ enum class RequestRejectKind : std::uint8_t {
     missing_key,
     duplicate_key,
     invalid_key,
+    invalid_host,
 };
 std::string_view request_reject_kind_name(RequestRejectKind kind);
 

@@ -1,0 +1,73 @@
+#include "harness/cli/catalog_option.h"
+
+#include <openssl/evp.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "harness/cases/case_loader.h"
+#include "harness/cases/case_selection.h"
+
+namespace wsspec::cli {
+namespace {
+
+// SHA-1 over the files the cases came from, so a report says exactly which catalog ran.
+std::string digest_of(const std::vector<cases::Case>& all) {
+    std::set<std::string> files;
+    for (const auto& c : all)
+        files.insert(c.source_file);
+    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+    EVP_DigestInit_ex(ctx, EVP_sha1(), nullptr);
+    for (const auto& f : files) {
+        std::ifstream in(f, std::ios::binary);
+        std::stringstream ss;
+        ss << in.rdbuf();
+        const std::string data = ss.str();
+        EVP_DigestUpdate(ctx, data.data(), data.size());
+    }
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    EVP_DigestFinal_ex(ctx, md, &len);
+    EVP_MD_CTX_free(ctx);
+    static const char* hex = "0123456789abcdef";
+    std::string out;
+    for (unsigned i = 0; i < len && i < 6; ++i) {
+        out += hex[md[i] >> 4];
+        out += hex[md[i] & 0xF];
+    }
+    return out;
+}
+
+}  // namespace
+
+void CatalogOptions::add_to(CLI::App& cmd) {
+    cmd.add_option("--cases", include,
+                   "Case ids or globs to run, comma-separated (e.g. '1.*,5.1*')")
+        ->capture_default_str();
+    cmd.add_option("--exclude", exclude, "Case ids or globs to skip, comma-separated");
+    cmd.add_option("--cases-dir", cases_dir,
+                   "Case catalog directory or file (default: the built-in catalog)");
+}
+
+Catalog load_selected(const CatalogOptions& options, cases::Role role) {
+    std::string dir = options.cases_dir;
+    if (dir.empty()) {
+        const char* env = std::getenv("WSSPEC_CASES_DIR");
+        dir = env && *env ? env : WSSPEC_DEFAULT_CASES_DIR;
+    }
+    Catalog catalog;
+    catalog.all = cases::load_catalog(dir);
+    catalog.selected = cases::select_cases(catalog.all, cases::split_globs(options.include),
+                                           cases::split_globs(options.exclude), role);
+    if (catalog.selected.empty()) {
+        throw CLI::ValidationError(
+            "--cases", "no case matches '" + options.include + "'" +
+                           (options.exclude.empty() ? "" : " minus '" + options.exclude + "'"));
+    }
+    catalog.version = digest_of(catalog.all);
+    return catalog;
+}
+
+}  // namespace wsspec::cli

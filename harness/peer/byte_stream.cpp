@@ -1,0 +1,68 @@
+#include "harness/peer/byte_stream.h"
+
+#include <openssl/ssl.h>
+
+namespace wsspec::peer {
+
+ByteStream::ByteStream(tcp::socket socket) : plain_(std::move(socket)) {}
+
+ByteStream::ByteStream(tcp::socket socket, std::shared_ptr<asio::ssl::context> ctx,
+                       asio::ssl::stream_base::handshake_type type)
+    : ctx_(std::move(ctx)),
+      tls_(std::make_unique<asio::ssl::stream<tcp::socket>>(std::move(socket), *ctx_)) {
+    (void)type;
+}
+
+tcp::socket& ByteStream::socket() {
+    return tls_ ? tls_->next_layer() : *plain_;
+}
+
+void ByteStream::async_read_some(asio::mutable_buffer buffer, ReadHandler handler) {
+    if (tls_)
+        tls_->async_read_some(buffer, std::move(handler));
+    else
+        plain_->async_read_some(buffer, std::move(handler));
+}
+
+void ByteStream::async_write(asio::const_buffer buffer, WriteHandler handler) {
+    if (tls_)
+        asio::async_write(*tls_, buffer, std::move(handler));
+    else
+        asio::async_write(*plain_, buffer, std::move(handler));
+}
+
+void ByteStream::async_tls_handshake(std::function<void(error_code)> handler) {
+    if (!tls_) {
+        asio::post(socket().get_executor(), [h = std::move(handler)] { h({}); });
+        return;
+    }
+    tls_->async_handshake(asio::ssl::stream_base::client, std::move(handler));
+}
+
+bool ByteStream::set_sni(const std::string& host_name) {
+    if (!tls_) return true;
+    return SSL_set_tlsext_host_name(tls_->native_handle(), host_name.c_str()) == 1;
+}
+
+void ByteStream::close() {
+    error_code ec;
+    socket().shutdown(tcp::socket::shutdown_both, ec);
+    socket().close(ec);
+}
+
+std::shared_ptr<asio::ssl::context> make_client_tls_context(const TlsSettings& settings,
+                                                            const std::string& host) {
+    auto ctx = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_client);
+    if (settings.insecure) {
+        ctx->set_verify_mode(asio::ssl::verify_none);
+    } else {
+        ctx->set_default_verify_paths();
+        if (!settings.ca_file.empty()) ctx->load_verify_file(settings.ca_file);
+        ctx->set_verify_mode(asio::ssl::verify_peer);
+        ctx->set_verify_callback(asio::ssl::host_name_verification(
+            settings.server_name.empty() ? host : settings.server_name));
+    }
+    return ctx;
+}
+
+}  // namespace wsspec::peer

@@ -1,0 +1,500 @@
+#include "harness/peer/case_session.h"
+
+#include <algorithm>
+#include <random>
+
+#include "harness/codec/frame_writer.h"
+
+namespace wsspec::peer {
+namespace {
+
+using runner::WireEntry;
+
+codec::ConnectionLimits observer_limits(const SessionSettings& s) {
+    codec::ConnectionLimits limits;
+    limits.max_message_size = s.max_message_size;
+    return limits;
+}
+
+std::uint64_t random_seed() {
+    std::random_device rd;
+    return (static_cast<std::uint64_t>(rd()) << 32) ^ rd() ^ 1;
+}
+
+codec::LengthForm length_form(std::optional<int> form) {
+    if (!form) return codec::LengthForm::minimal;
+    switch (*form) {
+        case 7:
+            return codec::LengthForm::bits7;
+        case 16:
+            return codec::LengthForm::bits16;
+        case 64:
+            return codec::LengthForm::bits64;
+        default:
+            return codec::LengthForm::minimal;
+    }
+}
+
+std::optional<std::uint16_t> close_code_of(std::string_view body) {
+    if (body.size() < 2) return std::nullopt;
+    return static_cast<std::uint16_t>((static_cast<std::uint8_t>(body[0]) << 8) |
+                                      static_cast<std::uint8_t>(body[1]));
+}
+
+}  // namespace
+
+CaseSession::CaseSession(asio::io_context& io, runner::Observation& obs,
+                         const SessionSettings& settings, Clock::time_point started,
+                         Clock::time_point deadline)
+    : io_(io),
+      obs_(obs),
+      settings_(settings),
+      started_(started),
+      deadline_(deadline),
+      codec_(settings.role, observer_limits(settings), random_seed()) {}
+
+double CaseSession::elapsed_ms() const {
+    return std::chrono::duration<double, std::milli>(Clock::now() - started_).count();
+}
+
+void CaseSession::note(std::string text) {
+    WireEntry e;
+    e.kind = WireEntry::Kind::note;
+    e.data = std::move(text);
+    add_wire(std::move(e));
+}
+
+void CaseSession::add_wire(WireEntry e) {
+    if (obs_.wire.size() > settings_.wire_entries) return;
+    e.at_ms = elapsed_ms();
+    if (obs_.wire.size() == settings_.wire_entries) {
+        e = WireEntry{};
+        e.at_ms = elapsed_ms();
+        e.data =
+            "wire log truncated: more than " + std::to_string(settings_.wire_entries) + " entries";
+    }
+    obs_.wire.push_back(std::move(e));
+}
+
+void CaseSession::log_octets(WireEntry::Kind kind, const std::uint8_t* data, std::size_t n) {
+    if (obs_.wire.size() > settings_.wire_entries) return;
+    WireEntry e;
+    e.kind = kind;
+    e.length = n;
+    e.data.assign(reinterpret_cast<const char*>(data), std::min(n, settings_.wire_data_bytes));
+    add_wire(std::move(e));
+}
+
+void CaseSession::log_frame(WireEntry::Kind kind, const codec::FrameHeader& h,
+                            std::string_view payload) {
+    if (obs_.wire.size() > settings_.wire_entries) return;
+    WireEntry e;
+    e.kind = kind;
+    e.length = h.payload_length;
+    e.opcode = h.opcode;
+    e.fin = h.fin;
+    e.rsv = h.rsv;
+    e.masked = h.masked;
+    e.data = std::string(payload.substr(0, settings_.wire_data_bytes));
+    add_wire(std::move(e));
+}
+
+// ---- I/O ---------------------------------------------------------------------------------
+
+void CaseSession::attach(std::unique_ptr<ByteStream> stream) {
+    stream_ = std::move(stream);
+    tcp_open_ = true;
+    start_read();
+}
+
+void CaseSession::start_websocket(std::string leftover) {
+    pre_handshake_ = false;
+    websocket_ = true;
+    if (!leftover.empty()) {
+        codec_.receive(reinterpret_cast<std::uint8_t*>(leftover.data()), leftover.size(), *this);
+    }
+}
+
+void CaseSession::start_read() {
+    if (!tcp_open_ || reading_) return;
+    reading_ = true;
+    stream_->async_read_some(asio::buffer(rx_),
+                             [this](error_code ec, std::size_t n) { on_read(ec, n); });
+}
+
+void CaseSession::on_read(error_code ec, std::size_t n) {
+    reading_ = false;
+    if (ec) {
+        if (tcp_open_) {
+            tcp_open_ = false;
+            obs_.peer_closed_tcp = true;
+            note(ec == asio::error::eof ? "peer closed the TCP connection"
+                                        : "TCP connection ended: " + ec.message());
+            error_code ignored;
+            stream_->socket().close(ignored);
+        }
+        return;
+    }
+    obs_.bytes_received += n;
+    log_octets(WireEntry::Kind::rx_octets, rx_.data(), n);
+    if (pre_handshake_) {
+        read_into_.append(reinterpret_cast<const char*>(rx_.data()), n);
+    } else if (websocket_ && codec_.state() != codec::ConnectionState::failed) {
+        codec_.receive(rx_.data(), n, *this);
+    }
+    start_read();
+}
+
+void CaseSession::queue_write(std::string bytes) {
+    if (!tcp_open_ || bytes.empty()) return;
+    obs_.bytes_sent += bytes.size();
+    log_octets(WireEntry::Kind::tx_octets, reinterpret_cast<const std::uint8_t*>(bytes.data()),
+               bytes.size());
+    tx_queue_.push_back(std::move(bytes));
+    pump_writes();
+}
+
+void CaseSession::pump_writes() {
+    if (writing_ || tx_queue_.empty() || !tcp_open_) return;
+    writing_ = true;
+    tx_current_ = std::move(tx_queue_.front());
+    tx_queue_.pop_front();
+    stream_->async_write(asio::buffer(tx_current_), [this](error_code ec, std::size_t) {
+        writing_ = false;
+        if (ec) {
+            if (!write_failed_) note("write failed: " + ec.message());
+            write_failed_ = true;
+            tx_queue_.clear();
+            return;
+        }
+        pump_writes();
+    });
+}
+
+template <class Pred>
+bool CaseSession::pump_until(Pred done, Clock::time_point deadline) {
+    while (!done()) {
+        if (Clock::now() >= deadline) return false;
+        if (io_.stopped()) io_.restart();
+        if (io_.run_one_until(deadline) == 0 && io_.stopped()) {
+            io_.restart();
+            return done();  // nothing left that could change the answer
+        }
+    }
+    return true;
+}
+
+bool CaseSession::pump_for(std::chrono::milliseconds d) {
+    asio::steady_timer timer(io_, d);
+    bool fired = false;
+    timer.async_wait([&fired](error_code) { fired = true; });
+    pump_until([&] { return fired || !still_open(); }, deadline_);
+    timer.cancel();
+    while (!fired) {  // the handler refers to locals: let it run before they go
+        if (io_.stopped()) io_.restart();
+        io_.run_one();
+    }
+    return Clock::now() < deadline_;
+}
+
+Clock::time_point CaseSession::step_deadline(std::uint32_t timeout_ms) const {
+    if (timeout_ms == 0) return deadline_;
+    return std::min(deadline_, Clock::now() + std::chrono::milliseconds(timeout_ms));
+}
+
+bool CaseSession::write_all(std::string bytes, std::uint64_t chop, std::uint32_t chop_delay_ms) {
+    const auto idle = [this] {
+        return (!writing_ && tx_queue_.empty()) || !tcp_open_ || write_failed_;
+    };
+    if (chop == 0 || chop >= bytes.size()) {
+        queue_write(std::move(bytes));
+        if (!pump_until(idle, deadline_)) return false;
+    } else {
+        for (std::size_t at = 0; at < bytes.size() && tcp_open_ && !write_failed_; at += chop) {
+            queue_write(bytes.substr(at, chop));
+            if (!pump_until(idle, deadline_)) return false;
+            if (chop_delay_ms > 0 && at + chop < bytes.size()) {
+                if (!pump_for(std::chrono::milliseconds(chop_delay_ms))) return false;
+            }
+        }
+    }
+    return tcp_open_ && !write_failed_;
+}
+
+bool CaseSession::read_until(std::string& into,
+                             const std::function<bool(const std::string&)>& complete) {
+    const bool ok = pump_until([&] { return complete(read_into_) || !tcp_open_; }, deadline_);
+    into = read_into_;
+    read_into_.clear();
+    return ok && complete(into);
+}
+
+void CaseSession::drop(const std::string& why) {
+    if (!tcp_open_) return;
+    obs_.dropped_by_me = true;
+    note("we closed the TCP connection: " + why);
+    tcp_open_ = false;
+    stream_->close();
+}
+
+void CaseSession::mark_close_sent(std::optional<std::uint16_t> code) {
+    if (obs_.close_sent) return;
+    obs_.close_sent = true;
+    obs_.closed_by_me = !obs_.close_received;
+    obs_.local_close_code = code;
+}
+
+// ---- steps -------------------------------------------------------------------------------
+
+bool CaseSession::still_open() const {
+    return tcp_open_ && !obs_.close_received && !obs_.failed_by_me && !write_failed_;
+}
+
+void CaseSession::run_steps(const std::vector<cases::Step>& steps) {
+    iteration_base_ = obs_.events.size();
+    for (const auto& step : steps) {
+        if (!still_open()) break;
+        if (!run_step(step)) break;
+    }
+    // The peer decides how the connection ends; we wait for it, within the case deadline.
+    if (tcp_open_ && Clock::now() < deadline_) await_close(0);
+}
+
+bool CaseSession::run_step(const cases::Step& step) {
+    if (const auto* f = std::get_if<cases::FrameStep>(&step)) return send_frame(*f);
+    if (const auto* m = std::get_if<cases::MessageStep>(&step)) return send_message(*m);
+    if (const auto* r = std::get_if<cases::RawStep>(&step)) {
+        write_all(r->bytes, r->chop, r->chop_delay_ms);
+        return Clock::now() < deadline_;
+    }
+    if (const auto* s = std::get_if<cases::SleepStep>(&step)) return sleep(*s);
+    if (const auto* a = std::get_if<cases::AwaitStep>(&step)) return await_events(*a);
+    if (const auto* c = std::get_if<cases::CloseStep>(&step)) return close(*c);
+    if (const auto* w = std::get_if<cases::AwaitCloseStep>(&step))
+        return await_close(w->timeout_ms);
+    if (const auto* rep = std::get_if<cases::RepeatStep>(&step)) {
+        const std::size_t outer_base = iteration_base_;
+        bool in_time = true;
+        for (std::uint32_t i = 0; i < rep->times && in_time && still_open(); ++i) {
+            iteration_base_ = obs_.events.size();
+            for (const auto& inner : rep->steps) {
+                if (!still_open()) break;
+                if (!run_step(inner)) {
+                    in_time = false;
+                    break;
+                }
+            }
+        }
+        iteration_base_ = outer_base;
+        return in_time;
+    }
+    return true;
+}
+
+bool CaseSession::send_frame(const cases::FrameStep& f) {
+    std::string payload = f.payload.materialize();
+    codec::FrameSpec spec;
+    spec.fin = f.fin;
+    spec.rsv = f.rsv;
+    spec.opcode = f.opcode;
+    spec.masked = f.mask.value_or(settings_.role == codec::Role::client);
+    if (f.mask_key) {
+        spec.mask_key = {static_cast<std::uint8_t>(*f.mask_key >> 24),
+                         static_cast<std::uint8_t>(*f.mask_key >> 16),
+                         static_cast<std::uint8_t>(*f.mask_key >> 8),
+                         static_cast<std::uint8_t>(*f.mask_key)};
+    } else {
+        spec.mask_key = codec_.next_mask_key();
+    }
+    spec.length_override = f.length;
+    spec.length_form = length_form(f.length_form);
+    std::string bytes;
+    codec::append_frame(bytes, spec, payload);
+    codec::FrameHeader h;
+    h.fin = spec.fin;
+    h.rsv = spec.rsv;
+    h.opcode = spec.opcode;
+    h.masked = spec.masked;
+    h.payload_length = f.length.value_or(payload.size());
+    log_frame(WireEntry::Kind::tx_frame, h, payload);
+    // A Close frame starts our closing handshake; one with reserved bits set is not a Close
+    // in the protocol's sense but a broken frame (3.7), so it does not count as ours.
+    if (f.opcode == static_cast<std::uint8_t>(codec::Opcode::close) && f.rsv == 0) {
+        mark_close_sent(close_code_of(payload));
+    }
+    const std::size_t payload_size = payload.size();
+    std::string().swap(payload);  // the frame holds its own copy; keep memory to one
+    if (f.pauses.empty()) {
+        write_all(std::move(bytes), f.chop, f.chop_delay_ms);
+        return Clock::now() < deadline_;
+    }
+    // Pauses inside the frame (6.4.3/6.4.4): write up to each pause point, sleep, go on.
+    const std::size_t header_size = bytes.size() - payload_size;
+    std::size_t at = 0;
+    for (const auto& pause : f.pauses) {
+        const std::size_t upto =
+            std::min(bytes.size(), header_size + static_cast<std::size_t>(pause.after));
+        if (upto > at && !write_all(bytes.substr(at, upto - at), f.chop, f.chop_delay_ms)) {
+            return Clock::now() < deadline_;
+        }
+        at = std::max(at, upto);
+        if (!sleep({pause.ms, pause.mark})) return false;
+        if (!still_open()) return true;
+    }
+    if (at < bytes.size()) write_all(bytes.substr(at), f.chop, f.chop_delay_ms);
+    return Clock::now() < deadline_;
+}
+
+bool CaseSession::send_message(const cases::MessageStep& m) {
+    std::string payload = m.payload.materialize();
+    const std::size_t piece = m.fragment_size == 0 ? std::max<std::size_t>(payload.size(), 1)
+                                                   : static_cast<std::size_t>(m.fragment_size);
+    std::string bytes;
+    bytes.reserve(payload.size() + (payload.size() / piece + 1) * codec::max_frame_header_size);
+    std::size_t at = 0;
+    do {
+        const std::size_t n = std::min(piece, payload.size() - at);
+        codec::FrameSpec spec;
+        spec.opcode = at == 0 ? m.opcode : static_cast<std::uint8_t>(codec::Opcode::continuation);
+        spec.fin = at + n >= payload.size();
+        spec.masked = settings_.role == codec::Role::client;
+        if (spec.masked) spec.mask_key = codec_.next_mask_key();
+        const std::string_view part = std::string_view(payload).substr(at, n);
+        codec::append_frame(bytes, spec, part);
+        codec::FrameHeader h;
+        h.fin = spec.fin;
+        h.opcode = spec.opcode;
+        h.masked = spec.masked;
+        h.payload_length = n;
+        log_frame(WireEntry::Kind::tx_frame, h, part);
+        at += n;
+    } while (at < payload.size());
+    std::string().swap(payload);
+    write_all(std::move(bytes), m.chop, m.chop_delay_ms);
+    return Clock::now() < deadline_;
+}
+
+bool CaseSession::sleep(const cases::SleepStep& s) {
+    const bool in_time = pump_for(std::chrono::milliseconds(s.ms));
+    // Autobahn's continueLater tags: recorded only if the connection is still up.
+    if (still_open() && !s.mark.empty()) {
+        obs_.events.push_back({runner::ObservedEvent::Kind::mark, false, s.mark, 0});
+    }
+    return in_time;
+}
+
+bool CaseSession::await_events(const cases::AwaitStep& a) {
+    const std::size_t target = a.more ? iteration_base_ + *a.more : a.events;
+    const bool ok = pump_until(
+        [&] { return obs_.events.size() >= target || !tcp_open_ || obs_.close_received; },
+        step_deadline(a.timeout_ms));
+    if (!ok && tcp_open_) {
+        note("waited " + std::to_string(a.timeout_ms) + " ms for event " + std::to_string(target) +
+             "; got " + std::to_string(obs_.events.size()));
+    }
+    return Clock::now() < deadline_;
+}
+
+bool CaseSession::close(const cases::CloseStep& c) {
+    if (!obs_.close_sent) {
+        codec::FrameSpec spec;
+        spec.opcode = static_cast<std::uint8_t>(codec::Opcode::close);
+        spec.masked = settings_.role == codec::Role::client;
+        if (spec.masked) spec.mask_key = codec_.next_mask_key();
+        const std::string body = codec::close_payload(c.code, c.reason);
+        std::string bytes;
+        codec::append_frame(bytes, spec, body);
+        codec::FrameHeader h;
+        h.opcode = spec.opcode;
+        h.masked = spec.masked;
+        h.payload_length = body.size();
+        log_frame(WireEntry::Kind::tx_frame, h, body);
+        mark_close_sent(c.code);
+        write_all(std::move(bytes));
+    }
+    return await_close(0);
+}
+
+bool CaseSession::await_close(std::uint32_t timeout_ms) {
+    const auto limit = step_deadline(timeout_ms);
+    const auto server_may_close = [this] {
+        // RFC 6455 7.1.1: once the closing handshake is done, the server closes TCP first.
+        return settings_.role == codec::Role::server && obs_.close_sent && obs_.close_received &&
+               !writing_ && tx_queue_.empty();
+    };
+    pump_until([&] { return !tcp_open_ || server_may_close() || (obs_.failed_by_me && !writing_); },
+               limit);
+    if (tcp_open_ && server_may_close()) {
+        tcp_open_ = false;
+        obs_.dropped_by_me = true;
+        note("closing handshake complete; we (the server) closed the TCP connection");
+        stream_->close();
+    } else if (tcp_open_ && obs_.failed_by_me) {
+        drop("the peer broke a rule (" + obs_.peer_violation + ")");
+    }
+    return Clock::now() < deadline_;
+}
+
+void CaseSession::finish() {
+    if (tcp_open_) {
+        if (!obs_.timed_out) {
+            obs_.timed_out = true;
+            obs_.timeout_note = "the peer did not close the connection within the case timeout";
+        }
+        drop("case timeout reached with the connection still open");
+    }
+    // Let the aborted operations run their handlers before this object goes away.
+    if (io_.stopped()) io_.restart();
+    io_.run_for(std::chrono::seconds(1));
+}
+
+// ---- the peer's frames -------------------------------------------------------------------
+
+void CaseSession::on_frame(const codec::FrameHeader& header) {
+    log_frame(WireEntry::Kind::rx_frame, header, {});
+}
+
+void CaseSession::on_message(codec::MessageType type, std::string_view payload) {
+    obs_.events.push_back({runner::ObservedEvent::Kind::message, type == codec::MessageType::binary,
+                           std::string(payload), payload.size()});
+}
+
+void CaseSession::on_ping(std::string_view payload) {
+    obs_.events.push_back(
+        {runner::ObservedEvent::Kind::ping, false, std::string(payload), payload.size()});
+    if (obs_.close_sent) return;  // 5.5.1: after our Close we send nothing more
+    std::string out;
+    codec_.write_pong(out, payload);
+    queue_write(std::move(out));
+}
+
+void CaseSession::on_pong(std::string_view payload) {
+    obs_.events.push_back(
+        {runner::ObservedEvent::Kind::pong, false, std::string(payload), payload.size()});
+}
+
+void CaseSession::on_close(const codec::ClosePayload& close) {
+    obs_.close_received = true;
+    obs_.remote_close_code = close.code;
+    obs_.remote_close_reason = std::string(close.reason);
+    if (obs_.close_sent) return;
+    // 5.5.1: answer with a Close; echo the status code as endpoints typically do.
+    std::string out;
+    codec_.write_close(out, close.code, {});
+    mark_close_sent(close.code);
+    queue_write(std::move(out));
+}
+
+void CaseSession::on_error(const codec::ProtocolError& error) {
+    obs_.failed_by_me = true;
+    obs_.peer_violation =
+        std::string(error.reason) + " (RFC 6455 " + std::string(error.rfc_section) + ")";
+    note("the peer broke a rule: " + obs_.peer_violation);
+    if (obs_.close_sent) return;
+    std::string out;
+    codec_.write_close(out, error.close_code, {});
+    mark_close_sent(error.close_code);
+    queue_write(std::move(out));
+}
+
+}  // namespace wsspec::peer

@@ -1,0 +1,111 @@
+// One case on one connection, after the opening handshake: executes the steps, reads the
+// peer's frames with the codec, answers pings and closes the way a well-behaved peer
+// would, and records the Observation. The role is ours (client when testing a server),
+// so the same session serves server testing and client testing.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <string>
+
+#include "harness/cases/case.h"
+#include "harness/codec/connection.h"
+#include "harness/peer/byte_stream.h"
+#include "harness/runner/observation.h"
+
+namespace wsspec::peer {
+
+using Clock = std::chrono::steady_clock;
+
+struct SessionSettings {
+    codec::Role role = codec::Role::client;  // our role
+    std::uint64_t max_message_size = 256ULL << 20;
+    std::size_t wire_data_bytes = 64;
+    std::size_t wire_entries = 2000;
+};
+
+class CaseSession : codec::ConnectionHandler {
+  public:
+    CaseSession(asio::io_context& io, runner::Observation& obs, const SessionSettings& settings,
+                Clock::time_point started, Clock::time_point deadline);
+
+    // The connection is established (and, for the caller, the handshake done): take the
+    // stream and any bytes that came right behind the handshake.
+    void attach(std::unique_ptr<ByteStream> stream);
+    void start_websocket(std::string leftover);
+
+    // Pre-handshake helpers for the handshake code of the two roles.
+    bool write_all(std::string bytes, std::uint64_t chop = 0, std::uint32_t chop_delay_ms = 0);
+    // Reads raw bytes into `into` until `complete(into)` says the head is whole, the peer
+    // closes, or the deadline passes.
+    bool read_until(std::string& into, const std::function<bool(const std::string&)>& complete);
+
+    // Runs the steps, then waits for the peer to close (dropping TCP at the deadline).
+    void run_steps(const std::vector<cases::Step>& steps);
+    void finish();
+    void drop(const std::string& why);
+
+    bool tcp_open() const { return tcp_open_; }
+    // TCP is up and neither side has started closing or failing the connection.
+    bool still_open() const;
+    double elapsed_ms() const;
+    void note(std::string text);
+
+  private:
+    // steps
+    bool run_step(const cases::Step& step);
+    bool send_frame(const cases::FrameStep& f);
+    bool send_message(const cases::MessageStep& m);
+    bool sleep(const cases::SleepStep& s);
+    bool await_events(const cases::AwaitStep& a);
+    bool close(const cases::CloseStep& c);
+    bool await_close(std::uint32_t timeout_ms);
+
+    // I/O
+    void start_read();
+    void on_read(error_code ec, std::size_t n);
+    void queue_write(std::string bytes);
+    void pump_writes();
+    template <class Pred>
+    bool pump_until(Pred done, Clock::time_point deadline);
+    bool pump_for(std::chrono::milliseconds d);
+    Clock::time_point step_deadline(std::uint32_t timeout_ms) const;
+
+    // codec events (the peer under test's frames)
+    void on_frame(const codec::FrameHeader& header) override;
+    void on_message(codec::MessageType type, std::string_view payload) override;
+    void on_ping(std::string_view payload) override;
+    void on_pong(std::string_view payload) override;
+    void on_close(const codec::ClosePayload& close) override;
+    void on_error(const codec::ProtocolError& error) override;
+
+    // wire log
+    void log_octets(runner::WireEntry::Kind kind, const std::uint8_t* data, std::size_t n);
+    void log_frame(runner::WireEntry::Kind kind, const codec::FrameHeader& h,
+                   std::string_view payload);
+    void add_wire(runner::WireEntry e);
+    void mark_close_sent(std::optional<std::uint16_t> code);
+
+    asio::io_context& io_;
+    runner::Observation& obs_;
+    SessionSettings settings_;
+    Clock::time_point started_;
+    Clock::time_point deadline_;
+    std::unique_ptr<ByteStream> stream_;
+    codec::Connection codec_;
+    bool websocket_ = false;
+    bool tcp_open_ = false;
+    bool reading_ = false;
+    std::string read_into_;  // pre-handshake reads land here
+    bool pre_handshake_ = true;
+    std::array<std::uint8_t, 64 * 1024> rx_{};
+    std::deque<std::string> tx_queue_;
+    std::string tx_current_;
+    bool writing_ = false;
+    bool write_failed_ = false;
+    std::size_t iteration_base_ = 0;  // events recorded when the current repeat began
+};
+
+}  // namespace wsspec::peer

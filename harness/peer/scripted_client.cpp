@@ -1,0 +1,258 @@
+#include "harness/peer/scripted_client.h"
+
+#include <random>
+
+#include "harness/codec/accept_key.h"
+#include "harness/codec/handshake_request.h"
+#include "harness/codec/handshake_response.h"
+#include "harness/codec/http_head.h"
+#include "harness/peer/case_session.h"
+
+namespace wsspec::peer {
+namespace {
+
+constexpr std::size_t logged_head_bytes = 4096;
+// Large enough for the oversized-header cases' responses; bounded against garbage streams.
+constexpr std::size_t max_response_head = 64 * 1024;
+
+std::string fresh_key() {
+    std::random_device rd;
+    codec::KeyNonce nonce{};
+    for (auto& b : nonce)
+        b = static_cast<std::uint8_t>(rd());
+    return codec::make_key(nonce);
+}
+
+void replace_all(std::string& s, std::string_view from, std::string_view to) {
+    for (std::size_t at = s.find(from); at != std::string::npos;
+         at = s.find(from, at + to.size())) {
+        s.replace(at, from.size(), to);
+    }
+}
+
+struct Placeholders {
+    std::string host, path, key, origin;
+    std::string fill(std::string s) const {
+        replace_all(s, "{host}", host);
+        replace_all(s, "{path}", path);
+        replace_all(s, "{key}", key);
+        replace_all(s, "{origin}", origin);
+        return s;
+    }
+};
+
+bool iequal(std::string_view a, std::string_view b) {
+    return codec::iequals(a, b);
+}
+
+// The request a case asked for: the defaults, edited, or raw text.
+std::string build_request(const cases::Case& c, const codec::ClientRequestOptions& defaults,
+                          const Placeholders& ph) {
+    if (!c.handshake) return codec::build_client_request(defaults);
+    const cases::HandshakeRequest& hs = *c.handshake;
+    if (hs.raw) return ph.fill(*hs.raw);
+    std::vector<std::pair<std::string, std::string>> headers = hs.headers;
+    if (headers.empty()) {
+        const bool v8 = hs.ws_version == 8;
+        headers = {{"Host", "{host}"},
+                   {"Upgrade", "websocket"},
+                   {"Connection", "Upgrade"},
+                   {"Sec-WebSocket-Key", "{key}"},
+                   {"Sec-WebSocket-Version", v8 ? "8" : "13"}};
+        if (!ph.origin.empty())
+            headers.emplace_back(v8 ? "Sec-WebSocket-Origin" : "Origin", "{origin}");
+        if (!defaults.subprotocols.empty()) {
+            std::string list;
+            for (const auto& p : defaults.subprotocols)
+                list += (list.empty() ? "" : ", ") + p;
+            headers.emplace_back("Sec-WebSocket-Protocol", list);
+        }
+        if (!defaults.extensions.empty()) {
+            std::string list;
+            for (const auto& e : defaults.extensions)
+                list += (list.empty() ? "" : ", ") + e;
+            headers.emplace_back("Sec-WebSocket-Extensions", list);
+        }
+        std::erase_if(headers, [&](const auto& h) {
+            return std::any_of(hs.remove_headers.begin(), hs.remove_headers.end(),
+                               [&](const std::string& r) { return iequal(r, h.first); });
+        });
+        headers.insert(headers.end(), hs.add_headers.begin(), hs.add_headers.end());
+    }
+    std::string out = hs.method + " " + hs.target + " " + hs.http_version + "\r\n";
+    for (const auto& [name, value] : headers)
+        out += name + ": " + value + "\r\n";
+    out += "\r\n";
+    return ph.fill(out);
+}
+
+void record_response(runner::HandshakeObservation& hs, const codec::HttpResponseHead& head,
+                     std::string_view raw) {
+    hs.response = std::string(raw.substr(0, logged_head_bytes));
+    hs.status = head.status;
+    for (const auto& h : head.headers) {
+        std::string name = h.name;
+        for (auto& ch : name)
+            ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        hs.headers.emplace_back(std::move(name), h.value);
+    }
+}
+
+}  // namespace
+
+runner::Observation run_case_as_client(const cases::Case& c, const ClientSettings& settings) {
+    runner::Observation obs;
+    obs.started = std::chrono::system_clock::now();
+    const auto started = Clock::now();
+    const std::uint32_t timeout_ms = c.timeout_ms != 0 ? c.timeout_ms : settings.default_timeout_ms;
+    const auto deadline = started + std::chrono::milliseconds(timeout_ms);
+
+    asio::io_context io;
+    SessionSettings session_settings;
+    session_settings.role = codec::Role::client;
+    session_settings.max_message_size = settings.max_message_size;
+    session_settings.wire_data_bytes = settings.wire_data_bytes;
+    session_settings.wire_entries = settings.wire_entries;
+    CaseSession session(io, obs, session_settings, started, deadline);
+
+    const auto finish = [&] {
+        session.finish();
+        obs.duration_ms = session.elapsed_ms();
+        if (c.measure_throughput && obs.duration_ms > 0) {
+            obs.throughput_mbps = static_cast<double>(obs.bytes_sent + obs.bytes_received) /
+                                  (obs.duration_ms / 1000.0) / 1e6;
+        }
+        return obs;
+    };
+
+    // Connect (bounded by the case deadline).
+    tcp::socket socket(io);
+    {
+        tcp::resolver resolver(io);
+        error_code ec;
+        const auto endpoints =
+            resolver.resolve(settings.url.host, std::to_string(settings.url.port), ec);
+        if (ec) {
+            obs.connect_error = "cannot resolve " + settings.url.host + ": " + ec.message();
+            return finish();
+        }
+        bool done = false;
+        asio::async_connect(socket, endpoints, [&](error_code e, const tcp::endpoint&) {
+            ec = e;
+            done = true;
+        });
+        io.run_until(deadline);
+        if (!done) {
+            socket.close(ec);
+            io.restart();
+            io.run_for(std::chrono::milliseconds(100));
+            obs.connect_error = "connection to " + settings.url.to_string() + " timed out";
+            return finish();
+        }
+        io.restart();
+        if (ec) {
+            obs.connect_error =
+                "cannot connect to " + settings.url.to_string() + ": " + ec.message();
+            return finish();
+        }
+        socket.set_option(tcp::no_delay(true), ec);
+    }
+
+    std::unique_ptr<ByteStream> stream;
+    if (settings.url.tls) {
+        try {
+            auto ctx = make_client_tls_context(settings.tls, settings.url.host);
+            stream = std::make_unique<ByteStream>(std::move(socket), ctx,
+                                                  asio::ssl::stream_base::client);
+        } catch (const std::exception& e) {
+            obs.connect_error = std::string("TLS setup failed: ") + e.what();
+            return finish();
+        }
+        const std::string sni =
+            settings.tls.server_name.empty() ? settings.url.host : settings.tls.server_name;
+        error_code addr_ec;
+        asio::ip::make_address(sni, addr_ec);
+        if (addr_ec) stream->set_sni(sni);  // SNI carries host names, not IP literals (RFC 6066 3)
+        bool done = false;
+        error_code ec;
+        stream->async_tls_handshake([&](error_code e) {
+            ec = e;
+            done = true;
+        });
+        io.run_until(deadline);
+        io.restart();
+        if (!done || ec) {
+            obs.connect_error = "TLS handshake with " + settings.url.to_string() +
+                                " failed: " + (done ? ec.message() : std::string("timed out"));
+            stream->close();
+            io.run_for(std::chrono::milliseconds(100));
+            return finish();
+        }
+    } else {
+        stream = std::make_unique<ByteStream>(std::move(socket));
+    }
+    session.attach(std::move(stream));
+
+    // Opening handshake.
+    codec::ClientRequestOptions request;
+    request.host = settings.url.host_header();
+    request.target = settings.url.path;
+    request.key = fresh_key();
+    if (!settings.origin.empty()) request.origin = settings.origin;
+    request.subprotocols = c.offer_protocols.empty() ? settings.protocols : c.offer_protocols;
+    request.extensions = c.offer_extensions;
+    if (c.handshake && c.handshake->ws_version == 8)
+        request.version = codec::HandshakeVersion::hybi10;
+    const Placeholders ph{request.host, request.target, request.key, settings.origin};
+    std::string request_bytes = build_request(c, request, ph);
+    obs.handshake.attempted = true;
+    obs.handshake.request = request_bytes.substr(0, logged_head_bytes);
+    if (c.handshake && !c.handshake->pipelined.empty()) request_bytes += c.handshake->pipelined;
+    const std::uint64_t chop = c.handshake ? c.handshake->chop : 0;
+    const std::uint32_t chop_delay = c.handshake ? c.handshake->chop_delay_ms : 0;
+    session.write_all(std::move(request_bytes), chop, chop_delay);
+
+    std::string raw;
+    codec::HttpResponseHead head;
+    codec::HeadParseResult parsed;
+    const codec::HttpHeadLimits limits{max_response_head, 200};
+    session.read_until(raw, [&](const std::string& bytes) {
+        parsed = codec::parse_response_head(bytes.data(), bytes.size(), head, limits);
+        return parsed.status != codec::HeadParseStatus::need_more;
+    });
+    if (parsed.status != codec::HeadParseStatus::complete) {
+        obs.handshake.response = raw.substr(0, logged_head_bytes);
+        if (parsed.status == codec::HeadParseStatus::error) {
+            obs.handshake.failure = "malformed HTTP response: " + std::string(parsed.reason);
+        } else if (!session.tcp_open()) {
+            obs.handshake.failure = raw.empty()
+                                        ? "the server closed the connection without a response"
+                                        : "the server closed the connection mid-response";
+        } else {
+            obs.handshake.failure = "no complete HTTP response within the case timeout";
+            obs.timed_out = true;
+        }
+        return finish();
+    }
+    record_response(obs.handshake, head, raw);
+    if (const auto* accept = codec::find_header(head.headers, "Sec-WebSocket-Accept")) {
+        obs.handshake.accept_key_valid = accept->value == codec::compute_accept_key(request.key);
+    }
+    const auto validation = codec::validate_response(head, request);
+    if (!validation.ok()) {
+        obs.handshake.failure = validation.error.reason.empty()
+                                    ? std::string(validation.error.requirement)
+                                    : validation.error.reason;
+        // Not a WebSocket connection: nothing more to observe. A refused request may
+        // leave the connection open (HTTP keep-alive), so we close it ourselves.
+        session.drop("the opening handshake did not complete (" + obs.handshake.failure + ")");
+        obs.dropped_by_me = false;  // expected after a refusal; not a close-behaviour fault
+        return finish();
+    }
+    obs.handshake.completed = true;
+    session.start_websocket(raw.substr(parsed.consumed));
+    session.run_steps(c.steps);
+    return finish();
+}
+
+}  // namespace wsspec::peer

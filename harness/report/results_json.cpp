@@ -1,0 +1,217 @@
+#include "harness/report/results_json.h"
+
+#include <ctime>
+#include <map>
+
+#include "harness/codec/constants.h"
+
+namespace wsspec::report {
+namespace {
+
+using nlohmann::json;
+using runner::WireEntry;
+
+std::string hex(std::string_view bytes) {
+    static const char* digits = "0123456789abcdef";
+    std::string out;
+    out.reserve(bytes.size() * 2);
+    for (unsigned char ch : bytes) {
+        out += digits[ch >> 4];
+        out += digits[ch & 0xF];
+    }
+    return out;
+}
+
+// Text for humans when the bytes are valid UTF-8 and printable; null otherwise.
+json text_or_null(std::string_view bytes) {
+    for (unsigned char ch : bytes) {
+        if (ch < 0x20 && ch != '\n' && ch != '\r' && ch != '\t') return nullptr;
+    }
+    try {
+        json text = std::string(bytes);
+        (void)text.dump();  // throws on invalid UTF-8
+        return text;
+    } catch (const json::exception&) {
+        return nullptr;  // not valid UTF-8
+    }
+}
+
+const char* wire_kind(WireEntry::Kind k) {
+    switch (k) {
+        case WireEntry::Kind::tx_octets:
+            return "TO";
+        case WireEntry::Kind::rx_octets:
+            return "RO";
+        case WireEntry::Kind::tx_frame:
+            return "TF";
+        case WireEntry::Kind::rx_frame:
+            return "RF";
+        case WireEntry::Kind::note:
+            return "NOTE";
+    }
+    return "?";
+}
+
+json wire_to_json(const std::vector<WireEntry>& wire) {
+    json out = json::array();
+    for (const auto& e : wire) {
+        json j = {{"t", std::round(e.at_ms * 1000) / 1000}, {"kind", wire_kind(e.kind)}};
+        if (e.kind == WireEntry::Kind::note) {
+            j["text"] = e.data;
+        } else {
+            j["length"] = e.length;
+            j["hex"] = hex(e.data);
+            j["truncated"] = e.length > e.data.size();
+            if (auto t = text_or_null(e.data); !t.is_null()) j["text"] = t;
+        }
+        if (e.kind == WireEntry::Kind::tx_frame || e.kind == WireEntry::Kind::rx_frame) {
+            j["opcode"] = e.opcode;
+            j["opcode_name"] = std::string(codec::opcode_name(e.opcode));
+            j["fin"] = e.fin;
+            j["rsv"] = e.rsv;
+            j["mask"] = e.masked;
+        }
+        out.push_back(std::move(j));
+    }
+    return out;
+}
+
+json events_to_json(const std::vector<runner::ObservedEvent>& events) {
+    constexpr std::size_t kept_bytes = 256;
+    json out = json::array();
+    for (const auto& e : events) {
+        json j = {{"description", runner::describe(e)}};
+        switch (e.kind) {
+            case runner::ObservedEvent::Kind::message:
+                j["type"] = "message";
+                j["binary"] = e.binary;
+                break;
+            case runner::ObservedEvent::Kind::ping:
+                j["type"] = "ping";
+                break;
+            case runner::ObservedEvent::Kind::pong:
+                j["type"] = "pong";
+                break;
+            case runner::ObservedEvent::Kind::mark:
+                j["type"] = "mark";
+                j["name"] = e.payload;
+                break;
+        }
+        if (e.kind != runner::ObservedEvent::Kind::mark) {
+            j["length"] = e.payload.size();
+            j["hex"] = hex(std::string_view(e.payload).substr(0, kept_bytes));
+        }
+        out.push_back(std::move(j));
+    }
+    return out;
+}
+
+}  // namespace
+
+std::string iso_utc(std::chrono::system_clock::time_point t) {
+    const std::time_t secs = std::chrono::system_clock::to_time_t(t);
+    std::tm tm{};
+    gmtime_r(&secs, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+    const auto ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count() % 1000;
+    char out[48];
+    std::snprintf(out, sizeof out, "%s.%03lldZ", buf, static_cast<long long>(ms));
+    return out;
+}
+
+json case_to_json(const runner::CaseOutcome& o) {
+    const auto& c = *o.c;
+    const auto& obs = o.obs;
+    json j = {
+        {"index", o.index},
+        {"id", c.id},
+        {"description", c.description},
+        {"rfc", c.rfc},
+        {"requirement", c.requirement},
+        {"source", c.source_file},
+        {"ran", o.ran},
+    };
+    if (!o.ran) return j;
+    j["behavior"] = o.judgement.behavior;
+    j["behavior_close"] = o.judgement.behavior_close;
+    j["result"] = o.judgement.result;
+    j["result_close"] = o.judgement.result_close;
+    j["expected"] = o.judgement.expected;
+    j["observed"] = o.judgement.observed;
+    j["started"] = iso_utc(obs.started);
+    j["duration_ms"] = std::round(obs.duration_ms * 1000) / 1000;
+    j["bytes_sent"] = obs.bytes_sent;
+    j["bytes_received"] = obs.bytes_received;
+    j["throughput_mbps"] =
+        c.measure_throughput ? json(std::round(obs.throughput_mbps * 100) / 100) : json(nullptr);
+    j["close"] = {
+        {"closed_by_me", obs.closed_by_me},
+        {"failed_by_me", obs.failed_by_me},
+        {"dropped_by_me", obs.dropped_by_me},
+        {"was_clean", obs.close_sent && obs.close_received},
+        {"local_close_code", obs.local_close_code ? json(*obs.local_close_code) : json(nullptr)},
+        {"remote_close_code", obs.remote_close_code ? json(*obs.remote_close_code) : json(nullptr)},
+        {"remote_close_reason", text_or_null(obs.remote_close_reason)},
+        {"peer_violation", obs.peer_violation.empty() ? json(nullptr) : json(obs.peer_violation)},
+        {"timed_out", obs.timed_out},
+    };
+    j["handshake"] = {
+        {"completed", obs.handshake.completed},
+        {"status", obs.handshake.status},
+        {"request", text_or_null(obs.handshake.request)},
+        {"response", text_or_null(obs.handshake.response)},
+        {"failure", obs.handshake.failure.empty() ? json(nullptr) : json(obs.handshake.failure)},
+    };
+    if (!obs.connect_error.empty()) j["connect_error"] = obs.connect_error;
+    if (obs.peer_crash) j["peer_crash"] = *obs.peer_crash;
+    j["events"] = events_to_json(obs.events);
+    j["wire"] = wire_to_json(obs.wire);
+    return j;
+}
+
+json results_to_json(const RunInfo& info, const std::vector<runner::CaseOutcome>& outcomes,
+                     bool strict) {
+    std::map<std::string, int> behavior_counts;
+    std::map<std::string, int> close_counts;
+    int passed = 0, failed = 0, not_run = 0;
+    json cases = json::array();
+    for (const auto& o : outcomes) {
+        cases.push_back(case_to_json(o));
+        if (!o.ran) {
+            ++not_run;
+            continue;
+        }
+        ++behavior_counts[o.judgement.behavior];
+        ++close_counts[o.judgement.behavior_close];
+        (runner::passed(o.judgement, strict) ? passed : failed)++;
+    }
+    return {
+        {"format", "wsspec-results"},
+        {"format_version", results_format_version},
+        {"wsspec_version", WSSPEC_VERSION},
+        {"catalog_version", info.catalog_version},
+        {"mode", info.mode},
+        {"agent", info.agent},
+        {"target", info.target},
+        {"options", info.options},
+        {"started", iso_utc(info.started)},
+        {"finished", iso_utc(info.finished)},
+        {"duration_ms",
+         std::chrono::duration_cast<std::chrono::milliseconds>(info.finished - info.started)
+             .count()},
+        {"complete", info.complete},
+        {"strict", strict},
+        {"summary",
+         {{"total", outcomes.size()},
+          {"passed", passed},
+          {"failed", failed},
+          {"not_run", not_run},
+          {"behavior", behavior_counts},
+          {"behavior_close", close_counts}}},
+        {"cases", std::move(cases)},
+    };
+}
+
+}  // namespace wsspec::report

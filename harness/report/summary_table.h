@@ -1,0 +1,15 @@
+// The summary printed at the end of a run: verdict counts per category, then every case
+// that did not pass with its reason.
+#pragma once
+
+#include <ostream>
+#include <vector>
+
+#include "harness/runner/case_runner.h"
+
+namespace wsspec::report {
+
+void print_summary(std::ostream& out, const std::vector<runner::CaseOutcome>& outcomes, bool strict,
+                   bool color);
+
+}  // namespace wsspec::report

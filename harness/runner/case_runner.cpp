@@ -1,0 +1,70 @@
+#include "harness/runner/case_runner.h"
+
+#include <mutex>
+#include <thread>
+
+namespace wsspec::runner {
+namespace {
+
+// Once judged, a case keeps only the start of each payload (reports show a prefix), so a
+// run of many large messages does not hold them all in memory.
+constexpr std::size_t kept_payload_bytes = 1024;
+
+void trim_payloads(Observation& obs) {
+    for (auto& e : obs.events) {
+        if (e.payload.size() > kept_payload_bytes) {
+            e.payload.resize(kept_payload_bytes);
+            e.payload.shrink_to_fit();
+        }
+    }
+}
+
+}  // namespace
+
+std::vector<CaseOutcome> run_server_cases(const std::vector<const cases::Case*>& selected,
+                                          const ServerRunSettings& settings,
+                                          const RunHooks& hooks) {
+    std::vector<CaseOutcome> outcomes(selected.size());
+    for (std::size_t i = 0; i < selected.size(); ++i) {
+        outcomes[i].c = selected[i];
+        outcomes[i].index = i + 1;
+    }
+    std::atomic<std::size_t> next{0};
+    std::size_t done = 0;
+    std::mutex hook_mutex;  // hooks and progress run one at a time
+
+    const auto worker = [&] {
+        for (;;) {
+            if (settings.stop && settings.stop->load()) return;
+            const std::size_t i = next.fetch_add(1);
+            if (i >= outcomes.size()) return;
+            CaseOutcome& out = outcomes[i];
+            if (hooks.before_case) {
+                std::lock_guard lock(hook_mutex);
+                hooks.before_case();
+            }
+            out.obs = peer::run_case_as_client(*out.c, settings.client);
+            if (hooks.after_case) {
+                std::lock_guard lock(hook_mutex);
+                if (auto crash = hooks.after_case()) out.obs.peer_crash = std::move(crash);
+            }
+            out.judgement = judge(*out.c, out.obs, cases::Role::server);
+            trim_payloads(out.obs);
+            out.ran = true;
+            std::lock_guard lock(hook_mutex);
+            ++done;
+            if (hooks.on_done) hooks.on_done(out, done, outcomes.size());
+        }
+    };
+    const unsigned jobs =
+        std::max(1U, std::min<unsigned>(settings.jobs, static_cast<unsigned>(outcomes.size())));
+    std::vector<std::thread> threads;
+    for (unsigned t = 1; t < jobs; ++t)
+        threads.emplace_back(worker);
+    worker();
+    for (auto& t : threads)
+        t.join();
+    return outcomes;
+}
+
+}  // namespace wsspec::runner

@@ -1,0 +1,44 @@
+// Runs selected cases against a server under test, `jobs` at a time, each case on its own
+// connection and io_context, and judges each as it finishes. Results keep catalog order.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "harness/cases/case.h"
+#include "harness/peer/scripted_client.h"
+#include "harness/runner/judge.h"
+#include "harness/runner/observation.h"
+
+namespace wsspec::runner {
+
+struct CaseOutcome {
+    const cases::Case* c = nullptr;
+    std::size_t index = 0;  // 1-based position in the selected list (Autobahn's "case")
+    Observation obs;
+    Judgement judgement;
+    bool ran = false;  // false: the run was interrupted before this case started
+};
+
+struct RunHooks {
+    // Called before each case (e.g. make sure a supervised server is up); may throw.
+    std::function<void()> before_case;
+    // Called after each case; returns a description if the supervised peer died.
+    std::function<std::optional<std::string>()> after_case;
+    // Progress: called once per finished case, from worker threads (serialized).
+    std::function<void(const CaseOutcome&, std::size_t done, std::size_t total)> on_done;
+};
+
+struct ServerRunSettings {
+    peer::ClientSettings client;
+    unsigned jobs = 1;
+    const std::atomic<bool>* stop = nullptr;  // set to stop after the running cases
+};
+
+std::vector<CaseOutcome> run_server_cases(const std::vector<const cases::Case*>& selected,
+                                          const ServerRunSettings& settings, const RunHooks& hooks);
+
+}  // namespace wsspec::runner

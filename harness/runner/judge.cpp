@@ -1,0 +1,382 @@
+#include "harness/runner/judge.h"
+
+#include <algorithm>
+#include <sstream>
+
+namespace wsspec::runner {
+namespace {
+
+constexpr std::size_t shown_payload_bytes = 40;
+
+std::string lower(std::string s) {
+    for (auto& ch : s)
+        ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    return s;
+}
+
+bool printable(std::string_view s) {
+    return std::all_of(s.begin(), s.end(), [](char ch) {
+        const auto u = static_cast<unsigned char>(ch);
+        return u >= 0x20 && u < 0x7F;
+    });
+}
+
+std::string show_bytes(std::string_view s) {
+    const std::string_view head = s.substr(0, shown_payload_bytes);
+    std::string out;
+    if (printable(head)) {
+        out = "\"" + std::string(head) + "\"";
+    } else {
+        static const char* hex = "0123456789abcdef";
+        out = "0x";
+        for (unsigned char ch : head) {
+            out += hex[ch >> 4];
+            out += hex[ch & 0xF];
+        }
+    }
+    if (s.size() > head.size()) out += "...";
+    return out;
+}
+
+std::string kind_name(ObservedEvent::Kind k) {
+    switch (k) {
+        case ObservedEvent::Kind::message:
+            return "message";
+        case ObservedEvent::Kind::ping:
+            return "ping";
+        case ObservedEvent::Kind::pong:
+            return "pong";
+        case ObservedEvent::Kind::mark:
+            return "mark";
+    }
+    return "?";
+}
+
+std::string describe_parts(const std::string& kind, bool binary, std::string_view payload) {
+    if (kind == "mark") return "mark " + std::string(payload);
+    std::string out = kind + "(";
+    if (kind == "message") out += binary ? "binary, " : "text, ";
+    out += std::to_string(payload.size()) + " bytes)";
+    if (!payload.empty()) out += " " + show_bytes(payload);
+    return out;
+}
+
+ObservedEvent::Kind to_observed(cases::Event::Kind k) {
+    switch (k) {
+        case cases::Event::Kind::message:
+            return ObservedEvent::Kind::message;
+        case cases::Event::Kind::ping:
+            return ObservedEvent::Kind::ping;
+        case cases::Event::Kind::pong:
+            return ObservedEvent::Kind::pong;
+        case cases::Event::Kind::mark:
+            return ObservedEvent::Kind::mark;
+    }
+    return ObservedEvent::Kind::message;
+}
+
+bool event_matches(const cases::Event& want, const ObservedEvent& got) {
+    if (to_observed(want.kind) != got.kind) return false;
+    if (want.kind == cases::Event::Kind::mark) return want.payload.text == got.payload;
+    if (want.kind == cases::Event::Kind::message && want.binary != got.binary) return false;
+    return want.payload.matches(got.payload);
+}
+
+bool events_match(const std::vector<cases::Event>& want, const std::vector<ObservedEvent>& got) {
+    if (want.size() != got.size()) return false;
+    for (std::size_t i = 0; i < want.size(); ++i) {
+        if (!event_matches(want[i], got[i])) return false;
+    }
+    return true;
+}
+
+template <class Events>
+std::string list(const Events& events) {
+    if (events.empty()) return "no events";
+    std::string out;
+    constexpr std::size_t shown = 8;
+    for (std::size_t i = 0; i < events.size() && i < shown; ++i) {
+        if (i) out += ", ";
+        out += describe(events[i]);
+    }
+    if (events.size() > shown) out += ", ... (" + std::to_string(events.size()) + " events)";
+    return out;
+}
+
+std::vector<std::string> tokens_of(const HandshakeObservation& hs, const std::string& name) {
+    std::vector<std::string> out;
+    for (const auto& [n, v] : hs.headers) {
+        if (n != name) continue;
+        std::stringstream ss(v);
+        std::string item;
+        while (std::getline(ss, item, ',')) {
+            const auto b = item.find_first_not_of(" \t");
+            const auto e = item.find_last_not_of(" \t");
+            if (b != std::string::npos) out.push_back(lower(item.substr(b, e - b + 1)));
+        }
+    }
+    return out;
+}
+
+// Empty string: matches; otherwise why not.
+std::string handshake_mismatch(const cases::HandshakeMatch& m, const HandshakeObservation& hs) {
+    if (m.no_response) {
+        return hs.status == 0 ? std::string{} : "status " + std::to_string(hs.status);
+    }
+    const std::string status =
+        hs.status == 0 ? "no HTTP response" : "status " + std::to_string(hs.status);
+    const bool in_status = std::find(m.status.begin(), m.status.end(), hs.status) != m.status.end();
+    const bool in_class = std::find(m.status_class.begin(), m.status_class.end(),
+                                    hs.status / 100) != m.status_class.end();
+    // Both lists given: a status in either is allowed.
+    if (!m.status.empty() && !m.status_class.empty()) {
+        if (!in_status && !in_class) return status;
+    } else if ((!m.status.empty() && !in_status) || (!m.status_class.empty() && !in_class)) {
+        return status;
+    }
+    if (hs.status == 0) return status;
+    const bool wants_upgrade = std::find(m.status.begin(), m.status.end(), 101) != m.status.end();
+    if ((m.accept_key_valid || wants_upgrade) && !hs.completed) {
+        return "status " + std::to_string(hs.status) +
+               " but the handshake is invalid: " + hs.failure;
+    }
+    for (const auto& [name, token] : m.header_has_token) {
+        const auto toks = tokens_of(hs, lower(name));
+        if (std::find(toks.begin(), toks.end(), lower(token)) == toks.end()) {
+            return "header " + name + " does not list " + token;
+        }
+    }
+    for (const auto& [name, allowed] : m.header_in) {
+        std::vector<std::string> values;
+        for (const auto& [n, v] : hs.headers) {
+            if (n == lower(name)) values.push_back(v);
+        }
+        if (values.size() != 1) {
+            return "header " + name + " present " + std::to_string(values.size()) +
+                   " times (expected once)";
+        }
+        if (std::find(allowed.begin(), allowed.end(), values[0]) == allowed.end()) {
+            return "header " + name + " is \"" + values[0] + "\", not one of those offered";
+        }
+    }
+    for (const auto& name : m.header_absent) {
+        for (const auto& [n, v] : hs.headers) {
+            if (n == lower(name)) return "header " + name + " present (\"" + v + "\")";
+        }
+    }
+    return {};
+}
+
+std::string describe_handshake_match(const cases::HandshakeMatch& m) {
+    std::string out;
+    if (!m.status.empty()) {
+        out += "status ";
+        for (std::size_t i = 0; i < m.status.size(); ++i)
+            out += (i ? " or " : "") + std::to_string(m.status[i]);
+    }
+    if (!m.status_class.empty()) {
+        out += out.empty() ? "status " : ", status ";
+        for (std::size_t i = 0; i < m.status_class.size(); ++i) {
+            out += (i ? " or " : "") + std::to_string(m.status_class[i]) + "xx";
+        }
+    }
+    if (m.no_response) return "no HTTP response (connection closed or silent)";
+    if (m.accept_key_valid) out += ", valid Sec-WebSocket-Accept";
+    for (const auto& [name, values] : m.header_in) {
+        out += ", " + name + " one of";
+        for (const auto& v : values)
+            out += " " + v;
+    }
+    for (const auto& [name, token] : m.header_has_token)
+        out += ", " + name + " lists " + token;
+    for (const auto& name : m.header_absent)
+        out += ", no " + name;
+    return out.empty() ? "any response" : out;
+}
+
+std::string describe_observed_handshake(const HandshakeObservation& hs) {
+    if (hs.status == 0) return hs.failure.empty() ? "no HTTP response" : hs.failure;
+    std::string out = "HTTP " + std::to_string(hs.status);
+    if (hs.completed)
+        out += " (valid upgrade)";
+    else if (!hs.failure.empty())
+        out += " (" + hs.failure + ")";
+    return out;
+}
+
+std::string codes_text(const std::vector<std::uint16_t>& codes) {
+    std::string out;
+    for (std::size_t i = 0; i < codes.size(); ++i)
+        out += (i ? ", " : "") + std::to_string(codes[i]);
+    return out.empty() ? "none" : out;
+}
+
+void judge_close(const cases::Case& c, const Observation& obs, cases::Role under_test,
+                 Judgement& j) {
+    const auto& want = c.expect_close;
+    if (want.not_applicable) {
+        // Handshake cases: what matters is the answer to the request; how the connection
+        // ends afterwards is not what the case checks.
+        j.behavior_close = verdict::ok;
+        j.result_close =
+            obs.handshake.completed
+                ? "The closing handshake is not judged in this handshake case."
+                : "No WebSocket connection was opened, so there was no closing handshake to judge.";
+        return;
+    }
+    if (!obs.handshake.completed) {
+        j.behavior_close = verdict::failed;
+        j.result_close = "The opening handshake did not complete.";
+        return;
+    }
+    const bool was_clean = obs.close_sent && obs.close_received;
+    // 1. The right side must start the close.
+    if (want.closed_by_me != obs.closed_by_me) {
+        j.behavior_close = verdict::failed;
+        j.result_close =
+            want.closed_by_me
+                ? "Expected wsspec to close the connection, but the peer did (" +
+                      (obs.remote_close_code
+                           ? "close code " + std::to_string(*obs.remote_close_code)
+                           : std::string("no close frame")) +
+                      ")."
+                : "Expected the peer to fail the connection, but it did not; wsspec closed it.";
+        if (want.wrong_endpoint_is_fatal) {
+            j.behavior = verdict::failed;
+            j.result = "The peer did not fail the connection as required. " + j.result;
+        }
+        return;
+    }
+    // 2. A clean closing handshake where one is required.
+    if (want.require_clean && !was_clean) {
+        j.behavior_close = verdict::unclean;
+        j.result_close =
+            std::string("The closing handshake did not complete: ") +
+            (obs.close_received ? "wsspec sent no close frame." : "no close frame from the peer.");
+        return;
+    }
+    // 3. A close code from the allowed list (a missing code is accepted).
+    if (obs.remote_close_code && std::find(want.codes.begin(), want.codes.end(),
+                                           *obs.remote_close_code) == want.codes.end()) {
+        j.behavior_close = verdict::wrong_code;
+        j.result_close = "The close code should have been " + codes_text(want.codes) +
+                         " or empty, but was " + std::to_string(*obs.remote_close_code) + ".";
+        if (want.wrong_code_is_fatal) {
+            j.behavior = verdict::failed;
+            j.result = "Wrong close code. " + j.result;
+        }
+        return;
+    }
+    // 4. When testing a server, the server should close TCP (RFC 6455 7.1.1).
+    if (under_test == cases::Role::server && obs.dropped_by_me) {
+        j.behavior_close = verdict::failed_by_client;
+        j.result_close =
+            "wsspec had to drop the TCP connection; the server should close it (RFC 6455 7.1.1).";
+        return;
+    }
+    j.behavior_close = verdict::ok;
+    j.result_close = "Connection was properly closed.";
+}
+
+}  // namespace
+
+std::string describe(const ObservedEvent& e) {
+    std::string out = describe_parts(kind_name(e.kind), e.binary, e.payload);
+    if (e.size > e.payload.size()) {
+        out = describe_parts(kind_name(e.kind), e.binary, e.payload.substr(0, shown_payload_bytes));
+        const auto open = out.find('(');
+        const auto bytes = out.find(" bytes)");
+        out.replace(
+            open + 1, bytes - open - 1,
+            (e.kind == ObservedEvent::Kind::message ? std::string(e.binary ? "binary, " : "text, ")
+                                                    : "") +
+                std::to_string(e.size));
+        if (out.size() < 4 || out.substr(out.size() - 3) != "...") out += "...";
+    }
+    return out;
+}
+
+std::string describe(const cases::Event& e) {
+    if (e.kind == cases::Event::Kind::mark) return "mark " + e.payload.text;
+    const std::string kind = kind_name(to_observed(e.kind));
+    if (e.payload.kind == cases::Payload::Kind::pattern && e.payload.length > shown_payload_bytes) {
+        return kind + "(" + (kind == "message" ? (e.binary ? "binary, " : "text, ") : "") +
+               std::to_string(e.payload.size()) + " bytes)";
+    }
+    return describe_parts(kind, e.binary, e.payload.materialize());
+}
+
+Judgement judge(const cases::Case& c, const Observation& obs, cases::Role under_test) {
+    Judgement j;
+    j.observed = obs.handshake.attempted ? describe_observed_handshake(obs.handshake) + "; " : "";
+    j.observed += list(obs.events);
+    if (obs.remote_close_code) j.observed += "; close " + std::to_string(*obs.remote_close_code);
+    if (obs.failed_by_me) j.observed += "; peer violated: " + obs.peer_violation;
+
+    for (std::size_t i = 0; i < c.expect.size(); ++i) {
+        const auto& e = c.expect[i];
+        if (i) j.expected += " | ";
+        j.expected += e.verdict + ": ";
+        if (e.handshake) j.expected += describe_handshake_match(*e.handshake) + "; ";
+        j.expected += e.events ? list(*e.events) : std::string("any events");
+    }
+
+    if (obs.peer_crash) {
+        j.behavior = j.behavior_close = verdict::failed;
+        j.result = "The peer under test died during the case: " + *obs.peer_crash;
+        j.result_close = j.result;
+        return j;
+    }
+    if (!obs.connect_error.empty()) {
+        j.behavior = j.behavior_close = verdict::failed;
+        j.result = j.result_close = obs.connect_error;
+        return j;
+    }
+
+    std::string first_mismatch;
+    for (const auto& e : c.expect) {
+        if (e.handshake) {
+            const std::string why = handshake_mismatch(*e.handshake, obs.handshake);
+            if (!why.empty()) {
+                if (first_mismatch.empty()) first_mismatch = "handshake: " + why;
+                continue;
+            }
+        } else if (!obs.handshake.completed) {
+            continue;  // every other expectation needs an open WebSocket connection
+        }
+        if (e.events && !events_match(*e.events, obs.events)) {
+            if (first_mismatch.empty()) first_mismatch = "events differ";
+            continue;
+        }
+        j.behavior = e.verdict;
+        j.result = e.note.empty() ? "Actual events match at least one expected." : e.note;
+        break;
+    }
+    if (j.behavior.empty()) {
+        j.behavior = verdict::failed;
+        if (!obs.handshake.completed &&
+            std::none_of(c.expect.begin(), c.expect.end(),
+                         [](const auto& e) { return e.handshake.has_value(); })) {
+            j.result = "The opening handshake failed: " + obs.handshake.failure;
+        } else {
+            j.result = "Expected " + j.expected + ". Observed " + j.observed + ".";
+        }
+        if (obs.timed_out && !obs.timeout_note.empty()) j.result += " (" + obs.timeout_note + ")";
+    }
+    judge_close(c, obs, under_test, j);
+    if (c.informational && (j.behavior == verdict::ok || j.behavior == verdict::non_strict)) {
+        j.behavior = verdict::informational;
+        if (j.behavior_close == verdict::ok) j.behavior_close = verdict::informational;
+    }
+    return j;
+}
+
+bool passed(const Judgement& j, bool strict) {
+    const auto fine = [strict](const std::string& v) {
+        return v == verdict::ok || v == verdict::informational || v == verdict::unimplemented ||
+               (!strict && v == verdict::non_strict);
+    };
+    return fine(j.behavior) && fine(j.behavior_close);
+}
+
+}  // namespace wsspec::runner

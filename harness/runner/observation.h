@@ -1,0 +1,78 @@
+// What happened during one case, as the scripted peer saw it. The judge turns this into
+// verdicts; the reporters print it. Nothing here is interpreted yet.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace wsspec::runner {
+
+// One event the peer under test caused, in the order it happened.
+struct ObservedEvent {
+    enum class Kind : std::uint8_t { message, ping, pong, mark };
+    Kind kind = Kind::message;
+    bool binary = false;
+    std::string payload;     // the bytes (mark: its name); only a prefix once judged
+    std::uint64_t size = 0;  // the full payload size (payload may be cut after judging)
+};
+
+// One line of the wire log: octets or a frame, in either direction.
+struct WireEntry {
+    enum class Kind : std::uint8_t { tx_octets, rx_octets, tx_frame, rx_frame, note };
+    Kind kind = Kind::note;
+    double at_ms = 0;          // since the case started
+    std::uint64_t length = 0;  // octets, or the frame's payload length
+    std::string data;          // first bytes of the octets / payload (truncated), or note text
+    // frames only
+    std::uint8_t opcode = 0;
+    bool fin = true;
+    std::uint8_t rsv = 0;
+    bool masked = false;
+};
+
+struct HandshakeObservation {
+    bool attempted = false;
+    bool completed = false;  // 101 received and valid (or accepted, in client-testing mode)
+    std::string request;     // what we sent (truncated for huge requests)
+    std::string response;    // the head we received, as text (truncated)
+    int status = 0;          // HTTP status; 0: none received
+    std::vector<std::pair<std::string, std::string>> headers;
+    bool accept_key_valid = false;
+    std::string failure;  // why the handshake did not complete, in words
+};
+
+struct Observation {
+    std::string connect_error;  // could not even connect (before any byte)
+    HandshakeObservation handshake;
+    std::vector<ObservedEvent> events;
+    std::vector<WireEntry> wire;
+
+    // Close behaviour, in Autobahn's terms.
+    bool closed_by_me = false;  // we sent the first Close frame
+    bool close_sent = false;
+    bool close_received = false;
+    std::optional<std::uint16_t> remote_close_code;
+    std::string remote_close_reason;
+    std::optional<std::uint16_t> local_close_code;
+    bool dropped_by_me = false;  // we closed TCP without the peer closing it first
+    bool failed_by_me = false;   // the peer broke a rule and we failed the connection
+    std::string peer_violation;  // that rule, in words
+    bool peer_closed_tcp = false;
+    bool timed_out = false;  // some wait ran into its deadline
+    std::string timeout_note;
+
+    std::chrono::system_clock::time_point started;
+    double duration_ms = 0;
+    std::uint64_t bytes_sent = 0;
+    std::uint64_t bytes_received = 0;
+    double throughput_mbps = 0;  // measured cases only (9.*): MB/s both directions
+
+    // Supervised peer (--exec) died during the case.
+    std::optional<std::string> peer_crash;
+};
+
+}  // namespace wsspec::runner
