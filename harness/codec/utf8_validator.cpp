@@ -2,13 +2,14 @@
 
 #include <simdjson.h>
 
+#include <bit>
 #include <cstring>
 
 namespace wsspec::codec {
 namespace {
 
 // Below this size the scalar loop (with its ASCII word skip) beats a SIMD call.
-constexpr std::size_t simd_threshold = 64;
+constexpr std::size_t simd_threshold = 256;
 constexpr std::uint64_t high_bits = 0x8080808080808080ULL;
 
 using State = Utf8Validator::State;
@@ -50,21 +51,92 @@ bool is_continuation(std::uint8_t b) {
     return (b & 0xC0) == 0x80;
 }
 
+bool in_range(std::uint8_t b, std::uint8_t low, std::uint8_t high) {
+    return static_cast<std::uint8_t>(b - low) <= static_cast<std::uint8_t>(high - low);
+}
+
+// Length of the valid code point starting at p (at least 4 bytes readable), or 0 when it
+// is not one. Same rules as next_state(), a whole code point at a time: one decision per
+// character instead of one state transition per byte.
+std::size_t valid_sequence_length(const std::uint8_t* p) {
+    const std::uint8_t b0 = p[0];
+    if (b0 < 0x80) return 1;
+    if (in_range(b0, 0xC2, 0xDF)) return is_continuation(p[1]) ? 2 : 0;
+    if (in_range(b0, 0xE0, 0xEF)) {
+        const std::uint8_t low = b0 == 0xE0 ? 0xA0 : 0x80;   // no overlongs
+        const std::uint8_t high = b0 == 0xED ? 0x9F : 0xBF;  // no surrogates
+        return in_range(p[1], low, high) && is_continuation(p[2]) ? 3 : 0;
+    }
+    if (in_range(b0, 0xF0, 0xF4)) {
+        const std::uint8_t low = b0 == 0xF0 ? 0x90 : 0x80;   // no overlongs
+        const std::uint8_t high = b0 == 0xF4 ? 0x8F : 0xBF;  // nothing above U+10FFFF
+        return in_range(p[1], low, high) && is_continuation(p[2]) && is_continuation(p[3]) ? 4 : 0;
+    }
+    return 0;
+}
+
+// Index of the first byte with its high bit set in a word loaded from memory (w != 0).
+std::size_t first_high_byte(std::uint64_t high) {
+    if constexpr (std::endian::native == std::endian::little)
+        return static_cast<std::size_t>(std::countr_zero(high)) / 8;
+    else
+        return static_cast<std::size_t>(std::countl_zero(high)) / 8;
+}
+
+// Clears the bits of the first `n` bytes (in memory order, 0 < n < 8) of a loaded word.
+std::uint64_t drop_first_bytes(std::uint64_t w, std::size_t n) {
+    if constexpr (std::endian::native == std::endian::little)
+        return w & (~0ULL << (8 * n));
+    else
+        return w & (~0ULL >> (8 * n));
+}
+
 }  // namespace
 
 // Returns the number of bytes accepted; stops at the first invalid byte (state_ = reject).
-std::size_t Utf8Validator::feed_scalar(const std::uint8_t* data, std::size_t size) {
+// Inlined into feed(): for short messages the cost of a second call is a sizeable share.
+[[gnu::always_inline]] inline std::size_t Utf8Validator::feed_scalar(const std::uint8_t* data,
+                                                                     std::size_t size) {
     std::size_t i = 0;
     State s = state_;
     while (i < size) {
         if (s == State::accept) {
-            // Skip ASCII a word at a time.
-            while (i + 8 <= size) {
-                std::uint64_t w;
-                std::memcpy(&w, data + i, 8);
-                if ((w & high_bits) != 0) break;
-                i += 8;
+            // Skip ASCII a word at a time, jumping straight to the first non-ASCII byte,
+            // and check multi-byte characters a whole code point at a time while 4 bytes
+            // can be read. An invalid one is left to the state machine below, which finds
+            // the exact offending byte.
+            for (;;) {
+                if (i + 8 <= size) {
+                    std::uint64_t w;
+                    std::memcpy(&w, data + i, 8);
+                    const std::uint64_t high = w & high_bits;
+                    if (high == 0) {
+                        i += 8;
+                        continue;
+                    }
+                    i += first_high_byte(high);
+                } else if (size >= 8 && i < size) {
+                    // Under 8 bytes left: one load of the last word (overlapping bytes
+                    // already checked) instead of a byte loop of unpredictable length.
+                    std::uint64_t w;
+                    std::memcpy(&w, data + size - 8, 8);
+                    const std::uint64_t high = drop_first_bytes(w & high_bits, 8 - (size - i));
+                    if (high == 0) {
+                        i = size;
+                        break;
+                    }
+                    i = size - 8 + first_high_byte(high);
+                } else {
+                    break;
+                }
+                if (i + 4 > size) break;  // maybe cut short by the end: the state machine
+                const std::size_t n = valid_sequence_length(data + i);
+                if (n == 0) break;
+                i += n;
             }
+            // The last few bytes of a message are mostly ASCII too.
+            while (i < size && data[i] < 0x80)
+                ++i;
             if (i >= size) break;
         }
         s = next_state(s, data[i]);
