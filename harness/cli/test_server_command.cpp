@@ -7,10 +7,8 @@
 #include "harness/cli/catalog_option.h"
 #include "harness/cli/interrupt.h"
 #include "harness/cli/progress_printer.h"
+#include "harness/cli/report_options.h"
 #include "harness/peer/scripted_client.h"
-#include "harness/report/atomic_file.h"
-#include "harness/report/results_json.h"
-#include "harness/report/summary_table.h"
 #include "harness/runner/case_runner.h"
 
 namespace wsspec::cli {
@@ -22,14 +20,12 @@ struct TestServerOptions {
     unsigned jobs = 1;
     std::uint32_t timeout_ms = 5000;
     std::string agent;
-    std::string report_dir = "wsspec-report";
+    ReportOptions report;
     std::string ca_file;
     bool insecure = false;
     std::string server_name;
     std::string origin;
     std::vector<std::string> protocols;
-    bool strict = false;
-    bool quiet = false;
 };
 
 // Before running hundreds of cases, check that anything listens at all (exit status 2).
@@ -65,6 +61,7 @@ std::string agent_from(const std::vector<runner::CaseOutcome>& outcomes,
 int run(const TestServerOptions& o) {
     const peer::TargetUrl url = peer::parse_target_url(o.url);
     Catalog catalog = load_selected(o.catalog, cases::Role::server);
+    catalog.selected = apply_shard(o.report, catalog.selected);
     if (const std::string err = preflight(url); !err.empty()) {
         std::cerr << "wsspec test-server: " << err << "\n";
         return 2;
@@ -79,7 +76,7 @@ int run(const TestServerOptions& o) {
     settings.jobs = o.jobs;
     settings.stop = &install_interrupt_handler();
 
-    ProgressPrinter progress(std::cout, stdout_is_tty(), o.quiet, o.strict);
+    ProgressPrinter progress(std::cout, stdout_is_tty(), o.report.quiet, o.report.strict);
     runner::RunHooks hooks;
     hooks.on_done = [&](const runner::CaseOutcome& out, std::size_t done, std::size_t total) {
         progress.case_done(out, done, total);
@@ -102,16 +99,7 @@ int run(const TestServerOptions& o) {
         std::all_of(outcomes.begin(), outcomes.end(), [](const auto& x) { return x.ran; });
     info.agent = o.agent.empty() ? agent_from(outcomes, url) : o.agent;
 
-    const auto results = report::results_to_json(info, outcomes, o.strict);
-    const std::filesystem::path out = std::filesystem::path(o.report_dir) / "wsspec.json";
-    report::write_file_atomically(out, results.dump(1));
-
-    report::print_summary(std::cout, outcomes, o.strict, progress.color());
-    std::cout << "results: " << out.string() << (info.complete ? "" : " (incomplete: interrupted)")
-              << "\n";
-    const int failed = results["summary"]["failed"].get<int>();
-    if (!info.complete) return 130;
-    return failed > 0 ? 1 : 0;
+    return finish_run(o.report, info, outcomes, progress.color());
 }
 
 }  // namespace
@@ -139,8 +127,6 @@ void add_test_server_command(CLI::App& app, int& exit_status) {
     cmd->add_option("--sni", o->server_name, "TLS server name (default: the URL's host)");
     cmd->add_option("--origin", o->origin, "Origin header to send");
     cmd->add_option("--protocol", o->protocols, "Subprotocol to offer (repeatable)");
-    cmd->add_flag("--strict", o->strict, "Count NON-STRICT results as failures");
-    cmd->add_flag("-q,--quiet", o->quiet, "No progress output");
     cmd->callback([o, &exit_status] { exit_status = run(*o); });
 }
 
