@@ -90,7 +90,7 @@ int run(const TestServerOptions& o) {
                     {"exclude", o.catalog.exclude},
                     {"jobs", o.jobs},
                     {"timeout_ms", o.timeout_ms},
-                    {"strict", o.strict}};
+                    {"strict", o.report.strict}};
     info.started = std::chrono::system_clock::now();
     auto outcomes = runner::run_server_cases(catalog.selected, settings, hooks);
     info.finished = std::chrono::system_clock::now();
@@ -119,8 +119,7 @@ void add_test_server_command(CLI::App& app, int& exit_status) {
         ->check(CLI::Range(1, 3600000));
     cmd->add_option("--agent", o->agent,
                     "Name of the server in reports (default: its Server header)");
-    cmd->add_option("--report-dir", o->report_dir, "Directory for the reports")
-        ->capture_default_str();
+    o->report.add_to(*cmd);
     cmd->add_option("--ca", o->ca_file, "PEM file of CA certificates to trust (wss://)")
         ->check(CLI::ExistingFile);
     cmd->add_flag("--insecure", o->insecure, "Do not verify the server's certificate (wss://)");
