@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Performance measurements, one section per function. Builds the release preset and runs
+# the selected sections (default: all of them).
+#
+#   tools/bench.sh                 every section
+#   tools/bench.sh codec           only the named sections
+#
+# Environment:
+#   WSSPEC_BENCH_REPETITIONS  repetitions per benchmark; summaries use the median (default 3)
+#   WSSPEC_BENCH_MIN_TIME     seconds per repetition (default 0.2)
+#   WSSPEC_BENCH_STRICT=1     exit non-zero when a performance floor is missed
+# Results (JSON) are written to build/release/bench/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+build_dir=build/release
+results_dir=$build_dir/bench
+repetitions=${WSSPEC_BENCH_REPETITIONS:-3}
+min_time=${WSSPEC_BENCH_MIN_TIME:-0.2}
+
+# Configures and builds the release preset once, for whichever sections need it.
+built_targets=()
+build_release() {
+  local target=$1
+  if [[ " ${built_targets[*]} " == *" $target "* ]]; then return; fi
+  cmake --preset release >/dev/null
+  cmake --build --preset release --target "$target" -j "$(nproc)"
+  built_targets+=("$target")
+}
+
+# --- Section: codec ----------------------------------------------------------------------
+# The sans-IO codec's hot paths (unmasking, UTF-8 validation, receiving small frames)
+# against Boost.Beast, side by side in one binary (tests/bench/). Prints throughput and
+# ratios, and PASS/MISS for each floor (tools/bench_codec_summary.py).
+bench_codec() {
+  echo "== codec: wsspec codec vs Boost.Beast =="
+  build_release codec_bench
+  mkdir -p "$results_dir"
+  local out=$results_dir/codec_bench.json
+  "$build_dir/tests/codec_bench" \
+    --benchmark_repetitions="$repetitions" \
+    --benchmark_min_time="$min_time" \
+    --benchmark_out="$out" --benchmark_out_format=json
+  local strict=()
+  [ "${WSSPEC_BENCH_STRICT:-0}" = 1 ] && strict=(--fail-on-miss)
+  python3 tools/bench_codec_summary.py "$out" "${strict[@]}"
+}
+
+# === Later sections go here ==============================================================
+# Add one function per section (bench_catalog for server catalog timing, bench_report for
+# report timing, ...), following bench_codec, and list its name in `sections` below.
+# ========================================================================================
+
+sections=(codec)
+
+main() {
+  local selected=("$@")
+  [ ${#selected[@]} -eq 0 ] && selected=("${sections[@]}")
+  local s
+  for s in "${selected[@]}"; do
+    if [[ " ${sections[*]} " != *" $s "* ]]; then
+      echo "bench.sh: unknown section '$s' (known: ${sections[*]})" >&2
+      exit 2
+    fi
+  done
+  for s in "${selected[@]}"; do
+    "bench_$s"
+  done
+}
+
+main "$@"
