@@ -769,10 +769,8 @@ std::string read_file(const std::filesystem::path& path, const std::string& name
 }
 
 // Loads one file; `seen` maps ids already loaded to their files, for duplicate detection.
-void load_file(const std::filesystem::path& path, std::vector<Case>& out,
+void load_text(std::string_view text, const std::string& name, std::vector<Case>& out,
                std::map<std::string, std::string, std::less<>>& seen) {
-    const std::string name = path.string();
-    const std::string text = read_file(path, name);
     json doc;
     try {
         doc = json::parse(text);
@@ -804,6 +802,12 @@ void load_file(const std::filesystem::path& path, std::vector<Case>& out,
         }
         out.push_back(std::move(c));
     }
+}
+
+void load_file(const std::filesystem::path& path, std::vector<Case>& out,
+               std::map<std::string, std::string, std::less<>>& seen) {
+    const std::string name = path.string();
+    load_text(read_file(path, name), name, out, seen);
 }
 
 bool is_case_file(const std::filesystem::path& p) {
@@ -840,6 +844,13 @@ std::vector<Case> load_catalog(const std::filesystem::path& dir_or_file) {
     std::sort(files.begin(), files.end());
     for (const auto& f : files)
         load_file(f, out, seen);
+    return out;
+}
+
+std::vector<Case> load_catalog_from_string(std::string_view json_text, std::string_view name) {
+    std::vector<Case> out;
+    std::map<std::string, std::string, std::less<>> seen;
+    load_text(json_text, std::string(name), out, seen);
     return out;
 }
 

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <stdexcept>
+#include <string_view>
 #include <vector>
 
 #include "harness/cases/case.h"
@@ -21,5 +22,9 @@ class CaseLoadError : public std::runtime_error {
 // in file-name order. A file: that file only. Case ids must be unique across everything
 // loaded. Throws CaseLoadError on the first problem found.
 std::vector<Case> load_catalog(const std::filesystem::path& dir_or_file);
+
+// One case file's text, as if read from a file called `name` (which errors then name).
+// For callers that already hold the bytes: the fuzz target, tests, catalogs not on disk.
+std::vector<Case> load_catalog_from_string(std::string_view json_text, std::string_view name);
 
 }  // namespace wsspec::cases
