@@ -5,9 +5,13 @@
 #include <iostream>
 
 #include "harness/cases/case_loader.h"
+#include "harness/cli/client_command.h"
+#include "harness/cli/report_command.h"
 #include "harness/cli/serve_command.h"
+#include "harness/cli/test_client_command.h"
 #include "harness/cli/test_server_command.h"
 #include "harness/peer/target_url.h"
+#include "harness/runner/autobahn_spec.h"
 
 int main(int argc, char** argv) {
     CLI::App app{"wsspec: WebSocket conformance testing and fuzzing"};
@@ -16,6 +20,9 @@ int main(int argc, char** argv) {
     int exit_status = 0;
     wsspec::cli::add_serve_command(app, exit_status);
     wsspec::cli::add_test_server_command(app, exit_status);
+    wsspec::cli::add_test_client_command(app, exit_status);
+    wsspec::cli::add_client_command(app, exit_status);
+    wsspec::cli::add_report_command(app, exit_status);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -23,6 +30,9 @@ int main(int argc, char** argv) {
         return status == 0 ? 0 : 2;
     } catch (const wsspec::cases::CaseLoadError& e) {
         std::cerr << "wsspec: bad case file: " << e.what() << "\n";
+        return 2;
+    } catch (const wsspec::runner::SpecError& e) {
+        std::cerr << "wsspec: bad spec file: " << e.what() << "\n";
         return 2;
     } catch (const wsspec::peer::UrlError& e) {
         std::cerr << "wsspec: " << e.what() << "\n";

@@ -4,12 +4,15 @@
 #include <iostream>
 
 #include "harness/cases/case_loader.h"
+#include "harness/cases/case_selection.h"
 #include "harness/cli/catalog_option.h"
 #include "harness/cli/interrupt.h"
 #include "harness/cli/progress_printer.h"
 #include "harness/cli/report_options.h"
 #include "harness/peer/scripted_client.h"
+#include "harness/runner/autobahn_spec.h"
 #include "harness/runner/case_runner.h"
+#include "harness/runner/process_supervisor.h"
 
 namespace wsspec::cli {
 namespace {
@@ -26,6 +29,10 @@ struct TestServerOptions {
     std::string server_name;
     std::string origin;
     std::vector<std::string> protocols;
+    std::string spec;
+    std::string exec;
+    std::uint32_t startup_timeout_ms = 10000;
+    bool report_dir_given = false;
 };
 
 // Before running hundreds of cases, check that anything listens at all (exit status 2).
@@ -58,10 +65,41 @@ std::string agent_from(const std::vector<runner::CaseOutcome>& outcomes,
     return url.host_header();
 }
 
-int run(const TestServerOptions& o) {
-    const peer::TargetUrl url = peer::parse_target_url(o.url);
-    Catalog catalog = load_selected(o.catalog, cases::Role::server);
+// One server under test: the URL and how to present it, from the command line or from one
+// entry of an Autobahn spec's "servers".
+struct Target {
+    std::string url;
+    std::string agent;
+    std::string origin;
+    std::vector<std::string> protocols;
+    std::string server_name;
+    std::vector<std::string> include;
+    std::vector<std::string> exclude;
+    std::string report_dir;
+};
+
+int run_target(const TestServerOptions& o, const Target& t) {
+    const peer::TargetUrl url = peer::parse_target_url(t.url);
+    CatalogOptions catalog_options = o.catalog;
+    Catalog catalog = load_selected(catalog_options, cases::Role::server);
+    if (!t.include.empty() || !t.exclude.empty()) {
+        catalog.selected =
+            cases::select_cases(catalog.all, t.include, t.exclude, cases::Role::server);
+    }
     catalog.selected = apply_shard(o.report, catalog.selected);
+
+    // --exec: the server under test is our child; it must be up before the first case.
+    std::unique_ptr<runner::ProcessSupervisor> supervisor;
+    if (!o.exec.empty()) {
+        supervisor = std::make_unique<runner::ProcessSupervisor>(runner::SupervisorSettings{
+            o.exec, url.host, url.port, std::chrono::milliseconds(o.startup_timeout_ms)});
+        try {
+            supervisor->start();
+        } catch (const std::exception& e) {
+            std::cerr << "wsspec test-server: --exec: " << e.what() << "\n";
+            return 2;
+        }
+    }
     if (const std::string err = preflight(url); !err.empty()) {
         std::cerr << "wsspec test-server: " << err << "\n";
         return 2;
@@ -69,18 +107,28 @@ int run(const TestServerOptions& o) {
 
     runner::ServerRunSettings settings;
     settings.client.url = url;
-    settings.client.tls = {o.ca_file, o.insecure, o.server_name};
-    settings.client.origin = o.origin;
-    settings.client.protocols = o.protocols;
+    settings.client.tls = {o.ca_file, o.insecure, t.server_name};
+    settings.client.origin = t.origin;
+    settings.client.protocols = t.protocols;
     settings.client.default_timeout_ms = o.timeout_ms;
     settings.jobs = o.jobs;
     settings.stop = &install_interrupt_handler();
 
-    ProgressPrinter progress(std::cout, stdout_is_tty(), o.report.quiet, o.report.strict);
+    ReportOptions report = o.report;
+    report.report_dir = t.report_dir;
+    ProgressPrinter progress(std::cout, stdout_is_tty(), report.quiet, report.strict);
     runner::RunHooks hooks;
     hooks.on_done = [&](const runner::CaseOutcome& out, std::size_t done, std::size_t total) {
         progress.case_done(out, done, total);
     };
+    if (supervisor) {
+        // A crash is charged to the case during which the server died; the next case gets
+        // a fresh server.
+        hooks.before_case = [&] {
+            if (!supervisor->running()) supervisor->start();
+        };
+        hooks.after_case = [&]() -> std::optional<std::string> { return supervisor->check_exit(); };
+    }
 
     report::RunInfo info;
     info.mode = "test-server";
@@ -90,16 +138,61 @@ int run(const TestServerOptions& o) {
                     {"exclude", o.catalog.exclude},
                     {"jobs", o.jobs},
                     {"timeout_ms", o.timeout_ms},
-                    {"strict", o.report.strict}};
+                    {"strict", report.strict}};
+    if (!o.exec.empty()) info.options["exec"] = o.exec;
+    if (!o.spec.empty()) info.options["spec"] = o.spec;
     info.started = std::chrono::system_clock::now();
-    auto outcomes = runner::run_server_cases(catalog.selected, settings, hooks);
+    std::vector<runner::CaseOutcome> outcomes;
+    try {
+        outcomes = runner::run_server_cases(catalog.selected, settings, hooks);
+    } catch (const std::exception& e) {
+        std::cerr << "wsspec test-server: " << e.what() << "\n";  // e.g. --exec restart failed
+        return 2;
+    }
     info.finished = std::chrono::system_clock::now();
     progress.finish();
+    if (supervisor) {
+        if (supervisor->restarts() > 0) {
+            std::cout << "the server under test was restarted " << supervisor->restarts()
+                      << " time(s)\n";
+        }
+        supervisor->stop();
+    }
     info.complete =
         std::all_of(outcomes.begin(), outcomes.end(), [](const auto& x) { return x.ran; });
-    info.agent = o.agent.empty() ? agent_from(outcomes, url) : o.agent;
+    info.agent = t.agent.empty() ? agent_from(outcomes, url) : t.agent;
+    return finish_run(report, info, outcomes, progress.color());
+}
 
-    return finish_run(o.report, info, outcomes, progress.color());
+int run(const TestServerOptions& o) {
+    if (o.spec.empty()) {
+        if (o.url.empty()) throw CLI::ValidationError("url", "a URL or --spec FILE is required");
+        return run_target(
+            o, {o.url, o.agent, o.origin, o.protocols, o.server_name, {}, {}, o.report.report_dir});
+    }
+    const runner::AutobahnSpec spec = runner::load_autobahn_spec(o.spec);
+    if (spec.servers.empty()) throw runner::SpecError(o.spec + ": /servers: no servers listed");
+    // The command line wins over the spec where both say something.
+    const std::string dir =
+        o.report_dir_given || spec.outdir.empty() ? o.report.report_dir : spec.outdir;
+    int status = 0;
+    for (const auto& s : spec.servers) {
+        Target t{o.url.empty() ? s.url : o.url,
+                 o.agent.empty() ? s.agent : o.agent,
+                 o.origin.empty() ? s.origin : o.origin,
+                 o.protocols.empty() ? s.protocols : o.protocols,
+                 o.server_name.empty() ? s.hostname : o.server_name,
+                 spec.cases,
+                 spec.excluded_for(s.agent),
+                 dir};
+        if (spec.servers.size() > 1) {
+            t.report_dir =
+                (std::filesystem::path(dir) / (s.agent.empty() ? "server" : s.agent)).string();
+        }
+        status = std::max(status, run_target(o, t));
+        if (install_interrupt_handler().load()) break;
+    }
+    return status;
 }
 
 }  // namespace
@@ -108,7 +201,18 @@ void add_test_server_command(CLI::App& app, int& exit_status) {
     auto* cmd =
         app.add_subcommand("test-server", "Run the case catalog against a WebSocket server");
     auto o = std::make_shared<TestServerOptions>();
-    cmd->add_option("url", o->url, "ws:// or wss:// URL of the server under test")->required();
+    cmd->add_option("url", o->url, "ws:// or wss:// URL of the server under test");
+    cmd->add_option("--spec", o->spec,
+                    "Autobahn fuzzingclient spec file (servers, cases, exclude-cases, "
+                    "exclude-agent-cases, outdir)")
+        ->check(CLI::ExistingFile);
+    cmd->add_option(
+        "--exec", o->exec,
+        "Start the server under test with this shell command, supervise it, and stop it at "
+        "the end (a crash fails the running case, and it is restarted)");
+    cmd->add_option("--startup-timeout", o->startup_timeout_ms,
+                    "With --exec: ms to wait for the server to accept connections")
+        ->capture_default_str();
     o->catalog.add_to(*cmd);
     cmd->add_option("-j,--jobs", o->jobs, "Cases run in parallel (one connection each)")
         ->capture_default_str()
@@ -126,7 +230,10 @@ void add_test_server_command(CLI::App& app, int& exit_status) {
     cmd->add_option("--sni", o->server_name, "TLS server name (default: the URL's host)");
     cmd->add_option("--origin", o->origin, "Origin header to send");
     cmd->add_option("--protocol", o->protocols, "Subprotocol to offer (repeatable)");
-    cmd->callback([o, &exit_status] { exit_status = run(*o); });
+    cmd->callback([o, cmd, &exit_status] {
+        o->report_dir_given = cmd->count("--report-dir") > 0;
+        exit_status = run(*o);
+    });
 }
 
 }  // namespace wsspec::cli
