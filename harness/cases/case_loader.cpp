@@ -779,6 +779,12 @@ void load_text(std::string_view text, const std::string& name, std::vector<Case>
         // Drop nlohmann's "[json.exception.parse_error.101] " tag; keep line and column.
         if (auto pos = what.find("] "); pos != std::string::npos) what = what.substr(pos + 2);
         throw CaseLoadError(name + ": byte " + std::to_string(e.byte) + ": " + what);
+    } catch (const json::exception& e) {
+        // Not a syntax error but still not loadable, e.g. out_of_range.406 for a number
+        // no double can hold ("1e999"; found by fuzz/case_loader_fuzzer.cpp).
+        std::string what = e.what();
+        if (auto pos = what.find("] "); pos != std::string::npos) what = what.substr(pos + 2);
+        throw CaseLoadError(name + ": " + what);
     }
     const Where root(name, "");
     object_at(doc, root, "a case file object ({\"group\", \"title\", \"cases\"})");
