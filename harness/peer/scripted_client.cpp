@@ -86,6 +86,27 @@ std::string build_request(const cases::Case& c, const codec::ClientRequestOption
     return ph.fill(out);
 }
 
+// With a handshake override the offers travel in the case's own header lines (hs.9.3 splits
+// Sec-WebSocket-Protocol over two lines), not in the request options: the response is judged
+// against what the request on the wire offered (RFC 6455 4.1, items 5 and 6 of the response
+// checks). A request our parser cannot read (bare LF, obs-fold, ...) keeps the options.
+void take_offers_from_request(std::string_view request, codec::ClientRequestOptions& options) {
+    codec::HttpRequestHead head;
+    const codec::HttpHeadLimits limits{request.size() + 1, 1000};
+    if (codec::parse_request_head(request.data(), request.size(), head, limits).status !=
+        codec::HeadParseStatus::complete) {
+        return;
+    }
+    const auto elements = [&](std::string_view name) {
+        std::vector<std::string> out;
+        for (std::string_view e : codec::header_list_elements(head.headers, name))
+            out.emplace_back(e);
+        return out;
+    };
+    options.subprotocols = elements("Sec-WebSocket-Protocol");
+    options.extensions = elements("Sec-WebSocket-Extensions");
+}
+
 void record_response(runner::HandshakeObservation& hs, const codec::HttpResponseHead& head,
                      std::string_view raw) {
     hs.response = std::string(raw.substr(0, logged_head_bytes));
@@ -205,6 +226,7 @@ runner::Observation run_case_as_client(const cases::Case& c, const ClientSetting
         request.version = codec::HandshakeVersion::hybi10;
     const Placeholders ph{request.host, request.target, request.key, settings.origin};
     std::string request_bytes = build_request(c, request, ph);
+    if (c.handshake) take_offers_from_request(request_bytes, request);
     obs.handshake.attempted = true;
     obs.handshake.request = request_bytes.substr(0, logged_head_bytes);
     if (c.handshake && !c.handshake->pipelined.empty()) request_bytes += c.handshake->pipelined;

@@ -364,9 +364,14 @@ Judgement judge(const cases::Case& c, const Observation& obs, cases::Role under_
         if (obs.timed_out && !obs.timeout_note.empty()) j.result += " (" + obs.timeout_note + ")";
     }
     judge_close(c, obs, under_test, j);
-    if (c.informational && (j.behavior == verdict::ok || j.behavior == verdict::non_strict)) {
+    // Autobahn (7.1.6, 7.13.*) reports both verdicts as INFORMATIONAL: where the RFC leaves
+    // the outcome open, it leaves how the connection ends open too (7.13.*: a peer that echoes
+    // code 5000 gets dropped by us, which is no fault of its own). result_close still says
+    // what happened.
+    if (c.informational && (j.behavior == verdict::ok || j.behavior == verdict::non_strict ||
+                            j.behavior == verdict::informational)) {
         j.behavior = verdict::informational;
-        if (j.behavior_close == verdict::ok) j.behavior_close = verdict::informational;
+        j.behavior_close = verdict::informational;
     }
     return j;
 }
