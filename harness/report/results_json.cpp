@@ -127,11 +127,19 @@ json case_to_json(const runner::CaseOutcome& o) {
     json j = {
         {"index", o.index},
         {"id", c.id},
+        {"category", case_category(c.id)},
         {"description", c.description},
         {"rfc", c.rfc},
         {"requirement", c.requirement},
         {"source", c.source_file},
         {"ran", o.ran},
+    };
+    // Autobahn's expectedClose, so per-case reports can carry it.
+    j["expected_close"] = {
+        {"closed_by_me", c.expect_close.closed_by_me},
+        {"close_codes", c.expect_close.codes},
+        {"require_clean", c.expect_close.require_clean},
+        {"not_applicable", c.expect_close.not_applicable},
     };
     if (!o.ran) return j;
     j["behavior"] = o.judgement.behavior;
@@ -171,22 +179,68 @@ json case_to_json(const runner::CaseOutcome& o) {
     return j;
 }
 
-json results_to_json(const RunInfo& info, const std::vector<runner::CaseOutcome>& outcomes,
-                     bool strict) {
+const json& array_at(const json& obj, const char* key) {
+    static const json empty = json::array();
+    if (!obj.is_object()) return empty;
+    const auto it = obj.find(key);
+    return it != obj.end() && it->is_array() ? *it : empty;
+}
+
+const json& object_at(const json& obj, const char* key) {
+    static const json empty = json::object();
+    if (!obj.is_object()) return empty;
+    const auto it = obj.find(key);
+    return it != obj.end() && it->is_object() ? *it : empty;
+}
+
+std::string case_category(const std::string& id) {
+    if (id.rfind("hs.", 0) == 0) return "hs";
+    const auto dot = id.find('.');
+    return dot == std::string::npos ? id : id.substr(0, dot);
+}
+
+bool case_passed(const json& record, bool strict) {
+    if (!record.value("ran", false)) return false;
+    runner::Judgement j;
+    j.behavior = record.value("behavior", "");
+    j.behavior_close = record.value("behavior_close", "");
+    return runner::passed(j, strict);
+}
+
+json summarize(const json& records, bool strict) {
     std::map<std::string, int> behavior_counts;
     std::map<std::string, int> close_counts;
+    std::map<std::string, std::map<std::string, int>> per_category;
     int passed = 0, failed = 0, not_run = 0;
-    json cases = json::array();
-    for (const auto& o : outcomes) {
-        cases.push_back(case_to_json(o));
-        if (!o.ran) {
+    for (const auto& r : records) {
+        if (!r.value("ran", false)) {
             ++not_run;
             continue;
         }
-        ++behavior_counts[o.judgement.behavior];
-        ++close_counts[o.judgement.behavior_close];
-        (runner::passed(o.judgement, strict) ? passed : failed)++;
+        const std::string behavior = r.value("behavior", "");
+        ++behavior_counts[behavior];
+        ++close_counts[r.value("behavior_close", "")];
+        ++per_category[case_category(r.value("id", ""))][behavior];
+        (case_passed(r, strict) ? passed : failed)++;
     }
+    return {{"total", records.size()},
+            {"passed", passed},
+            {"failed", failed},
+            {"not_run", not_run},
+            {"behavior", behavior_counts},
+            {"behavior_close", close_counts},
+            {"categories", per_category}};
+}
+
+json results_to_json(const RunInfo& info, const std::vector<runner::CaseOutcome>& outcomes,
+                     bool strict) {
+    json cases = json::array();
+    for (const auto& o : outcomes) {
+        json record = case_to_json(o);
+        record["passed"] = o.ran && runner::passed(o.judgement, strict);
+        cases.push_back(std::move(record));
+    }
+    json summary = summarize(cases, strict);
     return {
         {"format", "wsspec-results"},
         {"format_version", results_format_version},
@@ -203,13 +257,7 @@ json results_to_json(const RunInfo& info, const std::vector<runner::CaseOutcome>
              .count()},
         {"complete", info.complete},
         {"strict", strict},
-        {"summary",
-         {{"total", outcomes.size()},
-          {"passed", passed},
-          {"failed", failed},
-          {"not_run", not_run},
-          {"behavior", behavior_counts},
-          {"behavior_close", close_counts}}},
+        {"summary", std::move(summary)},
         {"cases", std::move(cases)},
     };
 }

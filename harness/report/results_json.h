@@ -18,4 +18,20 @@ nlohmann::json results_to_json(const RunInfo& info,
 // One case's record (also used for Autobahn-shaped per-case files).
 nlohmann::json case_to_json(const runner::CaseOutcome& outcome);
 
+// A member of a JSON object by reference, or a shared empty array / object when it is
+// absent or of another type (json::value() would copy whole case lists).
+const nlohmann::json& array_at(const nlohmann::json& obj, const char* key);
+const nlohmann::json& object_at(const nlohmann::json& obj, const char* key);
+
+// "1.1.1" -> "1", "hs.8.3" -> "hs": the group a case is counted and filtered under.
+std::string case_category(const std::string& id);
+
+// Whether a case record (as case_to_json writes it) passes: neither verdict is a failure;
+// NON-STRICT fails only with `strict`; a case that did not run does not pass.
+bool case_passed(const nlohmann::json& case_record, bool strict);
+
+// The "summary" object of a results document, recomputed from its case records (used when
+// shards are merged): total, passed, failed, not_run, verdict counts overall and per category.
+nlohmann::json summarize(const nlohmann::json& case_records, bool strict);
+
 }  // namespace wsspec::report

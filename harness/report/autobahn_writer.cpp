@@ -1,0 +1,242 @@
+#include "harness/report/autobahn_writer.h"
+
+#include <cctype>
+#include <cmath>
+#include <map>
+
+#include "harness/report/atomic_file.h"
+#include "harness/report/results_json.h"
+
+namespace wsspec::report {
+namespace {
+
+using nlohmann::json;
+
+// ATS writes index.json with json.dumps(sort_keys=True, indent=3); nlohmann objects are
+// already sorted by key, and ensure_ascii matches Python's default escaping.
+constexpr int autobahn_indent = 3;
+
+json null_if_missing(const json& obj, const char* key) {
+    const auto it = obj.find(key);
+    return it == obj.end() ? json(nullptr) : *it;
+}
+
+long long duration_ms(const json& c) {
+    return std::llround(c.value("duration_ms", 0.0));
+}
+
+// A frame's payload as ATS logs it: the text when it is text, else hex.
+json frame_payload(const json& entry) {
+    if (entry.contains("text")) return entry["text"];
+    return entry.value("hex", "");
+}
+
+// ATS wirelog tuples: ("RO", (len, hex)), ("TO", (len, hex), sync),
+// ("RF", (len, payload), opcode, fin, rsv, masked, mask),
+// ("TF", (len, payload), opcode, fin, rsv, mask, payload_len, chopsize, sync).
+json wirelog(const json& wire) {
+    json out = json::array();
+    for (const auto& e : wire) {
+        const std::string kind = e.value("kind", "");
+        const auto length = e.value("length", 0ULL);
+        if (kind == "RO") {
+            out.push_back({"RO", {length, e.value("hex", "")}});
+        } else if (kind == "TO") {
+            out.push_back({"TO", {length, e.value("hex", "")}, false});
+        } else if (kind == "RF") {
+            out.push_back({"RF",
+                           {length, frame_payload(e)},
+                           e.value("opcode", 0),
+                           e.value("fin", true),
+                           e.value("rsv", 0),
+                           e.value("mask", false),
+                           nullptr});
+        } else if (kind == "TF") {
+            out.push_back({"TF",
+                           {length, frame_payload(e)},
+                           e.value("opcode", 0),
+                           e.value("fin", true),
+                           e.value("rsv", 0),
+                           nullptr,
+                           nullptr,
+                           nullptr,
+                           false});
+        } else {
+            out.push_back({kind, e.value("text", "")});  // wsspec notes: not an ATS tag
+        }
+    }
+    return out;
+}
+
+// rx/tx octet chunk histograms (size -> count) and frame histograms (opcode -> count).
+void traffic_stats(const json& wire, json& result) {
+    std::map<std::string, int> rx_octets, tx_octets, rx_frames, tx_frames;
+    for (const auto& e : wire) {
+        const std::string kind = e.value("kind", "");
+        const std::string size = std::to_string(e.value("length", 0ULL));
+        const std::string opcode = std::to_string(e.value("opcode", 0));
+        if (kind == "RO") ++rx_octets[size];
+        if (kind == "TO") ++tx_octets[size];
+        if (kind == "RF") ++rx_frames[opcode];
+        if (kind == "TF") ++tx_frames[opcode];
+    }
+    result["rxOctetStats"] = rx_octets;
+    result["txOctetStats"] = tx_octets;
+    result["rxFrameStats"] = rx_frames;
+    result["txFrameStats"] = tx_frames;
+}
+
+// ATS "received": [("message", payload, binary), ("ping", payload), ("pong", payload),
+// ("timeout", tag)]; payloads here are wsspec's short descriptions.
+json received(const json& events) {
+    json out = json::array();
+    for (const auto& e : events) {
+        const std::string type = e.value("type", "");
+        if (type == "message") {
+            out.push_back({"message", e.value("description", ""), e.value("binary", false)});
+        } else if (type == "mark") {
+            out.push_back({"timeout", e.value("name", "")});
+        } else {
+            out.push_back({type, e.value("description", "")});
+        }
+    }
+    return out;
+}
+
+std::string not_clean_reason(const json& c) {
+    const json& close = object_at(c, "close");
+    if (close.value("was_clean", false)) return "";
+    if (auto v = close.value("peer_violation", json(nullptr)); v.is_string())
+        return v.get<std::string>();
+    const json& hs = object_at(c, "handshake");
+    if (auto f = hs.value("failure", json(nullptr)); f.is_string()) return f.get<std::string>();
+    if (c.contains("connect_error")) return c.value("connect_error", "");
+    if (close.value("dropped_by_me", false))
+        return "wsspec dropped the TCP connection after the closing handshake did not complete";
+    return "peer dropped the TCP connection without previous WebSocket closing handshake";
+}
+
+}  // namespace
+
+std::string clean_for_filename(std::string_view agent) {
+    std::string s;
+    for (char ch : agent) {
+        const auto c = static_cast<unsigned char>(std::tolower(static_cast<unsigned char>(ch)));
+        s += (std::isdigit(c) || (c >= 'a' && c <= 'z')) ? static_cast<char>(c) : ' ';
+    }
+    const auto first = s.find_first_not_of(' ');
+    if (first == std::string::npos) return "";
+    s = s.substr(first, s.find_last_not_of(' ') - first + 1);
+    for (char& ch : s) {
+        if (ch == ' ') ch = '_';
+    }
+    return s;
+}
+
+std::string autobahn_report_filename(std::string_view agent, std::string_view case_id) {
+    std::string id(case_id);
+    for (char& ch : id) {
+        if (ch == '.') ch = '_';
+    }
+    return clean_for_filename(agent) + "_case_" + id + ".json";
+}
+
+json autobahn_index(const std::vector<json>& runs) {
+    json index = json::object();
+    for (const auto& run : runs) {
+        const std::string agent = run.value("agent", "");
+        json& cases = index[agent];
+        cases = json::object();
+        for (const auto& c : array_at(run, "cases")) {
+            if (!c.value("ran", false)) continue;
+            const std::string id = c.value("id", "");
+            cases[id] = {
+                {"behavior", c.value("behavior", "")},
+                {"behaviorClose", c.value("behavior_close", "")},
+                {"duration", duration_ms(c)},
+                {"remoteCloseCode", null_if_missing(object_at(c, "close"), "remote_close_code")},
+                {"reportfile", autobahn_report_filename(agent, id)},
+            };
+        }
+    }
+    return index;
+}
+
+json autobahn_case(const json& run, const json& c) {
+    const json& close = object_at(c, "close");
+    const json& hs = object_at(c, "handshake");
+    const json& expected_close = object_at(c, "expected_close");
+    const json& wire = array_at(c, "wire");
+    const std::string reason = not_clean_reason(c);
+    json r = {
+        {"case", c.value("index", 0)},
+        {"id", c.value("id", "")},
+        {"description", c.value("description", "")},
+        {"expectation", c.value("expected", "")},
+        {"agent", run.value("agent", "")},
+        {"started", c.value("started", "")},
+        {"duration", duration_ms(c)},
+        {"reportTime", false},
+        {"reportCompressionRatio", false},
+        {"behavior", c.value("behavior", "")},
+        {"behaviorClose", c.value("behavior_close", "")},
+        // ATS keeps pickled event lists here; wsspec states the expectation in words.
+        {"expected", c.value("expected", "")},
+        {"expectedClose",
+         {{"closeCode", array_at(expected_close, "close_codes")},
+          {"closedByMe", expected_close.value("closed_by_me", true)},
+          {"requireClean", expected_close.value("require_clean", true)}}},
+        {"received", received(array_at(c, "events"))},
+        {"result", c.value("result", "")},
+        {"resultClose", c.value("result_close", "")},
+        {"wirelog", wirelog(wire)},
+        {"createWirelog", true},
+        {"closedByMe", close.value("closed_by_me", false)},
+        {"failedByMe", close.value("failed_by_me", false)},
+        {"droppedByMe", close.value("dropped_by_me", false)},
+        {"wasClean", close.value("was_clean", false)},
+        {"wasNotCleanReason", reason.empty() ? json(nullptr) : json(reason)},
+        {"wasServerConnectionDropTimeout", false},
+        {"wasOpenHandshakeTimeout",
+         !hs.value("completed", false) && close.value("timed_out", false)},
+        {"wasCloseHandshakeTimeout", hs.value("completed", false) &&
+                                         close.value("timed_out", false) &&
+                                         !close.value("was_clean", false)},
+        {"localCloseCode", null_if_missing(close, "local_close_code")},
+        {"localCloseReason", nullptr},
+        {"remoteCloseCode", null_if_missing(close, "remote_close_code")},
+        {"remoteCloseReason", null_if_missing(close, "remote_close_reason")},
+        {"isServer", run.value("mode", "") == "test-client"},
+        {"createStats", true},
+        {"httpRequest", null_if_missing(hs, "request")},
+        {"httpResponse", null_if_missing(hs, "response")},
+        {"trafficStats", nullptr},
+        // What ATS does not have: where the case comes from in the RFC.
+        {"wsspec",
+         {{"category", c.value("category", "")},
+          {"rfc", array_at(c, "rfc")},
+          {"requirement", c.value("requirement", "")},
+          {"observed", c.value("observed", "")},
+          {"passed", c.value("passed", false)}}},
+    };
+    traffic_stats(wire, r);
+    return r;
+}
+
+std::string autobahn_index_text(const std::vector<json>& runs) {
+    return autobahn_index(runs).dump(autobahn_indent, ' ', true);
+}
+
+void write_autobahn_reports(const std::vector<json>& runs, const std::filesystem::path& dir) {
+    for (const auto& run : runs) {
+        const std::string agent = run.value("agent", "");
+        for (const auto& c : array_at(run, "cases")) {
+            if (!c.value("ran", false)) continue;
+            write_file_atomically(dir / autobahn_report_filename(agent, c.value("id", "")),
+                                  autobahn_case(run, c).dump(autobahn_indent, ' ', true));
+        }
+    }
+    write_file_atomically(dir / "index.json", autobahn_index_text(runs));
+}
+
+}  // namespace wsspec::report

@@ -1,0 +1,35 @@
+// Autobahn|Testsuite-shaped reports, so scripts written for Autobahn read ours unchanged:
+// index.json ({agent: {case id: {behavior, behaviorClose, duration, remoteCloseCode,
+// reportfile}}}, sorted keys, indent 3, as ATS fuzzing.py createMasterReportJSON writes it)
+// and one per-case JSON file per case with ATS's caseResult keys where wsspec has the data.
+#pragma once
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace wsspec::report {
+
+// ATS cleanForFilename: lower-case, every character outside [a-z0-9] becomes a space, the
+// ends are trimmed, then each space becomes '_' ("WS-RS" -> "ws_rs").
+std::string clean_for_filename(std::string_view agent);
+
+// cleanForFilename(agent) + "_case_" + id with '.' -> '_' + ".json".
+std::string autobahn_report_filename(std::string_view agent, std::string_view case_id);
+
+// The index.json object for these runs (cases that did not run are left out, as ATS does).
+nlohmann::json autobahn_index(const std::vector<nlohmann::json>& runs);
+
+// One case's ATS-style caseResult from a wsspec run and one of its case records.
+nlohmann::json autobahn_case(const nlohmann::json& run, const nlohmann::json& case_record);
+
+// index.json as ATS formats it: keys sorted, indent 3, non-ASCII escaped.
+std::string autobahn_index_text(const std::vector<nlohmann::json>& runs);
+
+// Writes index.json and the per-case files into `dir` (each atomically).
+void write_autobahn_reports(const std::vector<nlohmann::json>& runs,
+                            const std::filesystem::path& dir);
+
+}  // namespace wsspec::report

@@ -1,0 +1,27 @@
+// index.html: one self-contained page (CSS and JS inline, no network access) with the runs'
+// results embedded as JSON: a matrix of cases by agent colored by verdict, counts per
+// category and verdict, filters, and per-case detail with the wire log. The template is
+// reports/template/report.html, compiled in at build time.
+#pragma once
+
+#include <cstddef>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace wsspec::report {
+
+// Wire log entries kept per case in the page: the first `head` and the last `tail`, with a
+// note saying how many were left out between them (the full log is in wsspec.json). With
+// Autobahn's 64 bytes per entry this keeps a 600-case report well under 20 MB.
+inline constexpr std::size_t html_wire_head_entries = 200;
+inline constexpr std::size_t html_wire_tail_entries = 100;
+// Handshake request/response text kept per case.
+inline constexpr std::size_t html_handshake_chars = 4096;
+
+// The data embedded in the page: the runs with case records trimmed as above.
+nlohmann::json html_data(const std::vector<nlohmann::json>& runs);
+
+std::string html_report(const std::vector<nlohmann::json>& runs);
+
+}  // namespace wsspec::report

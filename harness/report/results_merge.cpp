@@ -1,0 +1,276 @@
+#include "harness/report/results_merge.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+
+#include "harness/cases/case_selection.h"
+#include "harness/report/results_json.h"
+
+namespace wsspec::report {
+namespace {
+
+using nlohmann::json;
+
+struct Shard {
+    int index = 0;
+    int count = 0;
+};
+
+// "2/3" -> {2, 3}; {0, 0} when absent or malformed.
+Shard shard_of(const json& run) {
+    Shard s;
+    const auto options = run.find("options");
+    if (options == run.end() || !options->is_object()) return s;
+    const auto it = options->find("shard");
+    if (it == options->end() || !it->is_string()) return s;
+    const std::string text = it->get<std::string>();
+    if (std::sscanf(text.c_str(), "%d/%d", &s.index, &s.count) != 2) return {};
+    return s;
+}
+
+json merge_group(const std::vector<const json*>& parts, std::vector<std::string>* warnings) {
+    const json& first = *parts.front();
+    const std::string agent = first.value("agent", "");
+    json merged = first;
+    bool strict = false;
+    bool complete = true;
+    std::string started = first.value("started", "");
+    std::string finished = first.value("finished", "");
+    long long duration_ms = 0;
+    std::set<std::string> catalogs;
+    std::set<int> shards_seen;
+    int shard_count = 0;
+    std::vector<std::string> shard_names;
+    json cases = json::array();
+    for (const json* part : parts) {
+        strict = strict || part->value("strict", false);
+        complete = complete && part->value("complete", false);
+        started = std::min(started, part->value("started", started));
+        finished = std::max(finished, part->value("finished", finished));
+        duration_ms += part->value("duration_ms", 0LL);
+        catalogs.insert(part->value("catalog_version", ""));
+        const Shard s = shard_of(*part);
+        if (s.count > 0) {
+            shards_seen.insert(s.index);
+            shard_count = std::max(shard_count, s.count);
+            shard_names.push_back(std::to_string(s.index) + "/" + std::to_string(s.count));
+        }
+        for (const auto& c : array_at(*part, "cases"))
+            cases.push_back(c);
+    }
+    if (catalogs.size() > 1 && warnings) {
+        warnings->push_back("agent '" + agent +
+                            "': the parts were run with different case catalogs");
+    }
+    if (shard_count > 0) {
+        for (int i = 1; i <= shard_count; ++i) {
+            if (!shards_seen.count(i)) {
+                complete = false;
+                if (warnings) {
+                    warnings->push_back("agent '" + agent + "': shard " + std::to_string(i) + "/" +
+                                        std::to_string(shard_count) + " is missing");
+                }
+            }
+        }
+    }
+    std::stable_sort(cases.begin(), cases.end(), [](const json& a, const json& b) {
+        return cases::case_id_less(a.value("id", ""), b.value("id", ""));
+    });
+    std::size_t index = 0;
+    for (auto& c : cases) {
+        c["index"] = ++index;
+        c["passed"] = case_passed(c, strict);
+    }
+    merged["strict"] = strict;
+    merged["complete"] = complete;
+    merged["started"] = started;
+    merged["finished"] = finished;
+    merged["duration_ms"] = duration_ms;  // time spent running, summed over the parts
+    if (merged["options"].is_object()) merged["options"].erase("shard");
+    if (!shard_names.empty()) merged["merged_shards"] = shard_names;
+    merged["merged_parts"] = parts.size();
+    merged.erase("baseline");  // a baseline check applies to the run it was made for
+    merged["summary"] = summarize(cases, strict);
+    merged["cases"] = std::move(cases);
+    return merged;
+}
+
+json read_json_file(const std::filesystem::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) throw std::runtime_error("cannot read " + file.string());
+    try {
+        return json::parse(in);
+    } catch (const json::parse_error& e) {
+        throw std::runtime_error(file.string() + ": invalid JSON: " + e.what());
+    }
+}
+
+}  // namespace
+
+bool is_autobahn_index(const json& doc) {
+    if (!doc.is_object() || doc.empty() || doc.contains("format")) return false;
+    return std::all_of(doc.begin(), doc.end(), [](const json& cases) {
+        return cases.is_object() && std::all_of(cases.begin(), cases.end(), [](const json& c) {
+                   return c.is_object() && c.contains("behavior");
+               });
+    });
+}
+
+std::vector<json> runs_from_autobahn_index(const json& index,
+                                           const std::filesystem::path& report_dir) {
+    std::vector<json> runs;
+    for (const auto& [agent, by_id] : index.items()) {
+        std::vector<std::string> ids;
+        for (const auto& [id, _] : by_id.items())
+            ids.push_back(id);
+        std::sort(ids.begin(), ids.end(), [](const std::string& a, const std::string& b) {
+            return cases::case_id_less(a, b);
+        });
+        json cases = json::array();
+        long long total_ms = 0;
+        for (const auto& id : ids) {
+            const json& entry = by_id[id];
+            json c = {
+                {"index", cases.size() + 1},
+                {"id", id},
+                {"category", case_category(id)},
+                {"description", ""},
+                {"rfc", json::array()},
+                {"requirement", ""},
+                {"ran", true},
+                {"behavior", entry.value("behavior", "")},
+                {"behavior_close", entry.value("behaviorClose", "")},
+                {"result", ""},
+                {"result_close", ""},
+                {"expected", ""},
+                {"observed", ""},
+                {"duration_ms", entry.value("duration", 0.0)},
+                {"close", {{"remote_close_code", entry.value("remoteCloseCode", json(nullptr))}}},
+                {"wire", json::array()}};
+            total_ms += entry.value("duration", 0LL);
+            // The per-case report, when it is there, has the words.
+            const std::string reportfile = entry.value("reportfile", "");
+            std::error_code ec;
+            if (!reportfile.empty() && std::filesystem::exists(report_dir / reportfile, ec)) {
+                try {
+                    const json r = read_json_file(report_dir / reportfile);
+                    c["description"] = r.value("description", "");
+                    c["result"] = r.value("result", "");
+                    c["result_close"] = r.value("resultClose", "");
+                    c["expected"] = r.value("expectation", "");
+                    c["started"] = r.value("started", "");
+                } catch (const std::exception&) {
+                    // a broken per-case file only costs its words
+                }
+            }
+            c["passed"] = case_passed(c, false);
+            cases.push_back(std::move(c));
+        }
+        json run = {{"format", "wsspec-results"},
+                    {"format_version", results_format_version},
+                    {"wsspec_version", ""},
+                    {"catalog_version", "autobahn"},
+                    {"mode", "autobahn"},
+                    {"agent", agent},
+                    {"target", ""},
+                    {"options", json::object()},
+                    {"started", ""},
+                    {"finished", ""},
+                    {"duration_ms", total_ms},
+                    {"complete", true},
+                    {"strict", false}};
+        run["summary"] = summarize(cases, false);
+        run["cases"] = std::move(cases);
+        runs.push_back(std::move(run));
+    }
+    return runs;
+}
+
+std::vector<json> runs_of(const json& doc, const std::string& source) {
+    if (!doc.is_object()) throw std::runtime_error(source + ": not a wsspec results document");
+    const std::string format = doc.value("format", "");
+    if (format == "wsspec-results") {
+        if (!doc.contains("cases") || !doc["cases"].is_array())
+            throw std::runtime_error(source + ": wsspec results without a \"cases\" array");
+        return {doc};
+    }
+    if (format == "wsspec-results-set") {
+        std::vector<json> runs;
+        for (const auto& run : array_at(doc, "runs")) {
+            auto inner = runs_of(run, source);
+            runs.insert(runs.end(), inner.begin(), inner.end());
+        }
+        return runs;
+    }
+    if (is_autobahn_index(doc))
+        return runs_from_autobahn_index(doc, std::filesystem::path(source).parent_path());
+    throw std::runtime_error(source +
+                             ": not a wsspec results document (\"format\" is neither "
+                             "\"wsspec-results\" nor \"wsspec-results-set\")");
+}
+
+std::vector<json> load_runs(const std::filesystem::path& file) {
+    return runs_of(read_json_file(file), file.string());
+}
+
+std::vector<json> merge_runs(const std::vector<json>& runs, std::vector<std::string>* warnings) {
+    // Groups in order of first appearance; a part overlapping its group starts a new column.
+    struct Group {
+        std::string name;
+        std::vector<const json*> parts;
+        std::set<std::string> ids;
+    };
+    std::vector<Group> groups;
+    for (const auto& run : runs) {
+        const std::string agent = run.value("agent", "");
+        std::set<std::string> ids;
+        for (const auto& c : array_at(run, "cases"))
+            ids.insert(c.value("id", ""));
+        Group* target = nullptr;
+        int same_agent = 0;
+        for (auto& g : groups) {
+            if (g.parts.front()->value("agent", "") != agent) continue;
+            ++same_agent;
+            const bool overlaps = std::any_of(
+                ids.begin(), ids.end(), [&](const std::string& id) { return g.ids.count(id); });
+            if (!overlaps) {
+                target = &g;
+                break;
+            }
+        }
+        if (!target) {
+            Group g;
+            g.name = same_agent ? agent + " #" + std::to_string(same_agent + 1) : agent;
+            if (same_agent && warnings) {
+                warnings->push_back("agent '" + agent +
+                                    "': a part repeats cases of an earlier one; shown as '" +
+                                    g.name + "'");
+            }
+            groups.push_back(std::move(g));
+            target = &groups.back();
+        }
+        target->parts.push_back(&run);
+        target->ids.insert(ids.begin(), ids.end());
+    }
+    std::vector<json> out;
+    for (const auto& g : groups) {
+        json merged = g.parts.size() == 1 ? *g.parts.front() : merge_group(g.parts, warnings);
+        merged["agent"] = g.name;
+        out.push_back(std::move(merged));
+    }
+    return out;
+}
+
+json results_document(const std::vector<json>& runs) {
+    if (runs.size() == 1) return runs.front();
+    return {{"format", "wsspec-results-set"},
+            {"format_version", results_set_format_version},
+            {"runs", runs}};
+}
+
+}  // namespace wsspec::report

@@ -1,0 +1,44 @@
+// Reading results back and putting them together: a wsspec.json holds one run; a results
+// set ("wsspec-results-set") holds several agents side by side. Shards of one agent's run
+// (--shard I/N) merge into one run equal to an unsharded one; different agents stay
+// separate runs, shown as columns.
+#pragma once
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace wsspec::report {
+
+inline constexpr int results_set_format_version = 1;
+
+// The runs in a wsspec.json or results-set file. Throws std::runtime_error naming the file
+// when it is unreadable or not a wsspec results document.
+std::vector<nlohmann::json> load_runs(const std::filesystem::path& file);
+
+// The runs in a parsed document (one run, a results set, or an Autobahn index.json);
+// `source` names it in errors.
+std::vector<nlohmann::json> runs_of(const nlohmann::json& doc, const std::string& source);
+
+// True for an Autobahn|Testsuite index.json: {agent: {case id: {behavior, ...}}}.
+bool is_autobahn_index(const nlohmann::json& doc);
+
+// An Autobahn index.json as wsspec runs (one per agent; mode "autobahn"), so Autobahn
+// results can be compared with or shown next to wsspec's. Descriptions and reasons are
+// read from the per-case report files when they sit in `report_dir`.
+std::vector<nlohmann::json> runs_from_autobahn_index(const nlohmann::json& index,
+                                                     const std::filesystem::path& report_dir);
+
+// Runs of the same agent are merged: cases in catalog order, renumbered, summary
+// recomputed, started/finished spanning all parts, complete only when every part was and
+// every shard 1..N is present. A part whose case ids overlap an earlier part of the same
+// agent is not a shard: it is kept as its own column, named "AGENT #2" (and a warning
+// says so). `warnings` gets one line per such decision or inconsistency (may be null).
+std::vector<nlohmann::json> merge_runs(const std::vector<nlohmann::json>& runs,
+                                       std::vector<std::string>* warnings);
+
+// What is written as wsspec.json: the run itself when there is one, else a results set.
+nlohmann::json results_document(const std::vector<nlohmann::json>& runs);
+
+}  // namespace wsspec::report

@@ -1,0 +1,194 @@
+// The report writers: Autobahn-shaped index.json and per-case files, JUnit XML, the HTML
+// page's embedded data.
+#include <gtest/gtest.h>
+
+#include "harness/report/autobahn_writer.h"
+#include "harness/report/html_writer.h"
+#include "harness/report/junit_writer.h"
+#include "harness/report/results_json.h"
+#include "tests/unit/report_test_runs.h"
+
+namespace wsspec::report {
+namespace {
+
+using nlohmann::json;
+using testing::CaseSpec;
+using testing::SyntheticRun;
+
+TEST(CleanForFilename, FollowsAutobahnTestsuite) {
+    EXPECT_EQ(clean_for_filename("WS-RS"), "ws_rs");
+    EXPECT_EQ(clean_for_filename("  AutobahnServer/0.8 "), "autobahnserver_0_8");
+    EXPECT_EQ(clean_for_filename("a  b"), "a__b");  // spaces are not collapsed
+    EXPECT_EQ(clean_for_filename("--"), "");
+}
+
+TEST(AutobahnReportFilename, ReplacesDotsInCaseId) {
+    EXPECT_EQ(autobahn_report_filename("WS-RS", "12.5.4"), "ws_rs_case_12_5_4.json");
+    EXPECT_EQ(autobahn_report_filename("wsspec serve", "hs.8.3"), "wsspec_serve_case_hs_8_3.json");
+}
+
+TEST(AutobahnIndex, KeyedByAgentThenCaseWithAutobahnFields) {
+    SyntheticRun run("WS-RS");
+    run.add({"1.1.1"}).add({"2.5", "FAILED", "WRONG CODE"}).add({"2.6", "OK", "OK", false});
+    const json index = autobahn_index({run.json()});
+    ASSERT_TRUE(index.contains("WS-RS"));
+    const json& cases = index["WS-RS"];
+    EXPECT_EQ(cases.size(), 2U) << "cases that did not run are left out";
+    const json& c = cases["2.5"];
+    EXPECT_EQ(c["behavior"], "FAILED");
+    EXPECT_EQ(c["behaviorClose"], "WRONG CODE");
+    EXPECT_TRUE(c["duration"].is_number_integer());
+    EXPECT_EQ(c["duration"], 13);
+    EXPECT_EQ(c["remoteCloseCode"], 1000);
+    EXPECT_EQ(c["reportfile"], "ws_rs_case_2_5.json");
+    EXPECT_EQ(c.size(), 5U);
+}
+
+TEST(AutobahnIndex, TextIsSortedWithIndentThree) {
+    SyntheticRun run("b");
+    run.add({"1.1.2"}).add({"1.1.10"});
+    const std::string text = autobahn_index_text({run.json()});
+    EXPECT_EQ(text.rfind("{\n   \"b\": {\n      \"1.1.10\": {\n         \"behavior\"", 0), 0U)
+        << text.substr(0, 80);
+}
+
+TEST(AutobahnCase, CarriesAutobahnKeys) {
+    SyntheticRun run("agent");
+    run.add({"5.1", "FAILED", "OK"});
+    const json doc = run.json();
+    const json r = autobahn_case(doc, doc["cases"][0]);
+    for (const char* key : {"case",
+                            "id",
+                            "description",
+                            "expectation",
+                            "agent",
+                            "started",
+                            "duration",
+                            "behavior",
+                            "behaviorClose",
+                            "expected",
+                            "expectedClose",
+                            "received",
+                            "result",
+                            "resultClose",
+                            "wirelog",
+                            "closedByMe",
+                            "failedByMe",
+                            "droppedByMe",
+                            "wasClean",
+                            "localCloseCode",
+                            "remoteCloseCode",
+                            "remoteCloseReason",
+                            "isServer",
+                            "httpRequest",
+                            "httpResponse",
+                            "rxFrameStats",
+                            "txFrameStats"}) {
+        EXPECT_TRUE(r.contains(key)) << key;
+    }
+    EXPECT_EQ(r["case"], 1);
+    EXPECT_FALSE(r["isServer"]) << "testing a server, wsspec is the client";
+    EXPECT_EQ(r["wirelog"][0][0], "TF");
+    EXPECT_EQ(r["wirelog"][1][0], "RF");
+    EXPECT_EQ(r["expectedClose"]["closeCode"], json::array({1000}));
+}
+
+TEST(AutobahnCase, IsServerInClientTesting) {
+    SyntheticRun run("client");
+    run.mode("test-client").add({"1.1.1"});
+    const json doc = run.json();
+    EXPECT_TRUE(autobahn_case(doc, doc["cases"][0])["isServer"]);
+}
+
+TEST(JunitXml, FailuresSkipsAndNotableVerdicts) {
+    SyntheticRun run("srv");
+    run.add({"1.1.1"})
+        .add({"2.5", "FAILED", "OK"})
+        .add({"6.4.1", "NON-STRICT", "OK"})
+        .add({"7.1.5", "OK", "WRONG CODE"})
+        .add({"9.1.1", "OK", "OK", false});
+    const std::string xml = junit_xml({run.json(false, false)});
+    EXPECT_NE(xml.find("<testsuites name=\"wsspec\" tests=\"5\" failures=\"2\" errors=\"0\" "
+                       "skipped=\"1\">"),
+              std::string::npos)
+        << xml;
+    EXPECT_NE(xml.find("<testcase name=\"2.5\" classname=\"2\""), std::string::npos);
+    EXPECT_NE(xml.find("<failure message=\"FAILED / OK: did not echo &lt;/script&gt;\" "
+                       "type=\"FAILED\">"),
+              std::string::npos);
+    EXPECT_NE(xml.find("type=\"WRONG CODE\""), std::string::npos);
+    EXPECT_NE(xml.find("behavior: NON-STRICT"), std::string::npos);
+    EXPECT_NE(xml.find("<skipped message=\"not run: the run was interrupted\"/>"),
+              std::string::npos);
+    EXPECT_NE(xml.find("<property name=\"complete\" value=\"false\"/>"), std::string::npos);
+}
+
+TEST(JunitXml, StrictMakesNonStrictAFailure) {
+    SyntheticRun run("srv");
+    run.add({"6.4.1", "NON-STRICT", "OK"});
+    EXPECT_NE(junit_xml({run.json(true)}).find("failures=\"1\""), std::string::npos);
+}
+
+TEST(JunitXml, KnownBaselineFailuresAreSkipped) {
+    SyntheticRun run("srv");
+    run.add({"2.5", "FAILED", "OK"});
+    json doc = run.json();
+    doc["baseline"] = {{"source", "b.json"},
+                       {"known", {{{"id", "2.5"}, {"reason", "no pong yet"}}}}};
+    const std::string xml = junit_xml({doc});
+    EXPECT_NE(xml.find("failures=\"0\""), std::string::npos);
+    EXPECT_NE(xml.find("known failure (baseline): FAILED / OK: no pong yet"), std::string::npos);
+}
+
+TEST(XmlEscape, ReplacesCharactersXmlCannotCarry) {
+    EXPECT_EQ(xml_escape("a<b>&\"'"), "a&lt;b&gt;&amp;&quot;&apos;");
+    EXPECT_EQ(xml_escape(std::string("x\x01y\tz", 5)), "x\xEF\xBF\xBDy\tz");
+    EXPECT_EQ(xml_escape("\xEF\xBF\xBF"), "\xEF\xBF\xBD");
+    EXPECT_EQ(xml_escape("\xC3\xA9"), "\xC3\xA9");  // é stays
+}
+
+TEST(HtmlReport, EmbedsDataWithoutEndingTheScript) {
+    SyntheticRun run("srv");
+    run.add({"1.1.1", "FAILED", "OK"});
+    const std::string html = html_report({run.json()});
+    EXPECT_EQ(html.find("{{WSSPEC_DATA}}"), std::string::npos);
+    const auto data_at = html.find("<script id=\"wsspec-data\" type=\"application/json\">");
+    ASSERT_NE(data_at, std::string::npos);
+    const auto data_end = html.find("</script>", data_at);
+    const std::string data = html.substr(data_at, data_end - data_at);
+    EXPECT_NE(data.find("did not echo \\u003c/script>"), std::string::npos);
+    EXPECT_EQ(html.find("http://"), std::string::npos) << "no network references";
+    EXPECT_EQ(html.find("https://"), std::string::npos) << "no network references";
+}
+
+TEST(HtmlData, TrimsLongWireLogs) {
+    SyntheticRun run("srv");
+    CaseSpec big{"9.7.1"};
+    big.wire_entries = 2000;
+    run.add(big).add({"1.1.1"});
+    const json data = html_data({run.json()});
+    const json& wire = data["runs"][0]["cases"][0]["wire"];
+    EXPECT_EQ(wire.size(), html_wire_head_entries + 1 + html_wire_tail_entries);
+    EXPECT_EQ(wire[html_wire_head_entries]["kind"], "NOTE");
+    EXPECT_FALSE(wire[0].contains("text")) << "the page derives text from hex";
+    EXPECT_EQ(data["runs"][0]["cases"][1]["wire"].size(), 4U);
+}
+
+TEST(ResultsJson, SummaryCountsPerCategory) {
+    SyntheticRun run("srv");
+    run.add({"1.1.1"})
+        .add({"1.1.2", "FAILED"})
+        .add({"hs.1.1", "NON-STRICT"})
+        .add({"2.1", "OK", "OK", false});
+    const json doc = run.json();
+    EXPECT_EQ(doc["summary"]["passed"], 2);
+    EXPECT_EQ(doc["summary"]["failed"], 1);
+    EXPECT_EQ(doc["summary"]["not_run"], 1);
+    EXPECT_EQ(doc["summary"]["categories"]["1"]["FAILED"], 1);
+    EXPECT_EQ(doc["summary"]["categories"]["hs"]["NON-STRICT"], 1);
+    EXPECT_EQ(doc["cases"][2]["category"], "hs");
+    EXPECT_EQ(doc["cases"][1]["passed"], false);
+}
+
+}  // namespace
+}  // namespace wsspec::report
