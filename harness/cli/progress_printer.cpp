@@ -37,7 +37,8 @@ void ProgressPrinter::case_done(const runner::CaseOutcome& o, std::size_t done, 
     std::snprintf(line, sizeof line, "[%zu/%zu] %-10s %-13s %-16s %8.1f ms", done, total,
                   o.c->id.c_str(), o.judgement.behavior.c_str(), o.judgement.behavior_close.c_str(),
                   o.obs.duration_ms);
-    out_ << line << "\n";
+    // Flushed per line: CI logs (and anyone tailing them) see progress as it happens.
+    out_ << line << std::endl;
 }
 
 void ProgressPrinter::finish() {

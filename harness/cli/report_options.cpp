@@ -1,35 +1,166 @@
 #include "harness/cli/report_options.h"
 
-#include <filesystem>
 #include <iostream>
 
-#include "harness/report/atomic_file.h"
+#include "harness/cases/case_selection.h"
 #include "harness/report/results_json.h"
 #include "harness/report/summary_table.h"
+#include "harness/runner/case_shard.h"
 
 namespace wsspec::cli {
+namespace {
+
+// Exit statuses (harness/cli/main.cpp): 1 failures, 2 configuration error, 130 interrupted.
+constexpr int exit_failures = 1;
+constexpr int exit_config_error = 2;
+constexpr int exit_interrupted = 130;
+
+// Listing every known failure would bury the regressions; the reports have them all.
+constexpr std::size_t known_failures_listed = 20;
+
+}  // namespace
 
 void ReportOptions::add_to(CLI::App& cmd) {
     cmd.add_option("--report-dir", report_dir, "Directory for the reports")->capture_default_str();
+    cmd.add_option("--format", formats,
+                   "Reports to write, comma-separated: json (wsspec.json), autobahn (index.json "
+                   "and per-case files), html (index.html), junit (junit.xml), all")
+        ->capture_default_str()
+        ->check([](const std::string& value) {
+            try {
+                (void)parse_formats(value);
+                return std::string();
+            } catch (const CLI::ValidationError& e) {
+                return std::string(e.what());
+            }
+        });
+    cmd.add_option("--baseline", baseline,
+                   "Known results: a wsspec baseline, a previous wsspec.json or an Autobahn "
+                   "index.json; the run fails only on regressions")
+        ->check(CLI::ExistingFile);
+    cmd.add_option("--shard", shard,
+                   "Run only shard I of N (e.g. 2/4); merge the shards' wsspec.json files "
+                   "with 'wsspec report --merge'")
+        ->check([](const std::string& value) {
+            return runner::parse_shard_spec(value)
+                       ? std::string()
+                       : "expected I/N with 1 <= I <= N, got '" + value + "'";
+        });
     cmd.add_flag("--strict", strict, "Count NON-STRICT results as failures");
     cmd.add_flag("-q,--quiet", quiet, "No progress output");
 }
 
-std::vector<const cases::Case*> apply_shard(const ReportOptions&,
+ReportFormats parse_formats(const std::string& list) {
+    ReportFormats f;
+    const auto names = cases::split_globs(list);
+    if (names.empty()) throw CLI::ValidationError("--format", "no report format given");
+    for (const auto& name : names) {
+        if (name == "all") {
+            f = {true, true, true, true};
+        } else if (name == "json") {
+            f.json = true;
+        } else if (name == "autobahn") {
+            f.autobahn = true;
+        } else if (name == "html") {
+            f.html = true;
+        } else if (name == "junit") {
+            f.junit = true;
+        } else {
+            throw CLI::ValidationError("--format", "unknown report format '" + name +
+                                                       "' (json, autobahn, html, junit, all)");
+        }
+    }
+    return f;
+}
+
+std::vector<const cases::Case*> apply_shard(const ReportOptions& options,
                                             const std::vector<const cases::Case*>& selected) {
-    return selected;
+    if (options.shard.empty()) return selected;
+    const auto spec = runner::parse_shard_spec(options.shard);
+    if (!spec) throw CLI::ValidationError("--shard", "expected I/N with 1 <= I <= N");
+    auto part = runner::shard_of(selected, *spec);
+    if (part.empty()) {
+        throw CLI::ValidationError("--shard", "shard " + options.shard + " of " +
+                                                  std::to_string(selected.size()) +
+                                                  " selected cases is empty");
+    }
+    return part;
+}
+
+void print_baseline_check(std::ostream& out, const report::BaselineCheck& check,
+                          const std::string& against, bool color) {
+    const char* red = color ? "\033[31m" : "";
+    const char* green = color ? "\033[32m" : "";
+    const char* reset = color ? "\033[0m" : "";
+    out << "against " << against << ": " << check.regressions.size() << " regressions, "
+        << check.fixed.size() << " now pass, " << check.known.size() << " known failures, "
+        << check.changed.size() << " other changes\n";
+    for (const auto& c : check.regressions) {
+        out << red << "  REGRESSION " << c.id << reset << "  " << c.before << " -> " << c.now
+            << (c.reason.empty() ? "" : ": " + c.reason) << "\n";
+    }
+    for (const auto& c : check.fixed) {
+        out << green << "  NOW PASSES " << c.id << reset << "  " << c.before << " -> " << c.now
+            << (c.reason.empty() ? "" : " (was: " + c.reason + ")") << "\n";
+    }
+    for (const auto& c : check.changed)
+        out << "  changed    " << c.id << "  " << c.before << " -> " << c.now << "\n";
+    std::size_t listed = 0;
+    for (const auto& c : check.known) {
+        if (++listed > known_failures_listed) {
+            out << "  ... and " << check.known.size() - known_failures_listed
+                << " more known failures\n";
+            break;
+        }
+        out << "  known      " << c.id << "  " << c.now << (c.reason.empty() ? "" : ": " + c.reason)
+            << "\n";
+    }
+}
+
+report::BaselineCheck apply_baseline(nlohmann::json& run, const std::string& baseline_file,
+                                     bool strict, std::ostream& out, bool color) {
+    const report::Baseline baseline =
+        report::load_baseline(baseline_file, run.value("agent", std::string()));
+    report::BaselineCheck check = report::check_against(baseline, run, strict);
+    run["baseline"] = report::to_json(check, baseline);
+    print_baseline_check(out, check, "baseline " + baseline_file, color);
+    return check;
 }
 
 int finish_run(const ReportOptions& options, const report::RunInfo& info,
                const std::vector<runner::CaseOutcome>& outcomes, bool color) {
-    const auto results = report::results_to_json(info, outcomes, options.strict);
-    const std::filesystem::path out = std::filesystem::path(options.report_dir) / "wsspec.json";
-    report::write_file_atomically(out, results.dump(1));
+    auto results = report::results_to_json(info, outcomes, options.strict);
+    if (!options.shard.empty()) results["options"]["shard"] = options.shard;
+
     report::print_summary(std::cout, outcomes, options.strict, color);
-    std::cout << "results: " << out.string() << (info.complete ? "" : " (incomplete: interrupted)")
-              << "\n";
-    if (!info.complete) return 130;
-    return results["summary"]["failed"].get<int>() > 0 ? 1 : 0;
+
+    int status = results["summary"]["failed"].get<int>() > 0 ? exit_failures : 0;
+    if (!options.baseline.empty()) {
+        try {
+            const auto check =
+                apply_baseline(results, options.baseline, options.strict, std::cout, color);
+            status = check.regressions.empty() ? 0 : exit_failures;
+        } catch (const std::exception& e) {
+            std::cerr << "wsspec: " << e.what() << "\n";
+            status = exit_config_error;
+        }
+    }
+
+    std::vector<nlohmann::json> runs;
+    runs.push_back(std::move(results));  // no copy: a run with wire logs is large
+    const auto written =
+        report::write_reports(runs, options.report_dir, parse_formats(options.formats));
+    const char* incomplete = info.complete ? "" : " (incomplete: interrupted)";
+    double ms = 0;
+    for (const auto& w : written) {
+        std::cout << (w.path.filename() == "wsspec.json" ? "results: " : "report: ")
+                  << w.path.string() << incomplete << "\n";
+        ms += w.ms;
+    }
+    if (!options.quiet && !written.empty())
+        std::cout << "reports written in " << static_cast<long long>(ms + 0.5) << " ms\n";
+    if (!info.complete) return exit_interrupted;
+    return status;
 }
 
 }  // namespace wsspec::cli

@@ -1,13 +1,19 @@
 // The report options every run command shares (--report-dir, --format, --strict, --quiet,
 // --baseline, --shard), and the end of a run: write the reports, print the summary, and
-// decide the exit status.
+// decide the exit status. Mode-agnostic: test-server and test-client both end here.
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <ostream>
 #include <string>
 #include <vector>
 
 #include "harness/cases/case.h"
+#include "harness/report/baseline.h"
+#include "harness/report/report_files.h"
 #include "harness/report/run_info.h"
 #include "harness/runner/case_runner.h"
 
@@ -24,12 +30,28 @@ struct ReportOptions {
     void add_to(CLI::App& cmd);
 };
 
-// The shard of `selected` that --shard asks for (all of it when not set).
+using report::ReportFormats;
+// "json,html" -> {json, html}; "all" -> everything. Throws CLI::ValidationError.
+ReportFormats parse_formats(const std::string& list);
+
+// The shard of `selected` that --shard asks for (all of it when not set); see
+// runner/case_shard.h for how cases are dealt out. Throws CLI::ValidationError when the
+// shard would be empty.
 std::vector<const cases::Case*> apply_shard(const ReportOptions& options,
                                             const std::vector<const cases::Case*>& selected);
 
+// Checks `run` against the baseline file, records the result in run["baseline"], prints
+// it, and returns the check. Throws std::runtime_error when the baseline cannot be read.
+report::BaselineCheck apply_baseline(nlohmann::json& run, const std::string& baseline_file,
+                                     bool strict, std::ostream& out, bool color);
+
+// Prints regressions, fixes and known failures against a baseline (or an older run).
+void print_baseline_check(std::ostream& out, const report::BaselineCheck& check,
+                          const std::string& against, bool color);
+
 // Writes the requested reports into report_dir, prints the summary, and returns the exit
-// status: 0 no failures (or none beyond the baseline), 1 failures, 130 interrupted.
+// status: 0 no failures (or, with --baseline, no regressions), 1 failures (regressions),
+// 2 the baseline could not be read (the reports are still written), 130 interrupted.
 int finish_run(const ReportOptions& options, const report::RunInfo& info,
                const std::vector<runner::CaseOutcome>& outcomes, bool color);
 

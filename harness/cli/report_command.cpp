@@ -1,0 +1,173 @@
+#include "harness/cli/report_command.h"
+
+#include <iostream>
+#include <memory>
+
+#include "harness/cli/progress_printer.h"
+#include "harness/cli/report_options.h"
+#include "harness/report/atomic_file.h"
+#include "harness/report/baseline.h"
+#include "harness/report/results_json.h"
+#include "harness/report/results_merge.h"
+
+namespace wsspec::cli {
+namespace {
+
+constexpr int exit_failures = 1;
+
+struct ReportCommandOptions {
+    std::vector<std::string> inputs;   // --from / --merge
+    std::vector<std::string> compare;  // OLD NEW
+    std::string report_dir = "wsspec-report";
+    std::string formats = "all";
+    std::string baseline;
+    std::string write_baseline;
+    std::string agent;
+    bool strict = false;
+};
+
+bool use_color() {
+    const char* no_color = std::getenv("NO_COLOR");
+    return stdout_is_tty() && !(no_color && *no_color);
+}
+
+// The one run of `file` to compare: the agent named, else the only one.
+nlohmann::json single_run(const std::string& file, const std::string& agent) {
+    const auto runs = report::merge_runs(report::load_runs(file), nullptr);
+    for (const auto& r : runs) {
+        if (!agent.empty() && r.value("agent", "") == agent) return r;
+    }
+    if (runs.size() == 1) return runs.front();
+    std::string names;
+    for (const auto& r : runs)
+        names += (names.empty() ? "" : ", ") + r.value("agent", std::string());
+    throw std::runtime_error(file + ": holds several agents (" + names +
+                             "); name one with --agent");
+}
+
+int compare(const ReportCommandOptions& o) {
+    const std::string& old_file = o.compare[0];
+    const std::string& new_file = o.compare[1];
+    nlohmann::json now = single_run(new_file, o.agent);
+    const bool strict = o.strict || now.value("strict", false);
+    const report::Baseline old =
+        report::load_baseline(old_file, o.agent.empty() ? now.value("agent", "") : o.agent);
+    const report::BaselineCheck check = report::check_against(old, now, strict);
+    const bool color = use_color();
+    print_baseline_check(std::cout, check, old_file, color);
+    if (!check.missing.empty()) {
+        std::cout << "  only in " << old_file << ": " << check.missing.size() << " cases";
+        std::size_t shown = 0;
+        for (const auto& id : check.missing) {
+            if (++shown > 20) {
+                std::cout << " ...";
+                break;
+            }
+            std::cout << " " << id;
+        }
+        std::cout << "\n";
+    }
+    return check.regressions.empty() ? 0 : exit_failures;
+}
+
+int render(const ReportCommandOptions& o) {
+    std::vector<nlohmann::json> parts;
+    for (const auto& file : o.inputs) {
+        auto runs = report::load_runs(file);
+        parts.insert(parts.end(), runs.begin(), runs.end());
+    }
+    std::vector<std::string> warnings;
+    std::vector<nlohmann::json> runs = report::merge_runs(parts, &warnings);
+    for (const auto& w : warnings)
+        std::cerr << "wsspec report: " << w << "\n";
+
+    const bool color = use_color();
+    int status = 0;
+    for (auto& run : runs) {
+        const bool strict = o.strict || run.value("strict", false);
+        if (strict != run.value("strict", false)) {
+            // Re-judge pass/fail under --strict; verdicts themselves do not change.
+            run["strict"] = true;
+            for (auto& c : run["cases"])
+                c["passed"] = report::case_passed(c, true);
+            run["summary"] = report::summarize(run["cases"], true);
+        }
+        const auto& s = run["summary"];
+        std::cout << run.value("agent", "") << ": " << s.value("passed", 0) << " of "
+                  << s.value("total", 0) - s.value("not_run", 0) << " cases passed"
+                  << (run.value("complete", true) ? "" : " (incomplete)") << "\n";
+        if (!o.baseline.empty()) {
+            const auto check = apply_baseline(run, o.baseline, strict, std::cout, color);
+            if (!check.regressions.empty()) status = exit_failures;
+        } else if (s.value("failed", 0) > 0) {
+            status = exit_failures;
+        }
+        if (!run.value("complete", true)) status = exit_failures;
+    }
+    if (!o.write_baseline.empty()) {
+        if (runs.size() != 1)
+            throw std::runtime_error("--write-baseline needs results for exactly one agent");
+        report::write_file_atomically(
+            o.write_baseline,
+            report::baseline_from_run(runs.front(), runs.front().value("strict", false)).dump(2) +
+                "\n");
+        std::cout << "baseline: " << o.write_baseline << "\n";
+    }
+    for (const auto& w : report::write_reports(runs, o.report_dir, parse_formats(o.formats)))
+        std::cout << "report: " << w.path.string() << "\n";
+    return status;
+}
+
+}  // namespace
+
+void add_report_command(CLI::App& app, int& exit_status) {
+    auto* cmd = app.add_subcommand(
+        "report", "Re-render, merge or compare results (wsspec.json, Autobahn index.json)");
+    auto o = std::make_shared<ReportCommandOptions>();
+    auto* from = cmd->add_option("--from", o->inputs, "Render reports from this wsspec.json")
+                     ->check(CLI::ExistingFile)
+                     ->expected(1);
+    auto* merge =
+        cmd->add_option("--merge", o->inputs,
+                        "Merge these results (shards of one run, or several agents side by side)")
+            ->check(CLI::ExistingFile)
+            ->expected(1, -1);
+    auto* cmp = cmd->add_option("--compare", o->compare,
+                                "Regressions and fixes from OLD to NEW (wsspec.json; OLD may "
+                                "also be a baseline or an Autobahn index.json)")
+                    ->check(CLI::ExistingFile)
+                    ->expected(2);
+    from->excludes(merge)->excludes(cmp);
+    merge->excludes(cmp);
+    cmd->add_option("--report-dir", o->report_dir, "Directory for the reports")
+        ->capture_default_str();
+    cmd->add_option("--format", o->formats, "Reports to write: json, autobahn, html, junit, all")
+        ->capture_default_str()
+        ->check([](const std::string& value) {
+            try {
+                (void)parse_formats(value);
+                return std::string();
+            } catch (const CLI::ValidationError& e) {
+                return std::string(e.what());
+            }
+        });
+    cmd->add_option("--baseline", o->baseline,
+                    "Check against known results; fail only on regressions")
+        ->check(CLI::ExistingFile);
+    cmd->add_option("--write-baseline", o->write_baseline,
+                    "Write a wsspec baseline listing the cases that do not pass");
+    cmd->add_option("--agent", o->agent, "The agent to use when a file holds several");
+    cmd->add_flag("--strict", o->strict, "Count NON-STRICT results as failures");
+    cmd->callback([o, &exit_status] {
+        if (!o->compare.empty()) {
+            exit_status = compare(*o);
+        } else if (!o->inputs.empty()) {
+            exit_status = render(*o);
+        } else {
+            throw CLI::ValidationError("report",
+                                       "give --from FILE, --merge FILE... or --compare OLD NEW");
+        }
+    });
+}
+
+}  // namespace wsspec::cli
