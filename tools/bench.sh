@@ -46,12 +46,24 @@ bench_codec() {
   python3 tools/bench_codec_summary.py "$out" "${strict[@]}"
 }
 
+# --- Section: reports --------------------------------------------------------------------
+# Report generation for a 600-case run with wire logs (tests/report_bench/): time per writer
+# (wsspec.json, index.json + per-case files, junit.xml, index.html), the total (floor:
+# under 2 s) and the size of index.html (floor: under 20 MB).
+bench_reports() {
+  echo "== reports: 600-case run with wire logs =="
+  build_release report_bench
+  local strict=()
+  [ "${WSSPEC_BENCH_STRICT:-0}" = 1 ] && strict=(--check)
+  "$build_dir/tests/report_bench" "${strict[@]}"
+}
+
 # === Later sections go here ==============================================================
 # Add one function per section (bench_catalog for server catalog timing, bench_report for
 # report timing, ...), following bench_codec, and list its name in `sections` below.
 # ========================================================================================
 
-sections=(codec)
+sections=(codec reports)
 
 main() {
   local selected=("$@")
