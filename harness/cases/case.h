@@ -146,6 +146,32 @@ struct HandshakeRequest {
     std::string pipelined;
 };
 
+// The opening handshake response of a client case (wsspec is the server), when it is not
+// the default valid 101: a case that checks the client fails the connection on a bad
+// answer (RFC 6455 4.1: "If the status code received from the server is not 101 ... If the
+// response lacks an |Upgrade| header field ... the client MUST _Fail the WebSocket
+// Connection_"). Placeholders {accept} (the correct Sec-WebSocket-Accept for the client's
+// key), {key} (the client's key) and {protocol} (the first subprotocol the client offered,
+// empty if none) in any string are filled in by wsspec.
+struct HandshakeResponse {
+    enum class Accept : std::uint8_t {
+        valid,  // Sec-WebSocket-Accept for the client's key
+        wrong,  // the accept value of a different key
+    };
+    std::optional<std::string> raw;  // the whole response, sent as is (after placeholders)
+    int status = 101;
+    std::string reason;  // empty: the standard phrase for the status
+    std::string http_version = "HTTP/1.1";
+    Accept accept = Accept::valid;
+    // Non-empty: exactly these header lines replace the defaults (Upgrade, Connection,
+    // Sec-WebSocket-Accept).
+    std::vector<std::pair<std::string, std::string>> headers;
+    std::vector<std::pair<std::string, std::string>> add_headers;  // appended to defaults
+    std::vector<std::string> remove_headers;  // default headers left out (any case)
+    std::uint64_t chop = 0;                   // write the response in pieces of this many bytes
+    std::uint32_t chop_delay_ms = 0;
+};
+
 // What a handshake case accepts as the server's answer.
 struct HandshakeMatch {
     std::vector<int> status;        // allowed status codes; empty: any
@@ -192,6 +218,8 @@ struct Case {
     std::vector<Role> roles;       // peers under test this case applies to
     std::uint32_t timeout_ms = 0;  // 0: the run's default
     std::optional<HandshakeRequest> handshake;
+    // Client-only cases: what wsspec (the server) answers instead of a valid 101.
+    std::optional<HandshakeResponse> handshake_response;
     std::vector<std::string> offer_protocols;   // Sec-WebSocket-Protocol offered
     std::vector<std::string> offer_extensions;  // Sec-WebSocket-Extensions offered
     std::vector<Step> steps;

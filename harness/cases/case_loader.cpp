@@ -675,6 +675,56 @@ HandshakeRequest parse_handshake_request(const json& j, const Where& w) {
 }
 
 // ---------------------------------------------------------------------------------------
+// Handshake response (client cases)
+
+HandshakeResponse parse_handshake_response(const json& j, const Where& w) {
+    object_at(j, w);
+    check_keys(j, w,
+               {"raw", "status", "reason", "http_version", "accept", "headers", "add_headers",
+                "remove_headers", "chop", "chop_delay_ms"});
+    HandshakeResponse h;
+    if (const json* raw = find(j, "raw")) {
+        for (std::string_view key : {"status", "reason", "http_version", "accept", "headers",
+                                     "add_headers", "remove_headers"}) {
+            if (j.contains(key)) {
+                (w / key).fail(in_quotes(key) +
+                               " cannot be combined with \"raw\" (raw is sent as is)");
+            }
+        }
+        h.raw = as_string(*raw, w / "raw");
+        if (h.raw->empty()) (w / "raw").fail("empty raw response");
+    }
+    if (const json* v = find(j, "status"))
+        h.status = as_int_in(*v, w / "status", kMinStatus, kMaxStatus);
+    if (const json* v = find(j, "reason")) h.reason = as_string(*v, w / "reason");
+    if (const json* v = find(j, "http_version")) {
+        h.http_version = as_string(*v, w / "http_version");
+        if (h.http_version.empty()) (w / "http_version").fail("empty http_version");
+    }
+    if (const json* v = find(j, "accept")) {
+        const std::string a = as_string(*v, w / "accept");
+        if (a == "valid") {
+            h.accept = HandshakeResponse::Accept::valid;
+        } else if (a == "wrong") {
+            h.accept = HandshakeResponse::Accept::wrong;
+        } else {
+            (w / "accept").fail("unknown accept " + in_quotes(a) + " (expected valid or wrong)");
+        }
+    }
+    if (const json* v = find(j, "headers")) {
+        h.headers = header_lines(*v, w / "headers");
+        if (h.headers.empty())
+            (w / "headers").fail("headers, when given, replaces the defaults: it cannot be empty");
+    }
+    if (const json* v = find(j, "add_headers")) h.add_headers = header_lines(*v, w / "add_headers");
+    if (const json* v = find(j, "remove_headers")) {
+        h.remove_headers = string_list(*v, w / "remove_headers", false);
+    }
+    parse_chop(j, w, h.chop, h.chop_delay_ms);
+    return h;
+}
+
+// ---------------------------------------------------------------------------------------
 // Cases and files
 
 bool valid_id(std::string_view id) {
@@ -693,8 +743,8 @@ Case parse_case(const json& j, const Where& w, const std::string& group, const s
     object_at(j, w, "a case object");
     check_keys(j, w,
                {"id", "description", "rfc", "requirement", "roles", "timeout_ms", "handshake",
-                "offer_protocols", "offer_extensions", "steps", "expect", "expect_close",
-                "informational", "measure_throughput"});
+                "handshake_response", "offer_protocols", "offer_extensions", "steps", "expect",
+                "expect_close", "informational", "measure_throughput"});
     Case c;
     c.source_file = file;
     c.id = as_string(require(j, w, "id"), w / "id");
@@ -736,6 +786,16 @@ Case parse_case(const json& j, const Where& w, const std::string& group, const s
     c.timeout_ms = optional_timeout(j, w);
     if (const json* v = find(j, "handshake"))
         c.handshake = parse_handshake_request(*v, w / "handshake");
+    if (const json* v = find(j, "handshake_response")) {
+        // Only wsspec-as-server sends a response, so only client cases may have one.
+        if (c.roles != std::vector<Role>{Role::client}) {
+            (w / "handshake_response")
+                .fail(
+                    "a handshake_response is what wsspec answers as the server, so the case's "
+                    "roles must be [\"client\"]");
+        }
+        c.handshake_response = parse_handshake_response(*v, w / "handshake_response");
+    }
     if (const json* v = find(j, "offer_protocols")) {
         c.offer_protocols = string_list(*v, w / "offer_protocols", false);
     }

@@ -71,9 +71,13 @@ TEST(CatalogTest, ContainsAutobahnIds) {
 
 TEST(CatalogTest, AutobahnCasesApplyToBothRolesAndHandshakeCasesToServersOnly) {
     for (const Case& c : catalog()) {
-        if (c.id.rfind("hs.", 0) == 0) {
+        if (c.id.rfind("hs.", 0) == 0 || c.id.rfind("sf.", 0) == 0) {
             EXPECT_TRUE(has_role(c, Role::server)) << c.id;
             EXPECT_FALSE(has_role(c, Role::client)) << c.id;
+        } else if (c.id.rfind("hsc.", 0) == 0 || c.id.rfind("cf.", 0) == 0) {
+            // wsspec's own client groups: client handshake and client framing.
+            EXPECT_TRUE(has_role(c, Role::client)) << c.id;
+            EXPECT_FALSE(has_role(c, Role::server)) << c.id;
         } else {
             EXPECT_TRUE(has_role(c, Role::server) && has_role(c, Role::client)) << c.id;
         }
@@ -144,6 +148,22 @@ TEST(CatalogTest, OversizedHeaderValueIsExpandedFromAPattern) {
     ASSERT_EQ(c.handshake->add_headers.size(), 1u);
     EXPECT_EQ(c.handshake->add_headers[0].second, std::string(65536, 'a'));
     EXPECT_TRUE(c.expect_close.not_applicable);
+}
+
+TEST(CatalogTest, ClientHandshakeCasesDescribeTheServersResponse) {
+    const Case& wrong = find_case("hsc.2.1");
+    ASSERT_TRUE(wrong.handshake_response.has_value());
+    EXPECT_EQ(wrong.handshake_response->accept, HandshakeResponse::Accept::wrong);
+    EXPECT_EQ(wrong.handshake_response->status, 101);
+    const Case& status = find_case("hsc.1.2");
+    EXPECT_EQ(status.handshake_response->status, 400);
+    ASSERT_EQ(status.handshake_response->headers.size(), 1u);
+    EXPECT_EQ(status.handshake_response->headers[0].first, "Content-Length");
+    const Case& missing = find_case("hsc.3.1");
+    EXPECT_EQ(missing.handshake_response->remove_headers, std::vector<std::string>{"Upgrade"});
+    const Case& big = find_case("hsc.5.1");
+    EXPECT_EQ(big.handshake_response->add_headers.at(0).second.size(), 256u * 1024u);
+    EXPECT_EQ(find_case("hsc.6.3").handshake_response->chop, 7u);
 }
 
 TEST(PayloadTest, MaterializesEachForm) {
@@ -351,6 +371,40 @@ TEST_F(MalformedCaseFileTest, UnknownRoleIsRejected) {
     EXPECT_EQ(msg, path_ +
                        ": /cases/0/roles/1: unknown role \"browser\" (expected server or "
                        "client)");
+}
+
+TEST_F(MalformedCaseFileTest, HandshakeResponseNeedsAClientOnlyCase) {
+    const std::string response = R"(, "handshake_response": {"status": 200})";
+    std::string msg = error_for(one_case("1.1.1", R"({"close": {}})", response));
+    EXPECT_NE(msg.find(path_ + ": /cases/0/handshake_response: a handshake_response is what "
+                               "wsspec answers as the server"),
+              std::string::npos)
+        << msg;
+    std::string client_only = one_case("1.1.1", R"({"close": {}})", response);
+    client_only.replace(client_only.find("\"server\", "), 10, "");
+    EXPECT_EQ(error_for(client_only), "");
+}
+
+TEST_F(MalformedCaseFileTest, HandshakeResponseAcceptIsValidOrWrong) {
+    std::string content =
+        one_case("1.1.1", R"({"close": {}})", R"(, "handshake_response": {"accept": "bogus"})");
+    content.replace(content.find("\"server\", "), 10, "");
+    const std::string msg = error_for(content);
+    EXPECT_EQ(msg, path_ +
+                       ": /cases/0/handshake_response/accept: unknown accept \"bogus\" "
+                       "(expected valid or wrong)");
+}
+
+TEST_F(MalformedCaseFileTest, RawHandshakeResponseExcludesOtherKeys) {
+    std::string content =
+        one_case("1.1.1", R"({"close": {}})",
+                 R"(, "handshake_response": {"raw": "HTTP/1.1 101 X\r\n\r\n", "status": 101})");
+    content.replace(content.find("\"server\", "), 10, "");
+    const std::string msg = error_for(content);
+    EXPECT_NE(msg.find("/cases/0/handshake_response/status: \"status\" cannot be combined with "
+                       "\"raw\""),
+              std::string::npos)
+        << msg;
 }
 
 TEST_F(MalformedCaseFileTest, MessageOpcodeMustBeData) {

@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cctype>
+
 #include "harness/cases/case_loader.h"
 
 namespace wsspec::cases {
@@ -102,9 +105,13 @@ TEST(SelectCasesTest, IncludesAnyMatchAndExcludesWin) {
 TEST(SelectCasesTest, RealCatalogOrderAndFilters) {
     const auto all = load_catalog(WSSPEC_DEFAULT_CASES_DIR);
     const auto server = select_cases(all, {}, {}, Role::server);
-    ASSERT_EQ(server.size(), all.size());
+    const auto for_servers = std::count_if(all.begin(), all.end(), [](const Case& c) {
+        return std::find(c.roles.begin(), c.roles.end(), Role::server) != c.roles.end();
+    });
+    ASSERT_EQ(server.size(), static_cast<std::size_t>(for_servers));
     EXPECT_EQ(server.front()->id, "1.1.1");
-    EXPECT_EQ(server.back()->id.rfind("hs.", 0), 0u);
+    // wsspec's own groups (hs.*, ...) sort after every Autobahn id.
+    EXPECT_FALSE(std::isdigit(static_cast<unsigned char>(server.back()->id.front())));
     for (std::size_t i = 1; i < server.size(); ++i) {
         EXPECT_TRUE(case_id_less(server[i - 1]->id, server[i]->id))
             << server[i - 1]->id << " " << server[i]->id;
