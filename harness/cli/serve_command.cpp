@@ -33,8 +33,7 @@ void add_serve_command(CLI::App& app, int& exit_status) {
         server_options.port = endpoint.port;
         server_options.max_message_size = options->max_message_size;
         server_options.threads = options->threads;
-        for (auto d : server::parse_defects(options->defects))
-            server_options.defects.add(d);
+        server_options.defects = server::parse_defects(options->defects);
         server_options.on_listening = [&server_options](std::uint16_t port) {
             std::cout << "wsspec serve: listening on ws://" << server_options.host << ":" << port
                       << "/" << std::endl;

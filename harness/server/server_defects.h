@@ -1,13 +1,13 @@
 // Defects the reference server can be built to have at run time, for the mutation tests:
 // each one breaks a single RFC rule, and the catalog must catch each one in the right
-// category. Never enabled unless asked for (`wsspec serve --inject-defect NAME`).
+// category. Never enabled unless asked for (`wsspec serve --inject-defect NAME`). The
+// parsing and codec plumbing is shared with the reference client (peer/injected_defects.h).
 #pragma once
 
-#include <string>
+#include <span>
 #include <string_view>
-#include <vector>
 
-#include "harness/codec/connection.h"
+#include "harness/peer/injected_defects.h"
 
 namespace wsspec::server {
 
@@ -28,24 +28,11 @@ enum class Defect : unsigned {
     pong_after_close,       // 5.5.1: keeps answering pings after the peer's Close
 };
 
-struct DefectInfo {
-    Defect defect;
-    std::string_view name;
-    std::string_view rule;
-};
+using DefectInfo = peer::DefectInfo<Defect>;
+using DefectSet = peer::DefectSet<Defect>;
 
-const std::vector<DefectInfo>& all_defects();
+std::span<const DefectInfo> all_defects();
 // Parses a comma-separated list of names; throws std::invalid_argument naming the bad one.
-std::vector<Defect> parse_defects(std::string_view list);
-
-struct DefectSet {
-    unsigned bits = 0;
-    [[nodiscard]] bool has(Defect d) const {
-        return (bits & (1U << static_cast<unsigned>(d))) != 0;
-    }
-    void add(Defect d) { bits |= 1U << static_cast<unsigned>(d); }
-    // The codec rules these defects switch off.
-    void apply(codec::ConnectionLimits& limits) const;
-};
+DefectSet parse_defects(std::string_view list);
 
 }  // namespace wsspec::server
