@@ -110,6 +110,10 @@ void CaseSession::attach(std::unique_ptr<ByteStream> stream) {
 void CaseSession::start_websocket(std::string leftover) {
     pre_handshake_ = false;
     websocket_ = true;
+    // Bytes read since attach() that no read_until() consumed (a server reads the request
+    // before attaching, so frames may follow the response) come after `leftover`.
+    leftover += read_into_;
+    read_into_.clear();
     if (!leftover.empty()) {
         codec_.receive(reinterpret_cast<std::uint8_t*>(leftover.data()), leftover.size(), *this);
     }

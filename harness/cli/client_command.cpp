@@ -1,0 +1,61 @@
+#include "harness/cli/client_command.h"
+
+#include <chrono>
+#include <iostream>
+
+#include "harness/cli/interrupt.h"
+#include "harness/client/echo_client.h"
+
+namespace wsspec::cli {
+
+void add_client_command(CLI::App& app, int& exit_status) {
+    auto* cmd =
+        app.add_subcommand("client",
+                           "Run the reference echo client's driver loop against a fuzzingserver "
+                           "(wsspec test-client or Autobahn's)");
+    struct Options {
+        std::string url;
+        std::string agent = "wsspec-client";
+        unsigned jobs = 1;
+        std::uint64_t max_message_size = 64ULL << 20;
+        bool no_update_reports = false;
+        bool verbose = false;
+        std::string defects;
+    };
+    auto o = std::make_shared<Options>();
+    cmd->add_option("url", o->url, "ws:// URL of the fuzzingserver")->required();
+    cmd->add_option("--agent", o->agent, "Agent name the results are kept under")
+        ->capture_default_str();
+    cmd->add_option("-j,--jobs", o->jobs, "runCase connections open at a time")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 256));
+    cmd->add_option("--max-message-size", o->max_message_size,
+                    "Largest message accepted; bigger ones fail the connection with 1009")
+        ->capture_default_str();
+    cmd->add_flag("--no-update-reports", o->no_update_reports,
+                  "Do not call updateReports at the end");
+    cmd->add_flag("-v,--verbose", o->verbose, "One line per case");
+    // Test-only: breaks RFC rules on purpose so the mutation tests can check the catalog.
+    cmd->add_option("--inject-defect", o->defects,
+                    "Comma-separated defects to inject (testing wsspec itself)")
+        ->group("");
+    cmd->callback([o, &exit_status] {
+        client::EchoClientOptions options;
+        options.url = peer::parse_target_url(o->url);
+        if (options.url.tls) throw CLI::ValidationError("url", "wss:// is not supported yet");
+        options.agent = o->agent;
+        options.jobs = o->jobs;
+        options.max_message_size = o->max_message_size;
+        options.update_reports = !o->no_update_reports;
+        options.defects = client::parse_client_defects(o->defects);
+        options.progress = o->verbose ? &std::cout : nullptr;
+        options.stop = &install_interrupt_handler();
+        const auto started = std::chrono::steady_clock::now();
+        exit_status = client::run_echo_client(options, std::cerr);
+        const double seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        std::cout << "wsspec client: driver loop finished in " << seconds << " s\n";
+    });
+}
+
+}  // namespace wsspec::cli

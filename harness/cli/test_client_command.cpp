@@ -1,0 +1,284 @@
+#include "harness/cli/test_client_command.h"
+
+#include <filesystem>
+#include <iostream>
+#include <optional>
+#include <sstream>
+
+#include "harness/cli/catalog_option.h"
+#include "harness/cli/endpoint_option.h"
+#include "harness/cli/interrupt.h"
+#include "harness/cli/progress_printer.h"
+#include "harness/cli/report_options.h"
+#include "harness/runner/driver_process.h"
+#include "harness/server/fuzzing_server.h"
+#include "harness/server/fuzzing_spec.h"
+
+namespace wsspec::cli {
+namespace {
+
+// With --exec, a driver that neither connects nor exits for this long is taken as hung.
+constexpr std::uint32_t default_exec_idle_s = 30;
+
+struct TestClientOptions {
+    std::string listen = "127.0.0.1:9001";
+    std::string spec_file;
+    CatalogOptions catalog;
+    std::uint32_t timeout_ms = 5000;
+    std::string agent;
+    std::string exec;
+    std::optional<std::uint32_t> idle_timeout_s;
+    bool keep_running = false;
+    ReportOptions report;
+    bool report_dir_given = false;
+};
+
+std::string join(const std::vector<std::string>& items) {
+    std::string out;
+    for (const auto& s : items)
+        out += (out.empty() ? "" : ",") + s;
+    return out;
+}
+
+// The spec's "url" (ws://HOST:PORT[/]) as a --listen value; port 0 picks a free port.
+std::string listen_address_of(const std::string& url) {
+    constexpr std::string_view scheme = "ws://";
+    if (url.rfind(scheme, 0) != 0) {
+        throw CLI::ValidationError("--spec",
+                                   "url must be ws://HOST:PORT (wss:// is not supported "
+                                   "yet), got '" +
+                                       url + "'");
+    }
+    std::string host_port = url.substr(scheme.size());
+    host_port = host_port.substr(0, host_port.find('/'));
+    const auto colon = host_port.rfind(':');
+    const auto bracket = host_port.rfind(']');  // [::1]:9001
+    const bool has_port =
+        colon != std::string::npos && (bracket == std::string::npos || colon > bracket);
+    return has_port ? host_port : host_port + ":80";
+}
+
+// A directory name for an agent (Autobahn's cleanForFilename, roughly).
+std::string clean_for_filename(const std::string& agent) {
+    std::string out;
+    for (char ch : agent)
+        out += std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '.' ? ch : '_';
+    return out.empty() ? "agent" : out;
+}
+
+// The reports of every agent. One agent: straight into the report directory; several: a
+// subdirectory each. Returns the worst exit status.
+int write_reports(const ReportOptions& base, report::RunInfo info,
+                  const server::AgentResults& results, bool color) {
+    int status = 0;
+    for (const auto& [agent, outcomes] : results) {
+        ReportOptions options = base;
+        if (results.size() > 1) {
+            options.report_dir =
+                (std::filesystem::path(base.report_dir) / clean_for_filename(agent)).string();
+            std::cout << "== agent " << agent << " ==\n";
+        }
+        info.agent = agent;
+        status = std::max(status, finish_run(options, info, outcomes, color));
+    }
+    return status;
+}
+
+// /updateReports: write the files now, without printing the summary (that comes at the
+// end of the run). finish_run prints to std::cout, so that is silenced meanwhile.
+void write_reports_quietly(const ReportOptions& base, const report::RunInfo& info,
+                           const server::AgentResults& results) {
+    std::ostringstream sink;
+    std::streambuf* old = std::cout.rdbuf(sink.rdbuf());
+    try {
+        write_reports(base, info, results, false);
+    } catch (...) {
+        std::cout.rdbuf(old);
+        throw;
+    }
+    std::cout.rdbuf(old);
+}
+
+int run(TestClientOptions o) {
+    std::vector<server::AgentCaseExclusion> exclude_agent_cases;
+    if (!o.spec_file.empty()) {
+        const server::FuzzingSpec spec = server::load_fuzzing_spec(o.spec_file);
+        if (spec.url) o.listen = listen_address_of(*spec.url);
+        if (spec.cases) o.catalog.include = join(*spec.cases);
+        if (!spec.exclude_cases.empty()) {
+            o.catalog.exclude = o.catalog.exclude.empty()
+                                    ? join(spec.exclude_cases)
+                                    : o.catalog.exclude + "," + join(spec.exclude_cases);
+        }
+        if (spec.outdir && !o.report_dir_given) o.report.report_dir = *spec.outdir;
+        exclude_agent_cases = spec.exclude_agent_cases;
+        for (const auto& key : spec.ignored_keys) {
+            std::cerr << "wsspec test-client: " << o.spec_file << ": \"" << key
+                      << "\" has no effect in wsspec (ignored)\n";
+        }
+    }
+    const Endpoint endpoint = parse_endpoint(o.listen, "--listen");
+    Catalog catalog = load_selected(o.catalog, cases::Role::client);
+    catalog.selected = apply_shard(o.report, catalog.selected);
+    std::filesystem::create_directories(o.report.report_dir);
+
+    const std::atomic<bool>& interrupted = install_interrupt_handler();
+    ProgressPrinter progress(std::cout, stdout_is_tty(), o.report.quiet, o.report.strict);
+    std::size_t done = 0;
+
+    report::RunInfo info;
+    info.mode = "test-client";
+    info.catalog_version = catalog.version;
+    info.options = {{"cases", o.catalog.include},
+                    {"exclude", o.catalog.exclude},
+                    {"timeout_ms", o.timeout_ms},
+                    {"strict", o.report.strict},
+                    {"exec", o.exec}};
+    info.started = std::chrono::system_clock::now();
+
+    std::unique_ptr<runner::DriverProcess> driver;
+    std::string driver_error;
+    server::FuzzingServerOptions options;
+    options.host = endpoint.host;
+    options.port = endpoint.port;
+    options.cases = catalog.selected;
+    options.exclude_agent_cases = exclude_agent_cases;
+    options.case_settings.default_timeout_ms = o.timeout_ms;
+    options.stop_when_complete = !o.keep_running;
+    options.idle_timeout =
+        std::chrono::seconds(o.idle_timeout_s.value_or(o.exec.empty() ? 0 : default_exec_idle_s));
+    options.on_case_done = [&](const std::string&, const runner::CaseOutcome& outcome) {
+        progress.case_done(outcome, ++done, catalog.selected.size());
+    };
+    options.on_update_reports = [&](const server::AgentResults& results) {
+        report::RunInfo now = info;
+        now.finished = std::chrono::system_clock::now();
+        now.complete = false;  // the run goes on
+        write_reports_quietly(o.report, now, results);
+    };
+    options.should_stop = [&] { return interrupted.load() || (driver && driver->exited()); };
+    options.on_listening = [&](std::uint16_t port) {
+        const std::string url = "ws://" + endpoint.host + ":" + std::to_string(port);
+        info.target = url;
+        std::cout << "wsspec test-client: listening on " << url << "/ (" << catalog.selected.size()
+                  << " cases)" << std::endl;
+        if (o.exec.empty()) return;
+        std::string command = o.exec;
+        for (auto at = command.find("{url}"); at != std::string::npos; at = command.find("{url}"))
+            command.replace(at, 5, url);
+        const auto dir = std::filesystem::path(o.report.report_dir);
+        try {
+            driver = std::make_unique<runner::DriverProcess>(
+                command, std::map<std::string, std::string>{{"WSSPEC_URL", url}},
+                dir / "driver-stdout.log", dir / "driver-stderr.log");
+        } catch (const std::exception& e) {
+            driver_error = e.what();
+        }
+    };
+    if (!o.exec.empty()) {
+        // The driver starts from on_listening; a start failure stops the server at once.
+        auto base_stop = options.should_stop;
+        options.should_stop = [&, base_stop] { return !driver_error.empty() || base_stop(); };
+    }
+
+    server::FuzzingServer fuzzing_server(options);
+    std::string why;
+    try {
+        why = fuzzing_server.run();
+    } catch (const boost::system::system_error& e) {
+        std::cerr << "wsspec test-client: cannot listen on " << o.listen << ": "
+                  << e.code().message() << "\n";
+        return 2;
+    }
+    progress.finish();
+    if (!driver_error.empty()) {
+        std::cerr << "wsspec test-client: " << driver_error << "\n";
+        return 2;
+    }
+    if (driver && driver->exited()) {
+        why = "the driver " + driver->describe_exit();
+        if (driver->crashed()) {
+            std::string tail;
+            for (const auto& line : driver->last_stderr_lines())
+                tail += "\n  " + line;
+            const std::string crash = "the client driver " + driver->describe_exit() +
+                                      (tail.empty() ? "" : "; last stderr lines:" + tail);
+            const std::string id = fuzzing_server.attribute_crash(driver->exit_time(), crash);
+            std::cerr << "wsspec test-client: " << crash << "\n";
+            if (!id.empty()) std::cerr << "wsspec test-client: case " << id << " FAILED by it\n";
+        }
+    } else if (driver) {
+        driver->stop();
+    }
+    if (interrupted.load()) why = "interrupted";
+    std::cout << "wsspec test-client: stopped (" << why << ")\n";
+    if (driver) {
+        std::cout << "driver output: "
+                  << (std::filesystem::path(o.report.report_dir) / "driver-*.log").string() << "\n";
+    }
+
+    info.finished = std::chrono::system_clock::now();
+    info.complete = !interrupted.load();
+    server::AgentResults results = fuzzing_server.results();
+    if (results.empty()) {
+        // No client ran a case: report every case as not run under the given name.
+        auto& outcomes = results[o.agent.empty() ? std::string("unknown") : o.agent];
+        for (std::size_t i = 0; i < catalog.selected.size(); ++i) {
+            runner::CaseOutcome out;
+            out.c = catalog.selected[i];
+            out.index = i + 1;
+            outcomes.push_back(std::move(out));
+        }
+    }
+    int status = write_reports(o.report, info, results, progress.color());
+    std::size_t not_run = 0;
+    for (const auto& [agent, outcomes] : results) {
+        for (const auto& out : outcomes) {
+            if (!out.ran && !server::agent_case_excluded(exclude_agent_cases, agent, out.c->id))
+                ++not_run;
+        }
+    }
+    if (not_run > 0 && status == 0) {
+        std::cout << "wsspec test-client: " << not_run
+                  << " case(s) were never run by the client; failing the run\n";
+        status = 1;
+    }
+    return status;
+}
+
+}  // namespace
+
+void add_test_client_command(CLI::App& app, int& exit_status) {
+    auto* cmd = app.add_subcommand(
+        "test-client",
+        "Act as the server for a WebSocket client under test (Autobahn fuzzingserver endpoints)");
+    auto o = std::make_shared<TestClientOptions>();
+    cmd->add_option("--listen", o->listen, "HOST:PORT to listen on (port 0: any free port)")
+        ->capture_default_str();
+    cmd->add_option("--spec", o->spec_file,
+                    "Autobahn fuzzingserver spec file (url, cases, exclude-cases, "
+                    "exclude-agent-cases, outdir)")
+        ->check(CLI::ExistingFile);
+    o->catalog.add_to(*cmd);
+    cmd->add_option("--timeout", o->timeout_ms,
+                    "Default per-case timeout in ms (cases may set their own)")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 3600000));
+    cmd->add_option("--agent", o->agent, "Agent name for the report if no client ran a case");
+    cmd->add_option("--exec", o->exec,
+                    "Start this client driver (/bin/sh -c; {url} and $WSSPEC_URL are the server "
+                    "URL), stop when it exits; a crash fails the running case");
+    cmd->add_option("--idle-timeout", o->idle_timeout_s,
+                    "Stop after this many seconds without any connection (default: 30 with "
+                    "--exec, never without)");
+    cmd->add_flag("--keep-running", o->keep_running,
+                  "Keep serving after every agent has run every case (stop with /stopServer or "
+                  "Ctrl-C)");
+    o->report.add_to(*cmd);
+    cmd->callback([o, cmd, &exit_status] {
+        o->report_dir_given = cmd->count("--report-dir") > 0;
+        exit_status = run(*o);
+    });
+}
+
+}  // namespace wsspec::cli

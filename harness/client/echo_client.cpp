@@ -1,0 +1,366 @@
+#include "harness/client/echo_client.h"
+
+#include <array>
+#include <chrono>
+#include <mutex>
+#include <random>
+#include <thread>
+
+#include "harness/codec/accept_key.h"
+#include "harness/codec/connection.h"
+#include "harness/codec/frame_writer.h"
+#include "harness/codec/handshake_request.h"
+#include "harness/codec/handshake_response.h"
+#include "harness/codec/http_head.h"
+#include "harness/peer/byte_stream.h"
+
+namespace wsspec::client {
+namespace {
+
+namespace asio = peer::asio;
+using peer::error_code;
+using peer::tcp;
+using Clock = std::chrono::steady_clock;
+
+// RFC 6455 7.1.1: after the closing handshake the server closes TCP first; the client
+// waits this long for that before closing itself.
+constexpr auto server_close_wait = std::chrono::seconds(2);
+constexpr auto connect_timeout = std::chrono::seconds(10);
+// Limit on the server's response head: a client bounds what it buffers (RFC 6455 10.4).
+constexpr codec::HttpHeadLimits response_limits{16 * 1024, 100};
+
+std::string fresh_key() {
+    std::random_device rd;
+    codec::KeyNonce nonce{};
+    for (auto& b : nonce)
+        b = static_cast<std::uint8_t>(rd());
+    return codec::make_key(nonce);
+}
+
+std::uint64_t fresh_seed() {
+    std::random_device rd;
+    return (static_cast<std::uint64_t>(rd()) << 32) ^ rd() ^ 1;
+}
+
+std::string percent_encode(std::string_view s) {
+    static const char* hex = "0123456789ABCDEF";
+    std::string out;
+    for (unsigned char ch : s) {
+        if (std::isalnum(ch) || ch == '-' || ch == '_' || ch == '.' || ch == '~') {
+            out += static_cast<char>(ch);
+        } else {
+            out += '%';
+            out += hex[ch >> 4];
+            out += hex[ch & 0xF];
+        }
+    }
+    return out;
+}
+
+// One connection: blocking steps, each bounded by a deadline, over a private io_context.
+class EchoConnection : codec::ConnectionHandler {
+  public:
+    EchoConnection(const EchoClientOptions& options)
+        : options_(options),
+          socket_(io_),
+          codec_(codec::Role::client, limits(options), fresh_seed()) {}
+
+    ConnectionResult run(const std::string& target) {
+        if (!connect()) return std::move(result_);
+        const std::string key = fresh_key();
+        codec::ClientRequestOptions request;
+        request.host = options_.url.host_header();
+        request.target = target;
+        request.key = key;
+        if (!write(codec::build_client_request(request))) return finish("request not sent");
+
+        std::string head_bytes;
+        codec::HttpResponseHead head;
+        for (;;) {
+            const auto parsed = codec::parse_response_head(head_bytes.data(), head_bytes.size(),
+                                                           head, response_limits);
+            if (parsed.complete()) {
+                head_bytes.erase(0, parsed.consumed);
+                break;
+            }
+            if (parsed.status == codec::HeadParseStatus::error)
+                return finish("bad response head: " + std::string(parsed.reason));
+            if (!read_more(head_bytes)) return finish("no complete response head");
+        }
+        // RFC 6455 4.1: validate the response; on any problem fail the WebSocket
+        // connection, which before it is open means: send nothing and close TCP.
+        const codec::ResponseValidation validation = codec::validate_response(head, request);
+        if (!validation.ok()) {
+            const bool accept_problem =
+                validation.error.kind == codec::ResponseErrorKind::wrong_accept ||
+                validation.error.kind == codec::ResponseErrorKind::missing_accept;
+            if (!(accept_problem && options_.defects.has(ClientDefect::accept_bad_accept_key))) {
+                return finish("handshake refused: " +
+                              (validation.error.reason.empty()
+                                   ? std::string(validation.error.requirement)
+                                   : validation.error.reason));
+            }
+        }
+        result_.opened = true;
+        if (!head_bytes.empty()) receive(head_bytes);
+        while (!done_) {
+            if (!flush()) break;
+            if (done_) break;
+            std::string chunk;
+            if (!read_more(chunk)) break;
+            receive(chunk);
+        }
+        flush();
+        // The server closes TCP once the closing handshake is over (RFC 6455 7.1.1).
+        if (wait_for_server_close_) {
+            const auto until = Clock::now() + server_close_wait;
+            std::string ignored;
+            while (read_more(ignored, until))
+                ignored.clear();
+        }
+        return finish({});
+    }
+
+  private:
+    static codec::ConnectionLimits limits(const EchoClientOptions& options) {
+        codec::ConnectionLimits l;
+        l.max_message_size = options.max_message_size;
+        options.defects.apply(l, all_client_defects());
+        return l;
+    }
+
+    ConnectionResult finish(std::string error) {
+        if (result_.error.empty()) result_.error = std::move(error);
+        error_code ec;
+        socket_.close(ec);
+        return std::move(result_);
+    }
+
+    bool connect() {
+        tcp::resolver resolver(io_);
+        error_code ec;
+        const auto endpoints =
+            resolver.resolve(options_.url.host, std::to_string(options_.url.port), ec);
+        if (ec) {
+            result_.error = "cannot resolve " + options_.url.host + ": " + ec.message();
+            return false;
+        }
+        bool done = false;
+        asio::async_connect(socket_, endpoints, [&](error_code e, const tcp::endpoint&) {
+            ec = e;
+            done = true;
+        });
+        if (!run_until(done, Clock::now() + connect_timeout) || ec) {
+            result_.error = "cannot connect to " + options_.url.to_string() + ": " +
+                            (done ? ec.message() : std::string("timed out"));
+            return false;
+        }
+        socket_.set_option(tcp::no_delay(true), ec);
+        return true;
+    }
+
+    // Runs the io_context until `done` or the deadline; on timeout cancels the operation.
+    bool run_until(const bool& done, Clock::time_point deadline) {
+        io_.restart();
+        while (!done && io_.run_one_until(deadline) > 0) {
+        }
+        if (done) return true;
+        error_code ec;
+        socket_.cancel(ec);
+        io_.restart();
+        while (!done && io_.run_one() > 0) {
+        }
+        return false;
+    }
+
+    bool write(const std::string& bytes) {
+        if (bytes.empty()) return true;
+        bool done = false;
+        error_code ec;
+        asio::async_write(socket_, asio::buffer(bytes), [&](error_code e, std::size_t) {
+            ec = e;
+            done = true;
+        });
+        return run_until(done,
+                         Clock::now() + std::chrono::milliseconds(options_.read_timeout_ms)) &&
+               !ec;
+    }
+
+    bool read_more(std::string& into, std::optional<Clock::time_point> until = std::nullopt) {
+        bool done = false;
+        error_code ec;
+        std::size_t n = 0;
+        socket_.async_read_some(asio::buffer(rx_), [&](error_code e, std::size_t k) {
+            ec = e;
+            n = k;
+            done = true;
+        });
+        const auto deadline =
+            until.value_or(Clock::now() + std::chrono::milliseconds(options_.read_timeout_ms));
+        if (!run_until(done, deadline) || ec) return false;
+        into.append(reinterpret_cast<const char*>(rx_.data()), n);
+        return true;
+    }
+
+    bool flush() {
+        if (out_.empty()) return true;
+        std::string bytes;
+        bytes.swap(out_);
+        return write(bytes);
+    }
+
+    void receive(std::string& bytes) {
+        if (done_) return;
+        codec_.receive(reinterpret_cast<std::uint8_t*>(bytes.data()), bytes.size(), *this);
+    }
+
+    // Frames go through the codec (which keeps the close state); the no-mask defect then
+    // writes the same frame unmasked instead.
+    void send(codec::Opcode opcode, std::string_view payload,
+              std::optional<std::uint16_t> close_code = std::nullopt) {
+        std::string framed;
+        switch (opcode) {
+            case codec::Opcode::text:
+                codec_.write_message(framed, codec::MessageType::text, payload);
+                break;
+            case codec::Opcode::binary:
+                codec_.write_message(framed, codec::MessageType::binary, payload);
+                break;
+            case codec::Opcode::pong:
+                codec_.write_pong(framed, payload);
+                break;
+            case codec::Opcode::close:
+                codec_.write_close(framed, close_code, payload);
+                break;
+            default:
+                return;
+        }
+        if (!options_.defects.has(ClientDefect::no_mask)) {
+            out_ += framed;
+            return;
+        }
+        codec::FrameSpec spec;
+        spec.opcode = static_cast<std::uint8_t>(opcode);
+        spec.masked = false;
+        codec::append_frame(out_, spec,
+                            opcode == codec::Opcode::close
+                                ? codec::close_payload(close_code, payload)
+                                : std::string(payload));
+    }
+
+    // --- what the server sent ---------------------------------------------------------------
+    void on_message(codec::MessageType type, std::string_view payload) override {
+        result_.messages.emplace_back(payload);
+        if (closing_) return;
+        const bool binary = type == codec::MessageType::binary ||
+                            options_.defects.has(ClientDefect::text_as_binary);
+        send(binary ? codec::Opcode::binary : codec::Opcode::text, payload);
+    }
+
+    void on_ping(std::string_view payload) override {
+        if (closing_ || options_.defects.has(ClientDefect::no_pong)) return;
+        send(codec::Opcode::pong, payload);  // RFC 6455 5.5.2, same application data (5.5.3)
+    }
+
+    void on_close(const codec::ClosePayload& close) override {
+        if (options_.defects.has(ClientDefect::no_close_reply)) {
+            done_ = true;  // drop TCP without answering
+            return;
+        }
+        // RFC 6455 5.5.1: answer with a Close echoing the status code, then let the server
+        // close TCP.
+        if (!closing_) send(codec::Opcode::close, {}, close.code);
+        closing_ = true;
+        done_ = true;
+        wait_for_server_close_ = true;
+    }
+
+    void on_error(const codec::ProtocolError& error) override {
+        // RFC 6455 7.1.7: fail the connection with the code the broken rule names.
+        if (!closing_) send(codec::Opcode::close, {}, error.close_code);
+        result_.error =
+            std::string(error.reason) + " (RFC 6455 " + std::string(error.rfc_section) + ")";
+        closing_ = true;
+        done_ = true;
+        wait_for_server_close_ = true;
+    }
+
+    const EchoClientOptions& options_;
+    asio::io_context io_;
+    tcp::socket socket_;
+    codec::Connection codec_;
+    std::array<std::uint8_t, 64 * 1024> rx_{};
+    std::string out_;
+    bool closing_ = false;
+    bool done_ = false;
+    bool wait_for_server_close_ = false;
+    ConnectionResult result_;
+};
+
+std::string base_path(const peer::TargetUrl& url) {
+    std::string path = url.path.substr(0, url.path.find('?'));
+    while (!path.empty() && path.back() == '/')
+        path.pop_back();
+    return path;
+}
+
+}  // namespace
+
+ConnectionResult run_connection(const EchoClientOptions& options, const std::string& target) {
+    EchoConnection connection(options);
+    return connection.run(target);
+}
+
+int run_echo_client(const EchoClientOptions& options, std::ostream& err) {
+    const std::string base = base_path(options.url);
+    const std::string agent = percent_encode(options.agent);
+
+    const ConnectionResult count = run_connection(options, base + "/getCaseCount");
+    std::size_t cases = 0;
+    try {
+        if (count.messages.empty()) throw std::invalid_argument("no message");
+        cases = std::stoul(count.messages.front());
+    } catch (const std::exception&) {
+        err << "wsspec client: getCaseCount failed: "
+            << (count.error.empty() ? "no case count received" : count.error) << "\n";
+        return 1;
+    }
+
+    std::atomic<std::size_t> next{1};
+    std::mutex progress_mutex;
+    const auto worker = [&] {
+        for (;;) {
+            if (options.stop && options.stop->load()) return;
+            const std::size_t n = next.fetch_add(1);
+            if (n > cases) return;
+            const ConnectionResult r = run_connection(
+                options, base + "/runCase?case=" + std::to_string(n) + "&agent=" + agent);
+            if (options.progress) {
+                std::lock_guard lock(progress_mutex);
+                *options.progress << "case " << n << "/" << cases
+                                  << (r.error.empty() ? "" : ": " + r.error) << "\n";
+            }
+        }
+    };
+    const unsigned jobs =
+        std::max(1U, std::min<unsigned>(options.jobs, static_cast<unsigned>(cases)));
+    std::vector<std::thread> threads;
+    for (unsigned t = 1; t < jobs; ++t)
+        threads.emplace_back(worker);
+    worker();
+    for (auto& t : threads)
+        t.join();
+    if (options.stop && options.stop->load()) return 130;
+
+    if (options.update_reports) {
+        const ConnectionResult update =
+            run_connection(options, base + "/updateReports?agent=" + agent);
+        if (!update.opened) {
+            err << "wsspec client: updateReports failed: " << update.error << "\n";
+            return 1;
+        }
+    }
+    return 0;
+}
+
+}  // namespace wsspec::client

@@ -1,0 +1,49 @@
+// `wsspec client URL`: the reference echo client over the sans-IO codec, and the driver
+// loop Autobahn fuzzingserver clients run (getCaseCount, runCase 1..N echoing every
+// message, updateReports) so it can be pointed at `wsspec test-client` or at Autobahn's
+// own fuzzingserver. Strict like the reference server: it fails the connection on the
+// first broken rule, with the close code the RFC names.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "harness/client/client_defects.h"
+#include "harness/peer/target_url.h"
+
+namespace wsspec::client {
+
+struct EchoClientOptions {
+    peer::TargetUrl url;  // the fuzzingserver's base URL (its path is a prefix)
+    std::string agent = "wsspec-client";
+    unsigned jobs = 1;  // runCase connections open at a time
+    std::uint64_t max_message_size = 64ULL << 20;
+    // Silence from the server for this long ends a connection (the server ends every case
+    // by its own timeout; this only keeps a dead server from holding the client).
+    std::uint32_t read_timeout_ms = 60000;
+    bool update_reports = true;
+    ClientDefectSet defects;
+    std::ostream* progress = nullptr;  // one line per case when set
+    const std::atomic<bool>* stop = nullptr;
+};
+
+// What one WebSocket connection of the client saw.
+struct ConnectionResult {
+    bool opened = false;                // the opening handshake succeeded
+    std::string error;                  // why it did not, or the rule the server broke
+    std::vector<std::string> messages;  // messages received (endpoint answers)
+};
+
+// Connects to `target` (path and query on the options' host), echoes until the server
+// closes. Used for every endpoint.
+ConnectionResult run_connection(const EchoClientOptions& options, const std::string& target);
+
+// The driver loop. Returns the exit status: 0 when the loop ran to the end, 1 when
+// getCaseCount or updateReports could not be reached.
+int run_echo_client(const EchoClientOptions& options, std::ostream& err);
+
+}  // namespace wsspec::client

@@ -1,0 +1,170 @@
+#include "harness/peer/scripted_server.h"
+
+#include <algorithm>
+
+#include "harness/codec/accept_key.h"
+#include "harness/codec/handshake_request.h"
+#include "harness/peer/case_session.h"
+
+namespace wsspec::peer {
+namespace {
+
+constexpr std::size_t logged_head_bytes = 4096;
+// A key no client sends (RFC 6455 1.3's example key) whose accept value is certainly wrong
+// for the client's key; its own accept value if the client happened to send it.
+constexpr std::string_view sample_key = "dGhlIHNhbXBsZSBub25jZQ==";
+constexpr std::string_view other_sample_key = "AQIDBAUGBwgJCgsMDQ4PEA==";
+
+void replace_all(std::string& s, std::string_view from, std::string_view to) {
+    for (std::size_t at = s.find(from); at != std::string::npos;
+         at = s.find(from, at + to.size())) {
+        s.replace(at, from.size(), to);
+    }
+}
+
+struct Placeholders {
+    std::string accept, key, protocol;
+    std::string fill(std::string s) const {
+        replace_all(s, "{accept}", accept);
+        replace_all(s, "{key}", key);
+        replace_all(s, "{protocol}", protocol);
+        return s;
+    }
+};
+
+std::string lower(std::string s) {
+    for (auto& ch : s)
+        ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    return s;
+}
+
+// The response a client case asks for: the valid 101, edited, or raw text.
+std::string scripted_response(const cases::HandshakeResponse& r, const codec::AcceptedRequest& req,
+                              const ServerCaseSettings& settings) {
+    const Placeholders ph{codec::compute_accept_key(req.key), req.key,
+                          req.subprotocols.empty() ? std::string() : req.subprotocols.front()};
+    if (r.raw) return ph.fill(*r.raw);
+    std::vector<std::pair<std::string, std::string>> headers = r.headers;
+    if (headers.empty()) {
+        headers = {{"Upgrade", "websocket"},
+                   {"Connection", "Upgrade"},
+                   {"Sec-WebSocket-Accept", r.accept == cases::HandshakeResponse::Accept::wrong
+                                                ? wrong_accept_key(req.key)
+                                                : "{accept}"}};
+        std::erase_if(headers, [&](const auto& h) {
+            return std::any_of(
+                r.remove_headers.begin(), r.remove_headers.end(),
+                [&](const std::string& name) { return codec::iequals(name, h.first); });
+        });
+        headers.insert(headers.end(), r.add_headers.begin(), r.add_headers.end());
+    }
+    if (!settings.server_name.empty() &&
+        std::none_of(headers.begin(), headers.end(),
+                     [](const auto& h) { return codec::iequals(h.first, "Server"); })) {
+        headers.emplace_back("Server", settings.server_name);
+    }
+    const std::string reason =
+        r.reason.empty() ? std::string(codec::http_reason_phrase(r.status)) : r.reason;
+    std::string out = r.http_version + " " + std::to_string(r.status) + " " + reason + "\r\n";
+    for (const auto& [name, value] : headers)
+        out += name + ": " + value + "\r\n";
+    out += "\r\n";
+    return ph.fill(out);
+}
+
+void record_request(runner::HandshakeObservation& hs, const ClientRequest& request) {
+    hs.attempted = true;
+    hs.request = request.raw.substr(0, logged_head_bytes);
+    for (const auto& h : request.head.headers)
+        hs.headers.emplace_back(lower(h.name), h.value);
+}
+
+}  // namespace
+
+std::string wrong_accept_key(std::string_view key) {
+    return codec::compute_accept_key(key == sample_key ? other_sample_key : sample_key);
+}
+
+runner::Observation run_case_as_server(const cases::Case& c, asio::io_context& io,
+                                       tcp::socket socket, const ClientRequest& request,
+                                       const ServerCaseSettings& settings) {
+    runner::Observation obs;
+    obs.started = std::chrono::system_clock::now();
+    const auto started = Clock::now();
+    const std::uint32_t timeout_ms = c.timeout_ms != 0 ? c.timeout_ms : settings.default_timeout_ms;
+    const auto deadline = started + std::chrono::milliseconds(timeout_ms);
+
+    SessionSettings session_settings;
+    session_settings.role = codec::Role::server;
+    session_settings.max_message_size = settings.max_message_size;
+    session_settings.wire_data_bytes = settings.wire_data_bytes;
+    session_settings.wire_entries = settings.wire_entries;
+    CaseSession session(io, obs, session_settings, started, deadline);
+    error_code ignored;
+    socket.set_option(tcp::no_delay(true), ignored);
+    session.attach(std::make_unique<ByteStream>(std::move(socket)));
+    record_request(obs.handshake, request);
+
+    const auto finish = [&] {
+        session.finish();
+        obs.duration_ms = session.elapsed_ms();
+        if (c.measure_throughput && obs.duration_ms > 0) {
+            obs.throughput_mbps = static_cast<double>(obs.bytes_sent + obs.bytes_received) /
+                                  (obs.duration_ms / 1000.0) / 1e6;
+        }
+        return obs;
+    };
+
+    // RFC 6455 4.2.1: judge the client's request first; a client under test must send a
+    // valid one, and the case fails if it did not.
+    const codec::RequestValidation validation = codec::validate_request(request.head);
+    if (!validation.ok()) {
+        const std::string response = codec::build_reject_response(validation.rejection);
+        obs.handshake.response = response.substr(0, logged_head_bytes);
+        obs.handshake.status = validation.rejection.http_status;
+        obs.handshake.failure = "the client's opening handshake is invalid (RFC 6455 " +
+                                std::string(validation.rejection.rfc_section) +
+                                "): " + validation.rejection.reason;
+        session.write_all(response);
+        session.drop("the client's opening handshake was refused");
+        obs.dropped_by_me = false;  // not a close-behaviour fault
+        return finish();
+    }
+
+    std::string response;
+    int status = codec::http_status::switching_protocols;
+    if (c.handshake_response) {
+        response = scripted_response(*c.handshake_response, validation.request, settings);
+        status = c.handshake_response->raw ? 0 : c.handshake_response->status;
+    } else {
+        // Decline every offered extension (permessage-deflate included) and select no
+        // subprotocol: both are allowed answers (RFC 6455 4.2.2 item 5.4 and 9.1).
+        codec::ServerAcceptOptions accept;
+        if (!settings.server_name.empty())
+            accept.extra_headers.push_back({"Server", settings.server_name});
+        const codec::BuiltResponse built = codec::build_accept_response(validation.request, accept);
+        if (!built.ok()) {
+            obs.handshake.failure = "cannot build the 101 response: " + std::string(built.error);
+            session.drop(obs.handshake.failure);
+            return finish();
+        }
+        response = built.bytes;
+    }
+    obs.handshake.response = response.substr(0, logged_head_bytes);
+    obs.handshake.status = status;
+    const std::uint64_t chop = c.handshake_response ? c.handshake_response->chop : 0;
+    const std::uint32_t chop_delay = c.handshake_response ? c.handshake_response->chop_delay_ms : 0;
+    // In client testing "completed" means wsspec answered and treats the connection as open;
+    // whether the client should have accepted the answer is what the hsc.* cases judge. A
+    // client that closes the connection while the response is still being written (a head
+    // beyond its limit) refused it: the steps then find the connection closed.
+    obs.handshake.completed = true;
+    if (!session.write_all(std::move(response), chop, chop_delay)) {
+        session.note("the client closed the connection before the whole response was sent");
+    }
+    session.start_websocket(request.leftover);
+    session.run_steps(c.steps);
+    return finish();
+}
+
+}  // namespace wsspec::peer

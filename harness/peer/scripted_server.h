@@ -1,0 +1,42 @@
+// The scripted server: runs one case against a client under test on a connection the
+// client opened, after wsspec has read the client's opening handshake request (the request
+// target says which case to run, so the caller reads it). Answers the handshake -- a valid
+// 101 that declines every offered extension and selects no subprotocol, or the response
+// the case describes (hsc.*) -- then executes the steps with the codec in the server role
+// and records what the client did. It never judges.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "harness/cases/case.h"
+#include "harness/codec/http_head.h"
+#include "harness/peer/byte_stream.h"
+#include "harness/runner/observation.h"
+
+namespace wsspec::peer {
+
+struct ServerCaseSettings {
+    std::uint32_t default_timeout_ms = 5000;
+    std::uint64_t max_message_size = 256ULL << 20;
+    std::size_t wire_data_bytes = 64;  // bytes of each wire log entry kept (Autobahn: 64)
+    std::size_t wire_entries = 2000;   // entries kept per case
+    std::string server_name = "wsspec";
+};
+
+// The client's opening handshake as the caller read it.
+struct ClientRequest {
+    codec::HttpRequestHead head;
+    std::string raw;       // the request head as received (through the final CRLFCRLF)
+    std::string leftover;  // bytes that followed the head (frames sent right behind it)
+};
+
+// Runs `c` on `socket` (whose executor is `io`) and closes the socket before returning.
+runner::Observation run_case_as_server(const cases::Case& c, asio::io_context& io,
+                                       tcp::socket socket, const ClientRequest& request,
+                                       const ServerCaseSettings& settings);
+
+// The Sec-WebSocket-Accept of a key other than `key` (for responses that must be wrong).
+std::string wrong_accept_key(std::string_view key);
+
+}  // namespace wsspec::peer

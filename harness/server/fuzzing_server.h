@@ -1,0 +1,122 @@
+// `wsspec test-client`'s server: the WebSocket endpoints of Autobahn|Testsuite's
+// fuzzingserver, so a client library's existing driver loop runs unchanged.
+//
+//   /getCaseCount                      one text message: the number of cases, then Close
+//   /getCaseInfo?case=N                {"id": ..., "description": ...}, then Close
+//   /getCaseStatus?case=N&agent=A      {"behavior": ...} once the case has finished
+//   /runCase?case=N&agent=A            runs case N (1-based, sorted selection; or
+//                                      casetuple=1.1.1) with wsspec as the server
+//   /updateReports?agent=A             writes the reports; shutdownOnComplete=true stops
+//   /stopServer                        stops the server
+//
+// Every connection gets its own thread and io_context (a case's session runs its own event
+// loop), so a driver may run cases in parallel. Results are kept per agent.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <list>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "harness/cases/case.h"
+#include "harness/peer/scripted_server.h"
+#include "harness/runner/case_runner.h"
+#include "harness/server/fuzzing_spec.h"
+#include "harness/server/request_target.h"
+
+namespace wsspec::server {
+
+namespace asio = peer::asio;
+using tcp = peer::tcp;
+
+using AgentResults = std::map<std::string, std::vector<runner::CaseOutcome>>;
+
+struct FuzzingServerOptions {
+    std::string host = "127.0.0.1";
+    std::uint16_t port = 9001;              // 0: any free port
+    std::vector<const cases::Case*> cases;  // selected and sorted: runCase?case=N is cases[N-1]
+    std::vector<AgentCaseExclusion> exclude_agent_cases;
+    peer::ServerCaseSettings case_settings;
+    // Stop once every agent seen has run every case it is not excluded from and no
+    // connection arrived for `completion_grace` (room for a last updateReports).
+    bool stop_when_complete = true;
+    std::chrono::milliseconds completion_grace{1000};
+    // Stop when no connection was open or opened for this long (0: never). A driver that
+    // hangs, or never connects for a case, then cannot hold the run forever.
+    std::chrono::milliseconds idle_timeout{0};
+    // Called once the socket listens, with the port actually bound.
+    std::function<void(std::uint16_t)> on_listening;
+    // A case finished and was judged (serialized with the other callbacks).
+    std::function<void(const std::string& agent, const runner::CaseOutcome&)> on_case_done;
+    // /updateReports: write reports for every agent (serialized with the other callbacks).
+    std::function<void(const AgentResults&)> on_update_reports;
+    // Polled about every 50 ms; true stops the server (Ctrl-C, the driver exited).
+    std::function<bool()> should_stop;
+};
+
+class FuzzingServer {
+  public:
+    explicit FuzzingServer(FuzzingServerOptions options);
+    ~FuzzingServer();
+    FuzzingServer(const FuzzingServer&) = delete;
+    FuzzingServer& operator=(const FuzzingServer&) = delete;
+
+    // Listens and serves until something stops the server; returns why, in words. Throws
+    // boost::system::system_error if it cannot listen.
+    std::string run();
+
+    // Every agent's outcomes in case order (ran == false: not run). Call after run().
+    AgentResults results() const;
+
+    // The driver process died at `when`: the case it was running then (or had just
+    // finished, its connection torn down by the death) is FAILED with `description`.
+    // Returns the id of that case, or "" if no case was running.
+    std::string attribute_crash(std::chrono::steady_clock::time_point when,
+                                const std::string& description);
+
+  private:
+    struct Connection;
+    struct Result {
+        runner::CaseOutcome outcome;
+        std::chrono::steady_clock::time_point started, ended;
+        bool running = false;
+    };
+
+    void accept_next();
+    void serve(std::shared_ptr<Connection> conn);
+    void dispatch(asio::io_context& io, tcp::socket socket, peer::ClientRequest& request);
+    void run_case(asio::io_context& io, tcp::socket socket, const peer::ClientRequest& request,
+                  std::size_t index, const std::string& agent);
+    void answer_message(asio::io_context& io, tcp::socket socket,
+                        const peer::ClientRequest& request, std::optional<std::string> message);
+    std::optional<std::string> wait_for_status(std::size_t index, const std::string& agent);
+    std::optional<std::size_t> case_index(const RequestTarget& target) const;
+    bool complete_locked() const;
+    void request_stop(std::string why);
+    void check_stop();
+
+    FuzzingServerOptions options_;
+    asio::io_context io_;
+    tcp::acceptor acceptor_;
+    asio::steady_timer poll_timer_;
+
+    mutable std::mutex mutex_;  // guards everything below
+    std::condition_variable results_changed_;
+    std::map<std::string, std::vector<Result>> results_;
+    std::list<std::shared_ptr<Connection>> connections_;
+    std::size_t active_ = 0;
+    std::chrono::steady_clock::time_point last_activity_;
+    bool stopping_ = false;
+    std::string stop_reason_;
+    std::mutex callback_mutex_;  // callbacks run one at a time
+};
+
+}  // namespace wsspec::server

@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# wsspec test-client end to end: the reference client passes every client case (except 9.*),
+# each injected client defect is caught in its category, python-websockets' and node ws's
+# clients run through their Autobahn-style drivers, the other endpoints answer as
+# Autobahn's fuzzingserver does, a crashing driver fails the case it was running, a driver
+# that never connects cannot hang the run, and a fuzzingserver spec file is honoured.
+#
+#   bash tests/integration/test_client_mode.sh path/to/wsspec build-dir
+# Every server listens on 127.0.0.1 port 0 (a free port); every run is bounded by timeout.
+set -euo pipefail
+wsspec=$(realpath "$1")
+source_dir=${WSSPEC_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
+here=$source_dir/tests/integration/client
+peers=$source_dir/tools/peers
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+fail() {
+  echo "FAIL: $*" >&2
+  exit 1
+}
+
+# run_client_mode NAME EXPECTED_STATUS [test-client options...]: runs wsspec test-client
+# (which starts and stops the driver itself), bounded by `timeout`.
+run_client_mode() {
+  local name=$1 expected=$2
+  shift 2
+  local status=0
+  timeout 300 "$wsspec" test-client --listen 127.0.0.1:0 --report-dir "$work/$name" -q "$@" \
+    >"$work/$name.out" 2>&1 || status=$?
+  if [ "$status" != "$expected" ]; then
+    cat "$work/$name.out" >&2
+    fail "$name: exit status $status, expected $expected"
+  fi
+}
+
+failed_groups() {
+  python3 "$here/failed_categories.py" "$work/$1/wsspec.json"
+}
+
+echo "== reference client, whole client catalog except 9.*"
+start=$(date +%s.%N)
+run_client_mode reference 0 --exclude '9.*' --exec "'$wsspec' client {url} --agent reference -j 8"
+end=$(date +%s.%N)
+grep -q "cases passed" "$work/reference.out" || fail "reference: no summary"
+echo "reference client: $(grep 'cases passed' "$work/reference.out") in $(printf '%.1f' "$(echo "$end - $start" | bc)") s"
+
+echo "== injected client defects, each caught in its category"
+# defect -> group that must fail (other groups may fail too where the defect reaches them)
+declare -A expected_group=(
+  [no-mask]=1 [accept-bad-accept-key]=hsc.2 [accept-masked-frames]=cf.1 [no-pong]=2
+  [no-close-reply]=7 [accept-invalid-utf8]=6 [accept-reserved-bits]=3 [text-as-binary]=1)
+for defect in "${!expected_group[@]}"; do
+  run_client_mode "defect-$defect" 1 --exclude '9.*' \
+    --exec "'$wsspec' client {url} --agent defect -j 8 --inject-defect $defect"
+  groups=$(failed_groups "defect-$defect")
+  echo "$defect: failed groups: $(echo "$groups" | tr '\n' ' ')"
+  echo "$groups" | grep -q "^${expected_group[$defect]} " ||
+    fail "$defect: no failure in group ${expected_group[$defect]}"
+done
+# Precise ones: these defects must hit nothing else.
+[ "$(failed_groups defect-accept-bad-accept-key | cut -d' ' -f1)" = hsc.2 ] ||
+  fail "accept-bad-accept-key failed outside hsc.2"
+[ "$(failed_groups defect-accept-masked-frames | cut -d' ' -f1)" = cf.1 ] ||
+  fail "accept-masked-frames failed outside cf.1"
+[ "$(failed_groups defect-accept-invalid-utf8 | cut -d' ' -f1)" = 6 ] ||
+  fail "accept-invalid-utf8 failed outside 6.*"
+
+echo "== python-websockets client (its compliance driver loop)"
+run_client_mode python-websockets 0 --exclude '9.*' \
+  --exec "/usr/bin/python3 '$peers/python_websockets_client.py' --url {url} --agent python-websockets --quiet"
+grep "cases passed" "$work/python-websockets.out"
+
+echo "== node ws client (its test/autobahn.js loop, offering permessage-deflate)"
+if command -v node >/dev/null && [ -d "$source_dir/tools/node_modules/ws" ]; then
+  run_client_mode node-ws 0 --exclude '9.*' \
+    --exec "node '$peers/node_ws_client.js' --url {url} --agent node-ws --quiet"
+  grep "cases passed" "$work/node-ws.out"
+else
+  echo "SKIP: node or tools/node_modules/ws missing (tools/setup.sh installs them)"
+fi
+
+echo "== endpoints: getCaseCount, getCaseInfo, getCaseStatus (waiting), casetuple, stopServer"
+run_client_mode endpoints 0 --cases '1.1.1,1.1.2' --keep-running \
+  --exec "/usr/bin/python3 '$here/endpoint_driver.py' {url}"
+grep -q '"id": "1.1.2"' "$work/endpoints/driver-stdout.log" ||
+  fail "getCaseInfo: $(cat "$work/endpoints/driver-stdout.log")"
+grep -q '"status": {"behavior": "OK"}' "$work/endpoints/driver-stdout.log" ||
+  fail "getCaseStatus: $(cat "$work/endpoints/driver-stdout.log")"
+grep -q "stopped (stopServer)" "$work/endpoints.out" || fail "stopServer did not stop the server"
+
+echo "== a driver that crashes in case 2 fails case 2 with its status and stderr"
+run_client_mode crash 1 --cases '1.1.1,1.1.2' --exec "/usr/bin/python3 '$here/crashing_driver.py' {url}"
+python3 - "$work/crash/wsspec.json" <<'EOF' || fail "crash not reported in case 1.1.2"
+import json, sys
+cases = {c["id"]: c for c in json.load(open(sys.argv[1]))["cases"]}
+assert cases["1.1.1"]["passed"], cases["1.1.1"]["result"]
+crashed = cases["1.1.2"]
+assert crashed["behavior"] == "FAILED", crashed["behavior"]
+assert "exited with status 3" in crashed["result"], crashed["result"]
+assert "giving up in case 2" in crashed["result"], crashed["result"]
+EOF
+
+echo "== a driver that never connects cannot hang the run"
+start=$(date +%s)
+run_client_mode silent 1 --cases '1.1.1' --idle-timeout 2 --exec "sleep 600"
+[ $(($(date +%s) - start)) -lt 30 ] || fail "the silent driver held the run"
+grep -q "never run" "$work/silent.out" || fail "silent: cases not reported as never run"
+
+echo "== Autobahn fuzzingserver spec file: url, cases, exclude-cases, exclude-agent-cases, outdir"
+cat >"$work/spec.json" <<EOF
+{"url": "ws://127.0.0.1:0", "outdir": "$work/spec-out", "options": {"failByDrop": false},
+ "cases": ["1.1.*", "2.1"], "exclude-cases": ["1.1.8"], "exclude-agent-cases": {"spec*": ["2.*"]}}
+EOF
+status=0
+timeout 120 "$wsspec" test-client --spec "$work/spec.json" -q \
+  --exec "'$wsspec' client {url} --agent spec-agent" >"$work/spec.out" 2>&1 || status=$?
+[ "$status" = 0 ] || { cat "$work/spec.out" >&2; fail "spec run: exit status $status"; }
+python3 - "$work/spec-out/wsspec.json" <<'EOF' || fail "spec selection not honoured"
+import json, sys
+r = json.load(open(sys.argv[1]))
+ids = [c["id"] for c in r["cases"]]
+assert ids == [f"1.1.{i}" for i in range(1, 8)] + ["2.1"], ids
+ran = [c["id"] for c in r["cases"] if c["ran"]]
+assert ran == [f"1.1.{i}" for i in range(1, 8)], ran  # 2.1 excluded for spec* agents
+EOF
+echo "test_client_mode: all green"
