@@ -58,12 +58,36 @@ bench_reports() {
   "$build_dir/tests/report_bench" "${strict[@]}"
 }
 
+# --- Section: client_catalog -------------------------------------------------------------
+# Client testing speed: `wsspec test-client` runs the whole client catalog except 9.*
+# against the reference client (`wsspec client -j 8`, 8 cases in parallel), which it starts
+# with --exec. Prints the wall time; floor: under 10 s.
+bench_client_catalog() {
+  echo "== client_catalog: test-client, catalog except 9.*, reference client -j 8 =="
+  build_release wsspec
+  local wsspec=$build_dir/harness/wsspec out
+  out=$(mktemp -d)
+  local start end status=0
+  start=$(date +%s.%N)
+  timeout 300 "$wsspec" test-client --listen 127.0.0.1:0 --exclude '9.*' -q \
+    --report-dir "$out" --exec "'$wsspec' client {url} --agent wsspec-client -j 8" \
+    >"$out/run.txt" 2>&1 || status=$?
+  end=$(date +%s.%N)
+  local seconds verdict
+  seconds=$(python3 -c "print(f'{$end - $start:.2f}')")
+  verdict=$(python3 -c "print('PASS' if $end - $start < 10 and $status == 0 else 'MISS')")
+  echo "client catalog: $(grep -o '[0-9]* of [0-9]* cases passed' "$out/run.txt") in $seconds s" \
+    "(floor: under 10 s, all passed) $verdict"
+  rm -rf "$out"
+  if [ "$verdict" = MISS ] && [ "${WSSPEC_BENCH_STRICT:-0}" = 1 ]; then return 1; fi
+}
+
 # === Later sections go here ==============================================================
 # Add one function per section (bench_catalog for server catalog timing, bench_report for
 # report timing, ...), following bench_codec, and list its name in `sections` below.
 # ========================================================================================
 
-sections=(codec reports)
+sections=(codec reports client_catalog)
 
 main() {
   local selected=("$@")
