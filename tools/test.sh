@@ -14,7 +14,9 @@ ctest --preset release -j "$jobs" --timeout 600
 echo "== sanitizer build (clang, ASan+UBSan) =="
 cmake --preset debug-asan >/dev/null
 cmake --build --preset debug-asan -j "$jobs"
-ctest --preset debug-asan -j "$jobs" --timeout 900 -LE slow
+# Unit tests, fuzz corpus replays and the integration tests marked `asan` (the reference
+# server and the harness under sanitizers, against the catalog and hostile peers).
+ctest --preset debug-asan -j "$jobs" --timeout 900 -L "unit|fuzz|asan" -LE slow
 
 if [ "${WSSPEC_SKIP_FUZZ:-0}" != 1 ] && [ -x tools/fuzz.sh ]; then
   echo "== fuzz smoke (libFuzzer, ASan+UBSan) =="

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# ctest-labels: fuzz;slow
 # fuzz/oss-fuzz/build.sh run the way OSS-Fuzz runs it (CC, CXX, CFLAGS, CXXFLAGS,
 # LIB_FUZZING_ENGINE, OUT, WORK set; clang, ASan, libFuzzer) into a temporary OUT: every
 # fuzzer must be produced with its dictionary and seed corpus, and run one seed input.

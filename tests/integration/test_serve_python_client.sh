@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# ctest-labels: asan
 # wsspec serve against a real third-party client (python3-websockets, Debian): text,
 # binary, a 16 MiB message, ping/pong, a clean close, and the close codes it must use when
 # the client breaks the rules (1002 for an unmasked frame, 1007 for invalid UTF-8,

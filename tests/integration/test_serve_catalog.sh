@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# ctest-labels: asan
+# Acceptance: the whole case catalog against the reference server `wsspec serve` gives no
+# FAILED (exit status 0), and in wsspec.json every case's behavior and behavior_close is
+# OK or INFORMATIONAL (no NON-STRICT, WRONG CODE, UNCLEAN, ...: the reference server is
+# strict everywhere).
+#   bash test_serve_catalog.sh path/to/wsspec BUILD_DIR
+set -euo pipefail
+WSSPEC=$1
+BUILD_DIR=$2
+source "$(dirname "$0")/server_test_lib.sh"
+
+work="$BUILD_DIR/serve-catalog-test"
+rm -rf "$work"
+mkdir -p "$work"
+start_serve "$work/serve.log"
+
+set +e
+timeout 400 "$WSSPEC" test-server "$SERVE_URL" -j 2 --report-dir "$work/report" -q \
+  >"$work/run.log" 2>&1
+status=$?
+set -e
+if [[ $status != 0 ]]; then
+  tail -40 "$work/run.log" >&2
+  fail "test-server against wsspec serve: $(describe_status "$status"), expected exit 0"
+fi
+[[ -f "$work/report/wsspec.json" ]] || fail "no $work/report/wsspec.json"
+
+python3 - "$work/report/wsspec.json" "$SRC/cases" <<'PY'
+import json, pathlib, sys
+
+results = json.load(open(sys.argv[1]))
+catalog = set()
+for f in pathlib.Path(sys.argv[2]).glob("*.json"):
+    if f.name == "case.schema.json":
+        continue
+    for c in json.load(open(f))["cases"]:
+        if "server" in c["roles"]:
+            catalog.add(c["id"])
+
+good = {"OK", "INFORMATIONAL"}
+bad = []
+ran = set()
+for c in results["cases"]:
+    if not c.get("ran"):
+        bad.append(f"{c['id']}: did not run")
+        continue
+    ran.add(c["id"])
+    if c["behavior"] not in good or c["behavior_close"] not in good:
+        bad.append(f"{c['id']}: behavior {c['behavior']} ({c['result']}), "
+                   f"behavior_close {c['behavior_close']} ({c['result_close']})")
+missing = sorted(catalog - ran)
+if missing:
+    bad.append(f"{len(missing)} catalog cases missing from the report: {missing[:10]}")
+if bad:
+    print("FAIL: wsspec serve is not OK/INFORMATIONAL everywhere:", file=sys.stderr)
+    for line in bad:
+        print("  " + line, file=sys.stderr)
+    sys.exit(1)
+print(f"ok: {len(ran)} cases, all OK or INFORMATIONAL")
+PY
+echo "PASS: catalog against wsspec serve"
