@@ -49,6 +49,7 @@ free_port() {
 start_serve() {
   local log=$1 i
   shift
+  : >"$log"  # exists before we read it: the child opens it only once it runs
   "$WSSPEC" serve --listen 127.0.0.1:0 "$@" >"$log" 2>&1 &
   SERVE_PID=$!
   started_pids+=("$SERVE_PID")
@@ -82,6 +83,7 @@ start_peer() {
 start_background() {
   local log=$1
   shift
+  : >"$log"
   "$@" >"$log" 2>&1 &
   BG_PID=$!
   started_pids+=("$BG_PID")
