@@ -10,9 +10,9 @@
 #include "harness/cli/interrupt.h"
 #include "harness/cli/progress_printer.h"
 #include "harness/cli/report_options.h"
-#include "harness/runner/driver_process.h"
+#include "harness/runner/autobahn_spec.h"
+#include "harness/runner/process_supervisor.h"
 #include "harness/server/fuzzing_server.h"
-#include "harness/server/fuzzing_spec.h"
 
 namespace wsspec::cli {
 namespace {
@@ -100,9 +100,14 @@ void write_reports_quietly(const ReportOptions& base, const report::RunInfo& inf
 }
 
 int run(TestClientOptions o) {
-    std::vector<server::AgentCaseExclusion> exclude_agent_cases;
+    std::vector<runner::AgentCaseExclusion> exclude_agent_cases;
     if (!o.spec_file.empty()) {
-        const server::FuzzingSpec spec = server::load_fuzzing_spec(o.spec_file);
+        const runner::AutobahnSpec spec = runner::load_autobahn_spec(o.spec_file);
+        if (!spec.servers.empty()) {
+            throw runner::SpecError(o.spec_file +
+                                    ": /servers: a fuzzingclient key (servers to test); "
+                                    "use it with wsspec test-server --spec");
+        }
         if (spec.url) o.listen = listen_address_of(*spec.url);
         if (spec.cases) o.catalog.include = join(*spec.cases);
         if (!spec.exclude_cases.empty()) {
@@ -136,7 +141,7 @@ int run(TestClientOptions o) {
                     {"exec", o.exec}};
     info.started = std::chrono::system_clock::now();
 
-    std::unique_ptr<runner::DriverProcess> driver;
+    std::unique_ptr<runner::ProcessSupervisor> driver;
     std::string driver_error;
     server::FuzzingServerOptions options;
     options.host = endpoint.host;
@@ -167,10 +172,20 @@ int run(TestClientOptions o) {
         for (auto at = command.find("{url}"); at != std::string::npos; at = command.find("{url}"))
             command.replace(at, 5, url);
         const auto dir = std::filesystem::path(o.report.report_dir);
+        // No port to wait for (the driver connects to us); stdout to its log, the last
+        // stderr lines kept for the report of a crash.
+        runner::SupervisorSettings settings;
+        settings.command = command;
+        settings.env = {{"WSSPEC_URL", url}};
+        settings.stdout_log = dir / "driver-stdout.log";
+        settings.stderr_log = dir / "driver-stderr.log";
+        settings.keep_stdout = false;
+        settings.kept_lines = 20;
+        settings.stop_grace = std::chrono::milliseconds(2000);
         try {
-            driver = std::make_unique<runner::DriverProcess>(
-                command, std::map<std::string, std::string>{{"WSSPEC_URL", url}},
-                dir / "driver-stdout.log", dir / "driver-stderr.log");
+            auto process = std::make_unique<runner::ProcessSupervisor>(std::move(settings));
+            process->start();
+            driver = std::move(process);
         } catch (const std::exception& e) {
             driver_error = e.what();
         }
@@ -199,7 +214,7 @@ int run(TestClientOptions o) {
         why = "the driver " + driver->describe_exit();
         if (driver->crashed()) {
             std::string tail;
-            for (const auto& line : driver->last_stderr_lines())
+            for (const auto& line : driver->last_lines())
                 tail += "\n  " + line;
             const std::string crash = "the client driver " + driver->describe_exit() +
                                       (tail.empty() ? "" : "; last stderr lines:" + tail);
@@ -234,7 +249,7 @@ int run(TestClientOptions o) {
     std::size_t not_run = 0;
     for (const auto& [agent, outcomes] : results) {
         for (const auto& out : outcomes) {
-            if (!out.ran && !server::agent_case_excluded(exclude_agent_cases, agent, out.c->id))
+            if (!out.ran && !runner::agent_case_excluded(exclude_agent_cases, agent, out.c->id))
                 ++not_run;
         }
     }

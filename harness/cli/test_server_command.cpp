@@ -92,7 +92,10 @@ int run_target(const TestServerOptions& o, const Target& t) {
     std::unique_ptr<runner::ProcessSupervisor> supervisor;
     if (!o.exec.empty()) {
         supervisor = std::make_unique<runner::ProcessSupervisor>(runner::SupervisorSettings{
-            o.exec, url.host, url.port, std::chrono::milliseconds(o.startup_timeout_ms)});
+            .command = o.exec,
+            .host = url.host,
+            .port = url.port,
+            .startup_timeout = std::chrono::milliseconds(o.startup_timeout_ms)});
         try {
             supervisor->start();
         } catch (const std::exception& e) {
@@ -174,7 +177,9 @@ int run(const TestServerOptions& o) {
     if (spec.servers.empty()) throw runner::SpecError(o.spec + ": /servers: no servers listed");
     // The command line wins over the spec where both say something.
     const std::string dir =
-        o.report_dir_given || spec.outdir.empty() ? o.report.report_dir : spec.outdir;
+        o.report_dir_given || spec.outdir.value_or("").empty() ? o.report.report_dir : *spec.outdir;
+    // Autobahn's fuzzingclient runs every case unless the spec lists some.
+    const std::vector<std::string> spec_cases = spec.cases.value_or(std::vector<std::string>{"*"});
     int status = 0;
     for (const auto& s : spec.servers) {
         Target t{o.url.empty() ? s.url : o.url,
@@ -182,7 +187,7 @@ int run(const TestServerOptions& o) {
                  o.origin.empty() ? s.origin : o.origin,
                  o.protocols.empty() ? s.protocols : o.protocols,
                  o.server_name.empty() ? s.hostname : o.server_name,
-                 spec.cases,
+                 spec_cases,
                  spec.excluded_for(s.agent),
                  dir};
         if (spec.servers.size() > 1) {

@@ -1,11 +1,23 @@
 // Autobahn|Testsuite spec files, read as they are, so a project that runs
-// `wstest -m fuzzingclient -s fuzzingclient.json` switches by changing one command.
-// The case patterns use Autobahn's syntax: '*' matches anything, the rest is literal.
+// `wstest -m fuzzingclient -s fuzzingclient.json` (wsspec test-server --spec) or
+// `wstest -m fuzzingserver -s fuzzingserver.json` (wsspec test-client --spec) switches by
+// changing one command:
+//
+//   fuzzingclient: {"outdir": "./reports/servers", "servers": [{"agent": "a", "url": "ws://.."}],
+//                   "cases": ["*"], "exclude-cases": ["9.*"], "exclude-agent-cases": {...}}
+//   fuzzingserver: {"url": "ws://127.0.0.1:9001", "outdir": "./reports/clients",
+//                   "cases": ["*"], "exclude-cases": ["9.*"],
+//                   "exclude-agent-cases": {"myclient*": ["6.4.*"]}, "webport": 8080}
+//
+// The case and agent patterns use Autobahn's syntax: '*' matches anything, the rest is
+// literal. `options` (the fuzzer's protocol options), `webport` (its HTTP report server),
+// `key` and `cert` (its TLS files) have no counterpart in wsspec: they are accepted and
+// listed in `ignored_keys`. Any other key is an error.
 #pragma once
 
 #include <filesystem>
-#include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -25,21 +37,35 @@ struct SpecServer {
     nlohmann::json options = nlohmann::json::object();
 };
 
+// exclude-agent-cases: for agents matching `agent_glob`, cases matching a case glob are
+// skipped.
+struct AgentCaseExclusion {
+    std::string agent_glob;
+    std::vector<std::string> case_globs;
+};
+
 struct AutobahnSpec {
     nlohmann::json options = nlohmann::json::object();
-    std::string outdir;
+    std::optional<std::string> outdir;
     std::vector<SpecServer> servers;  // fuzzingclient
-    std::string url;                  // fuzzingserver: where to listen
-    std::vector<std::string> cases = {"*"};
+    std::optional<std::string> url;   // fuzzingserver: where to listen
+    // Absent: the command decides (Autobahn's default is every case, "*").
+    std::optional<std::vector<std::string>> cases;
     std::vector<std::string> exclude_cases;
-    // agent pattern -> case patterns (both anchored, '*' = anything)
-    std::vector<std::pair<std::string, std::vector<std::string>>> exclude_agent_cases;
+    std::vector<AgentCaseExclusion> exclude_agent_cases;
+    // Keys present in the file, understood, but without effect in wsspec (file order).
+    std::vector<std::string> ignored_keys;
 
     // Case patterns excluded for this agent: exclude-cases plus matching exclude-agent-cases.
     [[nodiscard]] std::vector<std::string> excluded_for(const std::string& agent) const;
 };
 
-// Throws SpecError naming the file, the JSON pointer and the reason.
+// Both throw SpecError "<name>: <JSON pointer>: <reason>".
 AutobahnSpec load_autobahn_spec(const std::filesystem::path& file);
+AutobahnSpec parse_autobahn_spec(const std::string& text, const std::string& name);
+
+// True when (agent, case id) is excluded by any exclude-agent-cases rule.
+bool agent_case_excluded(const std::vector<AgentCaseExclusion>& rules, const std::string& agent,
+                         const std::string& case_id);
 
 }  // namespace wsspec::runner

@@ -4,8 +4,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <boost/process.hpp>
 #include <boost/process/extend.hpp>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
 #include <stdexcept>
 
 #include "harness/peer/asio_include.h"
@@ -16,7 +20,7 @@ namespace {
 namespace bp = boost::process;
 namespace asio = boost::asio;
 constexpr auto poll_interval = std::chrono::milliseconds(50);
-constexpr auto stop_grace = std::chrono::seconds(3);
+constexpr auto exit_poll_interval = std::chrono::milliseconds(10);
 
 bool port_accepts(const std::string& host, std::uint16_t port) {
     asio::io_context io;
@@ -36,13 +40,22 @@ bool port_accepts(const std::string& host, std::uint16_t port) {
 std::string describe_status(int status) {
     if (WIFSIGNALED(status)) {
         const int sig = WTERMSIG(status);
-        const char* name = strsignal(sig);
+        const char* name = ::sigabbrev_np(sig);
         return "killed by signal " + std::to_string(sig) +
-               (name ? std::string(" (") + name + ")" : "");
+               (name ? " (SIG" + std::string(name) + ")" : "");
     }
     if (WIFEXITED(status)) return "exited with status " + std::to_string(WEXITSTATUS(status));
     return "ended (raw status " + std::to_string(status) + ")";
 }
+
+// Runs in the child between fork and exec: a process group of its own, so that a signal
+// to the group reaches whatever the shell started.
+struct NewProcessGroup : bp::extend::handler {
+    template <class Executor>
+    void on_exec_setup(Executor&) const {
+        ::setpgid(0, 0);
+    }
+};
 
 }  // namespace
 
@@ -50,6 +63,10 @@ struct ProcessSupervisor::Child {
     bp::ipstream out;
     bp::ipstream err;
     bp::child process;
+    pid_t group = 0;
+    std::atomic<bool> exited{false};
+    std::thread watcher;               // reaps the child, records status and time
+    std::vector<std::thread> readers;  // one per captured stream
 };
 
 ProcessSupervisor::ProcessSupervisor(SupervisorSettings settings)
@@ -60,16 +77,20 @@ ProcessSupervisor::~ProcessSupervisor() {
 }
 
 void ProcessSupervisor::add_line(std::string line) {
-    std::lock_guard lock(lines_mutex_);
+    std::lock_guard lock(mutex_);
     lines_.push_back(std::move(line));
     while (lines_.size() > settings_.kept_lines)
         lines_.pop_front();
 }
 
+std::vector<std::string> ProcessSupervisor::last_lines() const {
+    std::lock_guard lock(mutex_);
+    return {lines_.begin(), lines_.end()};
+}
+
 std::string ProcessSupervisor::last_output() const {
-    std::lock_guard lock(lines_mutex_);
     std::string out;
-    for (const auto& l : lines_)
+    for (const auto& l : last_lines())
         out += l + "\n";
     return out;
 }
@@ -77,25 +98,63 @@ std::string ProcessSupervisor::last_output() const {
 void ProcessSupervisor::start() {
     stop();
     ++restarts_;
-    child_ = std::make_unique<Child>();
+    auto child = std::make_unique<Child>();
+    bp::environment env = boost::this_process::environment();
+    for (const auto& [name, value] : settings_.env)
+        env[name] = value;
+    // stdout: captured, straight to its log file, or discarded.
+    const auto launch = [&](auto&& stdout_redirect) {
+        return bp::child("/bin/sh", bp::args({"-c", settings_.command}), stdout_redirect,
+                         bp::std_err > child->err, bp::std_in < bp::null, env, NewProcessGroup{});
+    };
     try {
-        // Own process group, so stop() reaches everything the command started.
-        child_->process =
-            bp::child("/bin/sh", bp::args({"-c", settings_.command}), bp::std_out > child_->out,
-                      bp::std_err > child_->err, bp::std_in < bp::null,
-                      bp::extend::on_exec_setup([](auto&) { ::setpgid(0, 0); }));
+        if (settings_.keep_stdout)
+            child->process = launch(bp::std_out > child->out);
+        else if (!settings_.stdout_log.empty())
+            child->process = launch(bp::std_out > settings_.stdout_log.string());
+        else
+            child->process = launch(bp::std_out > bp::null);
     } catch (const std::exception& e) {
-        child_.reset();
         throw std::runtime_error("cannot start '" + settings_.command + "': " + e.what());
     }
-    for (auto* stream : {&child_->out, &child_->err}) {
-        const char* name = stream == &child_->out ? "stdout" : "stderr";
-        readers_.emplace_back([this, stream, name] {
-            std::string line;
-            while (std::getline(*stream, line))
-                add_line(std::string(name) + ": " + line);
-        });
+    started_ = true;
+    {
+        std::lock_guard lock(mutex_);
+        stopped_by_us_ = false;
     }
+    child->group = static_cast<pid_t>(child->process.id());
+    Child* c = child.get();
+    c->watcher = std::thread([this, c] {
+        int status = 0;
+        while (::waitpid(c->group, &status, 0) < 0 && errno == EINTR) {
+        }
+        {
+            std::lock_guard lock(mutex_);
+            wait_status_ = status;
+            exit_time_ = std::chrono::steady_clock::now();
+        }
+        c->exited = true;
+    });
+    const auto read = [this](bp::ipstream& stream, std::string prefix,
+                             std::filesystem::path log_file) {
+        return std::thread([this, &stream, prefix = std::move(prefix), log_file] {
+            std::ofstream log;
+            if (!log_file.empty()) log.open(log_file, std::ios::binary);
+            std::string line;
+            while (std::getline(stream, line)) {
+                if (log.is_open()) log << line << "\n" << std::flush;
+                add_line(prefix + line);
+            }
+        });
+    };
+    if (settings_.keep_stdout) {
+        c->readers.push_back(read(c->out, "stdout: ", settings_.stdout_log));
+        c->readers.push_back(read(c->err, "stderr: ", settings_.stderr_log));
+    } else {
+        c->readers.push_back(read(c->err, "", settings_.stderr_log));
+    }
+    child_ = std::move(child);
+
     if (settings_.host.empty()) return;
     const auto deadline = std::chrono::steady_clock::now() + settings_.startup_timeout;
     while (!port_accepts(settings_.host, settings_.port)) {
@@ -114,41 +173,59 @@ void ProcessSupervisor::start() {
     }
 }
 
-bool ProcessSupervisor::running() {
-    std::error_code ec;
-    return child_ && child_->process.running(ec);
+bool ProcessSupervisor::running() const {
+    return child_ && !child_->exited;
+}
+
+void ProcessSupervisor::reap() {
+    if (!child_) return;
+    child_->watcher.join();
+    // Leftovers of the group would hold the pipes open; they reach EOF once it is gone.
+    ::kill(-child_->group, SIGKILL);
+    for (auto& t : child_->readers)
+        t.join();
+    child_->process.detach();  // already reaped by the watcher
+    child_.reset();
 }
 
 std::optional<std::string> ProcessSupervisor::check_exit() {
     if (!child_ || running()) return std::nullopt;
-    std::error_code ec;
-    child_->process.wait(ec);
-    const int status = child_->process.native_exit_code();
-    ::kill(-child_->process.id(), SIGKILL);  // leftovers of the group would hold the pipes open
-    for (auto& t : readers_)
-        t.join();  // the pipes reach EOF once the group is gone
-    readers_.clear();
-    child_.reset();
-    return describe_status(status) + "; last output:\n" + last_output();
+    reap();
+    return describe_exit() + "; last output:\n" + last_output();
 }
 
 void ProcessSupervisor::stop() {
-    if (child_) {
-        const pid_t pid = child_->process.id();
-        if (running()) {
-            ::kill(-pid, SIGTERM);
-            const auto deadline = std::chrono::steady_clock::now() + stop_grace;
-            while (running() && std::chrono::steady_clock::now() < deadline)
-                std::this_thread::sleep_for(poll_interval);
+    if (!child_) return;
+    if (running()) {
+        {
+            std::lock_guard lock(mutex_);
+            stopped_by_us_ = true;
         }
-        ::kill(-pid, SIGKILL);  // anything left in the group
-        std::error_code ec;
-        child_->process.wait(ec);
+        ::kill(-child_->group, SIGTERM);
+        const auto deadline = std::chrono::steady_clock::now() + settings_.stop_grace;
+        while (running() && std::chrono::steady_clock::now() < deadline)
+            std::this_thread::sleep_for(exit_poll_interval);
+        if (running()) ::kill(-child_->group, SIGKILL);
+        while (running())
+            std::this_thread::sleep_for(exit_poll_interval);
     }
-    for (auto& t : readers_)
-        t.join();
-    readers_.clear();
-    child_.reset();
+    reap();
+}
+
+bool ProcessSupervisor::crashed() const {
+    std::lock_guard lock(mutex_);
+    if (stopped_by_us_) return false;
+    return WIFSIGNALED(wait_status_) || (WIFEXITED(wait_status_) && WEXITSTATUS(wait_status_) != 0);
+}
+
+std::string ProcessSupervisor::describe_exit() const {
+    std::lock_guard lock(mutex_);
+    return describe_status(wait_status_);
+}
+
+std::chrono::steady_clock::time_point ProcessSupervisor::exit_time() const {
+    std::lock_guard lock(mutex_);
+    return exit_time_;
 }
 
 }  // namespace wsspec::runner

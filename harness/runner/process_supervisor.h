@@ -1,13 +1,17 @@
-// --exec: the implementation under test as a child process that wsspec starts, watches and
-// stops. Its output is kept (the last lines, where sanitizer reports end up), a crash
-// during a case is reported with the exit status and those lines, and it is restarted for
-// the next case. It runs in its own process group so that stopping it also stops whatever
-// the command line started (shell pipelines, wrapper scripts).
+// A child process that wsspec starts, watches and stops: the server under test
+// (test-server --exec) and the client driver (test-client --exec). The command runs with
+// /bin/sh -c in a process group of its own, so that stopping it also stops whatever the
+// command line started (shell pipelines, wrapper scripts, the interpreter). Its last output
+// lines are kept (where sanitizer reports end up) for the description of a crash; a
+// watcher thread notices the exit and records its time and status. After an exit the
+// child can be started again (test-server restarts the server for the next case).
 #pragma once
 
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <filesystem>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -18,13 +22,23 @@
 namespace wsspec::runner {
 
 struct SupervisorSettings {
-    std::string command;  // run with /bin/sh -c
+    std::string command{};  // run with /bin/sh -c
     // Where the child listens (server testing): start() waits until it accepts. Empty host:
     // do not wait (client drivers connect to us instead).
-    std::string host;
+    std::string host{};
     std::uint16_t port = 0;
     std::chrono::milliseconds startup_timeout{10000};
     std::size_t kept_lines = 40;
+    // Added to (or replacing in) the environment wsspec runs in.
+    std::map<std::string, std::string> env{};
+    // Where the child's output is also written (empty: nowhere).
+    std::filesystem::path stdout_log{};
+    std::filesystem::path stderr_log{};
+    // Keep stdout lines too in the last lines (then prefixed "stdout: " / "stderr: ");
+    // false: only stderr is kept, unprefixed, and stdout goes straight to stdout_log.
+    bool keep_stdout = true;
+    // stop(): SIGTERM to the group, SIGKILL after this.
+    std::chrono::milliseconds stop_grace{3000};
 };
 
 class ProcessSupervisor {
@@ -34,28 +48,43 @@ class ProcessSupervisor {
     ProcessSupervisor(const ProcessSupervisor&) = delete;
     ProcessSupervisor& operator=(const ProcessSupervisor&) = delete;
 
-    // Starts the child and waits until its port accepts. Throws std::runtime_error (with
-    // the child's last output) if it exits or does not listen in time.
+    // Starts the child (stopping any previous one) and, with a host, waits until its port
+    // accepts. Throws std::runtime_error if it cannot be started, or (with the child's last
+    // output) if it exits or does not listen in time.
     void start();
-    bool running();
+    // Started and not exited yet.
+    bool running() const;
+    // The last started child has exited (by itself or stopped); stays true until start().
+    [[nodiscard]] bool exited() const { return started_ && !running(); }
     // If the child has exited: a description (status, last output lines), and the child is
     // forgotten so the next start() launches a new one.
     std::optional<std::string> check_exit();
-    // SIGTERM to the group, then SIGKILL after a grace period.
+    // SIGTERM to the group, then SIGKILL after the grace period; then anything left in the
+    // group is killed and the child is forgotten. Fine to call after the exit too.
     void stop();
     int restarts() const { return restarts_; }
-    std::string last_output() const;
+
+    // About the last exit; only meaningful once exited().
+    [[nodiscard]] bool crashed() const;  // non-zero status or killed, and not by stop()
+    [[nodiscard]] std::string describe_exit() const;  // "exited with status 1", "killed by ..."
+    [[nodiscard]] std::chrono::steady_clock::time_point exit_time() const;
+
+    [[nodiscard]] std::vector<std::string> last_lines() const;
+    std::string last_output() const;  // last_lines(), one per line
 
   private:
     struct Child;
-    void pump(int fd, const char* stream);
     void add_line(std::string line);
+    void reap();  // after the exit: kills leftovers of the group, joins the threads
 
     SupervisorSettings settings_;
     std::unique_ptr<Child> child_;
-    std::vector<std::thread> readers_;
-    mutable std::mutex lines_mutex_;
+    bool started_ = false;
+    mutable std::mutex mutex_;
     std::deque<std::string> lines_;
+    int wait_status_ = 0;
+    std::chrono::steady_clock::time_point exit_time_;
+    bool stopped_by_us_ = false;
     int restarts_ = -1;
 };
 

@@ -260,7 +260,7 @@ bool FuzzingServer::complete_locked() const {
                 if (r.running) return false;
                 continue;
             }
-            if (!agent_case_excluded(options_.exclude_agent_cases, agent, r.outcome.c->id))
+            if (!runner::agent_case_excluded(options_.exclude_agent_cases, agent, r.outcome.c->id))
                 return false;
         }
     }
@@ -318,8 +318,8 @@ void FuzzingServer::dispatch(asio::io_context& io, tcp::socket socket,
             return refuse(socket, codec::http_status::bad_request, "Bad Request",
                           "agent=NAME is required");
         }
-        if (agent_case_excluded(options_.exclude_agent_cases, *agent,
-                                options_.cases[*index - 1]->id)) {
+        if (runner::agent_case_excluded(options_.exclude_agent_cases, *agent,
+                                        options_.cases[*index - 1]->id)) {
             // Autobahn: an excluded case is skipped with a Close and leaves no result.
             return answer_message(io, std::move(socket), request, std::nullopt);
         }

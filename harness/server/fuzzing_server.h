@@ -28,8 +28,8 @@
 
 #include "harness/cases/case.h"
 #include "harness/peer/scripted_server.h"
+#include "harness/runner/autobahn_spec.h"
 #include "harness/runner/case_runner.h"
-#include "harness/server/fuzzing_spec.h"
 #include "harness/server/request_target.h"
 
 namespace wsspec::server {
@@ -43,7 +43,7 @@ struct FuzzingServerOptions {
     std::string host = "127.0.0.1";
     std::uint16_t port = 9001;              // 0: any free port
     std::vector<const cases::Case*> cases;  // selected and sorted: runCase?case=N is cases[N-1]
-    std::vector<AgentCaseExclusion> exclude_agent_cases;
+    std::vector<runner::AgentCaseExclusion> exclude_agent_cases;
     peer::ServerCaseSettings case_settings;
     // Stop once every agent seen has run every case it is not excluded from and no
     // connection arrived for `completion_grace` (room for a last updateReports).
