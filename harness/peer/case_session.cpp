@@ -390,7 +390,10 @@ bool CaseSession::sleep(const cases::SleepStep& s) {
 bool CaseSession::await_events(const cases::AwaitStep& a) {
     const std::size_t target = a.more ? iteration_base_ + *a.more : a.events;
     const bool ok = pump_until(
-        [&] { return obs_.events.size() >= target || !tcp_open_ || obs_.close_received; },
+        [&] {
+            return obs_.events.size() >= target || !tcp_open_ || obs_.close_received ||
+                   obs_.failed_by_me;
+        },
         step_deadline(a.timeout_ms));
     if (!ok && tcp_open_) {
         note("waited " + std::to_string(a.timeout_ms) + " ms for event " + std::to_string(target) +
