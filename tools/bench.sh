@@ -87,7 +87,46 @@ bench_client_catalog() {
 # report timing, ...), following bench_codec, and list its name in `sections` below.
 # ========================================================================================
 
-sections=(codec reports client_catalog)
+# --- Section: server_catalog -------------------------------------------------------------
+# test-server against `wsspec serve` with -j 2: the catalog except 9.* (floor: under 10 s),
+# then 9.* alone (floor: under 60 s), with the harness's peak RSS (floor: under 200 MiB).
+
+bench_server_catalog() {
+  echo "== server_catalog: test-server against wsspec serve, -j 2 =="
+  build_release wsspec
+  local wsspec=$build_dir/harness/wsspec out log url server_pid
+  out=$(mktemp -d)
+  log=$out/serve.log
+  "$wsspec" serve --listen 127.0.0.1:0 >"$log" 2>&1 &
+  server_pid=$!
+  for _ in $(seq 1 100); do
+    url=$(sed -n 's/^wsspec serve: listening on \(ws:.*\)$/\1/p' "$log")
+    [ -n "$url" ] && break
+    sleep 0.1
+  done
+  local miss=0 name cases floor start end seconds rss status
+  for run in "catalog-except-9:--exclude=9.*:10" "9.*:--cases=9.*:60"; do
+    IFS=: read -r name cases floor <<<"$run"
+    status=0
+    start=$(date +%s.%N)
+    /usr/bin/time -f "%M" -o "$out/rss.txt" timeout 300 "$wsspec" test-server "$url" "$cases" -j 2 -q \
+      --format json --report-dir "$out/$name" >"$out/$name.txt" 2>&1 || status=$?
+    end=$(date +%s.%N)
+    seconds=$(python3 -c "print(f'{$end - $start:.2f}')")
+    rss=$(( $(tail -1 "$out/rss.txt") / 1024 ))
+    local verdict=PASS
+    python3 -c "import sys; sys.exit(0 if $end - $start < $floor and $status == 0 and $rss < 200 else 1)" || verdict=MISS
+    [ "$verdict" = PASS ] || miss=1
+    echo "$name: $(grep -o '[0-9]* of [0-9]* cases passed' "$out/$name.txt") in $seconds s," \
+      "peak RSS $rss MiB (floors: under $floor s, under 200 MiB, all passed) $verdict"
+  done
+  kill "$server_pid" 2>/dev/null || true
+  wait "$server_pid" 2>/dev/null || true
+  rm -rf "$out"
+  if [ "$miss" = 1 ] && [ "${WSSPEC_BENCH_STRICT:-0}" = 1 ]; then return 1; fi
+}
+
+sections=(codec reports client_catalog server_catalog)
 
 main() {
   local selected=("$@")
