@@ -13,6 +13,7 @@
 #include "harness/codec/handshake_response.h"
 #include "harness/codec/http_head.h"
 #include "harness/peer/byte_stream.h"
+#include "harness/peer/entropy.h"
 
 namespace wsspec::client {
 namespace {
@@ -28,19 +29,6 @@ constexpr auto server_close_wait = std::chrono::seconds(2);
 constexpr auto connect_timeout = std::chrono::seconds(10);
 // Limit on the server's response head: a client bounds what it buffers (RFC 6455 10.4).
 constexpr codec::HttpHeadLimits response_limits{16 * 1024, 100};
-
-std::string fresh_key() {
-    std::random_device rd;
-    codec::KeyNonce nonce{};
-    for (auto& b : nonce)
-        b = static_cast<std::uint8_t>(rd());
-    return codec::make_key(nonce);
-}
-
-std::uint64_t fresh_seed() {
-    std::random_device rd;
-    return (static_cast<std::uint64_t>(rd()) << 32) ^ rd() ^ 1;
-}
 
 std::string percent_encode(std::string_view s) {
     static const char* hex = "0123456789ABCDEF";
@@ -63,11 +51,11 @@ class EchoConnection : codec::ConnectionHandler {
     EchoConnection(const EchoClientOptions& options)
         : options_(options),
           socket_(io_),
-          codec_(codec::Role::client, limits(options), fresh_seed()) {}
+          codec_(codec::Role::client, limits(options), peer::random_mask_seed()) {}
 
     ConnectionResult run(const std::string& target) {
         if (!connect()) return std::move(result_);
-        const std::string key = fresh_key();
+        const std::string key = peer::random_handshake_key();
         codec::ClientRequestOptions request;
         request.host = options_.url.host_header();
         request.target = target;

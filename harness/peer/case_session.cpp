@@ -4,6 +4,7 @@
 #include <random>
 
 #include "harness/codec/frame_writer.h"
+#include "harness/peer/entropy.h"
 
 namespace wsspec::peer {
 namespace {
@@ -14,11 +15,6 @@ codec::ConnectionLimits observer_limits(const SessionSettings& s) {
     codec::ConnectionLimits limits;
     limits.max_message_size = s.max_message_size;
     return limits;
-}
-
-std::uint64_t random_seed() {
-    std::random_device rd;
-    return (static_cast<std::uint64_t>(rd()) << 32) ^ rd() ^ 1;
 }
 
 codec::LengthForm length_form(std::optional<int> form) {
@@ -51,7 +47,7 @@ CaseSession::CaseSession(asio::io_context& io, runner::Observation& obs,
       settings_(settings),
       started_(started),
       deadline_(deadline),
-      codec_(settings.role, observer_limits(settings), random_seed()) {}
+      codec_(settings.role, observer_limits(settings), random_mask_seed()) {}
 
 double CaseSession::elapsed_ms() const {
     return std::chrono::duration<double, std::milli>(Clock::now() - started_).count();

@@ -7,6 +7,7 @@
 #include "harness/codec/handshake_response.h"
 #include "harness/codec/http_head.h"
 #include "harness/peer/case_session.h"
+#include "harness/peer/entropy.h"
 
 namespace wsspec::peer {
 namespace {
@@ -14,14 +15,6 @@ namespace {
 constexpr std::size_t logged_head_bytes = 4096;
 // Large enough for the oversized-header cases' responses; bounded against garbage streams.
 constexpr std::size_t max_response_head = 64 * 1024;
-
-std::string fresh_key() {
-    std::random_device rd;
-    codec::KeyNonce nonce{};
-    for (auto& b : nonce)
-        b = static_cast<std::uint8_t>(rd());
-    return codec::make_key(nonce);
-}
 
 void replace_all(std::string& s, std::string_view from, std::string_view to) {
     for (std::size_t at = s.find(from); at != std::string::npos;
@@ -218,7 +211,7 @@ runner::Observation run_case_as_client(const cases::Case& c, const ClientSetting
     codec::ClientRequestOptions request;
     request.host = settings.url.host_header();
     request.target = settings.url.path;
-    request.key = fresh_key();
+    request.key = random_handshake_key();
     if (!settings.origin.empty()) request.origin = settings.origin;
     request.subprotocols = c.offer_protocols.empty() ? settings.protocols : c.offer_protocols;
     request.extensions = c.offer_extensions;
