@@ -143,14 +143,7 @@ void add_report_command(CLI::App& app, int& exit_status) {
         ->capture_default_str();
     cmd->add_option("--format", o->formats, "Reports to write: json, autobahn, html, junit, all")
         ->capture_default_str()
-        ->check([](const std::string& value) {
-            try {
-                (void)parse_formats(value);
-                return std::string();
-            } catch (const CLI::ValidationError& e) {
-                return std::string(e.what());
-            }
-        });
+        ->check(check_formats);
     cmd->add_option("--baseline", o->baseline,
                     "Check against known results; fail only on regressions")
         ->check(CLI::ExistingFile);

@@ -26,14 +26,7 @@ void ReportOptions::add_to(CLI::App& cmd) {
                    "Reports to write, comma-separated: json (wsspec.json), autobahn (index.json "
                    "and per-case files), html (index.html), junit (junit.xml), all")
         ->capture_default_str()
-        ->check([](const std::string& value) {
-            try {
-                (void)parse_formats(value);
-                return std::string();
-            } catch (const CLI::ValidationError& e) {
-                return std::string(e.what());
-            }
-        });
+        ->check(check_formats);
     cmd.add_option("--baseline", baseline,
                    "Known results: a wsspec baseline, a previous wsspec.json or an Autobahn "
                    "index.json; the run fails only on regressions")
@@ -48,6 +41,15 @@ void ReportOptions::add_to(CLI::App& cmd) {
         });
     cmd.add_flag("--strict", strict, "Count NON-STRICT results as failures");
     cmd.add_flag("-q,--quiet", quiet, "No progress output");
+}
+
+std::string check_formats(const std::string& list) {
+    try {
+        (void)parse_formats(list);
+        return {};
+    } catch (const CLI::ValidationError& e) {
+        return e.what();
+    }
 }
 
 ReportFormats parse_formats(const std::string& list) {

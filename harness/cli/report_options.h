@@ -33,6 +33,8 @@ struct ReportOptions {
 using report::ReportFormats;
 // "json,html" -> {json, html}; "all" -> everything. Throws CLI::ValidationError.
 ReportFormats parse_formats(const std::string& list);
+// CLI11 check for a --format value (the message parse_formats gives, or empty).
+std::string check_formats(const std::string& list);
 
 // The shard of `selected` that --shard asks for (all of it when not set); see
 // runner/case_shard.h for how cases are dealt out. Throws CLI::ValidationError when the
