@@ -451,6 +451,15 @@ void CaseSession::finish() {
     io_.run_for(std::chrono::seconds(1));
 }
 
+void CaseSession::conclude(bool measure_throughput) {
+    finish();
+    obs_.duration_ms = elapsed_ms();
+    if (measure_throughput && obs_.duration_ms > 0) {
+        obs_.throughput_mbps = static_cast<double>(obs_.bytes_sent + obs_.bytes_received) /
+                               (obs_.duration_ms / 1000.0) / 1e6;
+    }
+}
+
 // ---- the peer's frames -------------------------------------------------------------------
 
 void CaseSession::on_frame(const codec::FrameHeader& header) {

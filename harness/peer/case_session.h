@@ -45,6 +45,8 @@ class CaseSession : codec::ConnectionHandler {
     // Runs the steps, then waits for the peer to close (dropping TCP at the deadline).
     void run_steps(const std::vector<cases::Step>& steps);
     void finish();
+    // finish(), then the case's duration and (for measured cases) its throughput.
+    void conclude(bool measure_throughput);
     void drop(const std::string& why);
 
     bool tcp_open() const { return tcp_open_; }

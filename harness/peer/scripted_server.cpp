@@ -106,12 +106,7 @@ runner::Observation run_case_as_server(const cases::Case& c, asio::io_context& i
     record_request(obs.handshake, request);
 
     const auto finish = [&] {
-        session.finish();
-        obs.duration_ms = session.elapsed_ms();
-        if (c.measure_throughput && obs.duration_ms > 0) {
-            obs.throughput_mbps = static_cast<double>(obs.bytes_sent + obs.bytes_received) /
-                                  (obs.duration_ms / 1000.0) / 1e6;
-        }
+        session.conclude(c.measure_throughput);
         return obs;
     };
 
