@@ -243,7 +243,14 @@ void judge_close(const cases::Case& c, const Observation& obs, cases::Role under
                 : "Expected the peer to fail the connection, but it did not; wsspec closed it.";
         if (want.wrong_endpoint_is_fatal) {
             j.behavior = verdict::failed;
-            j.result = "The peer did not fail the connection as required. " + j.result;
+            // The event match alone (e.g. "no echo") does not describe this outcome: say
+            // what the peer did instead of failing the connection.
+            j.result =
+                "The peer did not fail the connection as required; " +
+                (obs.peer_violation.empty()
+                     ? std::string(obs.timed_out ? "it stayed silent until the timeout."
+                                                 : "wsspec closed it.")
+                     : "instead it sent what wsspec had to refuse: " + obs.peer_violation + ".");
         }
         return;
     }
