@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <initializer_list>
 #include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -12,6 +13,7 @@
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <vector>
 
 namespace wsspec::cases {
 namespace {
@@ -625,23 +627,42 @@ std::vector<std::pair<std::string, std::string>> header_lines(const json& j, con
     return out;
 }
 
-HandshakeRequest parse_handshake_request(const json& j, const Where& w) {
-    object_at(j, w);
-    check_keys(j, w,
-               {"raw", "method", "target", "http_version", "ws_version", "headers", "add_headers",
-                "remove_headers", "chop", "chop_delay_ms", "pipelined_hex"});
-    HandshakeRequest h;
+// What handshake requests and responses share: "raw" (the whole head, sent as is, so it
+// excludes every field that builds a head) or header edits, and the chopping.
+template <class Head>
+void parse_head_parts(const json& j, const Where& w, Head& h,
+                      std::initializer_list<std::string_view> head_fields, std::string_view what) {
     if (const json* raw = find(j, "raw")) {
-        for (std::string_view key : {"method", "target", "http_version", "ws_version", "headers",
-                                     "add_headers", "remove_headers"}) {
+        std::vector<std::string_view> excluded(head_fields);
+        excluded.insert(excluded.end(), {"headers", "add_headers", "remove_headers"});
+        for (const std::string_view key : excluded) {
             if (j.contains(key)) {
                 (w / key).fail(in_quotes(key) +
                                " cannot be combined with \"raw\" (raw is sent as is)");
             }
         }
         h.raw = as_string(*raw, w / "raw");
-        if (h.raw->empty()) (w / "raw").fail("empty raw request");
+        if (h.raw->empty()) (w / "raw").fail("empty raw " + std::string(what));
     }
+    if (const json* v = find(j, "headers")) {
+        h.headers = header_lines(*v, w / "headers");
+        if (h.headers.empty())
+            (w / "headers").fail("headers, when given, replaces the defaults: it cannot be empty");
+    }
+    if (const json* v = find(j, "add_headers")) h.add_headers = header_lines(*v, w / "add_headers");
+    if (const json* v = find(j, "remove_headers")) {
+        h.remove_headers = string_list(*v, w / "remove_headers", false);
+    }
+    parse_chop(j, w, h.chop, h.chop_delay_ms);
+}
+
+HandshakeRequest parse_handshake_request(const json& j, const Where& w) {
+    object_at(j, w);
+    check_keys(j, w,
+               {"raw", "method", "target", "http_version", "ws_version", "headers", "add_headers",
+                "remove_headers", "chop", "chop_delay_ms", "pipelined_hex"});
+    HandshakeRequest h;
+    parse_head_parts(j, w, h, {"method", "target", "http_version", "ws_version"}, "request");
     auto non_empty = [&](std::string_view key, std::string& field) {
         if (const json* v = find(j, key)) {
             field = as_string(*v, w / key);
@@ -660,16 +681,6 @@ HandshakeRequest parse_handshake_request(const json& j, const Where& w) {
                     "Sec-WebSocket-Version header instead");
         }
     }
-    if (const json* v = find(j, "headers")) {
-        h.headers = header_lines(*v, w / "headers");
-        if (h.headers.empty())
-            (w / "headers").fail("headers, when given, replaces the defaults: it cannot be empty");
-    }
-    if (const json* v = find(j, "add_headers")) h.add_headers = header_lines(*v, w / "add_headers");
-    if (const json* v = find(j, "remove_headers")) {
-        h.remove_headers = string_list(*v, w / "remove_headers", false);
-    }
-    parse_chop(j, w, h.chop, h.chop_delay_ms);
     if (const json* v = find(j, "pipelined_hex")) h.pipelined = decode_hex(*v, w / "pipelined_hex");
     return h;
 }
@@ -683,17 +694,7 @@ HandshakeResponse parse_handshake_response(const json& j, const Where& w) {
                {"raw", "status", "reason", "http_version", "accept", "headers", "add_headers",
                 "remove_headers", "chop", "chop_delay_ms"});
     HandshakeResponse h;
-    if (const json* raw = find(j, "raw")) {
-        for (std::string_view key : {"status", "reason", "http_version", "accept", "headers",
-                                     "add_headers", "remove_headers"}) {
-            if (j.contains(key)) {
-                (w / key).fail(in_quotes(key) +
-                               " cannot be combined with \"raw\" (raw is sent as is)");
-            }
-        }
-        h.raw = as_string(*raw, w / "raw");
-        if (h.raw->empty()) (w / "raw").fail("empty raw response");
-    }
+    parse_head_parts(j, w, h, {"status", "reason", "http_version", "accept"}, "response");
     if (const json* v = find(j, "status"))
         h.status = as_int_in(*v, w / "status", kMinStatus, kMaxStatus);
     if (const json* v = find(j, "reason")) h.reason = as_string(*v, w / "reason");
@@ -711,16 +712,6 @@ HandshakeResponse parse_handshake_response(const json& j, const Where& w) {
             (w / "accept").fail("unknown accept " + in_quotes(a) + " (expected valid or wrong)");
         }
     }
-    if (const json* v = find(j, "headers")) {
-        h.headers = header_lines(*v, w / "headers");
-        if (h.headers.empty())
-            (w / "headers").fail("headers, when given, replaces the defaults: it cannot be empty");
-    }
-    if (const json* v = find(j, "add_headers")) h.add_headers = header_lines(*v, w / "add_headers");
-    if (const json* v = find(j, "remove_headers")) {
-        h.remove_headers = string_list(*v, w / "remove_headers", false);
-    }
-    parse_chop(j, w, h.chop, h.chop_delay_ms);
     return h;
 }
 

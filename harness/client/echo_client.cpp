@@ -4,7 +4,6 @@
 #include <chrono>
 #include <mutex>
 #include <random>
-#include <thread>
 
 #include "harness/codec/accept_key.h"
 #include "harness/codec/connection.h"
@@ -14,6 +13,7 @@
 #include "harness/codec/http_head.h"
 #include "harness/peer/byte_stream.h"
 #include "harness/peer/entropy.h"
+#include "harness/runner/run_in_parallel.h"
 
 namespace wsspec::client {
 namespace {
@@ -330,14 +330,7 @@ int run_echo_client(const EchoClientOptions& options, std::ostream& err) {
             }
         }
     };
-    const unsigned jobs =
-        std::max(1U, std::min<unsigned>(options.jobs, static_cast<unsigned>(cases)));
-    std::vector<std::thread> threads;
-    for (unsigned t = 1; t < jobs; ++t)
-        threads.emplace_back(worker);
-    worker();
-    for (auto& t : threads)
-        t.join();
+    runner::run_in_parallel(options.jobs, cases, worker);
     if (options.stop && options.stop->load()) return 130;
 
     if (options.update_reports) {

@@ -205,27 +205,51 @@ void Connection::write_frame(std::string& out, std::uint8_t opcode, std::string_
     append_frame(out, spec, payload);
 }
 
-void Connection::write_message(std::string& out, MessageType type, std::string_view payload) {
+bool Connection::may_send_more() const {
+    return !close_written_ && state_ != ConnectionState::failed;
+}
+
+WriteStatus Connection::write_message(std::string& out, MessageType type,
+                                      std::string_view payload) {
+    if (!may_send_more()) return WriteStatus::after_close;
     write_frame(
         out, static_cast<std::uint8_t>(type == MessageType::text ? Opcode::text : Opcode::binary),
         payload);
+    return WriteStatus::written;
 }
 
-void Connection::write_ping(std::string& out, std::string_view payload) {
+WriteStatus Connection::write_ping(std::string& out, std::string_view payload) {
+    if (!may_send_more()) return WriteStatus::after_close;
+    if (payload.size() > max_control_payload) return WriteStatus::control_payload_too_long;
     write_frame(out, static_cast<std::uint8_t>(Opcode::ping), payload);
+    return WriteStatus::written;
 }
 
-void Connection::write_pong(std::string& out, std::string_view payload) {
+WriteStatus Connection::write_pong(std::string& out, std::string_view payload) {
+    if (!may_send_more()) return WriteStatus::after_close;
+    if (payload.size() > max_control_payload) return WriteStatus::control_payload_too_long;
     write_frame(out, static_cast<std::uint8_t>(Opcode::pong), payload);
+    return WriteStatus::written;
 }
 
-void Connection::write_close(std::string& out, std::optional<std::uint16_t> code,
-                             std::string_view reason) {
-    write_frame(out, static_cast<std::uint8_t>(Opcode::close), close_payload(code, reason));
+WriteStatus Connection::write_close(std::string& out, std::optional<std::uint16_t> code,
+                                    std::string_view reason) {
+    if (close_written_) return WriteStatus::after_close;
+    if (!code && !reason.empty()) return WriteStatus::close_reason_without_code;
+    if (code && !is_valid_close_code(*code)) return WriteStatus::invalid_close_code;
+    const std::string body = close_payload(code, reason);
+    if (body.size() > max_control_payload) return WriteStatus::control_payload_too_long;
+    if (!Utf8Validator::is_valid(reinterpret_cast<const std::uint8_t*>(reason.data()),
+                                 reason.size())) {
+        return WriteStatus::close_reason_not_utf8;
+    }
+    write_frame(out, static_cast<std::uint8_t>(Opcode::close), body);
+    close_written_ = true;
     if (state_ == ConnectionState::open)
         state_ = ConnectionState::close_sent;
     else if (state_ == ConnectionState::close_received)
         state_ = ConnectionState::closed;
+    return WriteStatus::written;
 }
 
 }  // namespace wsspec::codec

@@ -64,6 +64,19 @@ enum class ConnectionState : std::uint8_t {
     failed,          // a protocol error; nothing more is read
 };
 
+// What a write_*() call did. The writers only produce frames RFC 6455 lets an endpoint
+// send, and refuse anything else without appending a byte; frames that break the rules on
+// purpose (the scripted peers' cases) are built with FrameSpec and append_frame
+// (frame_writer.h) instead.
+enum class WriteStatus : std::uint8_t {
+    written,
+    control_payload_too_long,   // 5.5: Ping, Pong and Close carry at most 125 octets
+    invalid_close_code,         // 7.4.1, 7.4.2: 1005, 1006, 1015, reserved or undefined codes
+    close_reason_without_code,  // 5.5.1: a reason only follows a status code
+    close_reason_not_utf8,      // 5.5.1: the reason is UTF-8
+    after_close,  // 5.5.1: nothing after our Close; after a failure only the Close (7.1.7)
+};
+
 class Connection {
   public:
     explicit Connection(Role role, ConnectionLimits limits = {},
@@ -72,13 +85,14 @@ class Connection {
     // Consumes data[0, size), unmasking payloads in place. Returns false once failed.
     bool receive(std::uint8_t* data, std::size_t size, ConnectionHandler& handler);
 
-    // Appends one complete frame to `out` (masked when we are the client, 5.3).
-    void write_message(std::string& out, MessageType type, std::string_view payload);
-    void write_ping(std::string& out, std::string_view payload);
-    void write_pong(std::string& out, std::string_view payload);
-    // Starts or answers the closing handshake.
-    void write_close(std::string& out, std::optional<std::uint16_t> code,
-                     std::string_view reason = {});
+    // Appends one complete frame to `out` (masked when we are the client, 5.3), or nothing
+    // when the frame is not one this endpoint may send now (see WriteStatus).
+    WriteStatus write_message(std::string& out, MessageType type, std::string_view payload);
+    WriteStatus write_ping(std::string& out, std::string_view payload);
+    WriteStatus write_pong(std::string& out, std::string_view payload);
+    // Starts or answers the closing handshake, or fails the connection after on_error.
+    WriteStatus write_close(std::string& out, std::optional<std::uint16_t> code,
+                            std::string_view reason = {});
 
     [[nodiscard]] ConnectionState state() const { return state_; }
     [[nodiscard]] const ProtocolError& error() const { return error_; }
@@ -88,6 +102,7 @@ class Connection {
 
   private:
     void write_frame(std::string& out, std::uint8_t opcode, std::string_view payload);
+    [[nodiscard]] bool may_send_more() const;
     bool fail(ErrorKind kind, ConnectionHandler& handler);
     bool start_frame(ConnectionHandler& handler);
     bool consume_payload(std::uint8_t* data, std::size_t n, ConnectionHandler& handler);
@@ -98,6 +113,7 @@ class Connection {
     ConnectionLimits limits_;
     FrameRules rules_;
     ConnectionState state_ = ConnectionState::open;
+    bool close_written_ = false;
     ProtocolError error_;
     std::uint64_t rng_;
 

@@ -44,6 +44,14 @@ TargetUrl parse_target_url(std::string_view url) {
         if (const auto hash = rest.find('#'); hash != std::string_view::npos) {
             throw bad("fragments are not allowed in WebSocket URIs (RFC 6455 3)");
         }
+        // The path goes into the request line as is: a space or control character would
+        // split or end that line (RFC 3986 3.3 wants them percent-encoded).
+        for (const char ch : rest) {
+            const auto byte = static_cast<unsigned char>(ch);
+            if (byte <= 0x20 || byte == 0x7F) {
+                throw bad("the path contains a space or control character; percent-encode it");
+            }
+        }
         out.path = rest.front() == '?' ? "/" + std::string(rest) : std::string(rest);
     }
     if (authority.find('@') != std::string_view::npos) throw bad("user info is not supported");

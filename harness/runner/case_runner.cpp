@@ -1,7 +1,8 @@
 #include "harness/runner/case_runner.h"
 
 #include <mutex>
-#include <thread>
+
+#include "harness/runner/run_in_parallel.h"
 
 namespace wsspec::runner {
 namespace {
@@ -56,14 +57,7 @@ std::vector<CaseOutcome> run_server_cases(const std::vector<const cases::Case*>&
             if (hooks.on_done) hooks.on_done(out, done, outcomes.size());
         }
     };
-    const unsigned jobs =
-        std::max(1U, std::min<unsigned>(settings.jobs, static_cast<unsigned>(outcomes.size())));
-    std::vector<std::thread> threads;
-    for (unsigned t = 1; t < jobs; ++t)
-        threads.emplace_back(worker);
-    worker();
-    for (auto& t : threads)
-        t.join();
+    run_in_parallel(settings.jobs, outcomes.size(), worker);
     return outcomes;
 }
 

@@ -51,7 +51,8 @@ class Recorder : public ConnectionHandler {
     std::vector<Event> events;
 
     void on_frame(const FrameHeader& h) override {
-        Event e{EventKind::frame};
+        Event e;
+        e.kind = EventKind::frame;
         e.opcode = h.opcode;
         e.fin = h.fin;
         e.length = h.payload_length;

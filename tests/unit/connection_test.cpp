@@ -750,6 +750,81 @@ TEST(Connection, WriteCloseWithoutCodeSendsEmptyBody) {
     EXPECT_EQ(out, bytes({0x88, 0x00}));
 }
 
+TEST(Connection, WritersRefuseControlPayloadsOver125Octets) {
+    Connection server(Role::server);
+    std::string out;
+    EXPECT_EQ(server.write_ping(out, std::string(126, 'p')), WriteStatus::control_payload_too_long);
+    EXPECT_EQ(server.write_pong(out, std::string(126, 'p')), WriteStatus::control_payload_too_long);
+    EXPECT_EQ(server.write_close(out, 1000, std::string(124, 'r')),
+              WriteStatus::control_payload_too_long);
+    EXPECT_TRUE(out.empty());
+    EXPECT_EQ(server.write_ping(out, std::string(125, 'p')), WriteStatus::written);
+    EXPECT_EQ(server.write_close(out, 1000, std::string(123, 'r')), WriteStatus::written);
+    EXPECT_EQ(out.size(), 2 + 125 + 2 + 125u);
+}
+
+TEST(Connection, WriteCloseRefusesCodesThatMustNotBeSent) {
+    for (const std::uint16_t code : {0, 999, 1004, 1005, 1006, 1015, 1016, 2999, 5000, 65535}) {
+        Connection server(Role::server);
+        std::string out;
+        EXPECT_EQ(server.write_close(out, code), WriteStatus::invalid_close_code) << code;
+        EXPECT_TRUE(out.empty()) << code;
+        EXPECT_EQ(server.state(), ConnectionState::open) << code;
+    }
+    for (const std::uint16_t code : {1000, 1001, 1002, 1003, 1007, 1011, 1014, 3000, 4999}) {
+        Connection server(Role::server);
+        std::string out;
+        EXPECT_EQ(server.write_close(out, code), WriteStatus::written) << code;
+    }
+}
+
+TEST(Connection, WriteCloseRefusesReasonWithoutCodeOrNotUtf8) {
+    Connection server(Role::server);
+    std::string out;
+    EXPECT_EQ(server.write_close(out, std::nullopt, "why"), WriteStatus::close_reason_without_code);
+    EXPECT_EQ(server.write_close(out, 1000, "\xC3"), WriteStatus::close_reason_not_utf8);
+    EXPECT_EQ(server.write_close(out, 1000, "\xED\xA0\x80"), WriteStatus::close_reason_not_utf8);
+    EXPECT_TRUE(out.empty());
+    EXPECT_EQ(server.write_close(out, 1000, "\xC3\xA9"), WriteStatus::written);
+}
+
+TEST(Connection, WritesNothingAfterItsOwnClose) {
+    Connection client(Role::client);
+    std::string out;
+    ASSERT_EQ(client.write_close(out, 1000), WriteStatus::written);
+    const std::size_t after_close = out.size();
+    EXPECT_EQ(client.write_message(out, MessageType::text, "late"), WriteStatus::after_close);
+    EXPECT_EQ(client.write_ping(out, ""), WriteStatus::after_close);
+    EXPECT_EQ(client.write_pong(out, ""), WriteStatus::after_close);
+    EXPECT_EQ(client.write_close(out, 1000), WriteStatus::after_close);
+    EXPECT_EQ(out.size(), after_close);
+    EXPECT_EQ(client.state(), ConnectionState::close_sent);
+}
+
+TEST(Connection, AfterAFailureOnlyTheCloseIsWritten) {
+    Connection server(Role::server);
+    Recorder r;
+    EXPECT_FALSE(feed(server, client_frame(Opcode::text, "\xFF"), r));
+    std::string out;
+    EXPECT_EQ(server.write_message(out, MessageType::text, "x"), WriteStatus::after_close);
+    EXPECT_EQ(server.write_pong(out, "x"), WriteStatus::after_close);
+    EXPECT_TRUE(out.empty());
+    EXPECT_EQ(server.write_close(out, 1007), WriteStatus::written);
+    EXPECT_EQ(server.write_close(out, 1007), WriteStatus::after_close);
+    EXPECT_EQ(out, bytes({0x88, 0x02, 0x03, 0xEF}));
+}
+
+TEST(Connection, MayStillSendDataAfterReceivingClose) {
+    // 5.5.1: the reply Close may wait until the message being sent is finished.
+    Connection server(Role::server);
+    Recorder r;
+    EXPECT_TRUE(feed(server, client_frame(Opcode::close, std::string("\x03\xE8", 2)), r));
+    std::string out;
+    EXPECT_EQ(server.write_message(out, MessageType::text, "last"), WriteStatus::written);
+    EXPECT_EQ(server.write_close(out, 1000), WriteStatus::written);
+    EXPECT_EQ(server.state(), ConnectionState::closed);
+}
+
 TEST(Connection, ClientUsesAFreshMaskKeyPerFrame) {
     Connection client(Role::client);
     std::string out;
