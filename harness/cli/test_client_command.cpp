@@ -27,6 +27,8 @@ struct TestClientOptions {
     std::uint32_t timeout_ms = 5000;
     std::string agent;
     std::string exec;
+    std::string cert_file;  // with key_file: serve wss://
+    std::string key_file;
     std::optional<std::uint32_t> idle_timeout_s;
     bool keep_running = false;
     ReportOptions report;
@@ -40,16 +42,20 @@ std::string join(const std::vector<std::string>& items) {
     return out;
 }
 
-// The spec's "url" (ws://HOST:PORT[/]) as a --listen value; port 0 picks a free port.
-std::string listen_address_of(const std::string& url) {
-    constexpr std::string_view scheme = "ws://";
-    if (url.rfind(scheme, 0) != 0) {
-        throw CLI::ValidationError("--spec",
-                                   "url must be ws://HOST:PORT (wss:// is not supported "
-                                   "yet), got '" +
-                                       url + "'");
+// The spec's "url" (ws:// or wss://HOST:PORT[/]) as a --listen value; port 0 picks a
+// free port. wss:// needs the certificate and key (--cert, --key).
+std::string listen_address_of(const std::string& url, bool have_certificate) {
+    const bool tls = url.rfind("wss://", 0) == 0;
+    if (!tls && url.rfind("ws://", 0) != 0) {
+        throw CLI::ValidationError(
+            "--spec", "url must be ws://HOST:PORT or wss://HOST:PORT, got '" + url + "'");
     }
-    std::string host_port = url.substr(scheme.size());
+    if (tls != have_certificate) {
+        throw CLI::ValidationError(
+            "--spec", tls ? "url is wss://, which needs --cert and --key"
+                          : "url is ws://, but --cert and --key were given (use wss://)");
+    }
+    std::string host_port = url.substr(tls ? 6 : 5);
     host_port = host_port.substr(0, host_port.find('/'));
     const auto colon = host_port.rfind(':');
     const auto bracket = host_port.rfind(']');  // [::1]:9001
@@ -108,7 +114,7 @@ int run(TestClientOptions o) {
                                     ": /servers: a fuzzingclient key (servers to test); "
                                     "use it with wsspec test-server --spec");
         }
-        if (spec.url) o.listen = listen_address_of(*spec.url);
+        if (spec.url) o.listen = listen_address_of(*spec.url, !o.cert_file.empty());
         if (spec.cases) o.catalog.include = join(*spec.cases);
         if (!spec.exclude_cases.empty()) {
             o.catalog.exclude = o.catalog.exclude.empty()
@@ -144,6 +150,14 @@ int run(TestClientOptions o) {
     std::unique_ptr<runner::ProcessSupervisor> driver;
     std::string driver_error;
     server::FuzzingServerOptions options;
+    if (!o.cert_file.empty()) {
+        try {
+            options.tls = peer::make_server_tls_context(o.cert_file, o.key_file);
+        } catch (const std::exception& e) {
+            std::cerr << "wsspec test-client: " << e.what() << "\n";
+            return 2;
+        }
+    }
     options.host = endpoint.host;
     options.port = endpoint.port;
     options.cases = catalog.selected;
@@ -163,7 +177,10 @@ int run(TestClientOptions o) {
     };
     options.should_stop = [&] { return interrupted.load() || (driver && driver->exited()); };
     options.on_listening = [&](std::uint16_t port) {
-        const std::string url = "ws://" + endpoint.host + ":" + std::to_string(port);
+        const bool ipv6 = endpoint.host.find(':') != std::string::npos;
+        const std::string url = std::string(options.tls ? "wss://" : "ws://") +
+                                (ipv6 ? "[" + endpoint.host + "]" : endpoint.host) + ":" +
+                                std::to_string(port);
         info.target = url;
         std::cout << "wsspec test-client: listening on " << url << "/ (" << catalog.selected.size()
                   << " cases)" << std::endl;
@@ -283,6 +300,13 @@ void add_test_client_command(CLI::App& app, int& exit_status) {
     cmd->add_option("--exec", o->exec,
                     "Start this client driver (/bin/sh -c; {url} and $WSSPEC_URL are the server "
                     "URL), stop when it exits; a crash fails the running case");
+    auto* cert = cmd->add_option("--cert", o->cert_file,
+                                 "Serve wss://: certificate chain (PEM) for the TLS handshake")
+                     ->check(CLI::ExistingFile);
+    auto* key = cmd->add_option("--key", o->key_file, "Serve wss://: private key (PEM) of --cert")
+                    ->check(CLI::ExistingFile);
+    cert->needs(key);
+    key->needs(cert);
     cmd->add_option("--idle-timeout", o->idle_timeout_s,
                     "Stop after this many seconds without any connection (default: 30 with "
                     "--exec, never without)");

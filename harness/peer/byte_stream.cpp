@@ -2,16 +2,17 @@
 
 #include <openssl/ssl.h>
 
+#include <stdexcept>
+
 namespace wsspec::peer {
 
 ByteStream::ByteStream(tcp::socket socket) : plain_(std::move(socket)) {}
 
 ByteStream::ByteStream(tcp::socket socket, std::shared_ptr<asio::ssl::context> ctx,
                        asio::ssl::stream_base::handshake_type type)
-    : ctx_(std::move(ctx)),
-      tls_(std::make_unique<asio::ssl::stream<tcp::socket>>(std::move(socket), *ctx_)) {
-    (void)type;
-}
+    : handshake_type_(type),
+      ctx_(std::move(ctx)),
+      tls_(std::make_unique<asio::ssl::stream<tcp::socket>>(std::move(socket), *ctx_)) {}
 
 tcp::socket& ByteStream::socket() {
     return tls_ ? tls_->next_layer() : *plain_;
@@ -36,7 +37,7 @@ void ByteStream::async_tls_handshake(std::function<void(error_code)> handler) {
         asio::post(socket().get_executor(), [h = std::move(handler)] { h({}); });
         return;
     }
-    tls_->async_handshake(asio::ssl::stream_base::client, std::move(handler));
+    tls_->async_handshake(handshake_type_, std::move(handler));
 }
 
 bool ByteStream::set_sni(const std::string& host_name) {
@@ -61,6 +62,25 @@ std::shared_ptr<asio::ssl::context> make_client_tls_context(const TlsSettings& s
         ctx->set_verify_mode(asio::ssl::verify_peer);
         ctx->set_verify_callback(asio::ssl::host_name_verification(
             settings.server_name.empty() ? host : settings.server_name));
+    }
+    return ctx;
+}
+
+std::shared_ptr<asio::ssl::context> make_server_tls_context(const std::string& cert_file,
+                                                            const std::string& key_file) {
+    auto ctx = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_server);
+    error_code ec;
+    ctx->use_certificate_chain_file(cert_file, ec);
+    if (ec) throw std::runtime_error("certificate " + cert_file + ": " + ec.message());
+    // OpenSSL checks here that the key belongs to the certificate ("key values mismatch").
+    ctx->use_private_key_file(key_file, asio::ssl::context::pem, ec);
+    if (ec) {
+        throw std::runtime_error("private key " + key_file + " (for certificate " + cert_file +
+                                 "): " + ec.message());
+    }
+    if (SSL_CTX_check_private_key(ctx->native_handle()) != 1) {
+        throw std::runtime_error("private key " + key_file + " does not match certificate " +
+                                 cert_file);
     }
     return ctx;
 }

@@ -44,6 +44,7 @@ class ByteStream {
 
   private:
     std::optional<tcp::socket> plain_;
+    asio::ssl::stream_base::handshake_type handshake_type_ = asio::ssl::stream_base::client;
     std::shared_ptr<asio::ssl::context> ctx_;
     std::unique_ptr<asio::ssl::stream<tcp::socket>> tls_;
 };
@@ -51,5 +52,10 @@ class ByteStream {
 // A client TLS context per the settings (verification on unless insecure).
 std::shared_ptr<asio::ssl::context> make_client_tls_context(const TlsSettings& settings,
                                                             const std::string& host);
+
+// A server TLS context with this certificate chain and private key (PEM files). Throws
+// std::runtime_error naming the file and OpenSSL's reason when one cannot be used.
+std::shared_ptr<asio::ssl::context> make_server_tls_context(const std::string& cert_file,
+                                                            const std::string& key_file);
 
 }  // namespace wsspec::peer

@@ -86,7 +86,8 @@ std::string wrong_accept_key(std::string_view key) {
 }
 
 runner::Observation run_case_as_server(const cases::Case& c, asio::io_context& io,
-                                       tcp::socket socket, const ClientRequest& request,
+                                       std::unique_ptr<ByteStream> stream,
+                                       const ClientRequest& request,
                                        const ServerCaseSettings& settings) {
     runner::Observation obs;
     obs.started = std::chrono::system_clock::now();
@@ -101,8 +102,8 @@ runner::Observation run_case_as_server(const cases::Case& c, asio::io_context& i
     session_settings.wire_entries = settings.wire_entries;
     CaseSession session(io, obs, session_settings, started, deadline);
     error_code ignored;
-    socket.set_option(tcp::no_delay(true), ignored);
-    session.attach(std::make_unique<ByteStream>(std::move(socket)));
+    stream->socket().set_option(tcp::no_delay(true), ignored);
+    session.attach(std::move(stream));
     record_request(obs.handshake, request);
 
     const auto finish = [&] {

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "harness/cases/case.h"
@@ -31,9 +32,11 @@ struct ClientRequest {
     std::string leftover;  // bytes that followed the head (frames sent right behind it)
 };
 
-// Runs `c` on `socket` (whose executor is `io`) and closes the socket before returning.
+// Runs `c` on `stream` (plain TCP or TLS, past its TLS handshake; its executor is `io`)
+// and closes it before returning.
 runner::Observation run_case_as_server(const cases::Case& c, asio::io_context& io,
-                                       tcp::socket socket, const ClientRequest& request,
+                                       std::unique_ptr<ByteStream> stream,
+                                       const ClientRequest& request,
                                        const ServerCaseSettings& settings);
 
 // The Sec-WebSocket-Accept of a key other than `key` (for responses that must be wrong).

@@ -38,8 +38,40 @@ void trim_payloads(runner::Observation& obs) {
     }
 }
 
+// Runs `io` until `done` or the deadline; past the deadline closes the stream (which ends
+// the pending operation) and returns false.
+bool run_until_done(asio::io_context& io, peer::ByteStream& stream, const bool& done,
+                    Clock::time_point deadline) {
+    io.restart();
+    io.run_until(deadline);
+    if (done) return true;
+    stream.close();
+    io.restart();
+    io.run();
+    return false;
+}
+
+// Writes all of `data` (a short HTTP answer) within request_timeout.
+void write_within_timeout(asio::io_context& io, peer::ByteStream& stream, const std::string& data) {
+    bool done = false;
+    stream.async_write(asio::buffer(data), [&](error_code, std::size_t) { done = true; });
+    run_until_done(io, stream, done, Clock::now() + request_timeout);
+}
+
+// wss://: the TLS handshake, within request_timeout (a client that never starts one, or
+// speaks plain HTTP, ends here).
+bool tls_handshake(asio::io_context& io, peer::ByteStream& stream) {
+    bool done = false;
+    error_code ec;
+    stream.async_tls_handshake([&](error_code e) {
+        ec = e;
+        done = true;
+    });
+    return run_until_done(io, stream, done, Clock::now() + request_timeout) && !ec;
+}
+
 // Reads the client's request head within request_timeout. On a malformed head answers 400.
-bool read_request(asio::io_context& io, tcp::socket& socket, peer::ClientRequest& request) {
+bool read_request(asio::io_context& io, peer::ByteStream& stream, peer::ClientRequest& request) {
     const auto deadline = Clock::now() + request_timeout;
     std::string buffer;
     std::array<char, 4096> chunk{};
@@ -56,43 +88,32 @@ bool read_request(asio::io_context& io, tcp::socket& socket, peer::ClientRequest
             const std::string response =
                 "HTTP/1.1 400 Bad Request\r\nContent-Length: " + std::to_string(body.size()) +
                 "\r\nConnection: close\r\n\r\n" + body;
-            error_code ec;
-            asio::write(socket, asio::buffer(response), ec);
+            write_within_timeout(io, stream, response);
             return false;
         }
         bool done = false;
         error_code ec;
         std::size_t n = 0;
-        socket.async_read_some(asio::buffer(chunk), [&](error_code e, std::size_t k) {
+        stream.async_read_some(asio::buffer(chunk), [&](error_code e, std::size_t k) {
             ec = e;
             n = k;
             done = true;
         });
-        io.restart();
-        io.run_until(deadline);
-        if (!done) {
-            error_code ignored;
-            socket.close(ignored);
-            io.restart();
-            io.run();
-            return false;
-        }
-        if (ec) return false;
+        if (!run_until_done(io, stream, done, deadline) || ec) return false;
         buffer.append(chunk.data(), n);
     }
 }
 
 // A plain HTTP error for requests that name no valid endpoint or case.
-void refuse(tcp::socket& socket, int status, std::string_view reason, const std::string& why) {
+void refuse(asio::io_context& io, peer::ByteStream& stream, int status, std::string_view reason,
+            const std::string& why) {
     const std::string body = why + "\n";
     const std::string response =
         "HTTP/1.1 " + std::to_string(status) + " " + std::string(reason) +
         "\r\nContent-Type: text/plain\r\nContent-Length: " + std::to_string(body.size()) +
         "\r\nConnection: close\r\n\r\n" + body;
-    error_code ec;
-    asio::write(socket, asio::buffer(response), ec);
-    socket.shutdown(tcp::socket::shutdown_both, ec);
-    socket.close(ec);
+    write_within_timeout(io, stream, response);
+    stream.close();
 }
 
 std::optional<std::size_t> parse_count(const std::string& s) {
@@ -182,9 +203,15 @@ void FuzzingServer::accept_next() {
                 tcp::socket moved(io);
                 error_code assign_ec;
                 moved.assign(protocol, handle, assign_ec);
+                auto stream = options_.tls ? std::make_unique<peer::ByteStream>(
+                                                 std::move(moved), options_.tls,
+                                                 asio::ssl::stream_base::server)
+                                           : std::make_unique<peer::ByteStream>(std::move(moved));
                 peer::ClientRequest request;
-                if (!assign_ec && read_request(io, moved, request))
-                    dispatch(io, std::move(moved), request);
+                if (!assign_ec && (!options_.tls || tls_handshake(io, *stream)) &&
+                    read_request(io, *stream, request)) {
+                    dispatch(io, std::move(stream), request);
+                }
                 {
                     std::lock_guard lock(mutex_);
                     --active_;
@@ -281,70 +308,70 @@ std::optional<std::size_t> FuzzingServer::case_index(const RequestTarget& target
     return std::nullopt;
 }
 
-void FuzzingServer::dispatch(asio::io_context& io, tcp::socket socket,
+void FuzzingServer::dispatch(asio::io_context& io, std::unique_ptr<peer::ByteStream> stream,
                              peer::ClientRequest& request) {
     const RequestTarget target = parse_request_target(request.head.target);
     const std::string& path = target.path;
     const auto bad_case = [&] {
-        refuse(socket, codec::http_status::bad_request, "Bad Request",
+        refuse(io, *stream, codec::http_status::bad_request, "Bad Request",
                "case=N (1.." + std::to_string(options_.cases.size()) +
                    ") or casetuple=ID is required");
     };
     const auto agent = target.param("agent");
     if (path == "/getCaseCount") {
-        answer_message(io, std::move(socket), request, std::to_string(options_.cases.size()));
+        answer_message(io, std::move(stream), request, std::to_string(options_.cases.size()));
     } else if (path == "/getCaseInfo") {
         const auto index = case_index(target);
         if (!index) return bad_case();
         const cases::Case& c = *options_.cases[*index - 1];
         const nlohmann::json info = {{"id", c.id},
                                      {"description", plain_description(c.description)}};
-        answer_message(io, std::move(socket), request, info.dump());
+        answer_message(io, std::move(stream), request, info.dump());
     } else if (path == "/getCaseStatus") {
         const auto index = case_index(target);
         if (!index) return bad_case();
         if (!agent) {
-            return refuse(socket, codec::http_status::bad_request, "Bad Request",
+            return refuse(io, *stream, codec::http_status::bad_request, "Bad Request",
                           "agent=NAME is required");
         }
         const auto behavior = wait_for_status(*index, *agent);
         const nlohmann::json status = {
             {"behavior", behavior ? nlohmann::json(*behavior) : nlohmann::json(nullptr)}};
-        answer_message(io, std::move(socket), request, status.dump());
+        answer_message(io, std::move(stream), request, status.dump());
     } else if (path == "/runCase") {
         const auto index = case_index(target);
         if (!index) return bad_case();
         if (!agent || agent->empty()) {
-            return refuse(socket, codec::http_status::bad_request, "Bad Request",
+            return refuse(io, *stream, codec::http_status::bad_request, "Bad Request",
                           "agent=NAME is required");
         }
         if (runner::agent_case_excluded(options_.exclude_agent_cases, *agent,
                                         options_.cases[*index - 1]->id)) {
             // Autobahn: an excluded case is skipped with a Close and leaves no result.
-            return answer_message(io, std::move(socket), request, std::nullopt);
+            return answer_message(io, std::move(stream), request, std::nullopt);
         }
-        run_case(io, std::move(socket), request, *index, *agent);
+        run_case(io, std::move(stream), request, *index, *agent);
     } else if (path == "/updateReports") {
         if (options_.on_update_reports) {
             const AgentResults all = results();
             std::lock_guard lock(callback_mutex_);
             options_.on_update_reports(all);
         }
-        answer_message(io, std::move(socket), request, std::nullopt);
+        answer_message(io, std::move(stream), request, std::nullopt);
         if (target.param("shutdownOnComplete") == std::optional<std::string>("true"))
             request_stop("updateReports with shutdownOnComplete=true");
     } else if (path == "/stopServer") {
-        answer_message(io, std::move(socket), request, std::nullopt);
+        answer_message(io, std::move(stream), request, std::nullopt);
         request_stop("stopServer");
     } else {
-        refuse(socket, 404, "Not Found",
+        refuse(io, *stream, 404, "Not Found",
                "unknown endpoint " + path +
                    " (getCaseCount, getCaseInfo, getCaseStatus, runCase, updateReports, "
                    "stopServer)");
     }
 }
 
-void FuzzingServer::answer_message(asio::io_context& io, tcp::socket socket,
+void FuzzingServer::answer_message(asio::io_context& io, std::unique_ptr<peer::ByteStream> stream,
                                    const peer::ClientRequest& request,
                                    std::optional<std::string> message) {
     // The endpoints are a tiny case of their own: (one text message,) then a clean close.
@@ -359,10 +386,10 @@ void FuzzingServer::answer_message(asio::io_context& io, tcp::socket socket,
         endpoint.steps.emplace_back(std::move(text));
     }
     endpoint.steps.emplace_back(cases::CloseStep{});
-    peer::run_case_as_server(endpoint, io, std::move(socket), request, options_.case_settings);
+    peer::run_case_as_server(endpoint, io, std::move(stream), request, options_.case_settings);
 }
 
-void FuzzingServer::run_case(asio::io_context& io, tcp::socket socket,
+void FuzzingServer::run_case(asio::io_context& io, std::unique_ptr<peer::ByteStream> stream,
                              const peer::ClientRequest& request, std::size_t index,
                              const std::string& agent) {
     const cases::Case& c = *options_.cases[index - 1];
@@ -381,7 +408,7 @@ void FuzzingServer::run_case(asio::io_context& io, tcp::socket socket,
         r.started = Clock::now();
     }
     runner::Observation obs =
-        peer::run_case_as_server(c, io, std::move(socket), request, options_.case_settings);
+        peer::run_case_as_server(c, io, std::move(stream), request, options_.case_settings);
     runner::Judgement judgement = runner::judge(c, obs, cases::Role::client);
     trim_payloads(obs);
     runner::CaseOutcome done;

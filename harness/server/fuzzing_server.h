@@ -41,7 +41,10 @@ using AgentResults = std::map<std::string, std::vector<runner::CaseOutcome>>;
 
 struct FuzzingServerOptions {
     std::string host = "127.0.0.1";
-    std::uint16_t port = 9001;              // 0: any free port
+    std::uint16_t port = 9001;  // 0: any free port
+    // wss://: every connection starts with a TLS handshake with this server context
+    // (peer::make_server_tls_context); null: plain ws://.
+    std::shared_ptr<asio::ssl::context> tls;
     std::vector<const cases::Case*> cases;  // selected and sorted: runCase?case=N is cases[N-1]
     std::vector<runner::AgentCaseExclusion> exclude_agent_cases;
     peer::ServerCaseSettings case_settings;
@@ -92,10 +95,11 @@ class FuzzingServer {
 
     void accept_next();
     void serve(std::shared_ptr<Connection> conn);
-    void dispatch(asio::io_context& io, tcp::socket socket, peer::ClientRequest& request);
-    void run_case(asio::io_context& io, tcp::socket socket, const peer::ClientRequest& request,
-                  std::size_t index, const std::string& agent);
-    void answer_message(asio::io_context& io, tcp::socket socket,
+    void dispatch(asio::io_context& io, std::unique_ptr<peer::ByteStream> stream,
+                  peer::ClientRequest& request);
+    void run_case(asio::io_context& io, std::unique_ptr<peer::ByteStream> stream,
+                  const peer::ClientRequest& request, std::size_t index, const std::string& agent);
+    void answer_message(asio::io_context& io, std::unique_ptr<peer::ByteStream> stream,
                         const peer::ClientRequest& request, std::optional<std::string> message);
     std::optional<std::string> wait_for_status(std::size_t index, const std::string& agent);
     std::optional<std::size_t> case_index(const RequestTarget& target) const;
