@@ -1,5 +1,6 @@
 #include "harness/cli/report_options.h"
 
+#include <algorithm>
 #include <iostream>
 
 #include "harness/cases/case_selection.h"
@@ -129,30 +130,36 @@ report::BaselineCheck apply_baseline(nlohmann::json& run, const std::string& bas
     return check;
 }
 
-int finish_run(const ReportOptions& options, const report::RunInfo& info,
-               const std::vector<runner::CaseOutcome>& outcomes, bool color) {
-    auto results = report::results_to_json(info, outcomes, options.strict);
-    if (!options.shard.empty()) results["options"]["shard"] = options.shard;
+int finish_runs(const ReportOptions& options, const std::vector<AgentRun>& agents, bool color) {
+    int status = 0;
+    bool complete = true;
+    std::vector<nlohmann::json> runs;
+    runs.reserve(agents.size());
+    for (const AgentRun& agent : agents) {
+        complete = complete && agent.info.complete;
+        auto results = report::results_to_json(agent.info, *agent.outcomes, options.strict);
+        if (!options.shard.empty()) results["options"]["shard"] = options.shard;
+        if (agents.size() > 1) std::cout << "== agent " << agent.info.agent << " ==\n";
+        report::print_summary(std::cout, *agent.outcomes, options.strict, color);
 
-    report::print_summary(std::cout, outcomes, options.strict, color);
-
-    int status = results["summary"]["failed"].get<int>() > 0 ? exit_failures : 0;
-    if (!options.baseline.empty()) {
-        try {
-            const auto check =
-                apply_baseline(results, options.baseline, options.strict, std::cout, color);
-            status = check.regressions.empty() ? 0 : exit_failures;
-        } catch (const std::exception& e) {
-            std::cerr << "wsspec: " << e.what() << "\n";
-            status = exit_config_error;
+        int agent_status = results["summary"]["failed"].get<int>() > 0 ? exit_failures : 0;
+        if (!options.baseline.empty()) {
+            try {
+                const auto check =
+                    apply_baseline(results, options.baseline, options.strict, std::cout, color);
+                agent_status = check.regressions.empty() ? 0 : exit_failures;
+            } catch (const std::exception& e) {
+                std::cerr << "wsspec: " << e.what() << "\n";
+                agent_status = exit_config_error;
+            }
         }
+        status = std::max(status, agent_status);
+        runs.push_back(std::move(results));  // no copy: a run with wire logs is large
     }
 
-    std::vector<nlohmann::json> runs;
-    runs.push_back(std::move(results));  // no copy: a run with wire logs is large
     const auto written =
         report::write_reports(runs, options.report_dir, parse_formats(options.formats));
-    const char* incomplete = info.complete ? "" : " (incomplete: interrupted)";
+    const char* incomplete = complete ? "" : " (incomplete: interrupted)";
     double ms = 0;
     for (const auto& w : written) {
         std::cout << (w.path.filename() == "wsspec.json" ? "results: " : "report: ")
@@ -161,8 +168,13 @@ int finish_run(const ReportOptions& options, const report::RunInfo& info,
     }
     if (!options.quiet && !written.empty())
         std::cout << "reports written in " << static_cast<long long>(ms + 0.5) << " ms\n";
-    if (!info.complete) return exit_interrupted;
+    if (!complete) return exit_interrupted;
     return status;
+}
+
+int finish_run(const ReportOptions& options, const report::RunInfo& info,
+               const std::vector<runner::CaseOutcome>& outcomes, bool color) {
+    return finish_runs(options, {AgentRun{info, &outcomes}}, color);
 }
 
 }  // namespace wsspec::cli

@@ -51,9 +51,20 @@ report::BaselineCheck apply_baseline(nlohmann::json& run, const std::string& bas
 void print_baseline_check(std::ostream& out, const report::BaselineCheck& check,
                           const std::string& against, bool color);
 
-// Writes the requested reports into report_dir, prints the summary, and returns the exit
-// status: 0 no failures (or, with --baseline, no regressions), 1 failures (regressions),
-// 2 the baseline could not be read (the reports are still written), 130 interrupted.
+// One agent's run: what it ran and how.
+struct AgentRun {
+    report::RunInfo info;
+    const std::vector<runner::CaseOutcome>* outcomes = nullptr;
+};
+
+// Writes the requested reports into report_dir (one set of files for every agent, as
+// Autobahn's index.json holds every agent), prints each agent's summary, and returns the
+// exit status: 0 no failures (or, with --baseline, no regressions), 1 failures
+// (regressions), 2 the baseline could not be read (the reports are still written), 130
+// interrupted. Headings name the agents when there are several.
+int finish_runs(const ReportOptions& options, const std::vector<AgentRun>& agents, bool color);
+
+// finish_runs for a single run.
 int finish_run(const ReportOptions& options, const report::RunInfo& info,
                const std::vector<runner::CaseOutcome>& outcomes, bool color);
 

@@ -64,30 +64,17 @@ std::string listen_address_of(const std::string& url, bool have_certificate) {
     return has_port ? host_port : host_port + ":80";
 }
 
-// A directory name for an agent (Autobahn's cleanForFilename, roughly).
-std::string clean_for_filename(const std::string& agent) {
-    std::string out;
-    for (char ch : agent)
-        out += std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '.' ? ch : '_';
-    return out.empty() ? "agent" : out;
-}
-
-// The reports of every agent. One agent: straight into the report directory; several: a
-// subdirectory each. Returns the worst exit status.
-int write_reports(const ReportOptions& base, report::RunInfo info,
+// The reports of every agent, in one set of files (Autobahn's index.json keeps every
+// agent; wsspec.json then holds one run per agent). Returns the worst exit status.
+int write_reports(const ReportOptions& options, const report::RunInfo& info,
                   const server::AgentResults& results, bool color) {
-    int status = 0;
+    std::vector<AgentRun> agents;
     for (const auto& [agent, outcomes] : results) {
-        ReportOptions options = base;
-        if (results.size() > 1) {
-            options.report_dir =
-                (std::filesystem::path(base.report_dir) / clean_for_filename(agent)).string();
-            std::cout << "== agent " << agent << " ==\n";
-        }
-        info.agent = agent;
-        status = std::max(status, finish_run(options, info, outcomes, color));
+        AgentRun run{info, &outcomes};
+        run.info.agent = agent;
+        agents.push_back(std::move(run));
     }
-    return status;
+    return finish_runs(options, agents, color);
 }
 
 // /updateReports: write the files now, without printing the summary (that comes at the

@@ -3,7 +3,8 @@
 # each injected client defect is caught in its category, python-websockets' and node ws's
 # clients run through their Autobahn-style drivers, the other endpoints answer as
 # Autobahn's fuzzingserver does, a crashing driver fails the case it was running, a driver
-# that never connects cannot hang the run, and a fuzzingserver spec file is honoured.
+# that never connects cannot hang the run, a fuzzingserver spec file is honoured, and
+# several agents in one run share one set of reports.
 #
 #   bash tests/integration/test_client_mode.sh path/to/wsspec build-dir
 # Every server listens on 127.0.0.1 port 0 (a free port); every run is bounded by timeout.
@@ -126,4 +127,25 @@ assert ids == [f"1.1.{i}" for i in range(1, 8)] + ["2.1"], ids
 ran = [c["id"] for c in r["cases"] if c["ran"]]
 assert ran == [f"1.1.{i}" for i in range(1, 8)], ran  # 2.1 excluded for spec* agents
 EOF
+echo "== two agents in one run: one index.json with both, wsspec.json with a run each"
+run_client_mode two-agents 1 --cases '1.1.1,1.1.2,2.1' --keep-running \
+  --exec "'$wsspec' client {url} --agent alpha && '$wsspec' client {url} --agent beta --inject-defect no-pong"
+python3 - "$work/two-agents" <<'EOF' || fail "two agents not reported together"
+import json, sys, pathlib
+d = pathlib.Path(sys.argv[1])
+index = json.load(open(d / "index.json"))
+assert sorted(index) == ["alpha", "beta"], sorted(index)
+assert sorted(index["alpha"]) == ["1.1.1", "1.1.2", "2.1"], sorted(index["alpha"])
+assert index["alpha"]["2.1"]["behavior"] == "OK", index["alpha"]["2.1"]
+assert index["beta"]["2.1"]["behavior"] == "FAILED", index["beta"]["2.1"]  # no Pong
+for agent in index:
+    for case in index[agent].values():
+        assert (d / case["reportfile"]).is_file(), case["reportfile"]
+runs = json.load(open(d / "wsspec.json"))["runs"]
+assert sorted(r["agent"] for r in runs) == ["alpha", "beta"], [r["agent"] for r in runs]
+html = (d / "index.html").read_text()
+assert "alpha" in html and "beta" in html
+EOF
+grep -q "== agent alpha ==" "$work/two-agents.out" || fail "two agents: no per-agent summary"
+
 echo "test_client_mode: all green"
