@@ -1211,7 +1211,7 @@ def group_hs():
     other_4xx = expect("NON-STRICT", None, "refused with a client error, but not 426 with the "
                        "list of supported versions", {"status_class": [4]})
 
-    def version_case(cid, description, handshake):
+    def version_case(cid, description, handshake, draft_accept_note=None):
         expects = [expect("OK", None, "refused with 426 and the supported versions",
                           version_refusal),
                    expect("OK", None, "refused with a client error that lists the supported "
@@ -1220,6 +1220,10 @@ def group_hs():
                    other_4xx,
                    expect("NON-STRICT", None, "did not upgrade, but closed the connection "
                           "without an HTTP error response", {"no_response": True})]
+        if draft_accept_note:
+            # RFC 6455 4.2.2 refuses only "a version [not] understood by the server": a
+            # server that implements the draft may accept it (as hs.6.5 does for 8).
+            expects.insert(0, expect("INFORMATIONAL", None, draft_accept_note, hs_accepted()))
         return case(cid, description, rfc_ver, REQ_HS_VERSION, [close()], expects,
                     NOT_APPLICABLE, roles=SERVER_ONLY, handshake=handshake, timeout_ms=3000)
 
@@ -1227,9 +1231,12 @@ def group_hs():
                         "server must refuse it.", rfc_ver,
                         "The handshake MUST contain Sec-WebSocket-Version: 13. "
                         + REQ_HS_REFUSE, {"remove_headers": ["Sec-WebSocket-Version"]}),
-         version_case("hs.6.2", "Ask for version 7 (an earlier draft); expect 426 with "
-                      "Sec-WebSocket-Version listing 13.",
-                      replace_header("Sec-WebSocket-Version", "7")),
+         version_case("hs.6.2", "Ask for version 7 (draft hybi-07, whose handshake is RFC "
+                      "6455's); expect 426 with Sec-WebSocket-Version listing 13, or an upgrade "
+                      "from a server that implements that draft (informational).",
+                      replace_header("Sec-WebSocket-Version", "7"),
+                      draft_accept_note="accepted version 7 with a correct accept key: allowed "
+                      "for a server that implements draft hybi-07"),
          version_case("hs.6.3", "Ask for version 14 (unknown); expect 426 with "
                       "Sec-WebSocket-Version listing 13.",
                       replace_header("Sec-WebSocket-Version", "14")),

@@ -11,7 +11,7 @@ packages=(
   libssl-dev nlohmann-json3-dev libboost-dev libboost-filesystem-dev libboost-system-dev
   libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev zlib1g-dev libsimdjson-dev
   # real peers and consumers used by the tests
-  python3-websockets python3-jsonschema chromium xmlstarlet time
+  python3-websockets python3-aiohttp python3-tornado python3-jsonschema chromium xmlstarlet time
 )
 
 missing=()

@@ -270,7 +270,8 @@ void judge_close(const cases::Case& c, const Observation& obs, cases::Role under
                          " or empty, but was " + std::to_string(*obs.remote_close_code) + ".";
         if (want.wrong_code_is_fatal) {
             j.behavior = verdict::failed;
-            j.result = "Wrong close code. " + j.result;
+            // The matched expectation's note describes a pass; say what went wrong instead.
+            j.result = "Wrong close code, which fails this case: " + j.result_close;
         }
         return;
     }
@@ -278,7 +279,12 @@ void judge_close(const cases::Case& c, const Observation& obs, cases::Role under
     if (under_test == cases::Role::server && obs.dropped_by_me) {
         j.behavior_close = verdict::failed_by_client;
         j.result_close =
-            "wsspec had to drop the TCP connection; the server should close it (RFC 6455 7.1.1).";
+            obs.peer_violation.empty()
+                ? "wsspec had to drop the TCP connection; the server should close it (RFC 6455 "
+                  "7.1.1)."
+                : "The server sent what wsspec had to refuse (" + obs.peer_violation +
+                      "), so wsspec dropped the TCP connection; the server should have closed "
+                      "it after a valid closing handshake (RFC 6455 7.1.1).";
         return;
     }
     j.behavior_close = verdict::ok;

@@ -3,7 +3,7 @@
 #
 #   tools/peers/start_peer.sh NAME PORT [EXTRA ARGS...]
 #
-# NAME: python-websockets | node-ws | beast
+# NAME: python-websockets | python-aiohttp | python-tornado | node-ws | beast
 # PORT: TCP port on 127.0.0.1
 # EXTRA ARGS are passed to the server (e.g. --deflate for node-ws / beast,
 # --no-deflate or --ping-interval 0 for python-websockets).
@@ -24,7 +24,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 
 if [[ $# -lt 2 ]]; then
-  echo "usage: $0 python-websockets|node-ws|beast PORT [extra server args]" >&2
+  echo "usage: $0 python-websockets|python-aiohttp|python-tornado|node-ws|beast PORT [extra server args]" >&2
   exit 2
 fi
 name="$1"
@@ -39,6 +39,12 @@ case "$name" in
   python-websockets)
     cmd=(/usr/bin/python3 "$here/python_websockets_server.py" --host 127.0.0.1 --port "$port")
     ;;
+  python-aiohttp)
+    cmd=(/usr/bin/python3 "$here/python_aiohttp_server.py" --host 127.0.0.1 --port "$port")
+    ;;
+  python-tornado)
+    cmd=(/usr/bin/python3 "$here/python_tornado_server.py" --host 127.0.0.1 --port "$port")
+    ;;
   node-ws)
     cmd=("${NODE:-node}" "$here/node_ws_server.js" --host 127.0.0.1 --port "$port")
     ;;
@@ -51,7 +57,7 @@ case "$name" in
     cmd=("$bin" --host 127.0.0.1 --port "$port")
     ;;
   *)
-    echo "start_peer.sh: unknown peer '$name' (python-websockets | node-ws | beast)" >&2
+    echo "start_peer.sh: unknown peer '$name' (python-websockets | python-aiohttp | python-tornado | node-ws | beast)" >&2
     exit 2
     ;;
 esac
