@@ -13,10 +13,11 @@ kernel chose). SIGTERM / SIGINT stop the server and the process exits 0.
 
 import argparse
 import asyncio
-import signal
 import sys
 
 from aiohttp import WSMsgType, web
+
+import driver_loop
 
 
 async def echo(request):
@@ -39,13 +40,8 @@ async def main(args):
     await runner.setup()
     site = web.TCPSite(runner, args.host, args.port)
     await site.start()
-    host, port = site._server.sockets[0].getsockname()[:2]
-    print(f"listening on {host}:{port}", flush=True)
-    stop = asyncio.get_running_loop().create_future()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        asyncio.get_running_loop().add_signal_handler(
-            sig, lambda: stop.done() or stop.set_result(None))
-    await stop
+    driver_loop.print_listening(site._server.sockets[0])
+    await driver_loop.wait_for_stop_signal()
     await runner.cleanup()
     return 0
 

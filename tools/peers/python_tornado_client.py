@@ -1,24 +1,21 @@
 #!/usr/bin/python3
 """Autobahn-style fuzzingserver client driver built on Tornado (Debian python3-tornado).
 
-The loop every library runs against Autobahn's fuzzingserver (or wsspec test-client):
-getCaseCount, then runCase?case=i&agent=A for i in 1..N echoing every message until the
-server closes, then updateReports. Messages up to 2**25 octets; permessage-deflate is not
-offered. Must run under /usr/bin/python3.
+Runs driver_loop.py's loop (getCaseCount, runCase 1..N echoing every message,
+updateReports) with tornado.websocket. Messages up to 2**25 octets; permessage-deflate is
+not offered. Must run under /usr/bin/python3.
 
     /usr/bin/python3 tools/peers/python_tornado_client.py --url ws://127.0.0.1:9001
-
-Exits 0 when the loop ran to the end (whatever the individual cases did), 1 if
-getCaseCount or updateReports could not be reached.
 """
 
-import argparse
 import asyncio
 import sys
-import urllib.parse
 
 import tornado
+import tornado.httpclient
 from tornado.websocket import WebSocketError, websocket_connect
+
+import driver_loop
 
 MAX_SIZE = 2**25
 CONNECT_TIMEOUT_S = 10
@@ -44,50 +41,21 @@ async def echo_until_closed(url):
         ws.close()
 
 
-async def run_case(base, case, agent):
-    url = f"{base}/runCase?case={case}&agent={urllib.parse.quote(agent)}"
-    try:
-        await asyncio.wait_for(echo_until_closed(url), CASE_TIMEOUT_S)
-    except Exception as exc:  # noqa: BLE001 - Tornado raises many kinds (iostream, httpclient)
-        # Handshake refused, connection reset...: the case is over for us; the server
-        # records what happened. Go on to the next.
-        print(f"case {case}: {type(exc).__name__}: {exc}", file=sys.stderr)
+async def echo_case(url):
+    await asyncio.wait_for(echo_until_closed(url), CASE_TIMEOUT_S)
 
 
-async def main(args):
-    base = args.url.rstrip("/")
+async def get_case_count(url):
+    ws = await connect(url)
     try:
-        ws = await connect(f"{base}/getCaseCount")
-        count = int(await ws.read_message())
+        return int(await ws.read_message())
+    finally:
         ws.close()
-    except (WebSocketError, OSError, ValueError, TypeError,
-            tornado.httpclient.HTTPClientError) as exc:
-        print(f"getCaseCount failed: {exc}", file=sys.stderr)
-        return 1
-    print(f"{count} cases", flush=True)
-    for case in range(1, count + 1):
-        if not args.quiet:
-            print(f"running case {case}/{count}", flush=True)
-        await run_case(base, case, args.agent)
-    try:
-        ws = await connect(f"{base}/updateReports?agent={urllib.parse.quote(args.agent)}")
-        while await ws.read_message() is not None:
-            pass
-    except (WebSocketError, OSError, tornado.httpclient.HTTPClientError) as exc:
-        print(f"updateReports failed: {exc}", file=sys.stderr)
-        return 1
-    print("done", flush=True)
-    return 0
-
-
-def parse_args(argv):
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--url", default="ws://127.0.0.1:9001")
-    p.add_argument("--agent", default=f"tornado-{tornado.version}")
-    p.add_argument("--quiet", action="store_true", help="no per-case progress lines")
-    return p.parse_args(argv)
 
 
 if __name__ == "__main__":
-    import tornado.httpclient  # noqa: F401  (HTTPClientError)
-    sys.exit(asyncio.run(main(parse_args(sys.argv[1:]))))
+    args = driver_loop.parse_args(sys.argv[1:], __doc__.splitlines()[0],
+                                  f"tornado-{tornado.version}")
+    sys.exit(asyncio.run(driver_loop.drive(
+        args, get_case_count, echo_case, echo_until_closed,
+        (WebSocketError, OSError, tornado.httpclient.HTTPClientError))))

@@ -14,11 +14,12 @@ kernel chose). SIGTERM / SIGINT stop the server and the process exits 0.
 
 import argparse
 import asyncio
-import signal
 import sys
 
 import tornado.web
 import tornado.websocket
+
+import driver_loop
 
 
 class Echo(tornado.websocket.WebSocketHandler):
@@ -32,14 +33,8 @@ class Echo(tornado.websocket.WebSocketHandler):
 async def main(args):
     app = tornado.web.Application([(r"/.*", Echo)], websocket_max_message_size=2**25)
     server = app.listen(args.port, address=args.host)
-    sock = next(iter(server._sockets.values()))
-    host, port = sock.getsockname()[:2]
-    print(f"listening on {host}:{port}", flush=True)
-    stop = asyncio.get_running_loop().create_future()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        asyncio.get_running_loop().add_signal_handler(
-            sig, lambda: stop.done() or stop.set_result(None))
-    await stop
+    driver_loop.print_listening(next(iter(server._sockets.values())))
+    await driver_loop.wait_for_stop_signal()
     server.stop()
     return 0
 

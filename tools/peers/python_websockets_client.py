@@ -19,42 +19,35 @@ Exits 0 when the loop ran to the end (whatever the individual cases did),
 1 if getCaseCount or updateReports could not be reached.
 """
 
-import argparse
 import asyncio
 import logging
 import sys
-import urllib.parse
 
 import websockets
 from websockets.exceptions import ConnectionClosed, WebSocketException
 
+import driver_loop
+
 MAX_SIZE = 2**25
 
 
-async def get_case_count(base):
-    async with websockets.connect(f"{base}/getCaseCount") as ws:
-        msg = await ws.recv()
-    return int(msg)
+async def get_case_count(url):
+    async with websockets.connect(url) as ws:
+        return int(await ws.recv())
 
 
-async def run_case(base, case, agent):
-    uri = f"{base}/runCase?case={case}&agent={urllib.parse.quote(agent)}"
+async def echo_until_closed(url):
     try:
-        async with websockets.connect(uri, max_size=MAX_SIZE, max_queue=1) as ws:
+        async with websockets.connect(url, max_size=MAX_SIZE, max_queue=1) as ws:
             async for msg in ws:
                 await ws.send(msg)
     except ConnectionClosed:
         # Expected whenever a case ends with anything but a clean close.
         pass
-    except (WebSocketException, OSError, asyncio.TimeoutError) as exc:
-        # Handshake refused, invalid frames, connection reset...: the case is
-        # over for us; the server records what happened. Go on to the next.
-        print(f"case {case}: {type(exc).__name__}: {exc}", file=sys.stderr)
 
 
-async def update_reports(base, agent):
-    uri = f"{base}/updateReports?agent={urllib.parse.quote(agent)}"
-    async with websockets.connect(uri) as ws:
+async def wait_for_close(url):
+    async with websockets.connect(url) as ws:
         try:
             async for _ in ws:
                 pass
@@ -62,35 +55,9 @@ async def update_reports(base, agent):
             pass
 
 
-async def main(args):
-    base = args.url.rstrip("/")
-    try:
-        count = await get_case_count(base)
-    except (WebSocketException, OSError, ValueError) as exc:
-        print(f"getCaseCount failed: {exc}", file=sys.stderr)
-        return 1
-    print(f"{count} cases", flush=True)
-    for case in range(1, count + 1):
-        if not args.quiet:
-            print(f"running case {case}/{count}", flush=True)
-        await run_case(base, case, args.agent)
-    try:
-        await update_reports(base, args.agent)
-    except (WebSocketException, OSError) as exc:
-        print(f"updateReports failed: {exc}", file=sys.stderr)
-        return 1
-    print("done", flush=True)
-    return 0
-
-
-def parse_args(argv):
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--url", default="ws://127.0.0.1:9001")
-    p.add_argument("--agent", default=f"python-websockets-{websockets.__version__}")
-    p.add_argument("--quiet", action="store_true", help="no per-case progress lines")
-    return p.parse_args(argv)
-
-
 if __name__ == "__main__":
     logging.basicConfig(level=logging.WARNING)
-    sys.exit(asyncio.run(main(parse_args(sys.argv[1:]))))
+    args = driver_loop.parse_args(sys.argv[1:], __doc__.splitlines()[0],
+                                  f"python-websockets-{websockets.__version__}")
+    sys.exit(asyncio.run(driver_loop.drive(args, get_case_count, echo_until_closed,
+                                           wait_for_close, (WebSocketException, OSError))))
