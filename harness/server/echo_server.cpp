@@ -8,6 +8,7 @@
 #include "harness/peer/asio_include.h"
 
 #include "harness/codec/connection.h"
+#include "harness/codec/frame_writer.h"
 #include "harness/codec/handshake_request.h"
 #include "harness/codec/http_head.h"
 
@@ -129,8 +130,10 @@ class Session : public std::enable_shared_from_this<Session>, codec::ConnectionH
 
     void on_ping(std::string_view payload) override {
         if (finished_ || options_.defects.has(Defect::no_pong)) return;
-        connection_.write_pong(
-            out_, options_.defects.has(Defect::wrong_pong_payload) ? std::string_view{} : payload);
+        const std::string_view answer =
+            options_.defects.has(Defect::wrong_pong_payload) ? std::string_view{} : payload;
+        if (connection_.write_pong(out_, answer) != codec::WriteStatus::written)
+            append_unchecked(codec::Opcode::pong, answer);
     }
 
     void on_close(const codec::ClosePayload& close) override {
@@ -147,8 +150,19 @@ class Session : public std::enable_shared_from_this<Session>, codec::ConnectionH
         std::optional<std::uint16_t> code = close.code;
         if (options_.defects.has(Defect::wrong_close_reply))
             code = codec::close_code::internal_error;
-        connection_.write_close(out_, code, {});
+        if (connection_.write_close(out_, code, {}) != codec::WriteStatus::written)
+            append_unchecked(codec::Opcode::close, codec::close_payload(code, {}));
         finished_ = true;
+    }
+
+    // The codec's writers refuse frames RFC 6455 forbids. That only happens here when a
+    // defect waives a rule (accept-long-control, accept-bad-close-code): a server that does
+    // not check a rule echoes what it got -- a 126-octet Pong, a Close with code 0 -- so
+    // the frame is written as it is.
+    void append_unchecked(codec::Opcode opcode, std::string_view payload) {
+        codec::FrameSpec spec;
+        spec.opcode = static_cast<std::uint8_t>(opcode);
+        codec::append_frame(out_, spec, payload);
     }
 
     void on_error(const codec::ProtocolError& error) override {
