@@ -10,6 +10,7 @@
 #include "harness/cli/interrupt.h"
 #include "harness/cli/progress_printer.h"
 #include "harness/cli/report_options.h"
+#include "harness/peer/target_url.h"
 #include "harness/runner/autobahn_spec.h"
 #include "harness/runner/process_supervisor.h"
 #include "harness/server/fuzzing_server.h"
@@ -164,10 +165,9 @@ int run(TestClientOptions o) {
     };
     options.should_stop = [&] { return interrupted.load() || (driver && driver->exited()); };
     options.on_listening = [&](std::uint16_t port) {
-        const bool ipv6 = endpoint.host.find(':') != std::string::npos;
-        const std::string url = std::string(options.tls ? "wss://" : "ws://") +
-                                (ipv6 ? "[" + endpoint.host + "]" : endpoint.host) + ":" +
-                                std::to_string(port);
+        // The base URL drivers append endpoints to: no path (TargetUrl brackets IPv6).
+        const std::string url =
+            peer::TargetUrl{options.tls != nullptr, endpoint.host, port, ""}.to_string();
         info.target = url;
         std::cout << "wsspec test-client: listening on " << url << "/ (" << catalog.selected.size()
                   << " cases)" << std::endl;

@@ -36,15 +36,21 @@ async def main():
 
 asyncio.run(main())
 PY
+# port_from_log LOG SED_SCRIPT: waits up to 10 s for the line SED_SCRIPT turns into a port.
+port_from_log() {
+  local found=""
+  for _ in $(seq 1 100); do
+    found=$(sed -n "$2" "$1")
+    [ -n "$found" ] && { echo "$found"; return 0; }
+    sleep 0.1
+  done
+  cat "$1" >&2
+  return 1
+}
+
 /usr/bin/python3 "$work/server.py" "$work/cert.pem" "$work/key.pem" >"$work/server.log" 2>&1 &
 server_pid=$!
-port=""
-for _ in $(seq 1 100); do
-  port=$(sed -n 's/^listening on 127.0.0.1:\([0-9]*\)$/\1/p' "$work/server.log")
-  [ -n "$port" ] && break
-  sleep 0.1
-done
-[ -n "$port" ] || { cat "$work/server.log"; exit 1; }
+port=$(port_from_log "$work/server.log" 's/^listening on 127.0.0.1:\([0-9]*\)$/\1/p')
 
 echo "-- trusted via --ca, host name localhost (SNI)"
 timeout 120 "$wsspec" test-server "wss://localhost:$port/" --ca "$work/cert.pem" --cases '1.1.*,2.1,7.1.1' \
@@ -101,13 +107,8 @@ echo "-- test-client over wss:// refuses a plain ws:// client, and stays up"
 "$wsspec" test-client --listen 127.0.0.1:0 --cert "$work/cert.pem" --key "$work/key.pem" \
   --cases 1.1.1 --idle-timeout 5 --report-dir "$work/c3" -q >"$work/c3.out" 2>&1 &
 tc_pid=$!
-tc_port=""
-for _ in $(seq 1 100); do
-  tc_port=$(sed -n 's|.*listening on wss://127.0.0.1:\([0-9]*\)/.*|\1|p' "$work/c3.out")
-  [ -n "$tc_port" ] && break
-  sleep 0.1
-done
-[ -n "$tc_port" ] || { cat "$work/c3.out"; kill "$tc_pid"; exit 1; }
+tc_port=$(port_from_log "$work/c3.out" 's|.*listening on wss://127.0.0.1:\([0-9]*\)/.*|\1|p') ||
+  { kill "$tc_pid"; exit 1; }
 /usr/bin/python3 - "$tc_port" "$work/cert.pem" <<'PY'
 import asyncio, ssl, sys
 import websockets
