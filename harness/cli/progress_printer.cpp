@@ -17,8 +17,8 @@ ProgressPrinter::ProgressPrinter(std::ostream& out, bool tty, bool quiet, bool s
     color_ = tty && !(no_color && *no_color);
 }
 
-void ProgressPrinter::case_done(const runner::CaseOutcome& o, std::size_t done, std::size_t total) {
-    const bool ok = runner::passed(o.judgement, strict_);
+void ProgressPrinter::case_done(const oracle::CaseOutcome& o, std::size_t done, std::size_t total) {
+    const bool ok = oracle::passed(o.judgement, strict_);
     if (!ok) ++failed_;
     if (quiet_) return;
     const double elapsed =

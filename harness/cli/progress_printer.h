@@ -7,14 +7,14 @@
 #include <cstddef>
 #include <ostream>
 
-#include "harness/runner/case_runner.h"
+#include "harness/oracle/case_outcome.h"
 
 namespace wsspec::cli {
 
 class ProgressPrinter {
   public:
     ProgressPrinter(std::ostream& out, bool tty, bool quiet, bool strict);
-    void case_done(const runner::CaseOutcome& outcome, std::size_t done, std::size_t total);
+    void case_done(const oracle::CaseOutcome& outcome, std::size_t done, std::size_t total);
     void finish();
     bool color() const { return color_; }
 

@@ -173,7 +173,7 @@ int finish_runs(const ReportOptions& options, const std::vector<AgentRun>& agent
 }
 
 int finish_run(const ReportOptions& options, const report::RunInfo& info,
-               const std::vector<runner::CaseOutcome>& outcomes, bool color) {
+               const std::vector<oracle::CaseOutcome>& outcomes, bool color) {
     return finish_runs(options, {AgentRun{info, &outcomes}}, color);
 }
 

@@ -12,10 +12,10 @@
 #include <vector>
 
 #include "harness/cases/case.h"
+#include "harness/oracle/case_outcome.h"
 #include "harness/report/baseline.h"
 #include "harness/report/report_files.h"
 #include "harness/report/run_info.h"
-#include "harness/runner/case_runner.h"
 
 namespace wsspec::cli {
 
@@ -54,7 +54,7 @@ void print_baseline_check(std::ostream& out, const report::BaselineCheck& check,
 // One agent's run: what it ran and how.
 struct AgentRun {
     report::RunInfo info;
-    const std::vector<runner::CaseOutcome>* outcomes = nullptr;
+    const std::vector<oracle::CaseOutcome>* outcomes = nullptr;
 };
 
 // Writes the requested reports into report_dir (one set of files for every agent, as
@@ -66,6 +66,6 @@ int finish_runs(const ReportOptions& options, const std::vector<AgentRun>& agent
 
 // finish_runs for a single run.
 int finish_run(const ReportOptions& options, const report::RunInfo& info,
-               const std::vector<runner::CaseOutcome>& outcomes, bool color);
+               const std::vector<oracle::CaseOutcome>& outcomes, bool color);
 
 }  // namespace wsspec::cli

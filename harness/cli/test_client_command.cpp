@@ -154,7 +154,7 @@ int run(TestClientOptions o) {
     options.stop_when_complete = !o.keep_running;
     options.idle_timeout =
         std::chrono::seconds(o.idle_timeout_s.value_or(o.exec.empty() ? 0 : default_exec_idle_s));
-    options.on_case_done = [&](const std::string&, const runner::CaseOutcome& outcome) {
+    options.on_case_done = [&](const std::string&, const oracle::CaseOutcome& outcome) {
         progress.case_done(outcome, ++done, catalog.selected.size());
     };
     options.on_update_reports = [&](const server::AgentResults& results) {
@@ -243,7 +243,7 @@ int run(TestClientOptions o) {
         // No client ran a case: report every case as not run under the given name.
         auto& outcomes = results[o.agent.empty() ? std::string("unknown") : o.agent];
         for (std::size_t i = 0; i < catalog.selected.size(); ++i) {
-            runner::CaseOutcome out;
+            oracle::CaseOutcome out;
             out.c = catalog.selected[i];
             out.index = i + 1;
             outcomes.push_back(std::move(out));

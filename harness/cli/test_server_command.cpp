@@ -55,7 +55,7 @@ std::string preflight(const peer::TargetUrl& url) {
     return {};
 }
 
-std::string agent_from(const std::vector<runner::CaseOutcome>& outcomes,
+std::string agent_from(const std::vector<oracle::CaseOutcome>& outcomes,
                        const peer::TargetUrl& url) {
     for (const auto& o : outcomes) {
         for (const auto& [name, value] : o.obs.handshake.headers) {
@@ -121,7 +121,7 @@ int run_target(const TestServerOptions& o, const Target& t) {
     report.report_dir = t.report_dir;
     ProgressPrinter progress(std::cout, stdout_is_tty(), report.quiet, report.strict);
     runner::RunHooks hooks;
-    hooks.on_done = [&](const runner::CaseOutcome& out, std::size_t done, std::size_t total) {
+    hooks.on_done = [&](const oracle::CaseOutcome& out, std::size_t done, std::size_t total) {
         progress.case_done(out, done, total);
     };
     if (supervisor) {
@@ -145,7 +145,7 @@ int run_target(const TestServerOptions& o, const Target& t) {
     if (!o.exec.empty()) info.options["exec"] = o.exec;
     if (!o.spec.empty()) info.options["spec"] = o.spec;
     info.started = std::chrono::system_clock::now();
-    std::vector<runner::CaseOutcome> outcomes;
+    std::vector<oracle::CaseOutcome> outcomes;
     try {
         outcomes = runner::run_server_cases(catalog.selected, settings, hooks);
     } catch (const std::exception& e) {

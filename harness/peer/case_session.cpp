@@ -9,7 +9,7 @@
 namespace wsspec::peer {
 namespace {
 
-using runner::WireEntry;
+using oracle::WireEntry;
 
 codec::ConnectionLimits observer_limits(const SessionSettings& s) {
     codec::ConnectionLimits limits;
@@ -39,7 +39,7 @@ std::optional<std::uint16_t> close_code_of(std::string_view body) {
 
 }  // namespace
 
-CaseSession::CaseSession(asio::io_context& io, runner::Observation& obs,
+CaseSession::CaseSession(asio::io_context& io, oracle::Observation& obs,
                          const SessionSettings& settings, Clock::time_point started,
                          Clock::time_point deadline)
     : io_(io),
@@ -378,7 +378,7 @@ bool CaseSession::sleep(const cases::SleepStep& s) {
     const bool in_time = pump_for(std::chrono::milliseconds(s.ms));
     // Autobahn's continueLater tags: recorded only if the connection is still up.
     if (still_open() && !s.mark.empty()) {
-        obs_.events.push_back({runner::ObservedEvent::Kind::mark, false, s.mark, 0});
+        obs_.events.push_back({oracle::ObservedEvent::Kind::mark, false, s.mark, 0});
     }
     return in_time;
 }
@@ -467,13 +467,13 @@ void CaseSession::on_frame(const codec::FrameHeader& header) {
 }
 
 void CaseSession::on_message(codec::MessageType type, std::string_view payload) {
-    obs_.events.push_back({runner::ObservedEvent::Kind::message, type == codec::MessageType::binary,
+    obs_.events.push_back({oracle::ObservedEvent::Kind::message, type == codec::MessageType::binary,
                            std::string(payload), payload.size()});
 }
 
 void CaseSession::on_ping(std::string_view payload) {
     obs_.events.push_back(
-        {runner::ObservedEvent::Kind::ping, false, std::string(payload), payload.size()});
+        {oracle::ObservedEvent::Kind::ping, false, std::string(payload), payload.size()});
     if (obs_.close_sent) return;  // 5.5.1: after our Close we send nothing more
     std::string out;
     codec_.write_pong(out, payload);
@@ -482,7 +482,7 @@ void CaseSession::on_ping(std::string_view payload) {
 
 void CaseSession::on_pong(std::string_view payload) {
     obs_.events.push_back(
-        {runner::ObservedEvent::Kind::pong, false, std::string(payload), payload.size()});
+        {oracle::ObservedEvent::Kind::pong, false, std::string(payload), payload.size()});
 }
 
 void CaseSession::on_close(const codec::ClosePayload& close) {

@@ -13,7 +13,7 @@
 #include "harness/cases/case.h"
 #include "harness/codec/connection.h"
 #include "harness/peer/byte_stream.h"
-#include "harness/runner/observation.h"
+#include "harness/oracle/observation.h"
 
 namespace wsspec::peer {
 
@@ -28,7 +28,7 @@ struct SessionSettings {
 
 class CaseSession : codec::ConnectionHandler {
   public:
-    CaseSession(asio::io_context& io, runner::Observation& obs, const SessionSettings& settings,
+    CaseSession(asio::io_context& io, oracle::Observation& obs, const SessionSettings& settings,
                 Clock::time_point started, Clock::time_point deadline);
 
     // The connection is established (and, for the caller, the handshake done): take the
@@ -84,14 +84,14 @@ class CaseSession : codec::ConnectionHandler {
     void on_error(const codec::ProtocolError& error) override;
 
     // wire log
-    void log_octets(runner::WireEntry::Kind kind, const std::uint8_t* data, std::size_t n);
-    void log_frame(runner::WireEntry::Kind kind, const codec::FrameHeader& h,
+    void log_octets(oracle::WireEntry::Kind kind, const std::uint8_t* data, std::size_t n);
+    void log_frame(oracle::WireEntry::Kind kind, const codec::FrameHeader& h,
                    std::string_view payload);
-    void add_wire(runner::WireEntry e);
+    void add_wire(oracle::WireEntry e);
     void mark_close_sent(std::optional<std::uint16_t> code);
 
     asio::io_context& io_;
-    runner::Observation& obs_;
+    oracle::Observation& obs_;
     SessionSettings settings_;
     Clock::time_point started_;
     Clock::time_point deadline_;

@@ -100,7 +100,7 @@ void take_offers_from_request(std::string_view request, codec::ClientRequestOpti
     options.extensions = elements("Sec-WebSocket-Extensions");
 }
 
-void record_response(runner::HandshakeObservation& hs, const codec::HttpResponseHead& head,
+void record_response(oracle::HandshakeObservation& hs, const codec::HttpResponseHead& head,
                      std::string_view raw) {
     hs.response = std::string(raw.substr(0, logged_head_bytes));
     hs.status = head.status;
@@ -114,8 +114,8 @@ void record_response(runner::HandshakeObservation& hs, const codec::HttpResponse
 
 }  // namespace
 
-runner::Observation run_case_as_client(const cases::Case& c, const ClientSettings& settings) {
-    runner::Observation obs;
+oracle::Observation run_case_as_client(const cases::Case& c, const ClientSettings& settings) {
+    oracle::Observation obs;
     obs.started = std::chrono::system_clock::now();
     const auto started = Clock::now();
     const std::uint32_t timeout_ms = c.timeout_ms != 0 ? c.timeout_ms : settings.default_timeout_ms;

@@ -11,7 +11,7 @@
 #include "harness/cases/case.h"
 #include "harness/peer/byte_stream.h"
 #include "harness/peer/target_url.h"
-#include "harness/runner/observation.h"
+#include "harness/oracle/observation.h"
 
 namespace wsspec::peer {
 
@@ -26,6 +26,6 @@ struct ClientSettings {
     std::size_t wire_entries = 2000;   // entries kept per case
 };
 
-runner::Observation run_case_as_client(const cases::Case& c, const ClientSettings& settings);
+oracle::Observation run_case_as_client(const cases::Case& c, const ClientSettings& settings);
 
 }  // namespace wsspec::peer

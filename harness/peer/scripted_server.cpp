@@ -72,7 +72,7 @@ std::string scripted_response(const cases::HandshakeResponse& r, const codec::Ac
     return ph.fill(out);
 }
 
-void record_request(runner::HandshakeObservation& hs, const ClientRequest& request) {
+void record_request(oracle::HandshakeObservation& hs, const ClientRequest& request) {
     hs.attempted = true;
     hs.request = request.raw.substr(0, logged_head_bytes);
     for (const auto& h : request.head.headers)
@@ -85,11 +85,11 @@ std::string wrong_accept_key(std::string_view key) {
     return codec::compute_accept_key(key == sample_key ? other_sample_key : sample_key);
 }
 
-runner::Observation run_case_as_server(const cases::Case& c, asio::io_context& io,
+oracle::Observation run_case_as_server(const cases::Case& c, asio::io_context& io,
                                        std::unique_ptr<ByteStream> stream,
                                        const ClientRequest& request,
                                        const ServerCaseSettings& settings) {
-    runner::Observation obs;
+    oracle::Observation obs;
     obs.started = std::chrono::system_clock::now();
     const auto started = Clock::now();
     const std::uint32_t timeout_ms = c.timeout_ms != 0 ? c.timeout_ms : settings.default_timeout_ms;

@@ -13,7 +13,7 @@
 #include "harness/cases/case.h"
 #include "harness/codec/http_head.h"
 #include "harness/peer/byte_stream.h"
-#include "harness/runner/observation.h"
+#include "harness/oracle/observation.h"
 
 namespace wsspec::peer {
 
@@ -34,7 +34,7 @@ struct ClientRequest {
 
 // Runs `c` on `stream` (plain TCP or TLS, past its TLS handshake; its executor is `io`)
 // and closes it before returning.
-runner::Observation run_case_as_server(const cases::Case& c, asio::io_context& io,
+oracle::Observation run_case_as_server(const cases::Case& c, asio::io_context& io,
                                        std::unique_ptr<ByteStream> stream,
                                        const ClientRequest& request,
                                        const ServerCaseSettings& settings);

@@ -8,7 +8,7 @@
 #include "harness/cases/case_selection.h"
 #include "harness/report/results_json.h"
 #include "harness/report/results_merge.h"
-#include "harness/runner/judge.h"
+#include "harness/oracle/judge.h"
 
 namespace wsspec::report {
 namespace {
@@ -17,12 +17,12 @@ using nlohmann::json;
 
 // How bad a verdict is, to tell "fails differently but no worse" from a regression.
 int severity(const std::string& v) {
-    if (v == runner::verdict::ok || v == runner::verdict::informational ||
-        v == runner::verdict::unimplemented)
+    if (v == oracle::verdict::ok || v == oracle::verdict::informational ||
+        v == oracle::verdict::unimplemented)
         return 0;
-    if (v == runner::verdict::non_strict) return 1;
-    if (v == runner::verdict::wrong_code || v == runner::verdict::unclean ||
-        v == runner::verdict::failed_by_client)
+    if (v == oracle::verdict::non_strict) return 1;
+    if (v == oracle::verdict::wrong_code || v == oracle::verdict::unclean ||
+        v == oracle::verdict::failed_by_client)
         return 2;
     return 3;  // FAILED, or anything unknown
 }
@@ -194,10 +194,10 @@ BaselineCheck check_against(const Baseline& baseline, const json& run, bool stri
             continue;
         }
         const bool pinned = ref->behavior || ref->behavior_close;
-        runner::Judgement before;
-        before.behavior = ref->behavior.value_or(runner::verdict::ok);
-        before.behavior_close = ref->behavior_close.value_or(runner::verdict::ok);
-        const bool failed_before = !pinned || !runner::passed(before, strict);
+        oracle::Judgement before;
+        before.behavior = ref->behavior.value_or(oracle::verdict::ok);
+        before.behavior_close = ref->behavior_close.value_or(oracle::verdict::ok);
+        const bool failed_before = !pinned || !oracle::passed(before, strict);
         const bool worse =
             (ref->behavior && severity(behavior) > severity(*ref->behavior)) ||
             (ref->behavior_close && severity(close) > severity(*ref->behavior_close));

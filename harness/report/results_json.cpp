@@ -9,7 +9,7 @@ namespace wsspec::report {
 namespace {
 
 using nlohmann::json;
-using runner::WireEntry;
+using oracle::WireEntry;
 
 std::string hex(std::string_view bytes) {
     static const char* digits = "0123456789abcdef";
@@ -76,28 +76,28 @@ json wire_to_json(const std::vector<WireEntry>& wire) {
     return out;
 }
 
-json events_to_json(const std::vector<runner::ObservedEvent>& events) {
+json events_to_json(const std::vector<oracle::ObservedEvent>& events) {
     constexpr std::size_t kept_bytes = 256;
     json out = json::array();
     for (const auto& e : events) {
-        json j = {{"description", runner::describe(e)}};
+        json j = {{"description", oracle::describe(e)}};
         switch (e.kind) {
-            case runner::ObservedEvent::Kind::message:
+            case oracle::ObservedEvent::Kind::message:
                 j["type"] = "message";
                 j["binary"] = e.binary;
                 break;
-            case runner::ObservedEvent::Kind::ping:
+            case oracle::ObservedEvent::Kind::ping:
                 j["type"] = "ping";
                 break;
-            case runner::ObservedEvent::Kind::pong:
+            case oracle::ObservedEvent::Kind::pong:
                 j["type"] = "pong";
                 break;
-            case runner::ObservedEvent::Kind::mark:
+            case oracle::ObservedEvent::Kind::mark:
                 j["type"] = "mark";
                 j["name"] = e.payload;
                 break;
         }
-        if (e.kind != runner::ObservedEvent::Kind::mark) {
+        if (e.kind != oracle::ObservedEvent::Kind::mark) {
             j["length"] = e.payload.size();
             j["hex"] = hex(std::string_view(e.payload).substr(0, kept_bytes));
         }
@@ -121,7 +121,7 @@ std::string iso_utc(std::chrono::system_clock::time_point t) {
     return out;
 }
 
-json case_to_json(const runner::CaseOutcome& o) {
+json case_to_json(const oracle::CaseOutcome& o) {
     const auto& c = *o.c;
     const auto& obs = o.obs;
     json j = {
@@ -201,10 +201,10 @@ std::string case_category(const std::string& id) {
 
 bool case_passed(const json& record, bool strict) {
     if (!record.value("ran", false)) return false;
-    runner::Judgement j;
+    oracle::Judgement j;
     j.behavior = record.value("behavior", "");
     j.behavior_close = record.value("behavior_close", "");
-    return runner::passed(j, strict);
+    return oracle::passed(j, strict);
 }
 
 json summarize(const json& records, bool strict) {
@@ -232,12 +232,12 @@ json summarize(const json& records, bool strict) {
             {"categories", per_category}};
 }
 
-json results_to_json(const RunInfo& info, const std::vector<runner::CaseOutcome>& outcomes,
+json results_to_json(const RunInfo& info, const std::vector<oracle::CaseOutcome>& outcomes,
                      bool strict) {
     json cases = json::array();
     for (const auto& o : outcomes) {
         json record = case_to_json(o);
-        record["passed"] = o.ran && runner::passed(o.judgement, strict);
+        record["passed"] = o.ran && oracle::passed(o.judgement, strict);
         cases.push_back(std::move(record));
     }
     json summary = summarize(cases, strict);

@@ -5,18 +5,18 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
+#include "harness/oracle/case_outcome.h"
 #include "harness/report/run_info.h"
-#include "harness/runner/case_runner.h"
 
 namespace wsspec::report {
 
 inline constexpr int results_format_version = 1;
 
 nlohmann::json results_to_json(const RunInfo& info,
-                               const std::vector<runner::CaseOutcome>& outcomes, bool strict);
+                               const std::vector<oracle::CaseOutcome>& outcomes, bool strict);
 
 // One case's record (also used for Autobahn-shaped per-case files).
-nlohmann::json case_to_json(const runner::CaseOutcome& outcome);
+nlohmann::json case_to_json(const oracle::CaseOutcome& outcome);
 
 // A member of a JSON object by reference, or a shared empty array / object when it is
 // absent or of another type (json::value() would copy whole case lists).

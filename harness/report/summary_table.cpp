@@ -17,7 +17,7 @@ std::string category_of(const std::string& id) {
 
 }  // namespace
 
-void print_summary(std::ostream& out, const std::vector<runner::CaseOutcome>& outcomes, bool strict,
+void print_summary(std::ostream& out, const std::vector<oracle::CaseOutcome>& outcomes, bool strict,
                    bool color) {
     const char* red = color ? "\033[31m" : "";
     const char* green = color ? "\033[32m" : "";
@@ -35,7 +35,7 @@ void print_summary(std::ostream& out, const std::vector<runner::CaseOutcome>& ou
         if (o.judgement.behavior_close != "OK" && o.judgement.behavior_close != "INFORMATIONAL") {
             ++close_problems[cat];
         }
-        if (!runner::passed(o.judgement, strict)) ++failed;
+        if (!oracle::passed(o.judgement, strict)) ++failed;
     }
     out << std::left << std::setw(10) << "category";
     for (const char* v : verdict_columns)
@@ -49,7 +49,7 @@ void print_summary(std::ostream& out, const std::vector<runner::CaseOutcome>& ou
         out << std::setw(15) << close_problems[cat] << "\n";
     }
     for (const auto& o : outcomes) {
-        if (!o.ran || runner::passed(o.judgement, strict)) continue;
+        if (!o.ran || oracle::passed(o.judgement, strict)) continue;
         out << red << o.c->id << reset << "  " << o.judgement.behavior << " / "
             << o.judgement.behavior_close << ": ";
         const bool behavior_fine =

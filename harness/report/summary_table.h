@@ -5,11 +5,11 @@
 #include <ostream>
 #include <vector>
 
-#include "harness/runner/case_runner.h"
+#include "harness/oracle/case_outcome.h"
 
 namespace wsspec::report {
 
-void print_summary(std::ostream& out, const std::vector<runner::CaseOutcome>& outcomes, bool strict,
+void print_summary(std::ostream& out, const std::vector<oracle::CaseOutcome>& outcomes, bool strict,
                    bool color);
 
 }  // namespace wsspec::report

@@ -11,7 +11,7 @@ namespace {
 // run of many large messages does not hold them all in memory.
 constexpr std::size_t kept_payload_bytes = 1024;
 
-void trim_payloads(Observation& obs) {
+void trim_payloads(oracle::Observation& obs) {
     for (auto& e : obs.events) {
         if (e.payload.size() > kept_payload_bytes) {
             e.payload.resize(kept_payload_bytes);
@@ -22,10 +22,10 @@ void trim_payloads(Observation& obs) {
 
 }  // namespace
 
-std::vector<CaseOutcome> run_server_cases(const std::vector<const cases::Case*>& selected,
-                                          const ServerRunSettings& settings,
-                                          const RunHooks& hooks) {
-    std::vector<CaseOutcome> outcomes(selected.size());
+std::vector<oracle::CaseOutcome> run_server_cases(const std::vector<const cases::Case*>& selected,
+                                                  const ServerRunSettings& settings,
+                                                  const RunHooks& hooks) {
+    std::vector<oracle::CaseOutcome> outcomes(selected.size());
     for (std::size_t i = 0; i < selected.size(); ++i) {
         outcomes[i].c = selected[i];
         outcomes[i].index = i + 1;
@@ -39,7 +39,7 @@ std::vector<CaseOutcome> run_server_cases(const std::vector<const cases::Case*>&
             if (settings.stop && settings.stop->load()) return;
             const std::size_t i = next.fetch_add(1);
             if (i >= outcomes.size()) return;
-            CaseOutcome& out = outcomes[i];
+            oracle::CaseOutcome& out = outcomes[i];
             if (hooks.before_case) {
                 std::lock_guard lock(hook_mutex);
                 hooks.before_case();
@@ -49,7 +49,7 @@ std::vector<CaseOutcome> run_server_cases(const std::vector<const cases::Case*>&
                 std::lock_guard lock(hook_mutex);
                 if (auto crash = hooks.after_case()) out.obs.peer_crash = std::move(crash);
             }
-            out.judgement = judge(*out.c, out.obs, cases::Role::server);
+            out.judgement = oracle::judge(*out.c, out.obs, cases::Role::server);
             trim_payloads(out.obs);
             out.ran = true;
             std::lock_guard lock(hook_mutex);

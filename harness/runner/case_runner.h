@@ -9,19 +9,10 @@
 #include <vector>
 
 #include "harness/cases/case.h"
+#include "harness/oracle/case_outcome.h"
 #include "harness/peer/scripted_client.h"
-#include "harness/runner/judge.h"
-#include "harness/runner/observation.h"
 
 namespace wsspec::runner {
-
-struct CaseOutcome {
-    const cases::Case* c = nullptr;
-    std::size_t index = 0;  // 1-based position in the selected list (Autobahn's "case")
-    Observation obs;
-    Judgement judgement;
-    bool ran = false;  // false: the run was interrupted before this case started
-};
 
 struct RunHooks {
     // Called before each case (e.g. make sure a supervised server is up); may throw.
@@ -29,7 +20,7 @@ struct RunHooks {
     // Called after each case; returns a description if the supervised peer died.
     std::function<std::optional<std::string>()> after_case;
     // Progress: called once per finished case, from worker threads (serialized).
-    std::function<void(const CaseOutcome&, std::size_t done, std::size_t total)> on_done;
+    std::function<void(const oracle::CaseOutcome&, std::size_t done, std::size_t total)> on_done;
 };
 
 struct ServerRunSettings {
@@ -38,7 +29,8 @@ struct ServerRunSettings {
     const std::atomic<bool>* stop = nullptr;  // set to stop after the running cases
 };
 
-std::vector<CaseOutcome> run_server_cases(const std::vector<const cases::Case*>& selected,
-                                          const ServerRunSettings& settings, const RunHooks& hooks);
+std::vector<oracle::CaseOutcome> run_server_cases(const std::vector<const cases::Case*>& selected,
+                                                  const ServerRunSettings& settings,
+                                                  const RunHooks& hooks);
 
 }  // namespace wsspec::runner

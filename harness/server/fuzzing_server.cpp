@@ -7,7 +7,7 @@
 
 #include "harness/codec/constants.h"
 #include "harness/codec/http_head.h"
-#include "harness/runner/judge.h"
+#include "harness/oracle/judge.h"
 
 namespace wsspec::server {
 namespace {
@@ -29,7 +29,7 @@ constexpr std::uint32_t endpoint_timeout_ms = 5000;
 // Once judged, a case keeps only the start of each payload (reports show a prefix).
 constexpr std::size_t kept_payload_bytes = 1024;
 
-void trim_payloads(runner::Observation& obs) {
+void trim_payloads(oracle::Observation& obs) {
     for (auto& e : obs.events) {
         if (e.payload.size() > kept_payload_bytes) {
             e.payload.resize(kept_payload_bytes);
@@ -407,11 +407,11 @@ void FuzzingServer::run_case(asio::io_context& io, std::unique_ptr<peer::ByteStr
         r.running = true;
         r.started = Clock::now();
     }
-    runner::Observation obs =
+    oracle::Observation obs =
         peer::run_case_as_server(c, io, std::move(stream), request, options_.case_settings);
-    runner::Judgement judgement = runner::judge(c, obs, cases::Role::client);
+    oracle::Judgement judgement = oracle::judge(c, obs, cases::Role::client);
     trim_payloads(obs);
-    runner::CaseOutcome done;
+    oracle::CaseOutcome done;
     {
         std::lock_guard lock(mutex_);
         Result& r = results_[agent][index - 1];
@@ -472,7 +472,7 @@ std::string FuzzingServer::attribute_crash(Clock::time_point when, const std::st
     if (!victim || !victim->outcome.ran) return {};
     victim->outcome.obs.peer_crash = description;
     victim->outcome.judgement =
-        runner::judge(*victim->outcome.c, victim->outcome.obs, cases::Role::client);
+        oracle::judge(*victim->outcome.c, victim->outcome.obs, cases::Role::client);
     return victim->outcome.c->id;
 }
 

@@ -27,9 +27,9 @@
 #include <vector>
 
 #include "harness/cases/case.h"
+#include "harness/oracle/case_outcome.h"
 #include "harness/peer/scripted_server.h"
 #include "harness/runner/autobahn_spec.h"
-#include "harness/runner/case_runner.h"
 #include "harness/server/request_target.h"
 
 namespace wsspec::server {
@@ -37,7 +37,7 @@ namespace wsspec::server {
 namespace asio = peer::asio;
 using tcp = peer::tcp;
 
-using AgentResults = std::map<std::string, std::vector<runner::CaseOutcome>>;
+using AgentResults = std::map<std::string, std::vector<oracle::CaseOutcome>>;
 
 struct FuzzingServerOptions {
     std::string host = "127.0.0.1";
@@ -58,7 +58,7 @@ struct FuzzingServerOptions {
     // Called once the socket listens, with the port actually bound.
     std::function<void(std::uint16_t)> on_listening;
     // A case finished and was judged (serialized with the other callbacks).
-    std::function<void(const std::string& agent, const runner::CaseOutcome&)> on_case_done;
+    std::function<void(const std::string& agent, const oracle::CaseOutcome&)> on_case_done;
     // /updateReports: write reports for every agent (serialized with the other callbacks).
     std::function<void(const AgentResults&)> on_update_reports;
     // Polled about every 50 ms; true stops the server (Ctrl-C, the driver exited).
@@ -88,7 +88,7 @@ class FuzzingServer {
   private:
     struct Connection;
     struct Result {
-        runner::CaseOutcome outcome;
+        oracle::CaseOutcome outcome;
         std::chrono::steady_clock::time_point started, ended;
         bool running = false;
     };

@@ -19,7 +19,7 @@
 
 #include "harness/report/report_files.h"
 #include "harness/report/results_json.h"
-#include "harness/runner/case_runner.h"
+#include "harness/oracle/case_outcome.h"
 
 namespace {
 
@@ -53,7 +53,7 @@ int main(int argc, char** argv) {
     const bool check = argc > 1 && std::strcmp(argv[1], "--check") == 0;
     std::mt19937 rng(6455);
     std::deque<cases::Case> catalog;
-    std::vector<runner::CaseOutcome> outcomes;
+    std::vector<oracle::CaseOutcome> outcomes;
     std::size_t total_entries = 0;
     for (std::size_t i = 0; i < case_count; ++i) {
         cases::Case& c = catalog.emplace_back();
@@ -69,7 +69,7 @@ int main(int argc, char** argv) {
         c.requirement =
             "An endpoint MUST be capable of handling control frames in the middle of a "
             "fragmented message.";
-        runner::CaseOutcome o;
+        oracle::CaseOutcome o;
         o.c = &c;
         o.index = i + 1;
         o.ran = true;
@@ -94,17 +94,17 @@ int main(int argc, char** argv) {
         o.obs.local_close_code = 1000;
         const std::size_t n = big ? big_wire_entries : wire_entries;
         for (std::size_t k = 0; k < n; ++k) {
-            runner::WireEntry e;
-            e.kind = static_cast<runner::WireEntry::Kind>(k % 4);  // TO, RO, TF, RF
+            oracle::WireEntry e;
+            e.kind = static_cast<oracle::WireEntry::Kind>(k % 4);  // TO, RO, TF, RF
             e.at_ms = static_cast<double>(k) * 0.05;
             e.length = 65536;
             e.data = random_bytes(rng, wire_data_bytes);
             e.opcode = 2;
-            e.masked = e.kind == runner::WireEntry::Kind::tx_frame;
+            e.masked = e.kind == oracle::WireEntry::Kind::tx_frame;
             o.obs.wire.push_back(std::move(e));
         }
         for (int m = 0; m < 3; ++m) {
-            runner::ObservedEvent ev;
+            oracle::ObservedEvent ev;
             ev.payload = random_bytes(rng, 256);
             ev.size = 65536;
             ev.binary = true;

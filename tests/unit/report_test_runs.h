@@ -7,9 +7,9 @@
 #include <vector>
 
 #include "harness/cases/case.h"
+#include "harness/oracle/case_outcome.h"
 #include "harness/report/results_json.h"
 #include "harness/report/run_info.h"
-#include "harness/runner/case_runner.h"
 
 namespace wsspec::testing {
 
@@ -31,7 +31,7 @@ class SyntheticRun {
         c.description = "Case " + spec.id + " sends <b>\"quoted\"</b> & checks";
         c.rfc = {"RFC 6455 5.2"};
         c.requirement = "The server MUST close the connection.";
-        runner::CaseOutcome o;
+        oracle::CaseOutcome o;
         o.c = &c;
         o.index = outcomes_.size() + 1;
         o.ran = spec.ran;
@@ -48,8 +48,8 @@ class SyntheticRun {
         o.obs.handshake.completed = true;
         o.obs.handshake.request = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
         for (std::size_t i = 0; i < spec.wire_entries; ++i) {
-            runner::WireEntry e;
-            e.kind = i % 2 ? runner::WireEntry::Kind::rx_frame : runner::WireEntry::Kind::tx_frame;
+            oracle::WireEntry e;
+            e.kind = i % 2 ? oracle::WireEntry::Kind::rx_frame : oracle::WireEntry::Kind::tx_frame;
             e.at_ms = static_cast<double>(i);
             e.opcode = 1;
             e.length = 5;
@@ -72,12 +72,12 @@ class SyntheticRun {
         return report::results_to_json(info_, outcomes_, strict);
     }
 
-    const std::vector<runner::CaseOutcome>& outcomes() const { return outcomes_; }
+    const std::vector<oracle::CaseOutcome>& outcomes() const { return outcomes_; }
 
   private:
     report::RunInfo info_;
     std::deque<cases::Case> cases_;  // stable addresses for CaseOutcome::c
-    std::vector<runner::CaseOutcome> outcomes_;
+    std::vector<oracle::CaseOutcome> outcomes_;
 };
 
 }  // namespace wsspec::testing

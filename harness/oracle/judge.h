@@ -6,9 +6,9 @@
 #include <string>
 
 #include "harness/cases/case.h"
-#include "harness/runner/observation.h"
+#include "harness/oracle/observation.h"
 
-namespace wsspec::runner {
+namespace wsspec::oracle {
 
 // Autobahn's verdict strings, used as they are so reports compare line by line.
 namespace verdict {
@@ -40,4 +40,4 @@ bool passed(const Judgement& j, bool strict);
 std::string describe(const ObservedEvent& e);
 std::string describe(const cases::Event& e);
 
-}  // namespace wsspec::runner
+}  // namespace wsspec::oracle

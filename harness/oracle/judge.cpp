@@ -1,9 +1,9 @@
-#include "harness/runner/judge.h"
+#include "harness/oracle/judge.h"
 
 #include <algorithm>
 #include <sstream>
 
-namespace wsspec::runner {
+namespace wsspec::oracle {
 namespace {
 
 constexpr std::size_t shown_payload_bytes = 40;
@@ -397,4 +397,4 @@ bool passed(const Judgement& j, bool strict) {
     return fine(j.behavior) && fine(j.behavior_close);
 }
 
-}  // namespace wsspec::runner
+}  // namespace wsspec::oracle

@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-namespace wsspec::runner {
+namespace wsspec::oracle {
 
 // One event the peer under test caused, in the order it happened.
 struct ObservedEvent {
@@ -75,4 +75,4 @@ struct Observation {
     std::optional<std::string> peer_crash;
 };
 
-}  // namespace wsspec::runner
+}  // namespace wsspec::oracle
