@@ -5,6 +5,7 @@ import json
 import pathlib
 
 from .catalog import GENERATED_BY, catalog_files
+from .utf8_stress_file import PATH as STRESS_PATH, utf8_stress_text
 
 CASES = "cases"
 
@@ -34,11 +35,13 @@ def remove_stale(cases_dir: pathlib.Path, written):
 
 
 def write_all(root: pathlib.Path):
-    """Writes root/cases/*.json. Returns (cases dir, number of files, number of cases)."""
+    """Writes root/cases/*.json and root/tests/data/utf8_stress_sequences.txt. Returns
+    (cases dir, number of catalog files, number of cases)."""
     files, n_cases = catalog_files()
     cases_dir = root / CASES
     cases_dir.mkdir(parents=True, exist_ok=True)
     for name, text in files.items():
         write_if_changed(cases_dir / name, text)
     remove_stale(cases_dir, files)
+    write_if_changed(root / STRESS_PATH, utf8_stress_text())
     return cases_dir, len(files), n_cases
