@@ -25,9 +25,17 @@ def main(argv):
     validator = jsonschema.Draft202012Validator(schema)
     files = [pathlib.Path(a) for a in argv] or sorted(
         p for p in CASES_DIR.glob("*.json") if not p.name.endswith(".schema.json"))
+    if not files:
+        print(f"validate_cases: no case files in {CASES_DIR}", file=sys.stderr)
+        return 1
     failures = 0
     for path in files:
-        doc = json.loads(path.read_text(encoding="utf-8"))
+        try:
+            doc = json.loads(path.read_text(encoding="utf-8"))
+        except ValueError as e:  # a file that is not JSON (or not UTF-8) at all
+            print(f"{path}: not a JSON document: {e}")
+            failures += 1
+            continue
         for error in sorted(validator.iter_errors(doc), key=lambda e: list(e.absolute_path)):
             pointer = "".join(f"/{p}" for p in error.absolute_path) or "(root)"
             print(f"{path}: {pointer}: {error.message}")

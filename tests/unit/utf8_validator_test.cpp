@@ -171,6 +171,8 @@ Bytes from_hex(const std::string& text) {
     return out;
 }
 
+// The sequences of cases 6.5-6.23, written by tools/gen_cases.py from the same data as the
+// catalog (catalog.GeneratedFilesMatchGenerator keeps the file in step with it).
 const std::vector<StressCase>& stress_cases() {
     static const std::vector<StressCase> cases = [] {
         std::vector<StressCase> out;
