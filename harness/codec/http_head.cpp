@@ -248,6 +248,13 @@ bool iequals(std::string_view a, std::string_view b) {
     return true;
 }
 
+std::string to_lower_ascii(std::string_view s) {
+    std::string out(s);
+    for (char& c : out)
+        c = ascii_lower(c);
+    return out;
+}
+
 const HttpHeader* find_header(std::span<const HttpHeader> headers, std::string_view name) {
     for (const HttpHeader& h : headers) {
         if (iequals(h.name, name)) return &h;

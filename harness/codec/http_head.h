@@ -91,6 +91,8 @@ HeadParseResult parse_response_head(const char* data, std::size_t len, HttpRespo
 
 // ASCII case-insensitive comparison (header names and tokens are case-insensitive).
 bool iequals(std::string_view a, std::string_view b);
+// ASCII lower-case copy (locale-independent: header names are ASCII tokens).
+std::string to_lower_ascii(std::string_view s);
 
 // First header with this name (case-insensitive), or nullptr.
 const HttpHeader* find_header(std::span<const HttpHeader> headers, std::string_view name);

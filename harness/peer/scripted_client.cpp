@@ -8,6 +8,7 @@
 #include "harness/codec/http_head.h"
 #include "harness/peer/case_session.h"
 #include "harness/peer/entropy.h"
+#include "harness/peer/placeholders.h"
 
 namespace wsspec::peer {
 namespace {
@@ -16,21 +17,12 @@ constexpr std::size_t logged_head_bytes = 4096;
 // Large enough for the oversized-header cases' responses; bounded against garbage streams.
 constexpr std::size_t max_response_head = 64 * 1024;
 
-void replace_all(std::string& s, std::string_view from, std::string_view to) {
-    for (std::size_t at = s.find(from); at != std::string::npos;
-         at = s.find(from, at + to.size())) {
-        s.replace(at, from.size(), to);
-    }
-}
-
 struct Placeholders {
     std::string host, path, key, origin;
     std::string fill(std::string s) const {
-        replace_all(s, "{host}", host);
-        replace_all(s, "{path}", path);
-        replace_all(s, "{key}", key);
-        replace_all(s, "{origin}", origin);
-        return s;
+        return fill_placeholders(
+            std::move(s),
+            {{"{host}", host}, {"{path}", path}, {"{key}", key}, {"{origin}", origin}});
     }
 };
 

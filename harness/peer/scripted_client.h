@@ -9,9 +9,9 @@
 #include <vector>
 
 #include "harness/cases/case.h"
+#include "harness/oracle/observation.h"
 #include "harness/peer/byte_stream.h"
 #include "harness/peer/target_url.h"
-#include "harness/oracle/observation.h"
 
 namespace wsspec::peer {
 

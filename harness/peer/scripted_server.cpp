@@ -4,7 +4,9 @@
 
 #include "harness/codec/accept_key.h"
 #include "harness/codec/handshake_request.h"
+#include "harness/codec/http_head.h"
 #include "harness/peer/case_session.h"
+#include "harness/peer/placeholders.h"
 
 namespace wsspec::peer {
 namespace {
@@ -15,28 +17,13 @@ constexpr std::size_t logged_head_bytes = 4096;
 constexpr std::string_view sample_key = "dGhlIHNhbXBsZSBub25jZQ==";
 constexpr std::string_view other_sample_key = "AQIDBAUGBwgJCgsMDQ4PEA==";
 
-void replace_all(std::string& s, std::string_view from, std::string_view to) {
-    for (std::size_t at = s.find(from); at != std::string::npos;
-         at = s.find(from, at + to.size())) {
-        s.replace(at, from.size(), to);
-    }
-}
-
 struct Placeholders {
     std::string accept, key, protocol;
     std::string fill(std::string s) const {
-        replace_all(s, "{accept}", accept);
-        replace_all(s, "{key}", key);
-        replace_all(s, "{protocol}", protocol);
-        return s;
+        return fill_placeholders(std::move(s),
+                                 {{"{accept}", accept}, {"{key}", key}, {"{protocol}", protocol}});
     }
 };
-
-std::string lower(std::string s) {
-    for (auto& ch : s)
-        ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    return s;
-}
 
 // The response a client case asks for: the valid 101, edited, or raw text.
 std::string scripted_response(const cases::HandshakeResponse& r, const codec::AcceptedRequest& req,
@@ -76,7 +63,7 @@ void record_request(oracle::HandshakeObservation& hs, const ClientRequest& reque
     hs.attempted = true;
     hs.request = request.raw.substr(0, logged_head_bytes);
     for (const auto& h : request.head.headers)
-        hs.headers.emplace_back(lower(h.name), h.value);
+        hs.headers.emplace_back(codec::to_lower_ascii(h.name), h.value);
 }
 
 }  // namespace

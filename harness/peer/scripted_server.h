@@ -12,8 +12,8 @@
 
 #include "harness/cases/case.h"
 #include "harness/codec/http_head.h"
-#include "harness/peer/byte_stream.h"
 #include "harness/oracle/observation.h"
+#include "harness/peer/byte_stream.h"
 
 namespace wsspec::peer {
 

@@ -4,54 +4,35 @@
 #include <sstream>
 
 #include "harness/cases/case_selection.h"
+#include "harness/cases/json_reader.h"
 
 namespace wsspec::runner {
 namespace {
 
-using nlohmann::json;
+using json_input::json;
+using json_input::JsonPath;
 
-struct Reader {
-    std::string name;
-    [[noreturn]] void fail(const std::string& pointer, const std::string& why) const {
-        throw SpecError(name + ": " + (pointer.empty() ? "/" : pointer) + ": " + why);
+SpecServer server_at(const json& s, const JsonPath& sp) {
+    json_input::object_at(s, sp);
+    json_input::check_keys(s, sp, {"agent", "url", "origin", "protocols", "hostname", "options"});
+    SpecServer server;
+    for (const auto& [k, v] : s.items()) {
+        if (k == "agent")
+            server.agent = json_input::as_string(v, sp / k);
+        else if (k == "url")
+            server.url = json_input::as_string(v, sp / k);
+        else if (k == "origin")
+            server.origin = json_input::as_string(v, sp / k);
+        else if (k == "protocols")
+            server.protocols = json_input::string_list(v, sp / k, true);
+        else if (k == "hostname")
+            server.hostname = json_input::as_string(v, sp / k);
+        else
+            server.options = v;
     }
-    std::string string_at(const json& j, const std::string& pointer) const {
-        if (!j.is_string()) fail(pointer, "expected a string, got " + std::string(j.type_name()));
-        return j.get<std::string>();
-    }
-    std::vector<std::string> strings_at(const json& j, const std::string& pointer) const {
-        if (!j.is_array())
-            fail(pointer, "expected an array of strings, got " + std::string(j.type_name()));
-        std::vector<std::string> out;
-        for (std::size_t i = 0; i < j.size(); ++i)
-            out.push_back(string_at(j[i], pointer + "/" + std::to_string(i)));
-        return out;
-    }
-    SpecServer server_at(const json& s, const std::string& sp) const {
-        if (!s.is_object()) fail(sp, "expected an object");
-        SpecServer server;
-        for (const auto& [k, v] : s.items()) {
-            if (k == "agent")
-                server.agent = string_at(v, sp + "/agent");
-            else if (k == "url")
-                server.url = string_at(v, sp + "/url");
-            else if (k == "origin")
-                server.origin = string_at(v, sp + "/origin");
-            else if (k == "protocols")
-                server.protocols = strings_at(v, sp + "/protocols");
-            else if (k == "hostname")
-                server.hostname = string_at(v, sp + "/hostname");
-            else if (k == "options")
-                server.options = v;
-            else
-                fail(sp + "/" + k, "unknown key \"" + k +
-                                       "\" (expected agent, url, origin, protocols, hostname, "
-                                       "options)");
-        }
-        if (server.url.empty()) fail(sp, "missing \"url\"");
-        return server;
-    }
-};
+    if (server.url.empty()) sp.fail("missing \"url\"");
+    return server;
+}
 
 }  // namespace
 
@@ -65,45 +46,38 @@ std::vector<std::string> AutobahnSpec::excluded_for(const std::string& agent) co
 }
 
 AutobahnSpec parse_autobahn_spec(const std::string& text, const std::string& name) {
-    const Reader r{name};
-    json j;
-    try {
-        j = json::parse(text);
-    } catch (const json::parse_error& e) {
-        r.fail("", std::string("not valid JSON: ") + e.what());
-    }
-    if (!j.is_object()) r.fail("", "expected a JSON object");
+    const auto root = JsonPath::root_of<SpecError>(name);
+    const json j = json_input::parse_document(text, root);
+    json_input::object_at(j, root, "a JSON object");
+    json_input::check_keys(j, root,
+                           {"url", "outdir", "servers", "cases", "exclude-cases",
+                            "exclude-agent-cases", "options", "webport", "key", "cert"});
     AutobahnSpec spec;
     for (const auto& [key, value] : j.items()) {
-        const std::string p = "/" + key;
+        const JsonPath p = root / key;
         if (key == "options") {
-            if (!value.is_object()) r.fail(p, "expected an object");
+            json_input::object_at(value, p);
             spec.options = value;
             spec.ignored_keys.push_back(key);
         } else if (key == "outdir") {
-            spec.outdir = r.string_at(value, p);
+            spec.outdir = json_input::as_string(value, p);
         } else if (key == "url") {
-            spec.url = r.string_at(value, p);
+            spec.url = json_input::as_string(value, p);
         } else if (key == "cases") {
-            spec.cases = r.strings_at(value, p);
+            spec.cases = json_input::string_list(value, p, true);
         } else if (key == "exclude-cases") {
-            spec.exclude_cases = r.strings_at(value, p);
+            spec.exclude_cases = json_input::string_list(value, p, true);
         } else if (key == "exclude-agent-cases") {
-            if (!value.is_object())
-                r.fail(p, "expected an object mapping agent patterns to case lists");
+            json_input::object_at(value, p, "an object mapping agent patterns to case lists");
             for (const auto& [agent, list] : value.items())
-                spec.exclude_agent_cases.push_back({agent, r.strings_at(list, p + "/" + agent)});
+                spec.exclude_agent_cases.push_back(
+                    {agent, json_input::string_list(list, p / agent, true)});
         } else if (key == "servers") {
-            if (!value.is_array()) r.fail(p, "expected an array of servers");
-            for (std::size_t i = 0; i < value.size(); ++i)
-                spec.servers.push_back(r.server_at(value[i], p + "/" + std::to_string(i)));
-        } else if (key == "webport" || key == "key" || key == "cert") {
-            // fuzzingserver fields for Autobahn's own web UI and TLS files.
-            spec.ignored_keys.push_back(key);
+            for (std::size_t i = 0; i < json_input::array_at(value, p).size(); ++i)
+                spec.servers.push_back(server_at(value[i], p / i));
         } else {
-            r.fail(p, "unknown key \"" + key +
-                          "\" (expected url, outdir, servers, cases, exclude-cases, "
-                          "exclude-agent-cases, options, webport, key, cert)");
+            // webport, key, cert: fuzzingserver fields for Autobahn's own web UI and TLS files.
+            spec.ignored_keys.push_back(key);
         }
     }
     return spec;
@@ -111,7 +85,8 @@ AutobahnSpec parse_autobahn_spec(const std::string& text, const std::string& nam
 
 AutobahnSpec load_autobahn_spec(const std::filesystem::path& file) {
     std::ifstream in(file, std::ios::binary);
-    if (!in) Reader{file.string()}.fail("", "cannot open the spec file");
+    const std::string name = file.string();
+    if (!in) JsonPath::root_of<SpecError>(name).fail_file("cannot open the spec file");
     std::ostringstream ss;
     ss << in.rdbuf();
     return parse_autobahn_spec(ss.str(), file.string());

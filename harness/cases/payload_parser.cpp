@@ -1,0 +1,78 @@
+#include "harness/cases/case_parsers.h"
+
+#include <array>
+#include <string>
+
+namespace wsspec::cases::parse {
+
+using namespace json_input;
+
+// Payloads
+
+Payload parse_payload(const json& j, const JsonPath& w) {
+    Payload p;
+    if (j.is_string()) {
+        p.kind = Payload::Kind::text;
+        p.text = j.get<std::string>();
+        return p;
+    }
+    if (!j.is_object()) {
+        w.fail(
+            "expected a payload (a string or an object with text, hex, pattern, pattern_hex "
+            "or close_code), got " +
+            describe_type(j));
+    }
+    static constexpr std::array<std::string_view, 5> kForms = {"text", "hex", "pattern",
+                                                               "pattern_hex", "close_code"};
+    std::string_view form;
+    for (auto f : kForms) {
+        if (j.contains(f)) {
+            if (!form.empty()) {
+                w.fail("payload has both " + in_quotes(form) + " and " + in_quotes(f) +
+                       " (use exactly one form)");
+            }
+            form = f;
+        }
+    }
+    if (form.empty()) {
+        if (j.empty()) w.fail("empty payload object (omit the payload for no bytes)");
+        check_keys(j, w, {"text", "hex", "pattern", "pattern_hex", "close_code"});
+        w.fail("payload object needs one of text, hex, pattern, pattern_hex or close_code");
+    }
+    const std::string key(form);
+    if (form == "text") {
+        check_keys(j, w, {"text"});
+        p.kind = Payload::Kind::text;
+        p.text = as_string(j.at(key), w / key);
+    } else if (form == "hex") {
+        check_keys(j, w, {"hex"});
+        p.kind = Payload::Kind::hex;
+        p.bytes = decode_hex(j.at(key), w / key);
+    } else if (form == "pattern" || form == "pattern_hex") {
+        check_keys(j, w, {form, "length"});
+        p.kind = Payload::Kind::pattern;
+        p.bytes =
+            form == "pattern" ? as_string(j.at(key), w / key) : decode_hex(j.at(key), w / key);
+        if (p.bytes.empty()) (w / form).fail("a pattern needs at least one byte");
+        p.length = as_uint(require(j, w, "length"), w / "length", kMaxPatternLength);
+    } else {
+        check_keys(j, w, {"close_code", "reason", "reason_hex"});
+        p.kind = Payload::Kind::close;
+        p.close_code = static_cast<std::uint16_t>(as_uint(j.at(key), w / key, kMaxUint16));
+        const json* reason = find(j, "reason");
+        const json* reason_hex = find(j, "reason_hex");
+        if (reason != nullptr && reason_hex != nullptr) {
+            w.fail("payload has both \"reason\" and \"reason_hex\" (use one)");
+        }
+        if (reason != nullptr) p.close_reason = as_string(*reason, w / "reason");
+        if (reason_hex != nullptr) p.close_reason = decode_hex(*reason_hex, w / "reason_hex");
+    }
+    return p;
+}
+
+Payload optional_payload(const json& obj, const JsonPath& w) {
+    const json* p = find(obj, "payload");
+    return p == nullptr ? Payload{} : parse_payload(*p, w / "payload");
+}
+
+}  // namespace wsspec::cases::parse
