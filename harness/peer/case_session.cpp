@@ -31,6 +31,17 @@ codec::LengthForm length_form(std::optional<int> form) {
     }
 }
 
+// The header the wire log shows for a frame we wrote.
+codec::FrameHeader logged_header(const codec::FrameSpec& spec, std::uint64_t payload_length) {
+    codec::FrameHeader h;
+    h.fin = spec.fin;
+    h.rsv = spec.rsv;
+    h.opcode = spec.opcode;
+    h.masked = spec.masked;
+    h.payload_length = payload_length;
+    return h;
+}
+
 std::optional<std::uint16_t> close_code_of(std::string_view body) {
     if (body.size() < 2) return std::nullopt;
     return static_cast<std::uint16_t>((static_cast<std::uint8_t>(body[0]) << 8) |
@@ -310,13 +321,8 @@ bool CaseSession::send_frame(const cases::FrameStep& f) {
     spec.length_form = length_form(f.length_form);
     std::string bytes;
     codec::append_frame(bytes, spec, payload);
-    codec::FrameHeader h;
-    h.fin = spec.fin;
-    h.rsv = spec.rsv;
-    h.opcode = spec.opcode;
-    h.masked = spec.masked;
-    h.payload_length = f.length.value_or(payload.size());
-    log_frame(WireEntry::Kind::tx_frame, h, payload);
+    log_frame(WireEntry::Kind::tx_frame, logged_header(spec, f.length.value_or(payload.size())),
+              payload);
     // A Close frame starts our closing handshake; one with reserved bits set is not a Close
     // in the protocol's sense but a broken frame (3.7), so it does not count as ours.
     if (f.opcode == static_cast<std::uint8_t>(codec::Opcode::close) && f.rsv == 0) {
@@ -361,12 +367,7 @@ bool CaseSession::send_message(const cases::MessageStep& m) {
         if (spec.masked) spec.mask_key = codec_.next_mask_key();
         const std::string_view part = std::string_view(payload).substr(at, n);
         codec::append_frame(bytes, spec, part);
-        codec::FrameHeader h;
-        h.fin = spec.fin;
-        h.opcode = spec.opcode;
-        h.masked = spec.masked;
-        h.payload_length = n;
-        log_frame(WireEntry::Kind::tx_frame, h, part);
+        log_frame(WireEntry::Kind::tx_frame, logged_header(spec, n), part);
         at += n;
     } while (at < payload.size());
     std::string().swap(payload);
@@ -407,11 +408,7 @@ bool CaseSession::close(const cases::CloseStep& c) {
         const std::string body = codec::close_payload(c.code, c.reason);
         std::string bytes;
         codec::append_frame(bytes, spec, body);
-        codec::FrameHeader h;
-        h.opcode = spec.opcode;
-        h.masked = spec.masked;
-        h.payload_length = body.size();
-        log_frame(WireEntry::Kind::tx_frame, h, body);
+        log_frame(WireEntry::Kind::tx_frame, logged_header(spec, body.size()), body);
         mark_close_sent(c.code);
         write_all(std::move(bytes));
     }
