@@ -13,6 +13,7 @@
 #include "harness/codec/http_head.h"
 #include "harness/peer/byte_stream.h"
 #include "harness/peer/entropy.h"
+#include "harness/peer/tcp_connect.h"
 #include "harness/runner/run_in_parallel.h"
 
 namespace wsspec::client {
@@ -125,26 +126,9 @@ class EchoConnection : codec::ConnectionHandler {
     }
 
     bool connect() {
-        tcp::resolver resolver(io_);
-        error_code ec;
-        const auto endpoints =
-            resolver.resolve(options_.url.host, std::to_string(options_.url.port), ec);
-        if (ec) {
-            result_.error = "cannot resolve " + options_.url.host + ": " + ec.message();
-            return false;
-        }
-        bool done = false;
-        asio::async_connect(socket_, endpoints, [&](error_code e, const tcp::endpoint&) {
-            ec = e;
-            done = true;
-        });
-        if (!run_until(done, Clock::now() + connect_timeout) || ec) {
-            result_.error = "cannot connect to " + options_.url.to_string() + ": " +
-                            (done ? ec.message() : std::string("timed out"));
-            return false;
-        }
-        socket_.set_option(tcp::no_delay(true), ec);
-        return true;
+        result_.error =
+            peer::connect_tcp(io_, socket_, options_.url, Clock::now() + connect_timeout);
+        return result_.error.empty();
     }
 
     // Runs the io_context until `done` or the deadline; on timeout cancels the operation.

@@ -9,6 +9,7 @@
 #include "harness/peer/case_session.h"
 #include "harness/peer/entropy.h"
 #include "harness/peer/placeholders.h"
+#include "harness/peer/tcp_connect.h"
 
 namespace wsspec::peer {
 namespace {
@@ -128,36 +129,8 @@ oracle::Observation run_case_as_client(const cases::Case& c, const ClientSetting
 
     // Connect (bounded by the case deadline).
     tcp::socket socket(io);
-    {
-        tcp::resolver resolver(io);
-        error_code ec;
-        const auto endpoints =
-            resolver.resolve(settings.url.host, std::to_string(settings.url.port), ec);
-        if (ec) {
-            obs.connect_error = "cannot resolve " + settings.url.host + ": " + ec.message();
-            return finish();
-        }
-        bool done = false;
-        asio::async_connect(socket, endpoints, [&](error_code e, const tcp::endpoint&) {
-            ec = e;
-            done = true;
-        });
-        io.run_until(deadline);
-        if (!done) {
-            socket.close(ec);
-            io.restart();
-            io.run_for(std::chrono::milliseconds(100));
-            obs.connect_error = "connection to " + settings.url.to_string() + " timed out";
-            return finish();
-        }
-        io.restart();
-        if (ec) {
-            obs.connect_error =
-                "cannot connect to " + settings.url.to_string() + ": " + ec.message();
-            return finish();
-        }
-        socket.set_option(tcp::no_delay(true), ec);
-    }
+    obs.connect_error = connect_tcp(io, socket, settings.url, deadline);
+    if (!obs.connect_error.empty()) return finish();
 
     std::unique_ptr<ByteStream> stream;
     if (settings.url.tls) {
