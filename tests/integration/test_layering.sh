@@ -46,20 +46,22 @@ def compiles(layer, header):
         probe = os.path.join(tmp, "probe.cpp")
         with open(probe, "w") as f:
             f.write(f'#include "{header}"\nint probe_main() {{ return 0; }}\n')
-        out, skip = [], False
-        for a in args:
-            if skip:
-                skip = False
-                continue
+        # Drop the source, the output and the layer's precompiled header (gcc: "-include
+        # x.hxx"; clang: "-Xclang -include-pch -Xclang x.pch ..."): not needed for visibility.
+        out, i = [], 0
+        while i < len(args):
+            a = args[i]
+            nxt = args[i + 1] if i + 1 < len(args) else ""
             if a in ("-o", "-c", "-MF", "-MT", "-MQ", "-include"):
-                skip = True
-                continue
-            if a.endswith(".cpp") or a in ("-MD", "-MMD"):
-                continue
-            # Precompiled headers of the layer are not needed to test visibility.
-            if a.startswith("-include") or a == "-Winvalid-pch" or a.endswith(".hxx"):
-                continue
-            out.append(a)
+                i += 2
+            elif a == "-Xclang" and (nxt in ("-include-pch", "-include")
+                                     or nxt.endswith((".pch", ".hxx"))):
+                i += 2
+            elif a.endswith(".cpp") or a in ("-MD", "-MMD", "-Winvalid-pch"):
+                i += 1
+            else:
+                out.append(a)
+                i += 1
         out += ["-fsyntax-only", probe]
         r = subprocess.run(out, cwd=directory, capture_output=True, text=True)
         return r.returncode == 0, r.stderr
