@@ -12,6 +12,8 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev zlib1g-dev libsimdjson-dev
   # real peers and consumers used by the tests
   python3-websockets python3-aiohttp python3-tornado python3-jsonschema chromium xmlstarlet time
+  # packaging test (cpack .deb, man page)
+  dpkg-dev groff-base
 )
 
 missing=()

@@ -2,19 +2,17 @@
 
 #include <openssl/evp.h>
 
-#include <cstdlib>
 #include <fstream>
 #include <set>
 #include <sstream>
 
 #include "harness/cases/case_loader.h"
 #include "harness/cases/case_selection.h"
+#include "harness/cli/catalog_location.h"
 
 namespace wsspec::cli {
-namespace {
 
-// SHA-1 over the files the cases came from, so a report says exactly which catalog ran.
-std::string digest_of(const std::vector<cases::Case>& all) {
+std::string catalog_digest(const std::vector<cases::Case>& all) {
     std::set<std::string> files;
     for (const auto& c : all)
         files.insert(c.source_file);
@@ -40,8 +38,6 @@ std::string digest_of(const std::vector<cases::Case>& all) {
     return out;
 }
 
-}  // namespace
-
 void CatalogOptions::add_to(CLI::App& cmd) {
     cmd.add_option("--cases", include,
                    "Case ids or globs to run, comma-separated (e.g. '1.*,5.1*')")
@@ -52,11 +48,9 @@ void CatalogOptions::add_to(CLI::App& cmd) {
 }
 
 Catalog load_selected(const CatalogOptions& options, cases::Role role) {
-    std::string dir = options.cases_dir;
-    if (dir.empty()) {
-        const char* env = std::getenv("WSSPEC_CASES_DIR");
-        dir = env && *env ? env : WSSPEC_DEFAULT_CASES_DIR;
-    }
+    const std::filesystem::path dir = options.cases_dir.empty()
+                                          ? default_catalog_dir()
+                                          : std::filesystem::path(options.cases_dir);
     Catalog catalog;
     catalog.all = cases::load_catalog(dir);
     catalog.selected = cases::select_cases(catalog.all, cases::split_globs(options.include),
@@ -66,7 +60,7 @@ Catalog load_selected(const CatalogOptions& options, cases::Role role) {
             "--cases", "no case matches '" + options.include + "'" +
                            (options.exclude.empty() ? "" : " minus '" + options.exclude + "'"));
     }
-    catalog.version = digest_of(catalog.all);
+    catalog.version = catalog_digest(catalog.all);
     return catalog;
 }
 

@@ -10,7 +10,7 @@
 namespace wsspec::cli {
 
 struct CatalogOptions {
-    std::string cases_dir;  // empty: $WSSPEC_CASES_DIR, else the catalog wsspec was built with
+    std::string cases_dir;  // empty: default_catalog_dir()
     std::string include = "*";
     std::string exclude;
     void add_to(CLI::App& cmd);
@@ -21,6 +21,10 @@ struct Catalog {
     std::vector<const cases::Case*> selected;
     std::string version;  // digest of the case files
 };
+
+// SHA-1 (first 12 hex digits) over the files the cases came from, so a report and
+// `wsspec --version` say exactly which catalog ran.
+std::string catalog_digest(const std::vector<cases::Case>& all);
 
 // Throws cases::CaseLoadError (bad files) or CLI::ValidationError (nothing selected).
 Catalog load_selected(const CatalogOptions& options, cases::Role role);

@@ -5,6 +5,9 @@
 #include <iostream>
 
 #include "harness/cases/case_loader.h"
+#include "harness/cli/cases_command.h"
+#include "harness/cli/catalog_location.h"
+#include "harness/cli/catalog_option.h"
 #include "harness/cli/client_command.h"
 #include "harness/cli/report_command.h"
 #include "harness/cli/serve_command.h"
@@ -16,13 +19,26 @@
 int main(int argc, char** argv) {
     CLI::App app{"wsspec: WebSocket conformance testing and fuzzing"};
     app.require_subcommand(1);
-    app.set_version_flag("--version", std::string("wsspec ") + WSSPEC_VERSION);
+    app.set_version_flag("--version", [] {
+        // The catalog is data that changes without a new binary: name it too.
+        std::string out = std::string("wsspec ") + WSSPEC_VERSION;
+        try {
+            const auto dir = wsspec::cli::default_catalog_dir();
+            const auto all = wsspec::cases::load_catalog(dir);
+            out += "\ncatalog " + wsspec::cli::catalog_digest(all) + " (" +
+                   std::to_string(all.size()) + " cases, " + dir.string() + ")";
+        } catch (const std::exception& e) {
+            out += "\ncatalog: " + std::string(e.what());
+        }
+        return out;
+    });
     int exit_status = 0;
     wsspec::cli::add_serve_command(app, exit_status);
     wsspec::cli::add_test_server_command(app, exit_status);
     wsspec::cli::add_test_client_command(app, exit_status);
     wsspec::cli::add_client_command(app, exit_status);
     wsspec::cli::add_report_command(app, exit_status);
+    wsspec::cli::add_cases_command(app, exit_status);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -1,6 +1,7 @@
 #include "harness/report/results_json.h"
 
 #include <ctime>
+#include <filesystem>
 #include <map>
 
 #include "harness/codec/constants.h"
@@ -131,7 +132,8 @@ json case_to_json(const oracle::CaseOutcome& o) {
         {"description", c.description},
         {"rfc", c.rfc},
         {"requirement", c.requirement},
-        {"source", c.source_file},
+        // The file name only: a report never carries the path of the machine that ran it.
+        {"source", std::filesystem::path(c.source_file).filename().string()},
         {"ran", o.ran},
     };
     // Autobahn's expectedClose, so per-case reports can carry it.
