@@ -90,7 +90,15 @@ bool Connection::start_frame(ConnectionHandler& handler) {
     in_payload_ = true;
     remaining_ = frame_.payload_length;
     mask_offset_ = 0;
-    if (is_control(frame_.opcode)) return true;  // 5.5: may come between fragments
+    if (is_control(frame_.opcode)) {
+        // Only reachable with control_frame_too_long waived: the header parser already
+        // bounds control frames at 125 bytes otherwise. Judged before buffering any of it.
+        if (frame_.payload_length > limits_.max_waived_control_payload &&
+            frame_.payload_length > max_control_payload) {
+            return fail(ErrorKind::control_frame_over_limit, handler);
+        }
+        return true;  // 5.5: may come between fragments
+    }
 
     // RFC 6455 5.4: a fragmented message is a start frame, continuations, and a final
     // frame; nothing else of the data kind may come in between.
