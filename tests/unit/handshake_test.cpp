@@ -170,6 +170,24 @@ TEST(HandshakeRequest, RejectsDuplicateHost) {
                     RequestRejectKind::duplicate_host, http_status::bad_request);
 }
 
+TEST(HandshakeRequest, AcceptsHostForms) {
+    // RFC 7230 5.4 / RFC 3986 3.2.2: reg-name, IPv4, IP-literal, each with an optional port.
+    for (const char* host : {"server.example.com", "Server-1.example.com:9001", "127.0.0.1:80",
+                             "[::1]", "[2001:DB8::a]:443", "xn--caf-dma.example", "a_b~c%41"}) {
+        EXPECT_TRUE(validate(with(valid_headers(), "Host", host)).ok()) << host;
+    }
+}
+
+TEST(HandshakeRequest, RejectsHostWithCharactersOutsideItsAsciiGrammar) {
+    // Bytes above 0x7F are never ALPHA, DIGIT or HEXDIG (RFC 5234 B.1), whatever the C
+    // locale's isalnum() would say; a host is punycode on the wire, not raw UTF-8.
+    for (const char* host : {"caf\xC3\xA9.example", "caf\xE9.example", "example.com:8\xD9\xA0",
+                             "[::1\xE9]", "[::g]", "example.com:8o", "a b", "a/b", "user@host"}) {
+        expect_rejected(validate(with(valid_headers(), "Host", host)),
+                        RequestRejectKind::invalid_host, http_status::bad_request);
+    }
+}
+
 TEST(HandshakeRequest, RejectsMissingUpgrade) {
     expect_rejected(validate(without(valid_headers(), "Upgrade")),
                     RequestRejectKind::missing_upgrade_websocket, http_status::bad_request);
