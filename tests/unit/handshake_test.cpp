@@ -34,6 +34,17 @@ KeyNonce nonce_from(std::string_view sixteen_bytes) {
 
 TEST(AcceptKey, ComputesRfcExampleAcceptValue) {
     EXPECT_EQ(compute_accept_key(rfc_key), rfc_accept);
+    EXPECT_EQ(compute_accept_key("dGhlIHNhbXBsZSBub25jZQ=="), "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
+}
+
+TEST(AcceptKey, ComputesIndependentlyPublishedAcceptValues) {
+    // Values computed outside wsspec (base64 of SHA-1 of key + GUID, RFC 6455 4.2.2 5.4):
+    // the Wikipedia handshake example, and two keys made for this test.
+    EXPECT_EQ(compute_accept_key("x3JJHMbDL1EzLkh9GBhXDw=="), "HSmrc0sMlYUkAGmm5OPpG2HaGWk=");
+    EXPECT_EQ(compute_accept_key("AAAAAAAAAAAAAAAAAAAAAA=="), "ICX+Yqv66kxgM0FcWaLWlFLwTAI=");
+    EXPECT_EQ(compute_accept_key("MDEyMzQ1Njc4OWFiY2RlZg=="), "BACScCJPNqyz+UBoqMH89VmURoA=");
+    // The key is used verbatim: a leading space changes the digest.
+    EXPECT_EQ(compute_accept_key(" dGhlIHNhbXBsZSBub25jZQ=="), "s3mCG3XUBfFRrUGpYOBQiHm5i8g=");
 }
 
 TEST(AcceptKey, MakesKeyFromCallerNonce) {
@@ -46,6 +57,7 @@ TEST(AcceptKey, DecodesKeyBackToNonce) {
     for (std::size_t i = 0; i < nonce.size(); ++i)
         nonce[i] = static_cast<std::uint8_t>(i * 17);
     const std::string key = make_key(nonce);
+    EXPECT_EQ(key, "ABEiM0RVZneImaq7zN3u/w==");  // base64 of 00 11 22 ... FF
     EXPECT_EQ(key.size(), encoded_key_size);
     const auto decoded = decode_key(key);
     ASSERT_TRUE(decoded.has_value());
@@ -326,8 +338,10 @@ TEST(HandshakeRequest, AcceptsHybi10Version8Request) {
 
     const BuiltResponse response = build_accept_response(v.request);
     ASSERT_TRUE(response.ok());
-    EXPECT_NE(response.bytes.find("Sec-WebSocket-Accept: " + compute_accept_key(options.key)),
-              std::string::npos);
+    ASSERT_EQ(options.key, "MDEyMzQ1Njc4OWFiY2RlZg==");  // base64("0123456789abcdef")
+    EXPECT_NE(response.bytes.find("\r\nSec-WebSocket-Accept: BACScCJPNqyz+UBoqMH89VmURoA=\r\n"),
+              std::string::npos)
+        << response.bytes;
     HttpResponseHead head;
     ASSERT_TRUE(parse_response_head(response.bytes.data(), response.bytes.size(), head).complete());
     EXPECT_TRUE(validate_response(head, options).ok());
