@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <cstring>
 #include <initializer_list>
 #include <ostream>
 #include <string>
@@ -425,6 +426,37 @@ TEST(Connection, RejectsInvalidUtf8With1007) {
                    client_frame(Opcode::text, "\xCE\xBA", false) +
                        client_frame(Opcode::continuation, "\xC0\x80"),
                    ErrorKind::invalid_utf8, 1007);
+}
+
+TEST(Connection, JudgesShortMaskedTextLikeTheValidatorAtEveryLength) {
+    // Whole short text frames take a one-pass check of the still-masked bytes; it must
+    // reach the validator's verdict at every length and key, and deliver unmasked text.
+    const std::string alphabet[] = {"a", "\xC3\xA9", "\xE2\x82\xAC", "\xF0\x9F\x98\x80"};
+    const std::string bad[] = {"\xFF", "\xC0\xAF", "\xED\xA0\x80", "\xF4\x90\x80\x80",
+                               "\x80", "\xE2\x82"};
+    std::uint32_t seed = 1;
+    for (std::size_t length = 0; length <= 300; ++length) {
+        std::string text;
+        for (std::size_t i = 0; text.size() < length; ++i)
+            text += alphabet[(i * 7 + length) % 4];
+        FrameSpec spec;
+        spec.opcode = static_cast<std::uint8_t>(Opcode::text);
+        spec.masked = true;
+        seed = seed * 1664525u + 1013904223u;
+        std::memcpy(spec.mask_key.data(), &seed, sizeof(seed));
+        std::string wire;
+        append_frame(wire, spec, text);
+        Connection server(Role::server, {}, test_mask_seed);
+        Recorder r;
+        EXPECT_TRUE(feed(server, wire, r)) << length;
+        EXPECT_EQ(r.events, (std::vector<Event>{Event{EventKind::text, text}})) << length;
+
+        const std::string broken =
+            text.substr(0, length / 2) + bad[length % 6] + text.substr(length / 2);
+        std::string bad_wire;
+        append_frame(bad_wire, spec, broken);
+        expect_failure(Role::server, bad_wire, ErrorKind::invalid_utf8, 1007);
+    }
 }
 
 TEST(Connection, DoesNotValidateBinaryMessagesAsUtf8) {
