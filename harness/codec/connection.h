@@ -35,7 +35,7 @@ struct ConnectionLimits {
     // default is the largest length the 16-bit length form can carry (5.2), far above any
     // "slightly too long" control frame a test sends. Not waivable: it is a memory budget,
     // not an RFC rule (10.4). Beyond it: control_frame_over_limit, 1009.
-    std::uint64_t max_waived_control_payload = 0xFFFF;
+    std::uint64_t max_waived_control_payload = max_16bit_payload;
     bool reject_non_minimal_length = false;
     bool enforce_masking = true;   // false: accept masked and unmasked frames (observers)
     std::uint8_t allowed_rsv = 0;  // RSV bits negotiated by extensions

@@ -126,7 +126,7 @@ inline HeaderParseResult parse_frame_header(const std::uint8_t* data, std::size_
         length = frame_header_detail::read_big_endian(data + 2, length_bytes);
         if (length_bytes == 8 && (length & frame_header_detail::length_msb) != 0)
             return frame_header_detail::fail(ErrorKind::length_msb_set);
-        non_minimal = length_bytes == 2 ? length < payload_len_16bit : length <= 0xFFFF;
+        non_minimal = length_bytes == 2 ? length < payload_len_16bit : length <= max_16bit_payload;
     }
     // 5.5: "All control frames MUST have a payload length of 125 bytes or less". A control
     // frame whose length of 125 or less is written in the 16- or 64-bit form keeps that
