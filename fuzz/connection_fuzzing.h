@@ -1,7 +1,8 @@
 // The connection state machine target, shared by the server-role and client-role fuzzers.
 //
 // Input: [limits][chunk plan][byte stream from the peer]
-//   limits      bit 0 reject non-minimal lengths      bit 1 max_message_size = 256
+//   limits      bit 0 reject non-minimal lengths      bit 1 max_message_size = 256 and
+//                                                         max_waived_control_payload = 256
 //               bit 2 RSV1 negotiated                  bit 3 masking not enforced
 //               bit 4 waive UTF-8, close code/reason and control length rules
 //               bit 5 waive message size and reserved bits
@@ -13,11 +14,13 @@
 //     read past it) give the same events, in the same order, and the same error;
 //   - once failed, receive() returns false and reports nothing more;
 //   - text messages are valid UTF-8 (by the reference decoder) and no message exceeds
-//     max_message_size, unless those rules are waived; a failure carries a close code;
+//     max_message_size, unless those rules are waived; no Ping or Pong exceeds 125 bytes,
+//     or max_waived_control_payload when that rule is waived; a failure carries a close code;
 //   - round trip: what the connection writes back (echoes, pongs, a close) is read by a
 //     connection in the opposite role as exactly those messages, pongs and close.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -27,6 +30,7 @@
 #include <vector>
 
 #include "fuzz/chunk_plan.h"
+#include "fuzz/fixed_mask_seed.h"
 #include "fuzz/fuzz_check.h"
 #include "fuzz/reference_utf8.h"
 #include "harness/codec/close_payload.h"
@@ -94,7 +98,7 @@ struct ConnectionRun {
 inline ConnectionRun run_connection(codec::Role role, const codec::ConnectionLimits& limits,
                                     const std::uint8_t* data, std::size_t size, ChunkPlan plan) {
     ConnectionRun run;
-    codec::Connection connection(role, limits);
+    codec::Connection connection(role, limits, fixed_mask_seed);
     std::size_t pos = 0;
     while (pos < size) {
         const std::size_t n = plan.next(size - pos);
@@ -126,7 +130,10 @@ inline codec::ConnectionLimits limits_from(std::uint8_t flags) {
     auto bit = [](ErrorKind k) { return 1U << static_cast<unsigned>(k); };
     codec::ConnectionLimits limits;
     limits.reject_non_minimal_length = (flags & 0x01) != 0;
-    if ((flags & 0x02) != 0) limits.max_message_size = 256;
+    if ((flags & 0x02) != 0) {
+        limits.max_message_size = 256;
+        limits.max_waived_control_payload = 256;
+    }
     if ((flags & 0x04) != 0) limits.allowed_rsv = codec::rsv1;
     limits.enforce_masking = (flags & 0x08) == 0;
     if ((flags & 0x10) != 0) {
@@ -144,7 +151,7 @@ inline codec::ConnectionLimits limits_from(std::uint8_t flags) {
 // closed) must read back the same on a connection of the other role.
 inline void check_round_trip(codec::Role role, const TraceHandler& seen) {
     constexpr std::size_t budget = 1 << 20;  // keep huge echoes from slowing the fuzzer
-    codec::Connection writer(role);
+    codec::Connection writer(role, {}, fixed_mask_seed);
     std::string wire;
     std::size_t total = 0;
     std::vector<std::pair<codec::MessageType, std::string>> sent;
@@ -168,7 +175,7 @@ inline void check_round_trip(codec::Role role, const TraceHandler& seen) {
 
     const codec::Role other =
         role == codec::Role::server ? codec::Role::client : codec::Role::server;
-    codec::Connection reader(other);
+    codec::Connection reader(other, {}, fixed_mask_seed);
     TraceHandler back;
     std::vector<std::uint8_t> bytes(wire.begin(), wire.end());
     FUZZ_CHECK(reader.receive(bytes.data(), bytes.size(), back), "the peer rejected what we wrote");
@@ -212,6 +219,14 @@ inline int fuzz_connection(codec::Role role, const std::uint8_t* data, std::size
             const auto* p = reinterpret_cast<const std::uint8_t*>(payload.data());
             FUZZ_CHECK(reference_utf8(p, payload.size()).valid, "invalid UTF-8 text delivered");
         }
+    }
+    const std::uint64_t control_bound =
+        limits.waives(codec::ErrorKind::control_frame_too_long)
+            ? std::max<std::uint64_t>(codec::max_control_payload, limits.max_waived_control_payload)
+            : codec::max_control_payload;
+    for (const auto* payloads : {&whole.events.pings, &whole.events.pongs}) {
+        for (const std::string& payload : *payloads)
+            FUZZ_CHECK(payload.size() <= control_bound, "control frame over its bound delivered");
     }
     if (whole.events.closed && whole.events.close_code &&
         !limits.waives(codec::ErrorKind::invalid_close_code)) {

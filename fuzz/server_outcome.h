@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "fuzz/fixed_mask_seed.h"
 #include "fuzz/fuzz_check.h"
 #include "harness/codec/connection.h"
 #include "harness/codec/handshake_request.h"
@@ -89,7 +90,7 @@ inline ServerOutcome run_wsspec_server(const std::uint8_t* data, std::size_t siz
     codec::ConnectionLimits limits;
     limits.max_message_size = compared_message_limit;
     limits.reject_non_minimal_length = true;  // as Beast does (RFC 6455 5.2 binds senders)
-    codec::Connection connection(codec::Role::server, limits);
+    codec::Connection connection(codec::Role::server, limits, fixed_mask_seed);
     detail::ServerSide side(connection, wire, outcome);
     std::vector<std::uint8_t> bytes(data, data + size);  // receive() unmasks in place
     connection.receive(bytes.data(), bytes.size(), side);

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "harness/codec/frame_writer.h"
+#include "harness/codec/utf8_block_check.h"
 
 namespace wsspec::codec {
 namespace {
@@ -13,6 +14,12 @@ constexpr std::size_t retained_buffer_limit = 1 << 20;
 
 std::string_view as_view(const std::uint8_t* p, std::size_t n) {
     return {reinterpret_cast<const char*>(p), n};
+}
+
+std::uint32_t key_word(const MaskKey& key) {
+    std::uint32_t w;
+    std::memcpy(&w, key.data(), sizeof(w));
+    return w;
 }
 
 }  // namespace
@@ -90,7 +97,15 @@ bool Connection::start_frame(ConnectionHandler& handler) {
     in_payload_ = true;
     remaining_ = frame_.payload_length;
     mask_offset_ = 0;
-    if (is_control(frame_.opcode)) return true;  // 5.5: may come between fragments
+    if (is_control(frame_.opcode)) {
+        // Only reachable with control_frame_too_long waived: the header parser already
+        // bounds control frames at 125 bytes otherwise. Judged before buffering any of it.
+        if (frame_.payload_length > limits_.max_waived_control_payload &&
+            frame_.payload_length > max_control_payload) {
+            return fail(ErrorKind::control_frame_over_limit, handler);
+        }
+        return true;  // 5.5: may come between fragments
+    }
 
     // RFC 6455 5.4: a fragmented message is a start frame, continuations, and a final
     // frame; nothing else of the data kind may come in between.
@@ -117,10 +132,18 @@ bool Connection::start_frame(ConnectionHandler& handler) {
 bool Connection::consume_payload(std::uint8_t* data, std::size_t n, ConnectionHandler& handler) {
     // The whole frame is in this read: no need to copy it anywhere.
     const bool whole_frame = remaining_ == frame_.payload_length && n == remaining_;
+    const bool control = is_control(frame_.opcode);
+    const bool whole_message = whole_frame && !control && frame_.fin && frame_.opcode != 0;
+    // A whole short text message (the common kind) is checked in one pass over its bytes
+    // as they arrived, before they are unmasked in place (utf8_block_check.h says why).
+    // When that pass cannot vouch for it, the validator below judges it exactly.
+    const bool text_known_valid =
+        whole_message && message_type_ == MessageType::text && n < utf8_block::short_text_limit &&
+        utf8_block::valid_and_complete(data, n, frame_.masked ? key_word(frame_.mask_key) : 0);
     if (frame_.masked) mask_offset_ = apply_mask(data, n, frame_.mask_key, mask_offset_);
     remaining_ -= n;
 
-    if (is_control(frame_.opcode)) {
+    if (control) {
         if (whole_frame) return finish_control(as_view(data, n), handler);
         control_buf_.append(reinterpret_cast<const char*>(data), n);
         if (remaining_ != 0) return true;
@@ -130,12 +153,11 @@ bool Connection::consume_payload(std::uint8_t* data, std::size_t n, ConnectionHa
     }
 
     // Fail fast: judge text as it arrives, not when the message is complete.
-    if (message_type_ == MessageType::text && !utf8_.feed(data, n) &&
+    if (message_type_ == MessageType::text && !text_known_valid && !utf8_.feed(data, n) &&
         !limits_.waives(ErrorKind::invalid_utf8)) {
         return fail(ErrorKind::invalid_utf8, handler);
     }
-    const bool unfragmented = frame_.fin && frame_.opcode != 0;
-    if (whole_frame && unfragmented) return finish_frame(as_view(data, n), handler);
+    if (whole_message) return finish_frame(as_view(data, n), handler);
     message_buf_.append(reinterpret_cast<const char*>(data), n);
     if (remaining_ != 0) return true;
     return finish_frame({}, handler);

@@ -51,6 +51,8 @@ constexpr std::size_t max_control_payload = 125;
 constexpr std::size_t max_frame_header_size = 14;
 constexpr std::uint8_t payload_len_16bit = 126;
 constexpr std::uint8_t payload_len_64bit = 127;
+// The longest payload the 16-bit length form carries; longer ones need the 64-bit form.
+constexpr std::uint64_t max_16bit_payload = 0xFFFF;
 
 // RFC 6455 1.3: the GUID appended to Sec-WebSocket-Key to compute Sec-WebSocket-Accept.
 constexpr std::string_view handshake_guid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";

@@ -66,12 +66,9 @@ inline ErrorKind check_first_bytes(std::uint8_t b0, std::uint8_t b1, const Frame
     const std::uint8_t opcode = b0 & opcode_mask;
     if ((rsv & ~rules.allowed_rsv) != 0) return ErrorKind::reserved_bits_set;
     if (!is_known_opcode(opcode)) return ErrorKind::reserved_opcode;
-    if (is_control(opcode)) {
-        if ((b0 & fin_bit) == 0) return ErrorKind::control_frame_fragmented;
-        if (rules.enforce_control_length && (b1 & length_mask) > max_control_payload) {
-            return ErrorKind::control_frame_too_long;
-        }
-    }
+    // The control payload length (5.5) is judged on the length itself, once it is known
+    // (parse_frame_header): 126 and 127 here only say which length form follows.
+    if (is_control(opcode) && (b0 & fin_bit) == 0) return ErrorKind::control_frame_fragmented;
     if (rules.enforce_masking) {
         const bool masked = (b1 & mask_bit) != 0;
         if (rules.receiver == Role::server && !masked) return ErrorKind::unmasked_client_frame;
@@ -129,10 +126,18 @@ inline HeaderParseResult parse_frame_header(const std::uint8_t* data, std::size_
         length = frame_header_detail::read_big_endian(data + 2, length_bytes);
         if (length_bytes == 8 && (length & frame_header_detail::length_msb) != 0)
             return frame_header_detail::fail(ErrorKind::length_msb_set);
-        non_minimal = length_bytes == 2 ? length < payload_len_16bit : length <= 0xFFFF;
-        if (non_minimal && rules.reject_non_minimal_length)
-            return frame_header_detail::fail(ErrorKind::non_minimal_length);
+        non_minimal = length_bytes == 2 ? length < payload_len_16bit : length <= max_16bit_payload;
     }
+    // 5.5: "All control frames MUST have a payload length of 125 bytes or less". A control
+    // frame whose length of 125 or less is written in the 16- or 64-bit form keeps that
+    // rule; it breaks only 5.2's "the minimal number of bytes MUST be used", and is judged
+    // below exactly as a data frame with a non-minimal length is.
+    if (rules.enforce_control_length && is_control(b0 & frame_header_detail::opcode_mask) &&
+        length > max_control_payload) {
+        return frame_header_detail::fail(ErrorKind::control_frame_too_long);
+    }
+    if (non_minimal && rules.reject_non_minimal_length)
+        return frame_header_detail::fail(ErrorKind::non_minimal_length);
     if (size < header_size) return {};
 
     out.fin = (b0 & frame_header_detail::fin_bit) != 0;

@@ -15,7 +15,7 @@ void put_big_endian(std::uint8_t* out, std::uint64_t v, std::size_t n) {
 
 LengthForm minimal_form(std::uint64_t length) {
     if (length <= max_control_payload) return LengthForm::bits7;
-    if (length <= 0xFFFF) return LengthForm::bits16;
+    if (length <= max_16bit_payload) return LengthForm::bits16;
     return LengthForm::bits64;
 }
 

@@ -1,11 +1,10 @@
 #include "harness/codec/handshake_request.h"
 
-#include <cctype>
-
 #include <algorithm>
 #include <utility>
 
 #include "harness/codec/accept_key.h"
+#include "harness/codec/ascii.h"
 
 namespace wsspec::codec {
 
@@ -27,17 +26,6 @@ constexpr std::string_view section_version = "4.2.2, 4.4";
 // leading zeros, no whitespace after trimming).
 constexpr std::string_view version_13_value = "13";
 constexpr std::string_view version_8_value = "8";
-// Peer-supplied values quoted in a reason are cut to this length to keep reports readable.
-constexpr std::size_t max_quoted_value = 64;
-
-std::string quoted(std::string_view value) {
-    std::string out = "\"";
-    out.append(value.substr(0, max_quoted_value));
-    if (value.size() > max_quoted_value) out.append("...");
-    out.append("\"");
-    return out;
-}
-
 void append_header(std::string& out, std::string_view name, std::string_view value) {
     out.append(name).append(": ").append(value).append(crlf);
 }
@@ -65,7 +53,7 @@ bool is_valid_host_value(std::string_view host) {
         const auto close = host.find(']');
         if (close == std::string_view::npos) return false;
         for (char c : host.substr(1, close - 1)) {
-            if (!std::isxdigit(static_cast<unsigned char>(c)) && c != ':' && c != '.') return false;
+            if (!is_ascii_hex_digit(c) && c != ':' && c != '.') return false;
         }
         const std::string_view rest = host.substr(close + 1);
         if (!rest.empty() && rest.front() != ':') return false;
@@ -76,12 +64,11 @@ bool is_valid_host_value(std::string_view host) {
         port = host.substr(colon + 1);
     }
     for (char c : port) {
-        if (!std::isdigit(static_cast<unsigned char>(c))) return false;
+        if (!is_ascii_digit(c)) return false;
     }
     constexpr std::string_view allowed_punctuation = "-._~%!$&'()*+,;=";
     for (char c : name) {
-        if (!std::isalnum(static_cast<unsigned char>(c)) &&
-            allowed_punctuation.find(c) == std::string_view::npos) {
+        if (!is_ascii_alnum(c) && allowed_punctuation.find(c) == std::string_view::npos) {
             return false;
         }
     }
@@ -186,7 +173,7 @@ RequestValidation validate_request(const HttpRequestHead& head) {
     // request is not a WebSocket handshake at all, and 4.2.1 says to answer with 400.
     if (head.method != method_get) {
         return reject(K::method_not_get, bad, section_request, "the method MUST be GET",
-                      "method is " + quoted(head.method));
+                      "method is " + quoted_excerpt(head.method));
     }
     if (head.version_major < 1 || (head.version_major == 1 && head.version_minor < 1)) {
         return reject(K::http_version_too_old, bad, section_request,
@@ -205,7 +192,7 @@ RequestValidation validate_request(const HttpRequestHead& head) {
         return reject(
             K::invalid_host, bad, section_request,
             "a Host header with an invalid value MUST be answered with 400 (RFC 7230 5.4)",
-            "Host is " + quoted(host));
+            "Host is " + quoted_excerpt(host));
     }
 
     // Item 3: Upgrade "including the value websocket" (case-insensitive, a token list).
@@ -213,14 +200,15 @@ RequestValidation validate_request(const HttpRequestHead& head) {
         const HttpHeader* h = find_header(head.headers, header_name::upgrade);
         return reject(K::missing_upgrade_websocket, bad, section_request,
                       "Upgrade MUST include the token \"websocket\"",
-                      h ? "Upgrade is " + quoted(h->value) : "Upgrade header is missing");
+                      h ? "Upgrade is " + quoted_excerpt(h->value) : "Upgrade header is missing");
     }
     // Item 4: Connection "that includes the token Upgrade" (case-insensitive).
     if (!header_has_token(head.headers, header_name::connection, connection_token)) {
         const HttpHeader* h = find_header(head.headers, header_name::connection);
-        return reject(K::missing_connection_upgrade, bad, section_request,
-                      "Connection MUST include the token \"Upgrade\"",
-                      h ? "Connection is " + quoted(h->value) : "Connection header is missing");
+        return reject(
+            K::missing_connection_upgrade, bad, section_request,
+            "Connection MUST include the token \"Upgrade\"",
+            h ? "Connection is " + quoted_excerpt(h->value) : "Connection header is missing");
     }
 
     // Item 6 and 4.4: Sec-WebSocket-Version must be one we speak; otherwise 426 with the
@@ -242,7 +230,7 @@ RequestValidation validate_request(const HttpRequestHead& head) {
         return reject(K::unsupported_version, http_status::upgrade_required, section_version,
                       "an unsupported version MUST be answered with 426 and the supported "
                       "versions",
-                      "Sec-WebSocket-Version is " + quoted(version_value));
+                      "Sec-WebSocket-Version is " + quoted_excerpt(version_value));
     }
 
     // Item 5: Sec-WebSocket-Key, base64 of a 16-byte value.
@@ -255,7 +243,7 @@ RequestValidation validate_request(const HttpRequestHead& head) {
     if (!is_valid_key(key)) {
         return reject(K::invalid_key, bad, section_request,
                       "Sec-WebSocket-Key MUST be a base64-encoded 16-byte value",
-                      "Sec-WebSocket-Key is " + quoted(key));
+                      "Sec-WebSocket-Key is " + quoted_excerpt(key));
     }
 
     RequestValidation result;

@@ -12,17 +12,6 @@ namespace {
 constexpr std::string_view section_client = "4.1";
 constexpr std::string_view section_server = "4.2.2";
 constexpr char extension_param_separator = ';';
-// Server-supplied values quoted in a reason are cut to this length.
-constexpr std::size_t max_quoted_value = 64;
-
-std::string quoted(std::string_view value) {
-    std::string out = "\"";
-    out.append(value.substr(0, max_quoted_value));
-    if (value.size() > max_quoted_value) out.append("...");
-    out.append("\"");
-    return out;
-}
-
 ResponseValidation fail(ResponseErrorKind kind, std::string_view section,
                         std::string_view requirement, std::string reason) {
     ResponseValidation result;
@@ -40,7 +29,7 @@ std::string_view extension_name(std::string_view element) {
 
 bool extension_was_offered(std::string_view name, const std::vector<std::string>& offered) {
     for (const std::string& offer : offered) {
-        for (std::string_view element : split_list(offer)) {
+        for (std::string_view element : split_header_list(offer)) {
             if (iequals(extension_name(element), name)) return true;
         }
     }
@@ -83,21 +72,22 @@ ResponseValidation validate_response(const HttpResponseHead& head,
     if (head.status != http_status::switching_protocols) {
         return fail(K::status_not_101, section_client,
                     "the server MUST answer a successful handshake with 101",
-                    "status is " + std::to_string(head.status) + " " + quoted(head.reason));
+                    "status is " + std::to_string(head.status) + " " + quoted_excerpt(head.reason));
     }
     // 4.1 item 2: Upgrade must contain "websocket" (ASCII case-insensitive).
     if (!header_has_token(head.headers, header_name::upgrade, upgrade_token)) {
         const HttpHeader* h = find_header(head.headers, header_name::upgrade);
         return fail(K::missing_upgrade_websocket, section_client,
                     "the response MUST have Upgrade: websocket",
-                    h ? "Upgrade is " + quoted(h->value) : "Upgrade header is missing");
+                    h ? "Upgrade is " + quoted_excerpt(h->value) : "Upgrade header is missing");
     }
     // 4.1 item 3: Connection must contain "Upgrade" (ASCII case-insensitive).
     if (!header_has_token(head.headers, header_name::connection, connection_token)) {
         const HttpHeader* h = find_header(head.headers, header_name::connection);
-        return fail(K::missing_connection_upgrade, section_client,
-                    "the response MUST have Connection: Upgrade",
-                    h ? "Connection is " + quoted(h->value) : "Connection header is missing");
+        return fail(
+            K::missing_connection_upgrade, section_client,
+            "the response MUST have Connection: Upgrade",
+            h ? "Connection is " + quoted_excerpt(h->value) : "Connection header is missing");
     }
 
     // 4.1 item 4: Sec-WebSocket-Accept must be base64(SHA-1(key + GUID)) computed as 4.2.2
@@ -117,7 +107,7 @@ ResponseValidation validate_response(const HttpResponseHead& head,
     if (expected.empty() || actual != expected) {
         return fail(K::wrong_accept, section_client,
                     "Sec-WebSocket-Accept MUST be base64(SHA-1(key + GUID))",
-                    "expected " + quoted(expected) + ", got " + quoted(actual));
+                    "expected " + quoted_excerpt(expected) + ", got " + quoted_excerpt(actual));
     }
 
     ResponseValidation result;
@@ -129,7 +119,7 @@ ResponseValidation validate_response(const HttpResponseHead& head,
         if (!extension_was_offered(extension_name(element), sent.extensions)) {
             return fail(K::extension_not_offered, section_client,
                         "the server MUST NOT use an extension the client did not offer",
-                        "server accepted " + quoted(element));
+                        "server accepted " + quoted_excerpt(element));
         }
         accepted.extensions.emplace_back(element);
     }
@@ -149,8 +139,8 @@ ResponseValidation validate_response(const HttpResponseHead& head,
             return fail(K::subprotocol_not_offered, section_client,
                         "the subprotocol MUST be one the client offered",
                         sent.subprotocols.empty()
-                            ? "none offered, server chose " + quoted(chosen.front())
-                            : "server chose " + quoted(chosen.front()));
+                            ? "none offered, server chose " + quoted_excerpt(chosen.front())
+                            : "server chose " + quoted_excerpt(chosen.front()));
         }
         accepted.subprotocol = std::string(chosen.front());
     }

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "harness/codec/ascii.h"
+
 namespace wsspec::codec {
 
 namespace {
@@ -18,7 +20,7 @@ constexpr std::size_t status_code_digits = 3;  // RFC 7230 3.1.2: status-code = 
 // RFC 7230 3.2.6: tchar = "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." /
 // "^" / "_" / "`" / "|" / "~" / DIGIT / ALPHA
 bool is_tchar(unsigned char c) {
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
+    if (is_ascii_alnum(static_cast<char>(c))) return true;
     return std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos;
 }
 bool is_vchar(unsigned char c) {
@@ -46,10 +48,6 @@ std::string_view trim_ows(std::string_view s) {
     while (!s.empty() && is_ows(s.back()))
         s.remove_suffix(1);
     return s;
-}
-
-char ascii_lower(char c) {
-    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
 }
 
 HeadParseResult fail(HeadError error, std::string_view reason) {
@@ -80,7 +78,7 @@ LineScan scan_line(std::string_view buf, std::size_t pos) {
 bool parse_version(std::string_view s, int& major, int& minor) {
     if (s.size() != http_version_size || s.substr(0, http_name.size()) != http_name) return false;
     const char maj = s[5], dot = s[6], min = s[7];
-    if (maj < '0' || maj > '9' || dot != '.' || min < '0' || min > '9') return false;
+    if (!is_ascii_digit(maj) || dot != '.' || !is_ascii_digit(min)) return false;
     major = maj - '0';
     minor = min - '0';
     return true;
@@ -129,7 +127,7 @@ HeadParseResult parse_status_line(std::string_view line, HttpResponseHead& out) 
     const std::string_view code = line.substr(http_version_size + 1, status_code_digits);
     int status = 0;
     for (char c : code) {
-        if (c < '0' || c > '9') return fail(HeadError::bad_start_line, shape);
+        if (!is_ascii_digit(c)) return fail(HeadError::bad_start_line, shape);
         status = status * 10 + (c - '0');
     }
     std::string_view reason = line.substr(http_version_size + 1 + status_code_digits);
@@ -268,7 +266,7 @@ std::size_t count_header(std::span<const HttpHeader> headers, std::string_view n
                       [name](const HttpHeader& h) { return iequals(h.name, name); }));
 }
 
-std::vector<std::string_view> split_list(std::string_view value) {
+std::vector<std::string_view> split_header_list(std::string_view value) {
     // RFC 7230 7: #rule, with empty elements ignored. A quoted-string (3.2.6) may contain
     // commas and backslash escapes; it stays inside its element.
     std::vector<std::string_view> elements;
@@ -296,7 +294,7 @@ std::vector<std::string_view> header_list_elements(std::span<const HttpHeader> h
     std::vector<std::string_view> elements;
     for (const HttpHeader& h : headers) {
         if (!iequals(h.name, name)) continue;
-        const std::vector<std::string_view> part = split_list(h.value);
+        const std::vector<std::string_view> part = split_header_list(h.value);
         elements.insert(elements.end(), part.begin(), part.end());
     }
     return elements;
@@ -308,6 +306,14 @@ bool header_has_token(std::span<const HttpHeader> headers, std::string_view name
         if (iequals(element, token)) return true;
     }
     return false;
+}
+
+std::string quoted_excerpt(std::string_view value) {
+    std::string out = "\"";
+    out.append(value.substr(0, max_quoted_excerpt));
+    if (value.size() > max_quoted_excerpt) out.append("...");
+    out.append("\"");
+    return out;
 }
 
 }  // namespace wsspec::codec

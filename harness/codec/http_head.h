@@ -98,15 +98,23 @@ std::string to_lower_ascii(std::string_view s);
 const HttpHeader* find_header(std::span<const HttpHeader> headers, std::string_view name);
 std::size_t count_header(std::span<const HttpHeader> headers, std::string_view name);
 
-// RFC 7230 3.2.2 / 7: a field that occurs several times is one comma-separated list made by
-// joining the occurrences in order. Returns the list elements, OWS-trimmed, empty elements
-// skipped; a comma inside a quoted-string does not split. Views point into `headers`.
+// The one splitter for comma-separated header lists (RFC 7230 7, "#rule"): the elements of
+// one field value, OWS-trimmed, empty elements skipped. A comma inside a quoted-string
+// (RFC 7230 3.2.6), escaped quotes included, does not split. Views point into `value`.
+// Everything that reads a list header (handshake validation, the judge) goes through it.
+std::vector<std::string_view> split_header_list(std::string_view value);
+// RFC 7230 3.2.2: a field that occurs several times is one list made by joining the
+// occurrences in order. The elements of that list (split_header_list on each occurrence).
+// Views point into `headers`.
 std::vector<std::string_view> header_list_elements(std::span<const HttpHeader> headers,
                                                    std::string_view name);
-// Elements of a single field value, same rules.
-std::vector<std::string_view> split_list(std::string_view value);
 // True if some element of the combined list equals `token` case-insensitively.
 bool header_has_token(std::span<const HttpHeader> headers, std::string_view name,
                       std::string_view token);
+
+// A peer-supplied value as a rejection reason quotes it: in double quotes, cut to
+// max_quoted_excerpt bytes (then "..." follows), so a hostile header cannot bloat reports.
+constexpr std::size_t max_quoted_excerpt = 64;
+std::string quoted_excerpt(std::string_view value);
 
 }  // namespace wsspec::codec

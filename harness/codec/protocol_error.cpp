@@ -48,6 +48,9 @@ ProtocolError make_error(ErrorKind kind) {
                     "close code that is reserved or not allowed on the wire"};
         case ErrorKind::invalid_close_reason_utf8:
             return {kind, invalid_payload, "5.5.1", "close reason is not valid UTF-8"};
+        case ErrorKind::control_frame_over_limit:
+            return {kind, message_too_big, "10.4",
+                    "control frame larger than this endpoint buffers (125-byte rule waived)"};
     }
     return {kind, protocol_error, "5", "protocol error"};
 }
@@ -86,6 +89,8 @@ std::string_view error_kind_name(ErrorKind kind) {
             return "invalid_close_code";
         case ErrorKind::invalid_close_reason_utf8:
             return "invalid_close_reason_utf8";
+        case ErrorKind::control_frame_over_limit:
+            return "control_frame_over_limit";
     }
     return "unknown";
 }

@@ -29,6 +29,8 @@ enum class ErrorKind : std::uint8_t {
     close_payload_one_byte,
     invalid_close_code,
     invalid_close_reason_utf8,
+    // budgets (RFC 6455 10.4); appended here to keep the values above stable
+    control_frame_over_limit,
 };
 
 struct ProtocolError {

@@ -5,11 +5,13 @@
 #include <bit>
 #include <cstring>
 
+#include "harness/codec/utf8_block_check.h"
+
 namespace wsspec::codec {
 namespace {
 
-// Below this size the scalar loop (with its ASCII word skip) beats a SIMD call.
-constexpr std::size_t simd_threshold = 256;
+// Below this size the block check (or the scalar loop) beats a bulk SIMD call.
+constexpr std::size_t simd_threshold = utf8_block::short_text_limit;
 constexpr std::uint64_t high_bits = 0x8080808080808080ULL;
 
 using State = Utf8Validator::State;
@@ -157,6 +159,13 @@ std::size_t Utf8Validator::feed_scalar(const std::uint8_t* data, std::size_t siz
 // sizeable share of the cost.
 [[gnu::flatten]] bool Utf8Validator::feed(const std::uint8_t* data, std::size_t size) {
     if (state_ == State::reject) return false;
+    // Short text that starts and ends on code point boundaries (most messages): one
+    // branch-free pass. Anything else falls through to the exact, stateful path below.
+    if (state_ == State::accept && size < simd_threshold &&
+        utf8_block::valid_and_complete(data, size)) {
+        consumed_ += size;
+        return true;
+    }
     std::size_t done = 0;
     // Finish a code point left open by the previous chunk, byte by byte.
     while (state_ != State::accept && done < size) {

@@ -11,6 +11,7 @@
 #include "harness/codec/frame_writer.h"
 #include "harness/codec/handshake_request.h"
 #include "harness/codec/http_head.h"
+#include "harness/peer/entropy.h"
 
 namespace wsspec::server {
 namespace {
@@ -32,7 +33,7 @@ class Session : public std::enable_shared_from_this<Session>, codec::ConnectionH
         : socket_(std::move(socket)),
           timer_(socket_.get_executor()),
           options_(options),
-          connection_(codec::Role::server, limits_for(options)) {}
+          connection_(codec::Role::server, limits_for(options), peer::random_mask_seed()) {}
 
     void start() {
         timer_.expires_after(handshake_timeout);
@@ -143,7 +144,8 @@ class Session : public std::enable_shared_from_this<Session>, codec::ConnectionH
         }
         if (options_.defects.has(Defect::pong_after_close)) {
             // Keep reading as if nothing happened; answers pings that follow the Close.
-            connection_ = codec::Connection(codec::Role::server, limits_for(options_));
+            connection_ = codec::Connection(codec::Role::server, limits_for(options_),
+                                            peer::random_mask_seed());
             return;
         }
         // RFC 6455 5.5.1: answer with a Close, typically echoing the status code.

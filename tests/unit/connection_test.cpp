@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <cstring>
 #include <initializer_list>
 #include <ostream>
 #include <string>
@@ -15,6 +16,9 @@
 
 namespace wsspec::codec {
 namespace {
+
+// Any fixed seed: these tests need reproducible masking keys, not unpredictable ones.
+constexpr std::uint64_t test_mask_seed = 0x5EED;
 
 // --- Recording handler -------------------------------------------------------------------
 
@@ -136,7 +140,7 @@ bool feed(Connection& connection, std::string_view data, Recorder& recorder) {
 // through receive()/error() and exactly once through on_error, as the last event.
 void expect_failure(Role role, const std::string& data, ErrorKind kind,
                     std::uint16_t expected_close_code, ConnectionLimits limits = {}) {
-    Connection connection(role, limits);
+    Connection connection(role, limits, test_mask_seed);
     Recorder recorder;
     EXPECT_FALSE(feed(connection, data, recorder));
     EXPECT_EQ(connection.state(), ConnectionState::failed);
@@ -153,7 +157,7 @@ void expect_failure(Role role, const std::string& data, ErrorKind kind,
 // --- RFC 6455 5.7 examples ---------------------------------------------------------------
 
 TEST(Connection, ClientDecodesRfcUnmaskedTextHello) {
-    Connection client(Role::client);
+    Connection client(Role::client, {}, test_mask_seed);
     Recorder r;
     EXPECT_TRUE(feed(client, bytes({0x81, 0x05, 0x48, 0x65, 0x6c, 0x6c, 0x6f}), r));
     EXPECT_EQ(r.events, (std::vector<Event>{text("Hello")}));
@@ -163,7 +167,7 @@ TEST(Connection, ClientDecodesRfcUnmaskedTextHello) {
 }
 
 TEST(Connection, ServerDecodesRfcMaskedTextHello) {
-    Connection server(Role::server);
+    Connection server(Role::server, {}, test_mask_seed);
     Recorder r;
     EXPECT_TRUE(
         feed(server, bytes({0x81, 0x85, 0x37, 0xfa, 0x21, 0x3d, 0x7f, 0x9f, 0x4d, 0x51, 0x58}), r));
@@ -171,7 +175,7 @@ TEST(Connection, ServerDecodesRfcMaskedTextHello) {
 }
 
 TEST(Connection, ClientDecodesRfcFragmentedText) {
-    Connection client(Role::client);
+    Connection client(Role::client, {}, test_mask_seed);
     Recorder r;
     EXPECT_TRUE(feed(client, bytes({0x01, 0x03, 0x48, 0x65, 0x6c}), r));
     EXPECT_TRUE(r.events.empty());
@@ -181,14 +185,14 @@ TEST(Connection, ClientDecodesRfcFragmentedText) {
 }
 
 TEST(Connection, ClientDecodesRfcUnmaskedPing) {
-    Connection client(Role::client);
+    Connection client(Role::client, {}, test_mask_seed);
     Recorder r;
     EXPECT_TRUE(feed(client, bytes({0x89, 0x05, 0x48, 0x65, 0x6c, 0x6c, 0x6f}), r));
     EXPECT_EQ(r.events, (std::vector<Event>{ping("Hello")}));
 }
 
 TEST(Connection, ServerDecodesRfcMaskedPong) {
-    Connection server(Role::server);
+    Connection server(Role::server, {}, test_mask_seed);
     Recorder r;
     EXPECT_TRUE(
         feed(server, bytes({0x8a, 0x85, 0x37, 0xfa, 0x21, 0x3d, 0x7f, 0x9f, 0x4d, 0x51, 0x58}), r));
@@ -196,7 +200,7 @@ TEST(Connection, ServerDecodesRfcMaskedPong) {
 }
 
 TEST(Connection, ClientDecodesRfc256ByteAnd64KiBBinary) {
-    Connection client(Role::client);
+    Connection client(Role::client, {}, test_mask_seed);
     Recorder r;
     const std::string small(256, '\x5A');
     const std::string large(65536, '\xA5');
@@ -222,7 +226,7 @@ TEST(Connection, RejectsReservedBitsWith1002) {
 TEST(Connection, AcceptsNegotiatedRsvBits) {
     ConnectionLimits limits;
     limits.allowed_rsv = rsv1;
-    Connection server(Role::server, limits);
+    Connection server(Role::server, limits, test_mask_seed);
     Recorder r;
     FrameSpec spec;
     spec.rsv = rsv1;
@@ -249,7 +253,7 @@ TEST(Connection, RejectsReservedOpcodeWith1002) {
 
 TEST(Connection, ReportsHeaderErrorsFromTheFirstByte) {
     for (const int b0 : {0xC1, 0xA2, 0x83, 0x8B, 0x09}) {
-        Connection server(Role::server);
+        Connection server(Role::server, {}, test_mask_seed);
         Recorder r;
         EXPECT_FALSE(feed(server, bytes({b0}), r)) << b0;
         EXPECT_EQ(server.state(), ConnectionState::failed);
@@ -270,7 +274,113 @@ TEST(Connection, RejectsControlFrameTooLongWith1002) {
 }
 
 TEST(Connection, AcceptsControlFrameOf125Bytes) {
-    Connection server(Role::server);
+    Connection server(Role::server, {}, test_mask_seed);
+    Recorder r;
+    const std::string payload(125, 'p');
+    EXPECT_TRUE(feed(server, client_frame(Opcode::ping, payload), r));
+    EXPECT_EQ(r.events, (std::vector<Event>{ping(payload)}));
+}
+
+// A control frame as a client sends it, with its length in a chosen form.
+std::string client_control_frame(Opcode opcode, std::string_view payload, LengthForm form) {
+    FrameSpec spec;
+    spec.opcode = static_cast<std::uint8_t>(opcode);
+    spec.masked = true;
+    spec.mask_key = test_key;
+    spec.length_form = form;
+    std::string out;
+    append_frame(out, spec, payload);
+    return out;
+}
+
+TEST(Connection, JudgesControlFrameOf125BytesInALongerLengthFormAsNonMinimal) {
+    // 89 FE 00 7D + key + 125 bytes: not too long (5.5), only not minimally encoded (5.2),
+    // which a receiver judges as it judges a data frame's length.
+    const std::string payload(125, 'p');
+    for (const LengthForm form : {LengthForm::bits16, LengthForm::bits64}) {
+        for (const Opcode opcode : {Opcode::ping, Opcode::pong}) {
+            const std::string wire = client_control_frame(opcode, payload, form);
+            ASSERT_EQ(static_cast<std::uint8_t>(wire[1]), form == LengthForm::bits16 ? 0xFE : 0xFF);
+            Connection lenient(Role::server, {}, test_mask_seed);
+            Recorder r;
+            EXPECT_TRUE(feed(lenient, wire, r));
+            EXPECT_EQ(r.events,
+                      (std::vector<Event>{opcode == Opcode::ping ? ping(payload) : pong(payload)}));
+            ASSERT_EQ(r.frames.size(), 1u);
+            EXPECT_TRUE(r.frames[0].non_minimal_length);
+
+            ConnectionLimits strict;
+            strict.reject_non_minimal_length = true;
+            expect_failure(Role::server, wire, ErrorKind::non_minimal_length, 1002, strict);
+            EXPECT_EQ(make_error(ErrorKind::non_minimal_length).rfc_section, "5.2");
+        }
+        const std::string close =
+            client_control_frame(Opcode::close, close_payload(1000, "bye"), form);
+        Connection server(Role::server, {}, test_mask_seed);
+        Recorder r;
+        EXPECT_TRUE(feed(server, close, r));
+        EXPECT_EQ(r.events, (std::vector<Event>{close_event(1000, "bye")}));
+    }
+}
+
+ConnectionLimits waiving_control_length() {
+    ConnectionLimits limits;
+    limits.waived = 1U << static_cast<unsigned>(ErrorKind::control_frame_too_long);
+    return limits;
+}
+
+TEST(Connection, WaivedControlLengthStillBoundsControlFramesWith1009) {
+    // The header of a 1 MiB Ping is enough to refuse it: none of it is buffered.
+    FrameSpec spec;
+    spec.opcode = static_cast<std::uint8_t>(Opcode::ping);
+    spec.masked = true;
+    spec.mask_key = test_key;
+    std::uint8_t header[max_frame_header_size];
+    const std::size_t header_size = write_frame_header(spec, 1 << 20, header);
+    const std::string wire(reinterpret_cast<const char*>(header), header_size);
+    expect_failure(Role::server, wire, ErrorKind::control_frame_over_limit, 1009,
+                   waiving_control_length());
+    expect_failure(Role::server, wire + std::string(4096, 'p'), ErrorKind::control_frame_over_limit,
+                   1009, waiving_control_length());
+
+    // One byte over the default bound fails; at the bound the Ping is delivered, also when
+    // it arrives in pieces (the case that makes the codec buffer it).
+    const ConnectionLimits defaults = waiving_control_length();
+    expect_failure(
+        Role::server,
+        client_frame(Opcode::ping, std::string(defaults.max_waived_control_payload + 1, 'p')),
+        ErrorKind::control_frame_over_limit, 1009, defaults);
+    const std::string at_bound(defaults.max_waived_control_payload, 'p');
+    const std::string frame = client_frame(Opcode::ping, at_bound);
+    Connection server(Role::server, defaults, test_mask_seed);
+    Recorder r;
+    EXPECT_TRUE(feed(server, frame.substr(0, 1000), r));
+    EXPECT_TRUE(feed(server, frame.substr(1000), r));
+    EXPECT_EQ(r.events, (std::vector<Event>{ping(at_bound)}));
+}
+
+TEST(Connection, WaivedControlLengthBoundIsConfigurable) {
+    ConnectionLimits limits = waiving_control_length();
+    limits.max_waived_control_payload = 200;
+    Connection server(Role::server, limits, test_mask_seed);
+    Recorder r;
+    EXPECT_TRUE(feed(server, client_frame(Opcode::ping, std::string(126, 'a')), r));
+    EXPECT_TRUE(feed(server, client_frame(Opcode::pong, std::string(200, 'b')), r));
+    EXPECT_EQ(r.events,
+              (std::vector<Event>{ping(std::string(126, 'a')), pong(std::string(200, 'b'))}));
+    expect_failure(Role::server, client_frame(Opcode::ping, std::string(201, 'c')),
+                   ErrorKind::control_frame_over_limit, 1009, limits);
+    // Waiving the message size does not lift it: it bounds memory, it is not an RFC rule.
+    limits.waived |= 1U << static_cast<unsigned>(ErrorKind::message_too_big);
+    expect_failure(Role::server, client_frame(Opcode::ping, std::string(201, 'c')),
+                   ErrorKind::control_frame_over_limit, 1009, limits);
+}
+
+TEST(Connection, ControlBoundNeverRejectsALegalControlFrame) {
+    // A bound set below 125 must not turn a valid control frame into an error.
+    ConnectionLimits limits;
+    limits.max_waived_control_payload = 10;
+    Connection server(Role::server, limits, test_mask_seed);
     Recorder r;
     const std::string payload(125, 'p');
     EXPECT_TRUE(feed(server, client_frame(Opcode::ping, payload), r));
@@ -318,15 +428,46 @@ TEST(Connection, RejectsInvalidUtf8With1007) {
                    ErrorKind::invalid_utf8, 1007);
 }
 
+TEST(Connection, JudgesShortMaskedTextLikeTheValidatorAtEveryLength) {
+    // Whole short text frames take a one-pass check of the still-masked bytes; it must
+    // reach the validator's verdict at every length and key, and deliver unmasked text.
+    const std::string alphabet[] = {"a", "\xC3\xA9", "\xE2\x82\xAC", "\xF0\x9F\x98\x80"};
+    const std::string bad[] = {"\xFF", "\xC0\xAF", "\xED\xA0\x80", "\xF4\x90\x80\x80",
+                               "\x80", "\xE2\x82"};
+    std::uint32_t seed = 1;
+    for (std::size_t length = 0; length <= 300; ++length) {
+        std::string text;
+        for (std::size_t i = 0; text.size() < length; ++i)
+            text += alphabet[(i * 7 + length) % 4];
+        FrameSpec spec;
+        spec.opcode = static_cast<std::uint8_t>(Opcode::text);
+        spec.masked = true;
+        seed = seed * 1664525u + 1013904223u;
+        std::memcpy(spec.mask_key.data(), &seed, sizeof(seed));
+        std::string wire;
+        append_frame(wire, spec, text);
+        Connection server(Role::server, {}, test_mask_seed);
+        Recorder r;
+        EXPECT_TRUE(feed(server, wire, r)) << length;
+        EXPECT_EQ(r.events, (std::vector<Event>{Event{EventKind::text, text}})) << length;
+
+        const std::string broken =
+            text.substr(0, length / 2) + bad[length % 6] + text.substr(length / 2);
+        std::string bad_wire;
+        append_frame(bad_wire, spec, broken);
+        expect_failure(Role::server, bad_wire, ErrorKind::invalid_utf8, 1007);
+    }
+}
+
 TEST(Connection, DoesNotValidateBinaryMessagesAsUtf8) {
-    Connection server(Role::server);
+    Connection server(Role::server, {}, test_mask_seed);
     Recorder r;
     EXPECT_TRUE(feed(server, client_frame(Opcode::binary, "\xFF\xC0\x80"), r));
     EXPECT_EQ(r.events, (std::vector<Event>{binary("\xFF\xC0\x80")}));
 }
 
 TEST(Connection, FailsFastOnInvalidUtf8InNonFinalFragment) {
-    Connection server(Role::server);
+    Connection server(Role::server, {}, test_mask_seed);
     Recorder r;
     // The first fragment alone proves the message invalid; the rest never arrives.
     EXPECT_FALSE(feed(server, client_frame(Opcode::text, "fine\xF5", false), r));
@@ -341,7 +482,7 @@ TEST(Connection, FailsFastOnInvalidUtf8InsideFrameSplitAcrossReads) {
     const std::size_t header = data.size() - payload.size();
     const std::size_t bad_byte = header + 150;
 
-    Connection server(Role::server);
+    Connection server(Role::server, {}, test_mask_seed);
     Recorder r;
     for (std::size_t i = 0; i < data.size(); ++i) {
         const bool ok = feed(server, data.substr(i, 1), r);
@@ -362,7 +503,7 @@ TEST(Connection, FailsFastOnInvalidUtf8InLargeChunkOfSplitFrame) {
     std::string payload(1000, 'a');
     payload[400] = '\xFF';
     const std::string data = client_frame(Opcode::text, payload);
-    Connection server(Role::server);
+    Connection server(Role::server, {}, test_mask_seed);
     Recorder r;
     EXPECT_TRUE(feed(server, data.substr(0, 300), r));
     EXPECT_TRUE(r.events.empty());
@@ -384,7 +525,7 @@ TEST(Connection, RejectsUtf8TruncatedAtMessageEndWith1007) {
 }
 
 TEST(Connection, AcceptsCodePointSplitAcrossFragmentsWithPingBetween) {
-    Connection server(Role::server);
+    Connection server(Role::server, {}, test_mask_seed);
     Recorder r;
     EXPECT_TRUE(feed(server,
                      client_frame(Opcode::text, "\xE2", false) + client_frame(Opcode::ping, "p") +
@@ -397,7 +538,7 @@ TEST(Connection, AcceptsCodePointSplitAcrossFragmentsWithPingBetween) {
 TEST(Connection, RejectsMessageTooBigFromHeaderAlone) {
     ConnectionLimits limits;
     limits.max_message_size = 1 << 20;
-    Connection server(Role::server, limits);
+    Connection server(Role::server, limits, test_mask_seed);
     Recorder r;
     // Just the 14-byte header of a 1 TiB frame: no payload byte has arrived.
     std::uint8_t header[max_frame_header_size];
@@ -423,7 +564,7 @@ TEST(Connection, RejectsFragmentedMessageGrowingPastLimitWith1009) {
 TEST(Connection, AcceptsMessagesExactlyAtLimitAndResetsCountPerMessage) {
     ConnectionLimits limits;
     limits.max_message_size = 100;
-    Connection server(Role::server, limits);
+    Connection server(Role::server, limits, test_mask_seed);
     Recorder r;
     const std::string half(50, 'h');
     EXPECT_TRUE(feed(server,
@@ -437,7 +578,7 @@ TEST(Connection, AcceptsMessagesExactlyAtLimitAndResetsCountPerMessage) {
 TEST(Connection, ControlFramesDoNotCountTowardsMessageLimit) {
     ConnectionLimits limits;
     limits.max_message_size = 10;
-    Connection server(Role::server, limits);
+    Connection server(Role::server, limits, test_mask_seed);
     Recorder r;
     EXPECT_TRUE(feed(server,
                      client_frame(Opcode::text, "12345", false) +
@@ -482,7 +623,7 @@ TEST(Connection, AcceptsBothMaskingsWhenMaskingIsNotEnforced) {
     ConnectionLimits limits;
     limits.enforce_masking = false;
     for (const Role role : {Role::client, Role::server}) {
-        Connection connection(role, limits);
+        Connection connection(role, limits, test_mask_seed);
         Recorder r;
         EXPECT_TRUE(feed(connection,
                          client_frame(Opcode::text, "masked") +
@@ -508,7 +649,7 @@ TEST(Connection, RejectsNonMinimalLengthOnlyWhenConfigured) {
     std::string data;
     append_frame(data, spec, "abc");
 
-    Connection lenient(Role::server);
+    Connection lenient(Role::server, {}, test_mask_seed);
     Recorder r;
     EXPECT_TRUE(feed(lenient, data, r));
     EXPECT_EQ(r.events, (std::vector<Event>{binary("abc")}));
@@ -519,7 +660,7 @@ TEST(Connection, RejectsNonMinimalLengthOnlyWhenConfigured) {
 }
 
 TEST(Connection, StopsReadingAfterFailure) {
-    Connection server(Role::server);
+    Connection server(Role::server, {}, test_mask_seed);
     Recorder r;
     EXPECT_FALSE(feed(server, client_frame(0x3, "") + client_frame(Opcode::text, "later"), r));
     EXPECT_FALSE(feed(server, client_frame(Opcode::text, "more"), r));
@@ -529,7 +670,7 @@ TEST(Connection, StopsReadingAfterFailure) {
 }
 
 TEST(Connection, WritesCloseWithErrorCodeAfterFailure) {
-    Connection server(Role::server);
+    Connection server(Role::server, {}, test_mask_seed);
     Recorder r;
     EXPECT_FALSE(feed(server, client_frame(Opcode::text, "\xFF"), r));
     std::string out;
@@ -542,7 +683,7 @@ TEST(Connection, WritesCloseWithErrorCodeAfterFailure) {
 // --- Messages and control frames ---------------------------------------------------------
 
 TEST(Connection, DeliversPingBetweenFragmentsInOrder) {
-    Connection server(Role::server);
+    Connection server(Role::server, {}, test_mask_seed);
     Recorder r;
     EXPECT_TRUE(feed(server,
                      client_frame(Opcode::text, "Hel", false) + client_frame(Opcode::ping, "p1") +
@@ -555,7 +696,7 @@ TEST(Connection, DeliversPingBetweenFragmentsInOrder) {
 }
 
 TEST(Connection, DeliversEmptyMessages) {
-    Connection server(Role::server);
+    Connection server(Role::server, {}, test_mask_seed);
     Recorder r;
     EXPECT_TRUE(feed(server,
                      client_frame(Opcode::text, "") + client_frame(Opcode::binary, "") +
@@ -567,7 +708,7 @@ TEST(Connection, DeliversEmptyMessages) {
 }
 
 TEST(Connection, DeliversSeveralFramesFromOneRead) {
-    Connection client(Role::client);
+    Connection client(Role::client, {}, test_mask_seed);
     Recorder r;
     EXPECT_TRUE(feed(client,
                      server_frame(Opcode::text, "one") + server_frame(Opcode::binary, "two") +
@@ -581,7 +722,7 @@ TEST(Connection, DeliversFramesSplitAcrossReads) {
                              client_frame(Opcode::binary, std::string(300, 'b')) +
                              client_frame(Opcode::close, close_payload(1000, "bye"));
     for (const std::size_t split : {1u, 2u, 5u, 7u, 17u, 20u, 100u, 322u}) {
-        Connection server(Role::server);
+        Connection server(Role::server, {}, test_mask_seed);
         Recorder r;
         EXPECT_TRUE(feed(server, data.substr(0, split), r));
         EXPECT_TRUE(feed(server, data.substr(split), r));
@@ -593,7 +734,7 @@ TEST(Connection, DeliversFramesSplitAcrossReads) {
 
 TEST(Connection, DeliversSingleFrameMessageAsViewIntoCallersBuffer) {
     // Hot path promise (connection.h): no copy for a complete single-frame message.
-    Connection server(Role::server);
+    Connection server(Role::server, {}, test_mask_seed);
     Recorder r;
     const std::string data = client_frame(Opcode::text, "zero-copy");
     std::vector<std::uint8_t> buffer(data.begin(), data.end());
@@ -603,7 +744,7 @@ TEST(Connection, DeliversSingleFrameMessageAsViewIntoCallersBuffer) {
 }
 
 TEST(Connection, ReportsEachFrameHeaderBeforeItsPayload) {
-    Connection server(Role::server);
+    Connection server(Role::server, {}, test_mask_seed);
     Recorder r;
     EXPECT_TRUE(feed(server, client_frame(Opcode::text, "ab", false).substr(0, 6), r));
     ASSERT_EQ(r.frames.size(), 1u);  // header complete, payload not yet
@@ -615,7 +756,7 @@ TEST(Connection, ReportsEachFrameHeaderBeforeItsPayload) {
 // --- Closing handshake (RFC 6455 5.5.1, 7) -----------------------------------------------
 
 TEST(Connection, PeerCloseMovesToCloseReceivedAndOurReplyToClosed) {
-    Connection server(Role::server);
+    Connection server(Role::server, {}, test_mask_seed);
     Recorder r;
     EXPECT_TRUE(feed(server, client_frame(Opcode::close, close_payload(1000, "bye")), r));
     EXPECT_EQ(r.events, (std::vector<Event>{close_event(1000, "bye")}));
@@ -627,7 +768,7 @@ TEST(Connection, PeerCloseMovesToCloseReceivedAndOurReplyToClosed) {
 }
 
 TEST(Connection, OurCloseThenPeerCloseMovesToClosed) {
-    Connection client(Role::client);
+    Connection client(Role::client, {}, test_mask_seed);
     Recorder r;
     std::string out;
     client.write_close(out, 1001, "away");
@@ -641,7 +782,7 @@ TEST(Connection, OurCloseThenPeerCloseMovesToClosed) {
 }
 
 TEST(Connection, DeliversEmptyCloseWithoutCode) {
-    Connection server(Role::server);
+    Connection server(Role::server, {}, test_mask_seed);
     Recorder r;
     EXPECT_TRUE(feed(server, client_frame(Opcode::close, ""), r));
     EXPECT_EQ(r.events, (std::vector<Event>{close_event(-1)}));
@@ -649,7 +790,7 @@ TEST(Connection, DeliversEmptyCloseWithoutCode) {
 }
 
 TEST(Connection, IgnoresBytesAfterPeerClose) {
-    Connection server(Role::server);
+    Connection server(Role::server, {}, test_mask_seed);
     Recorder r;
     // In the same read: a message and a frame that would otherwise be a protocol error.
     EXPECT_TRUE(feed(server,
@@ -664,7 +805,7 @@ TEST(Connection, IgnoresBytesAfterPeerClose) {
 }
 
 TEST(Connection, IgnoresBytesAfterClosingHandshakeCompletes) {
-    Connection client(Role::client);
+    Connection client(Role::client, {}, test_mask_seed);
     Recorder r;
     std::string out;
     client.write_close(out, 1000);
@@ -675,7 +816,7 @@ TEST(Connection, IgnoresBytesAfterClosingHandshakeCompletes) {
 }
 
 TEST(Connection, CloseInsideFragmentedMessageEndsTheConversation) {
-    Connection server(Role::server);
+    Connection server(Role::server, {}, test_mask_seed);
     Recorder r;
     EXPECT_TRUE(feed(server,
                      client_frame(Opcode::text, "half", false) +
@@ -711,12 +852,12 @@ const std::vector<Event> everything_events(const std::string& big) {
 }
 
 TEST(Connection, ClientWritesMaskedFramesThatServerDecodes) {
-    Connection client(Role::client);
+    Connection client(Role::client, {}, test_mask_seed);
     const std::string big(70000, 'B');
     const std::string wire = write_everything(client, big);
     EXPECT_EQ(client.state(), ConnectionState::close_sent);
 
-    Connection server(Role::server);  // enforces masking
+    Connection server(Role::server, {}, test_mask_seed);  // enforces masking
     Recorder r;
     EXPECT_TRUE(feed(server, wire, r));
     EXPECT_EQ(r.events, everything_events(big));
@@ -730,11 +871,11 @@ TEST(Connection, ClientWritesMaskedFramesThatServerDecodes) {
 }
 
 TEST(Connection, ServerWritesUnmaskedFramesThatClientDecodes) {
-    Connection server(Role::server);
+    Connection server(Role::server, {}, test_mask_seed);
     const std::string big(70000, 'B');
     const std::string wire = write_everything(server, big);
 
-    Connection client(Role::client);  // rejects masked frames
+    Connection client(Role::client, {}, test_mask_seed);  // rejects masked frames
     Recorder r;
     EXPECT_TRUE(feed(client, wire, r));
     EXPECT_EQ(r.events, everything_events(big));
@@ -744,14 +885,14 @@ TEST(Connection, ServerWritesUnmaskedFramesThatClientDecodes) {
 }
 
 TEST(Connection, WriteCloseWithoutCodeSendsEmptyBody) {
-    Connection server(Role::server);
+    Connection server(Role::server, {}, test_mask_seed);
     std::string out;
     server.write_close(out, std::nullopt);
     EXPECT_EQ(out, bytes({0x88, 0x00}));
 }
 
 TEST(Connection, WritersRefuseControlPayloadsOver125Octets) {
-    Connection server(Role::server);
+    Connection server(Role::server, {}, test_mask_seed);
     std::string out;
     EXPECT_EQ(server.write_ping(out, std::string(126, 'p')), WriteStatus::control_payload_too_long);
     EXPECT_EQ(server.write_pong(out, std::string(126, 'p')), WriteStatus::control_payload_too_long);
@@ -765,21 +906,21 @@ TEST(Connection, WritersRefuseControlPayloadsOver125Octets) {
 
 TEST(Connection, WriteCloseRefusesCodesThatMustNotBeSent) {
     for (const std::uint16_t code : {0, 999, 1004, 1005, 1006, 1015, 1016, 2999, 5000, 65535}) {
-        Connection server(Role::server);
+        Connection server(Role::server, {}, test_mask_seed);
         std::string out;
         EXPECT_EQ(server.write_close(out, code), WriteStatus::invalid_close_code) << code;
         EXPECT_TRUE(out.empty()) << code;
         EXPECT_EQ(server.state(), ConnectionState::open) << code;
     }
     for (const std::uint16_t code : {1000, 1001, 1002, 1003, 1007, 1011, 1014, 3000, 4999}) {
-        Connection server(Role::server);
+        Connection server(Role::server, {}, test_mask_seed);
         std::string out;
         EXPECT_EQ(server.write_close(out, code), WriteStatus::written) << code;
     }
 }
 
 TEST(Connection, WriteCloseRefusesReasonWithoutCodeOrNotUtf8) {
-    Connection server(Role::server);
+    Connection server(Role::server, {}, test_mask_seed);
     std::string out;
     EXPECT_EQ(server.write_close(out, std::nullopt, "why"), WriteStatus::close_reason_without_code);
     EXPECT_EQ(server.write_close(out, 1000, "\xC3"), WriteStatus::close_reason_not_utf8);
@@ -789,7 +930,7 @@ TEST(Connection, WriteCloseRefusesReasonWithoutCodeOrNotUtf8) {
 }
 
 TEST(Connection, WritesNothingAfterItsOwnClose) {
-    Connection client(Role::client);
+    Connection client(Role::client, {}, test_mask_seed);
     std::string out;
     ASSERT_EQ(client.write_close(out, 1000), WriteStatus::written);
     const std::size_t after_close = out.size();
@@ -802,7 +943,7 @@ TEST(Connection, WritesNothingAfterItsOwnClose) {
 }
 
 TEST(Connection, AfterAFailureOnlyTheCloseIsWritten) {
-    Connection server(Role::server);
+    Connection server(Role::server, {}, test_mask_seed);
     Recorder r;
     EXPECT_FALSE(feed(server, client_frame(Opcode::text, "\xFF"), r));
     std::string out;
@@ -816,7 +957,7 @@ TEST(Connection, AfterAFailureOnlyTheCloseIsWritten) {
 
 TEST(Connection, MayStillSendDataAfterReceivingClose) {
     // 5.5.1: the reply Close may wait until the message being sent is finished.
-    Connection server(Role::server);
+    Connection server(Role::server, {}, test_mask_seed);
     Recorder r;
     EXPECT_TRUE(feed(server, client_frame(Opcode::close, std::string("\x03\xE8", 2)), r));
     std::string out;
@@ -826,7 +967,7 @@ TEST(Connection, MayStillSendDataAfterReceivingClose) {
 }
 
 TEST(Connection, ClientUsesAFreshMaskKeyPerFrame) {
-    Connection client(Role::client);
+    Connection client(Role::client, {}, test_mask_seed);
     std::string out;
     client.write_ping(out, "a");
     client.write_ping(out, "a");

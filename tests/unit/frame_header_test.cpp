@@ -296,14 +296,77 @@ TEST(FrameHeader, AcceptsControlFrameOf125Bytes) {
 TEST(FrameHeader, RejectsControlFrameLongerThan125) {
     for (const int opcode : {0x8, 0x9, 0xA}) {
         SCOPED_TRACE(opcode);
-        // Judged from the 7-bit field: the extended length need not arrive.
-        expect_error(bytes({0x80 | opcode, 0x7E}), client_rules(),
+        // Judged on the length itself, as soon as the extended length has arrived: the
+        // mask key and the payload need not.
+        expect_error(bytes({0x80 | opcode, 0x7E, 0x00, 0x7E}), client_rules(),
                      ErrorKind::control_frame_too_long);
-        expect_error(bytes({0x80 | opcode, 0x7F}), client_rules(),
+        expect_error(bytes({0x80 | opcode, 0x7F, 0, 0, 0, 0, 0, 0, 0x01, 0x00}), client_rules(),
                      ErrorKind::control_frame_too_long);
-        expect_error(bytes({0x80 | opcode, 0xFE, 0x00, 0x7E, 1, 2, 3, 4}), server_rules(),
+        expect_error(bytes({0x80 | opcode, 0xFE, 0x00, 0x7E}), server_rules(),
+                     ErrorKind::control_frame_too_long);
+        // Too long and non-minimal at once: the 5.5 rule is the one broken for sure (the
+        // minimal-length rule is one a receiver may choose not to enforce).
+        FrameRules strict = client_rules();
+        strict.reject_non_minimal_length = true;
+        expect_error(bytes({0x80 | opcode, 0x7F, 0, 0, 0, 0, 0, 0, 0x00, 0x7E}), strict,
                      ErrorKind::control_frame_too_long);
     }
+}
+
+TEST(FrameHeader, WaitsForTheExtendedLengthOfAControlFrame) {
+    // 126 and 127 in the 7-bit field only name the length form; the length may still be
+    // 125 or less (a non-minimal encoding), so nothing is decided yet.
+    for (const Bytes& prefix :
+         {bytes({0x89, 0x7E}), bytes({0x89, 0x7E, 0x00}), bytes({0x89, 0x7F, 0, 0, 0, 0, 0})}) {
+        FrameHeader h;
+        const HeaderParseResult r = parse(prefix, h, client_rules());
+        EXPECT_EQ(r.status, ParseStatus::need_more) << error_kind_name(r.error);
+    }
+}
+
+TEST(FrameHeader, AcceptsControlLengthUpTo125InExtendedFormsAsNonMinimal) {
+    // RFC 6455 issue example: a 125-byte Ping in the 16-bit form is not too long (5.5); it
+    // only breaks 5.2's minimal-length rule, which binds the sender.
+    for (const int opcode : {0x8, 0x9, 0xA}) {
+        SCOPED_TRACE(opcode);
+        for (const int len : {0, 5, 125}) {
+            const FrameHeader h16 =
+                expect_complete(bytes({0x80 | opcode, 0x7E, 0x00, len}), client_rules(), 4);
+            EXPECT_EQ(h16.payload_length, static_cast<std::uint64_t>(len));
+            EXPECT_TRUE(h16.non_minimal_length);
+            const FrameHeader h64 = expect_complete(
+                bytes({0x80 | opcode, 0x7F, 0, 0, 0, 0, 0, 0, 0, len}), client_rules(), 10);
+            EXPECT_EQ(h64.payload_length, static_cast<std::uint64_t>(len));
+            EXPECT_TRUE(h64.non_minimal_length);
+        }
+        const FrameHeader masked = expect_complete(
+            bytes({0x80 | opcode, 0xFE, 0x00, 0x7D, 1, 2, 3, 4}), server_rules(), 8);
+        EXPECT_EQ(masked.payload_length, 125u);
+    }
+}
+
+TEST(FrameHeader, RejectsNonMinimalControlLengthAsNonMinimalWhenRuleIsOn) {
+    FrameRules rules = server_rules();
+    rules.reject_non_minimal_length = true;
+    // The same error, at the same byte, as for a data frame.
+    expect_error(bytes({0x82, 0xFE, 0x00, 0x7D}), rules, ErrorKind::non_minimal_length);
+    for (const int opcode : {0x8, 0x9, 0xA}) {
+        SCOPED_TRACE(opcode);
+        expect_error(bytes({0x80 | opcode, 0xFE, 0x00, 0x7D}), rules,
+                     ErrorKind::non_minimal_length);
+        expect_error(bytes({0x80 | opcode, 0xFF, 0, 0, 0, 0, 0, 0, 0, 0x7D}), rules,
+                     ErrorKind::non_minimal_length);
+        expect_error(bytes({0x80 | opcode, 0xFE, 0x00, 0x00}), rules,
+                     ErrorKind::non_minimal_length);
+    }
+}
+
+TEST(FrameHeader, AcceptsLongControlFramesWhenLengthRuleIsOff) {
+    FrameRules rules = client_rules();
+    rules.enforce_control_length = false;
+    const FrameHeader h =
+        expect_complete(bytes({0x89, 0x7F, 0, 0, 0, 0, 0, 0x10, 0, 0}), rules, 10);
+    EXPECT_EQ(h.payload_length, 1u << 20);
 }
 
 TEST(FrameHeader, RejectsFragmentedControlFrames) {
@@ -433,7 +496,7 @@ TEST(FrameHeader, NamesOpcodesIncludingReservedOnes) {
 
 TEST(FrameHeader, EveryErrorKindHasANameAndATableEntry) {
     std::set<std::string_view> names;
-    const auto last = static_cast<int>(ErrorKind::invalid_close_reason_utf8);
+    const auto last = static_cast<int>(ErrorKind::control_frame_over_limit);
     for (int i = 0; i <= last; ++i) {
         const auto kind = static_cast<ErrorKind>(i);
         const std::string_view name = error_kind_name(kind);

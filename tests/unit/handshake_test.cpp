@@ -34,6 +34,17 @@ KeyNonce nonce_from(std::string_view sixteen_bytes) {
 
 TEST(AcceptKey, ComputesRfcExampleAcceptValue) {
     EXPECT_EQ(compute_accept_key(rfc_key), rfc_accept);
+    EXPECT_EQ(compute_accept_key("dGhlIHNhbXBsZSBub25jZQ=="), "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
+}
+
+TEST(AcceptKey, ComputesIndependentlyPublishedAcceptValues) {
+    // Values computed outside wsspec (base64 of SHA-1 of key + GUID, RFC 6455 4.2.2 5.4):
+    // the Wikipedia handshake example, and two keys made for this test.
+    EXPECT_EQ(compute_accept_key("x3JJHMbDL1EzLkh9GBhXDw=="), "HSmrc0sMlYUkAGmm5OPpG2HaGWk=");
+    EXPECT_EQ(compute_accept_key("AAAAAAAAAAAAAAAAAAAAAA=="), "ICX+Yqv66kxgM0FcWaLWlFLwTAI=");
+    EXPECT_EQ(compute_accept_key("MDEyMzQ1Njc4OWFiY2RlZg=="), "BACScCJPNqyz+UBoqMH89VmURoA=");
+    // The key is used verbatim: a leading space changes the digest.
+    EXPECT_EQ(compute_accept_key(" dGhlIHNhbXBsZSBub25jZQ=="), "s3mCG3XUBfFRrUGpYOBQiHm5i8g=");
 }
 
 TEST(AcceptKey, MakesKeyFromCallerNonce) {
@@ -46,6 +57,7 @@ TEST(AcceptKey, DecodesKeyBackToNonce) {
     for (std::size_t i = 0; i < nonce.size(); ++i)
         nonce[i] = static_cast<std::uint8_t>(i * 17);
     const std::string key = make_key(nonce);
+    EXPECT_EQ(key, "ABEiM0RVZneImaq7zN3u/w==");  // base64 of 00 11 22 ... FF
     EXPECT_EQ(key.size(), encoded_key_size);
     const auto decoded = decode_key(key);
     ASSERT_TRUE(decoded.has_value());
@@ -168,6 +180,24 @@ TEST(HandshakeRequest, RejectsMissingHost) {
 TEST(HandshakeRequest, RejectsDuplicateHost) {
     expect_rejected(validate(plus(valid_headers(), "host", "other.example.com")),
                     RequestRejectKind::duplicate_host, http_status::bad_request);
+}
+
+TEST(HandshakeRequest, AcceptsHostForms) {
+    // RFC 7230 5.4 / RFC 3986 3.2.2: reg-name, IPv4, IP-literal, each with an optional port.
+    for (const char* host : {"server.example.com", "Server-1.example.com:9001", "127.0.0.1:80",
+                             "[::1]", "[2001:DB8::a]:443", "xn--caf-dma.example", "a_b~c%41"}) {
+        EXPECT_TRUE(validate(with(valid_headers(), "Host", host)).ok()) << host;
+    }
+}
+
+TEST(HandshakeRequest, RejectsHostWithCharactersOutsideItsAsciiGrammar) {
+    // Bytes above 0x7F are never ALPHA, DIGIT or HEXDIG (RFC 5234 B.1), whatever the C
+    // locale's isalnum() would say; a host is punycode on the wire, not raw UTF-8.
+    for (const char* host : {"caf\xC3\xA9.example", "caf\xE9.example", "example.com:8\xD9\xA0",
+                             "[::1\xE9]", "[::g]", "example.com:8o", "a b", "a/b", "user@host"}) {
+        expect_rejected(validate(with(valid_headers(), "Host", host)),
+                        RequestRejectKind::invalid_host, http_status::bad_request);
+    }
 }
 
 TEST(HandshakeRequest, RejectsMissingUpgrade) {
@@ -308,8 +338,10 @@ TEST(HandshakeRequest, AcceptsHybi10Version8Request) {
 
     const BuiltResponse response = build_accept_response(v.request);
     ASSERT_TRUE(response.ok());
-    EXPECT_NE(response.bytes.find("Sec-WebSocket-Accept: " + compute_accept_key(options.key)),
-              std::string::npos);
+    ASSERT_EQ(options.key, "MDEyMzQ1Njc4OWFiY2RlZg==");  // base64("0123456789abcdef")
+    EXPECT_NE(response.bytes.find("\r\nSec-WebSocket-Accept: BACScCJPNqyz+UBoqMH89VmURoA=\r\n"),
+              std::string::npos)
+        << response.bytes;
     HttpResponseHead head;
     ASSERT_TRUE(parse_response_head(response.bytes.data(), response.bytes.size(), head).complete());
     EXPECT_TRUE(validate_response(head, options).ok());

@@ -254,23 +254,41 @@ TEST(HttpHead, FindsHeadersCaseInsensitively) {
 }
 
 TEST(HttpHead, SplitsCommaListsIgnoringEmptyElements) {
-    const auto elements = split_list(" a ,, b\t,c , ,");
+    const auto elements = split_header_list(" a ,, b\t,c , ,");
     ASSERT_EQ(elements.size(), 3u);
     EXPECT_EQ(elements[0], "a");
     EXPECT_EQ(elements[1], "b");
     EXPECT_EQ(elements[2], "c");
-    EXPECT_TRUE(split_list(" , ,").empty());
-    EXPECT_TRUE(split_list("").empty());
+    EXPECT_TRUE(split_header_list(" , ,").empty());
+    EXPECT_TRUE(split_header_list("").empty());
 }
 
 TEST(HttpHead, KeepsCommasInsideQuotedStrings) {
-    const auto elements = split_list(R"(foo; x="a,b", bar; y="q\"," , baz)");
+    const auto elements = split_header_list(R"(foo; x="a,b", bar; y="q\"," , baz)");
     ASSERT_EQ(elements.size(), 3u);
     EXPECT_EQ(elements[0], R"(foo; x="a,b")");
     EXPECT_EQ(elements[1], R"(bar; y="q\",")");
     EXPECT_EQ(elements[2], "baz");
     // An unterminated quote or trailing backslash must not lose the element.
-    ASSERT_EQ(split_list(R"(a, "b\)").size(), 2u);
+    ASSERT_EQ(split_header_list(R"(a, "b\)").size(), 2u);
+}
+
+TEST(HttpHead, EscapedBackslashEndsTheQuotedString) {
+    // "a\\" is a quoted-string holding a\ (RFC 7230 3.2.6 quoted-pair): its closing
+    // quote is real, so the comma after it splits.
+    const auto elements = split_header_list(R"(x="a\\", y="\"", z)");
+    ASSERT_EQ(elements.size(), 3u);
+    EXPECT_EQ(elements[0], R"(x="a\\")");
+    EXPECT_EQ(elements[1], R"(y="\"")");
+    EXPECT_EQ(elements[2], "z");
+}
+
+TEST(HttpHead, QuotesPeerValuesCutToABoundedExcerpt) {
+    EXPECT_EQ(quoted_excerpt("websocket"), "\"websocket\"");
+    EXPECT_EQ(quoted_excerpt(""), "\"\"");
+    const std::string at_limit(max_quoted_excerpt, 'a');
+    EXPECT_EQ(quoted_excerpt(at_limit), "\"" + at_limit + "\"");
+    EXPECT_EQ(quoted_excerpt(at_limit + "bc"), "\"" + at_limit + "...\"");
 }
 
 TEST(HttpHead, CombinesListAcrossRepeatedHeaders) {

@@ -27,11 +27,15 @@ void wait_exit(const ProcessSupervisor& p) {
 
 TEST(ProcessSupervisorTest, ExitStatusAndLastLinesOfBothStreams) {
     ProcessSupervisor p({.command = "echo out; echo err >&2; exit 3"});
+    const auto before_start = std::chrono::steady_clock::now();
     p.start();
     wait_exit(p);
+    const auto after_exit = std::chrono::steady_clock::now();
     EXPECT_TRUE(p.crashed());
     EXPECT_EQ(p.describe_exit(), "exited with status 3");
-    EXPECT_LE(p.exit_time(), std::chrono::steady_clock::now());
+    // Recorded for this run: not left at the epoch, not taken before the child existed.
+    EXPECT_GE(p.exit_time(), before_start);
+    EXPECT_LE(p.exit_time(), after_exit);
     const auto description = p.check_exit();
     ASSERT_TRUE(description.has_value());
     EXPECT_NE(description->find("exited with status 3; last output:\n"), std::string::npos);
@@ -39,6 +43,33 @@ TEST(ProcessSupervisorTest, ExitStatusAndLastLinesOfBothStreams) {
     EXPECT_NE(description->find("stderr: err\n"), std::string::npos) << *description;
     EXPECT_FALSE(p.running());
     EXPECT_FALSE(p.check_exit().has_value());  // forgotten
+}
+
+TEST(ProcessSupervisorTest, ExitTimeIsWhenTheChildExitedNotWhenItStarted) {
+    // The child exits only after the test releases it, so its exit time must come after
+    // the release (causality, not a duration: nothing here depends on how fast things run).
+    const auto dir = std::filesystem::temp_directory_path() /
+                     ("wsspec-supervisor-time-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    const auto release = dir / "release";
+    ProcessSupervisor p(
+        {.command = "while [ ! -e '" + release.string() + "' ]; do sleep 0.01; done; exit 0"});
+    p.start();
+    EXPECT_TRUE(p.running());
+    const auto released_at = std::chrono::steady_clock::now();
+    std::ofstream(release) << "go";
+    wait_exit(p);
+    const auto seen_at = std::chrono::steady_clock::now();
+    EXPECT_GE(p.exit_time(), released_at);
+    EXPECT_LE(p.exit_time(), seen_at);
+    EXPECT_FALSE(p.crashed());
+
+    // A restarted child gets its own exit time.
+    const auto first_exit = p.exit_time();
+    p.start();
+    wait_exit(p);  // the release file still exists: exits at once
+    EXPECT_GT(p.exit_time(), first_exit);
+    std::filesystem::remove_all(dir);
 }
 
 TEST(ProcessSupervisorTest, SignalIsACrash) {

@@ -1,4 +1,5 @@
-// The fuzzingserver endpoints' inputs: request targets with percent-encoded agents.
+// RequestTarget (harness/server/request_target.h): the request targets of the fuzzingserver
+// endpoints, split into path and query, with percent-encoded agents decoded.
 // (Spec files and exclude-agent-cases: autobahn_spec_test.cpp.)
 #include <gtest/gtest.h>
 
