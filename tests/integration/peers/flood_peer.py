@@ -14,6 +14,8 @@ KIND:
   text64k  unfragmented 64 KiB text frames ("a" * 65536)
   empty    empty text frames (81 00, masked as a client), as fast as possible
   ping     125-byte Pings; never reads the Pongs
+  trickle  a 125-byte Ping every 2 ms: data keeps arriving, but too slowly to cross the
+           flood budget within a case timeout (the case must still end at its deadline)
 
 The peer never reads what wsspec sends after the handshake (so Pongs pile up on its side),
 and stops only when the connection breaks. Standard library only.
@@ -26,6 +28,7 @@ import os
 import socket
 import sys
 import threading
+import time
 import urllib.parse
 
 GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"  # RFC 6455 1.3
@@ -35,7 +38,8 @@ MASK_BIT = 0x80
 LEN_16BIT = 126
 # Frames are sent in batches of about this many bytes, so Python keeps up with the network.
 BATCH = 1 << 20
-KINDS = ("text64k", "empty", "ping")
+KINDS = ("text64k", "empty", "ping", "trickle")
+TRICKLE_INTERVAL_S = 0.002
 
 
 def frame(opcode, payload, masked):
@@ -62,7 +66,13 @@ def flood_batch(kind, masked):
         one = frame(OP_TEXT, b"", masked)
     else:
         one = frame(OP_PING, b"p" * 125, masked)
+        if kind == "trickle":
+            return one
     return one * max(1, BATCH // len(one))
+
+
+def interval_of(kind):
+    return TRICKLE_INTERVAL_S if kind == "trickle" else 0.0
 
 
 def read_head(conn):
@@ -77,10 +87,12 @@ def read_head(conn):
     return data
 
 
-def flood(conn, batch):
+def flood(conn, batch, interval=0.0):
     try:
         while True:
             conn.sendall(batch)
+            if interval:
+                time.sleep(interval)
     except OSError:
         pass  # wsspec closed the connection: what the test waits for
 
@@ -99,7 +111,7 @@ def serve(conn, kind):
         conn.sendall(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
                       "Connection: Upgrade\r\nSec-WebSocket-Accept: " + accept + "\r\n\r\n")
                      .encode())
-        flood(conn, flood_batch(kind, masked=False))
+        flood(conn, flood_batch(kind, masked=False), interval_of(kind))
     except OSError:
         pass
     finally:
@@ -136,7 +148,7 @@ def run_client(kind, url, cases, agent):
     base = urllib.parse.urlsplit(url).path.rstrip("/")
     for n in range(1, cases + 1):
         conn = connect(url, f"{base}/runCase?case={n}&agent={agent}")
-        flood(conn, batch)
+        flood(conn, batch, interval_of(kind))
         conn.close()
         print(f"case {n}: connection closed by the server", flush=True)
     conn = connect(url, f"{base}/updateReports?agent={agent}")
