@@ -62,7 +62,7 @@ struct FloodObservation {
     double at_ms = 0;  // since the case started
     std::uint64_t frame_budget = 0;
     std::uint64_t byte_budget = 0;
-    std::string what;  // "N frames / M bytes in T ms (budget: ...)"
+    std::string what;  // "N frames / M bytes in T ms (this case allows ...)"
 };
 
 struct Observation {
