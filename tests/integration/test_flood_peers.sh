@@ -3,7 +3,9 @@
 # flood_peer.py: 64 KiB text frames, empty frames, 125-byte Pings, or a Ping every 2 ms)
 # cannot make wsspec grow without bound or outlive the case timeout, as a server under
 # `wsspec test-server` and as a client under `wsspec test-client`:
-#   - wsspec's peak RSS (ru_maxrss via /usr/bin/time) stays under 256 MiB;
+#   - wsspec's peak RSS stays under 256 MiB: VmHWM from /proc/PID/status, polled while it
+#     runs, and ru_maxrss from /usr/bin/time (exact, but in test-client mode it also covers
+#     the flooding client, wsspec's --exec child);
 #   - every case ends within its timeout + 1 s; the run exits 1 (FAILED), not a signal;
 #   - wsspec.json is written, every case is FAILED, and for the floods the result names
 #     the flood ("flooded") and wsspec.json carries it (cases[].flood).
@@ -61,17 +63,46 @@ sys.exit(1 if bad else 0)
 PY
 }
 
-# check_run DIR KIND ROLE STATUS ELAPSED_MS
+# measure DIR WSSPEC_ARGS...: runs wsspec (bounded by an outer timeout that only stops a
+# hung harness) and polls its VmHWM. Sets STATUS, ELAPSED_MS, HWM_KIB.
+measure() {
+  local dir=$1 started outer time_pid pid= hwm i
+  shift
+  started=$(date +%s%N)
+  timeout -k 5 120 /usr/bin/time -f "%M" -o "$dir/rss.txt" "$WSSPEC" "$@" >"$dir/run.log" 2>&1 &
+  outer=$!
+  for ((i = 0; i < 200; i++)); do
+    time_pid=$(pgrep -P "$outer" || true)
+    [[ -n "$time_pid" ]] && pid=$(pgrep -P "$time_pid" || true)
+    [[ -n "$pid" ]] && break
+    sleep 0.005
+  done
+  HWM_KIB=0
+  while [[ -n "$pid" ]] && [[ -r "/proc/$pid/status" ]]; do
+    hwm=$(sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB$/\1/p' "/proc/$pid/status" 2>/dev/null || true)
+    [[ -n "$hwm" ]] && ((hwm > HWM_KIB)) && HWM_KIB=$hwm
+    sleep 0.02
+  done
+  set +e
+  wait "$outer"
+  STATUS=$?
+  set -e
+  ELAPSED_MS=$((($(date +%s%N) - started) / 1000000))
+}
+
+# check_run DIR KIND ROLE
 check_run() {
-  local dir=$1 kind=$2 role=$3 status=$4 elapsed_ms=$5 rss_kib
-  [[ $status == 1 ]] || { tail -20 "$dir/run.log" >&2; fail "$role $kind: $(describe_status "$status"), expected exit 1"; }
-  ((elapsed_ms <= wall_limit_s * 1000)) || fail "$role $kind: took ${elapsed_ms} ms"
+  local dir=$1 kind=$2 role=$3 rss_kib
+  [[ $STATUS == 1 ]] || { tail -20 "$dir/run.log" >&2; fail "$role $kind: $(describe_status "$STATUS"), expected exit 1"; }
+  ((ELAPSED_MS <= wall_limit_s * 1000)) || fail "$role $kind: took ${ELAPSED_MS} ms"
+  ((HWM_KIB > 0)) || fail "$role $kind: no VmHWM read from /proc"
+  ((HWM_KIB < rss_limit_kib)) || fail "$role $kind: VmHWM $((HWM_KIB / 1024)) MiB (limit 256 MiB)"
   rss_kib=$(tail -1 "$dir/rss.txt")
   [[ $rss_kib =~ ^[0-9]+$ ]] || fail "$role $kind: no peak RSS measured ($rss_kib)"
   ((rss_kib < rss_limit_kib)) || fail "$role $kind: peak RSS $((rss_kib / 1024)) MiB (limit 256 MiB)"
   [[ -f "$dir/report/wsspec.json" ]] || fail "$role $kind: no report"
   check_report "$dir" "$kind" "$role" || fail "$role $kind: report check"
-  echo "  $role $kind: exit 1 in ${elapsed_ms} ms, peak RSS $((rss_kib / 1024)) MiB"
+  echo "  $role $kind: exit 1 in ${ELAPSED_MS} ms, VmHWM $((HWM_KIB / 1024)) MiB, ru_maxrss $((rss_kib / 1024)) MiB"
 }
 
 for kind in text64k empty ping trickle; do
@@ -92,32 +123,18 @@ for kind in text64k empty ping trickle; do
     sleep 0.05
   done
   [[ -n "$url" ]] || { cat "$dir/peer.log" >&2; fail "server $kind: flood peer did not start"; }
-  started=$(date +%s%N)
-  set +e
-  # The outer timeout only stops a hung harness (status 124); it is not the bound we test.
-  /usr/bin/time -f "%M" -o "$dir/rss.txt" timeout -k 5 120 "$WSSPEC" test-server "$url" \
-    --cases "$cases" -j 1 --timeout "$timeout_ms" --report-dir "$dir/report" -q >"$dir/run.log" 2>&1
-  status=$?
-  set -e
-  elapsed_ms=$((($(date +%s%N) - started) / 1000000))
+  measure "$dir" test-server "$url" --cases "$cases" -j 1 --timeout "$timeout_ms" \
+    --report-dir "$dir/report" -q
   kill "$peer_pid" 2>/dev/null || true
-  check_run "$dir" "$kind" server "$status" "$elapsed_ms"
+  check_run "$dir" "$kind" server
 
   # --- wsspec test-client against a flooding client --------------------------------------
-  # The flooding client is wsspec's --exec child, so ru_maxrss covers it too: the bound is
-  # only stricter for it.
   dir="$work/client-$kind"
   mkdir -p "$dir"
-  started=$(date +%s%N)
-  set +e
-  /usr/bin/time -f "%M" -o "$dir/rss.txt" timeout -k 5 120 "$WSSPEC" test-client \
-    --listen 127.0.0.1:0 --cases "$cases" --timeout "$timeout_ms" --report-dir "$dir/report" -q \
-    --exec "python3 '$PEER' client $kind {url} --cases $ncases" >"$dir/run.log" 2>&1
-  status=$?
-  set -e
-  elapsed_ms=$((($(date +%s%N) - started) / 1000000))
+  measure "$dir" test-client --listen 127.0.0.1:0 --cases "$cases" --timeout "$timeout_ms" \
+    --report-dir "$dir/report" -q --exec "python3 '$PEER' client $kind {url} --cases $ncases"
   ! grep -q Traceback "$dir/report/driver-stderr.log" 2>/dev/null ||
     { cat "$dir/report/driver-stderr.log" >&2; fail "client $kind: flood peer broke"; }
-  check_run "$dir" "$kind" client "$status" "$elapsed_ms"
+  check_run "$dir" "$kind" client
 done
 echo "PASS: flood peers"
