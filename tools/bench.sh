@@ -171,7 +171,8 @@ bench_floods() {
       fi
       end=$(date +%s.%N)
       seconds=$(python3 -c "print(f'{$end - $start:.2f}')")
-      rss=$(( $(tail -1 "$dir/rss.txt" | tr -cd '0-9') / 1024 ))
+      rss=$(tail -1 "$dir/rss.txt" 2>/dev/null | tr -cd '0-9')
+      rss=$(( ${rss:-0} / 1024 ))
       longest=$(python3 -c "import json,sys; print(max((c.get('duration_ms', 0) for c in json.load(open(sys.argv[1]))['cases']), default=-1))" \
         "$dir/report/wsspec.json" 2>/dev/null || echo -1)
       local verdict=PASS
