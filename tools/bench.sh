@@ -126,7 +126,68 @@ bench_server_catalog() {
   if [ "$miss" = 1 ] && [ "${WSSPEC_BENCH_STRICT:-0}" = 1 ]; then return 1; fi
 }
 
-sections=(codec reports client_catalog server_catalog)
+# --- Section: floods -----------------------------------------------------------------------
+# Peers that answer the handshake and then flood (tests/integration/peers/flood_peer.py:
+# 64 KiB text frames, empty frames, 125-byte Pings, a Ping every 2 ms), as a server for
+# test-server and as a client for test-client, 4 cases each with --timeout 3000. Prints
+# wsspec's peak RSS (floor: under 256 MiB) and the run's duration and longest case (floor:
+# the case timeout + 1 s) per flood kind.
+bench_floods() {
+  echo "== floods: peers that flood after the handshake, 4 cases, --timeout 3000 =="
+  build_release wsspec
+  local wsspec=$build_dir/harness/wsspec out peer=tests/integration/peers/flood_peer.py
+  out=$(mktemp -d)
+  local miss=0 kind role cases ncases timeout_ms=3000 start end status rss seconds longest
+  for kind in text64k empty ping trickle; do
+    cases=1.1.1,2.2,5.1,9.1.1
+    [ "$kind" = trickle ] && cases=1.1.1,2.2,5.1  # 9.1.1 has its own 20 s timeout
+    ncases=$(tr ',' '\n' <<<"$cases" | wc -l)
+    for role in server client; do
+      local dir=$out/$role-$kind peer_pid= url=
+      mkdir -p "$dir"
+      if [ "$role" = server ]; then
+        python3 "$peer" server "$kind" >"$dir/peer.log" 2>&1 &
+        peer_pid=$!
+        for _ in $(seq 1 100); do
+          url=$(sed -n 's/^listening on \(127\.0\.0\.1:[0-9]*\)$/ws:\/\/\1\//p' "$dir/peer.log")
+          [ -n "$url" ] && break
+          sleep 0.05
+        done
+      fi
+      status=0
+      start=$(date +%s.%N)
+      if [ "$role" = server ]; then
+        /usr/bin/time -f "%M" -o "$dir/rss.txt" timeout 120 "$wsspec" test-server "$url" \
+          --cases "$cases" --timeout "$timeout_ms" -q --format json --report-dir "$dir/report" \
+          >"$dir/run.txt" 2>&1 || status=$?
+        kill "$peer_pid" 2>/dev/null || true
+        wait "$peer_pid" 2>/dev/null || true
+      else
+        /usr/bin/time -f "%M" -o "$dir/rss.txt" timeout 120 "$wsspec" test-client \
+          --listen 127.0.0.1:0 --cases "$cases" --timeout "$timeout_ms" -q --format json \
+          --report-dir "$dir/report" \
+          --exec "python3 '$peer' client $kind {url} --cases $ncases" >"$dir/run.txt" 2>&1 ||
+          status=$?
+      fi
+      end=$(date +%s.%N)
+      seconds=$(python3 -c "print(f'{$end - $start:.2f}')")
+      rss=$(tail -1 "$dir/rss.txt" 2>/dev/null | tr -cd '0-9')
+      rss=$(( ${rss:-0} / 1024 ))
+      longest=$(python3 -c "import json,sys; print(max((c.get('duration_ms', 0) for c in json.load(open(sys.argv[1]))['cases']), default=-1))" \
+        "$dir/report/wsspec.json" 2>/dev/null || echo -1)
+      local verdict=PASS
+      python3 -c "import sys; sys.exit(0 if $status == 1 and $rss < 256 and 0 <= $longest <= $timeout_ms + 1000 else 1)" ||
+        verdict=MISS
+      [ "$verdict" = PASS ] || miss=1
+      printf '%-7s %-8s peak RSS %4d MiB, %6s s, longest case %6.0f ms, exit %d (floors: under 256 MiB, case under %d ms, exit 1) %s\n' \
+        "$role" "$kind" "$rss" "$seconds" "$longest" "$status" $((timeout_ms + 1000)) "$verdict"
+    done
+  done
+  rm -rf "$out"
+  if [ "$miss" = 1 ] && [ "${WSSPEC_BENCH_STRICT:-0}" = 1 ]; then return 1; fi
+}
+
+sections=(codec reports client_catalog server_catalog floods)
 
 main() {
   local selected=("$@")

@@ -18,6 +18,7 @@ void add_client_command(CLI::App& app, int& exit_status) {
         std::string agent = "wsspec-client";
         unsigned jobs = 1;
         std::uint64_t max_message_size = 64ULL << 20;
+        std::uint32_t handshake_timeout_ms = client::default_handshake_timeout_ms;
         bool no_update_reports = false;
         bool verbose = false;
         std::string defects;
@@ -32,6 +33,10 @@ void add_client_command(CLI::App& app, int& exit_status) {
     cmd->add_option("--max-message-size", o->max_message_size,
                     "Largest message accepted; bigger ones fail the connection with 1009")
         ->capture_default_str();
+    cmd->add_option("--handshake-timeout", o->handshake_timeout_ms,
+                    "ms for connecting and the opening handshake of each connection")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 3600000));
     cmd->add_flag("--no-update-reports", o->no_update_reports,
                   "Do not call updateReports at the end");
     cmd->add_flag("-v,--verbose", o->verbose, "One line per case");
@@ -46,6 +51,7 @@ void add_client_command(CLI::App& app, int& exit_status) {
         options.agent = o->agent;
         options.jobs = o->jobs;
         options.max_message_size = o->max_message_size;
+        options.handshake_timeout_ms = o->handshake_timeout_ms;
         options.update_reports = !o->no_update_reports;
         options.defects = client::parse_client_defects(o->defects);
         options.progress = o->verbose ? &std::cout : nullptr;

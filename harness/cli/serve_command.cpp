@@ -13,6 +13,8 @@ void add_serve_command(CLI::App& app, int& exit_status) {
         std::string listen = "127.0.0.1:9001";
         std::uint64_t max_message_size = 64ULL << 20;
         unsigned threads = 2;
+        std::size_t max_connections = server::default_max_connections;
+        std::uint32_t idle_timeout_s = server::default_idle_timeout_s;
         std::string defects;
     };
     auto options = std::make_shared<Options>();
@@ -21,7 +23,17 @@ void add_serve_command(CLI::App& app, int& exit_status) {
     cmd->add_option("--max-message-size", options->max_message_size,
                     "Largest message accepted; bigger ones fail the connection with 1009")
         ->capture_default_str();
-    cmd->add_option("--threads", options->threads, "I/O threads")->capture_default_str();
+    cmd->add_option("--threads", options->threads, "I/O threads")
+        ->capture_default_str()
+        ->check(CLI::Range(1U, server::max_threads));
+    cmd->add_option("--max-connections", options->max_connections,
+                    "Connections open at once; further ones get 503 and are closed")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
+    cmd->add_option("--idle-timeout", options->idle_timeout_s,
+                    "Seconds a WebSocket connection may receive nothing before it is closed "
+                    "(0: never)")
+        ->capture_default_str();
     // Test-only: breaks RFC rules on purpose so the mutation tests can check the catalog.
     cmd->add_option("--inject-defect", options->defects,
                     "Comma-separated defects to inject (testing wsspec itself)")
@@ -33,6 +45,8 @@ void add_serve_command(CLI::App& app, int& exit_status) {
         server_options.port = endpoint.port;
         server_options.max_message_size = options->max_message_size;
         server_options.threads = options->threads;
+        server_options.max_connections = options->max_connections;
+        server_options.idle_timeout_s = options->idle_timeout_s;
         server_options.defects = server::parse_defects(options->defects);
         server_options.on_listening = [&server_options](std::uint16_t port) {
             std::cout << "wsspec serve: listening on ws://" << server_options.host << ":" << port

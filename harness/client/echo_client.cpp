@@ -27,9 +27,12 @@ using Clock = std::chrono::steady_clock;
 // RFC 6455 7.1.1: after the closing handshake the server closes TCP first; the client
 // waits this long for that before closing itself.
 constexpr auto server_close_wait = std::chrono::seconds(2);
-constexpr auto connect_timeout = std::chrono::seconds(10);
 // Limit on the server's response head: a client bounds what it buffers (RFC 6455 10.4).
 constexpr codec::HttpHeadLimits response_limits{16 * 1024, 100};
+// Endpoint answers are one message; a case's echoes need not be kept at all. A server that
+// streams messages cannot make the client keep more than these (STYLE 6).
+constexpr std::size_t kept_messages = 16;
+constexpr std::size_t kept_message_bytes = 64 * 1024;
 
 std::string percent_encode(std::string_view s) {
     static const char* hex = "0123456789ABCDEF";
@@ -55,13 +58,18 @@ class EchoConnection : codec::ConnectionHandler {
           codec_(codec::Role::client, limits(options), peer::random_mask_seed()) {}
 
     ConnectionResult run(const std::string& target) {
-        if (!connect()) return std::move(result_);
+        const auto handshake_deadline =
+            Clock::now() + std::chrono::milliseconds(options_.handshake_timeout_ms);
+        const std::string timeout_note = " within the handshake timeout (" +
+                                         std::to_string(options_.handshake_timeout_ms) + " ms)";
+        if (!connect(handshake_deadline)) return std::move(result_);
         const std::string key = peer::random_handshake_key();
         codec::ClientRequestOptions request;
         request.host = options_.url.host_header();
         request.target = target;
         request.key = key;
-        if (!write(codec::build_client_request(request))) return finish("request not sent");
+        if (!write(codec::build_client_request(request), handshake_deadline))
+            return finish("request not sent" + timeout_note);
 
         std::string head_bytes;
         codec::HttpResponseHead head;
@@ -74,7 +82,8 @@ class EchoConnection : codec::ConnectionHandler {
             }
             if (parsed.status == codec::HeadParseStatus::error)
                 return finish("bad response head: " + std::string(parsed.reason));
-            if (!read_more(head_bytes)) return finish("no complete response head");
+            if (!read_more(head_bytes, handshake_deadline))
+                return finish("no complete response head" + timeout_note);
         }
         // RFC 6455 4.1: validate the response; on any problem fail the WebSocket
         // connection, which before it is open means: send nothing and close TCP.
@@ -125,9 +134,8 @@ class EchoConnection : codec::ConnectionHandler {
         return std::move(result_);
     }
 
-    bool connect() {
-        result_.error =
-            peer::connect_tcp(io_, socket_, options_.url, Clock::now() + connect_timeout);
+    bool connect(Clock::time_point deadline) {
+        result_.error = peer::connect_tcp(io_, socket_, options_.url, deadline);
         return result_.error.empty();
     }
 
@@ -145,7 +153,7 @@ class EchoConnection : codec::ConnectionHandler {
         return false;
     }
 
-    bool write(const std::string& bytes) {
+    bool write(const std::string& bytes, std::optional<Clock::time_point> until = std::nullopt) {
         if (bytes.empty()) return true;
         bool done = false;
         error_code ec;
@@ -153,8 +161,8 @@ class EchoConnection : codec::ConnectionHandler {
             ec = e;
             done = true;
         });
-        return run_until(done,
-                         Clock::now() + std::chrono::milliseconds(options_.read_timeout_ms)) &&
+        return run_until(done, until.value_or(Clock::now() + std::chrono::milliseconds(
+                                                                 options_.read_timeout_ms))) &&
                !ec;
     }
 
@@ -222,7 +230,8 @@ class EchoConnection : codec::ConnectionHandler {
 
     // --- what the server sent ---------------------------------------------------------------
     void on_message(codec::MessageType type, std::string_view payload) override {
-        result_.messages.emplace_back(payload);
+        if (result_.messages.size() < kept_messages)
+            result_.messages.emplace_back(payload.substr(0, kept_message_bytes));
         if (closing_) return;
         const bool binary = type == codec::MessageType::binary ||
                             options_.defects.has(ClientDefect::text_as_binary);

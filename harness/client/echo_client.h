@@ -17,11 +17,17 @@
 
 namespace wsspec::client {
 
+constexpr std::uint32_t default_handshake_timeout_ms = 10000;
+
 struct EchoClientOptions {
     peer::TargetUrl url;  // the fuzzingserver's base URL (its path is a prefix)
     std::string agent = "wsspec-client";
     unsigned jobs = 1;  // runCase connections open at a time
     std::uint64_t max_message_size = 64ULL << 20;
+    // Connecting, sending the request and reading the whole response head take at most
+    // this long together, so a server that accepts and then says nothing (or trickles
+    // bytes) cannot hold a connection before the WebSocket connection is open.
+    std::uint32_t handshake_timeout_ms = default_handshake_timeout_ms;
     // Silence from the server for this long ends a connection (the server ends every case
     // by its own timeout; this only keeps a dead server from holding the client).
     std::uint32_t read_timeout_ms = 60000;
@@ -35,7 +41,7 @@ struct EchoClientOptions {
 struct ConnectionResult {
     bool opened = false;                // the opening handshake succeeded
     std::string error;                  // why it did not, or the rule the server broke
-    std::vector<std::string> messages;  // messages received (endpoint answers)
+    std::vector<std::string> messages;  // the first messages received (endpoint answers)
 };
 
 // Connects to `target` (path and query on the options' host), echoes until the server

@@ -26,6 +26,11 @@ constexpr std::string_view section_version = "4.2.2, 4.4";
 // leading zeros, no whitespace after trimming).
 constexpr std::string_view version_13_value = "13";
 constexpr std::string_view version_8_value = "8";
+constexpr std::string_view body_requirement =
+    "the opening handshake MUST be a GET request, which carries no message body (RFC 7230 "
+    "3.3: Content-Length or Transfer-Encoding announce one)";
+constexpr std::string_view malformed_requirement =
+    "the request MUST follow the HTTP/1.1 syntax; otherwise the server answers 400";
 void append_header(std::string& out, std::string_view name, std::string_view value) {
     out.append(name).append(": ").append(value).append(crlf);
 }
@@ -133,6 +138,10 @@ std::string_view request_reject_kind_name(RequestRejectKind kind) {
             return "invalid_key";
         case RequestRejectKind::invalid_host:
             return "invalid_host";
+        case RequestRejectKind::request_has_body:
+            return "request_has_body";
+        case RequestRejectKind::malformed_request:
+            return "malformed_request";
     }
     return "unknown";
 }
@@ -180,6 +189,21 @@ RequestValidation validate_request(const HttpRequestHead& head) {
                       "the request MUST be HTTP/1.1 or higher",
                       "request version is HTTP/" + std::to_string(head.version_major) + "." +
                           std::to_string(head.version_minor));
+    }
+
+    // Item 1 again: the handshake is a GET, and RFC 7230 3.3 says Content-Length or
+    // Transfer-Encoding announce a message body. After the 101 every byte the client sends
+    // is read as WebSocket frames, so a body would be taken for frames: a request smuggling
+    // pattern. Content-Length: 0 announces no body and is harmless.
+    if (const HttpHeader* h = find_header(head.headers, header_name::transfer_encoding)) {
+        return reject(K::request_has_body, bad, section_request, body_requirement,
+                      "Transfer-Encoding is " + quoted_excerpt(h->value));
+    }
+    for (const HttpHeader& h : head.headers) {
+        if (iequals(h.name, header_name::content_length) && h.value != "0") {
+            return reject(K::request_has_body, bad, section_request, body_requirement,
+                          "Content-Length is " + quoted_excerpt(h.value));
+        }
     }
 
     // Item 2: a Host header field (RFC 7230 5.4: exactly one, else 400).
@@ -263,6 +287,11 @@ RequestValidation validate_request(const HttpRequestHead& head) {
     return result;
 }
 
+RequestRejection malformed_request_rejection(std::string reason) {
+    return {RequestRejectKind::malformed_request, http_status::bad_request, section_request,
+            malformed_requirement, std::move(reason)};
+}
+
 BuiltResponse build_accept_response(const AcceptedRequest& request,
                                     const ServerAcceptOptions& options) {
     if (options.subprotocol && std::find(request.subprotocols.begin(), request.subprotocols.end(),
@@ -298,8 +327,10 @@ BuiltResponse build_accept_response(const AcceptedRequest& request,
 std::string build_reject_response(const RequestRejection& rejection) {
     const int status =
         rejection.http_status != 0 ? rejection.http_status : http_status::bad_request;
-    std::string body = "WebSocket handshake rejected (RFC 6455 ";
-    body.append(rejection.rfc_section).append("): ").append(rejection.reason).append("\n");
+    std::string body = "WebSocket handshake rejected";
+    if (!rejection.rfc_section.empty())
+        body.append(" (RFC 6455 ").append(rejection.rfc_section).append(")");
+    body.append(": ").append(rejection.reason).append("\n");
 
     std::string out;
     out.append(http_version_1_1)

@@ -21,6 +21,7 @@ constexpr std::string_view connection = "Connection";
 constexpr std::string_view origin = "Origin";
 constexpr std::string_view server = "Server";
 constexpr std::string_view content_length = "Content-Length";
+constexpr std::string_view transfer_encoding = "Transfer-Encoding";
 constexpr std::string_view sec_websocket_key = "Sec-WebSocket-Key";
 constexpr std::string_view sec_websocket_accept = "Sec-WebSocket-Accept";
 constexpr std::string_view sec_websocket_version = "Sec-WebSocket-Version";
@@ -79,6 +80,8 @@ enum class RequestRejectKind : std::uint8_t {
     duplicate_key,
     invalid_key,
     invalid_host,
+    request_has_body,   // Content-Length (other than 0) or Transfer-Encoding
+    malformed_request,  // not a parseable HTTP request head (the caller's parser said so)
 };
 std::string_view request_reject_kind_name(RequestRejectKind kind);
 
@@ -112,6 +115,10 @@ struct RequestValidation {
 // RFC 6455 4.2.1 (and 4.4 for the version). The first broken rule wins; the version is
 // checked before the key so an older or newer client gets the 426 it can act on.
 RequestValidation validate_request(const HttpRequestHead& head);
+
+// The rejection of a request head the HTTP parser could not read (`reason`: its words),
+// answered with 400 like any broken handshake (RFC 6455 4.2.1).
+RequestRejection malformed_request_rejection(std::string reason);
 
 // ---- (c) server: build the response -------------------------------------------------------
 

@@ -334,6 +334,15 @@ Judgement judge(const cases::Case& c, const Observation& obs, cases::Role under_
         j.expected += e.events ? list(*e.events) : std::string("any events");
     }
 
+    // The peer sent far more than the case could cause (peer::ReceiveBudget); wsspec stopped
+    // reading, so the events are incomplete and neither verdict can rest on them.
+    if (obs.flood) {
+        j.behavior = j.behavior_close = verdict::failed;
+        j.result = "The peer flooded the connection: " + obs.flood->what +
+                   "; wsspec stopped reading and closed it.";
+        j.result_close = j.result;
+        return j;
+    }
     if (obs.peer_crash) {
         j.behavior = j.behavior_close = verdict::failed;
         j.result = "The peer under test died during the case: " + *obs.peer_crash;

@@ -45,6 +45,26 @@ struct HandshakeObservation {
     std::string failure;  // why the handshake did not complete, in words
 };
 
+// What wsspec did not keep of what the peer sent, once a per-case budget was full
+// (STYLE 6; the limits are in peer::SessionSettings). Zero when nothing was dropped.
+struct DroppedCounts {
+    std::uint64_t events = 0;        // events beyond the event budget (not recorded at all)
+    std::uint64_t event_bytes = 0;   // payload bytes not kept (dropped or cut events)
+    std::uint64_t wire_entries = 0;  // wire log entries beyond the entry or byte budget
+    std::uint64_t pongs = 0;         // Pongs not sent: a newer Ping replaced them (5.5.3)
+};
+
+// The peer sent more than the case could cause (peer::ReceiveBudget): wsspec stopped
+// reading, closed the connection and the case is FAILED.
+struct FloodObservation {
+    std::uint64_t frames = 0;  // received when the budget ran out
+    std::uint64_t bytes = 0;
+    double at_ms = 0;  // since the case started
+    std::uint64_t frame_budget = 0;
+    std::uint64_t byte_budget = 0;
+    std::string what;  // "N frames / M bytes in T ms (this case allows ...)"
+};
+
 struct Observation {
     std::string connect_error;  // could not even connect (before any byte)
     HandshakeObservation handshake;
@@ -70,6 +90,10 @@ struct Observation {
     std::uint64_t bytes_sent = 0;
     std::uint64_t bytes_received = 0;
     double throughput_mbps = 0;  // measured cases only (9.*): MB/s both directions
+
+    std::uint64_t frames_received = 0;  // frame headers the peer sent (after the handshake)
+    DroppedCounts dropped;
+    std::optional<FloodObservation> flood;
 
     // Supervised peer (--exec) died during the case.
     std::optional<std::string> peer_crash;

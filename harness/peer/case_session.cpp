@@ -58,7 +58,8 @@ CaseSession::CaseSession(asio::io_context& io, oracle::Observation& obs,
       settings_(settings),
       started_(started),
       deadline_(deadline),
-      codec_(settings.role, observer_limits(settings), random_mask_seed()) {}
+      codec_(settings.role, observer_limits(settings), random_mask_seed()),
+      budget_(settings.receive_budget) {}
 
 double CaseSession::elapsed_ms() const {
     return std::chrono::duration<double, std::milli>(Clock::now() - started_).count();
@@ -71,20 +72,31 @@ void CaseSession::note(std::string text) {
     add_wire(std::move(e));
 }
 
+bool CaseSession::wire_full() {
+    if (!wire_full_) return false;
+    ++obs_.dropped.wire_entries;
+    return true;
+}
+
 void CaseSession::add_wire(WireEntry e) {
-    if (obs_.wire.size() > settings_.wire_entries) return;
+    if (wire_full()) return;
     e.at_ms = elapsed_ms();
-    if (obs_.wire.size() == settings_.wire_entries) {
+    if (obs_.wire.size() >= settings_.wire_entries ||
+        wire_bytes_ + e.data.size() > settings_.wire_bytes) {
+        // The last entry says where the log stops; what follows is only counted.
+        ++obs_.dropped.wire_entries;
+        wire_full_ = true;
         e = WireEntry{};
         e.at_ms = elapsed_ms();
-        e.data =
-            "wire log truncated: more than " + std::to_string(settings_.wire_entries) + " entries";
+        e.data = "wire log truncated: more than " + std::to_string(settings_.wire_entries) +
+                 " entries or " + std::to_string(settings_.wire_bytes) + " bytes";
     }
+    wire_bytes_ += e.data.size();
     obs_.wire.push_back(std::move(e));
 }
 
 void CaseSession::log_octets(WireEntry::Kind kind, const std::uint8_t* data, std::size_t n) {
-    if (obs_.wire.size() > settings_.wire_entries) return;
+    if (wire_full()) return;
     WireEntry e;
     e.kind = kind;
     e.length = n;
@@ -94,7 +106,7 @@ void CaseSession::log_octets(WireEntry::Kind kind, const std::uint8_t* data, std
 
 void CaseSession::log_frame(WireEntry::Kind kind, const codec::FrameHeader& h,
                             std::string_view payload) {
-    if (obs_.wire.size() > settings_.wire_entries) return;
+    if (wire_full()) return;
     WireEntry e;
     e.kind = kind;
     e.length = h.payload_length;
@@ -104,6 +116,60 @@ void CaseSession::log_frame(WireEntry::Kind kind, const codec::FrameHeader& h,
     e.masked = h.masked;
     e.data = std::string(payload.substr(0, settings_.wire_data_bytes));
     add_wire(std::move(e));
+}
+
+// ---- budgets -----------------------------------------------------------------------------
+
+void CaseSession::record_event(oracle::ObservedEvent::Kind kind, bool binary,
+                               std::string_view payload) {
+    if (flooded_) return;
+    if (obs_.events.size() >= settings_.max_events) {
+        ++obs_.dropped.events;
+        obs_.dropped.event_bytes += payload.size();
+        return;
+    }
+    // Past the byte budget an event keeps its size but only the part of the payload that
+    // fits; it then no longer matches an expected payload, which is right for a peer that
+    // sent this much.
+    const std::uint64_t room =
+        settings_.max_event_bytes > event_bytes_ ? settings_.max_event_bytes - event_bytes_ : 0;
+    const std::string_view kept =
+        payload.substr(0, static_cast<std::size_t>(std::min<std::uint64_t>(room, payload.size())));
+    obs_.dropped.event_bytes += payload.size() - kept.size();
+    event_bytes_ += kept.size();
+    obs_.events.push_back({kind, binary, std::string(kept), payload.size()});
+}
+
+void CaseSession::steps_sent(std::uint64_t bytes, std::uint64_t frames) {
+    budget_.steps_sent(bytes, frames);
+}
+
+void CaseSession::stop_flood() {
+    if (flooded_) return;
+    flooded_ = true;
+    oracle::FloodObservation f;
+    f.frames = budget_.frames();
+    f.bytes = budget_.bytes();
+    f.at_ms = elapsed_ms();
+    f.frame_budget = budget_.frame_allowance();
+    f.byte_budget = budget_.byte_allowance();
+    f.what = std::to_string(f.frames) + " frames / " + std::to_string(f.bytes) + " bytes in " +
+             std::to_string(static_cast<std::uint64_t>(f.at_ms)) + " ms (this case allows " +
+             std::to_string(f.frame_budget) + " frames / " + std::to_string(f.byte_budget) +
+             " bytes)";
+    obs_.flood = f;
+    // The verdict rests on the flood, not on the events: the report shows how it began.
+    if (obs_.events.size() > settings_.events_kept_after_flood) {
+        for (std::size_t i = settings_.events_kept_after_flood; i < obs_.events.size(); ++i) {
+            ++obs_.dropped.events;
+            obs_.dropped.event_bytes += obs_.events[i].payload.size();
+        }
+        obs_.events.resize(settings_.events_kept_after_flood);
+        obs_.events.shrink_to_fit();
+    }
+    // We stop reading at once; a Close frame (7.1.7's SHOULD) could only wait behind the
+    // peer's unread data, so the connection is dropped.
+    drop("the peer flooded: " + f.what);
 }
 
 // ---- I/O ---------------------------------------------------------------------------------
@@ -148,6 +214,7 @@ void CaseSession::on_read(error_code ec, std::size_t n) {
     }
     obs_.bytes_received += n;
     log_octets(WireEntry::Kind::rx_octets, rx_.data(), n);
+    if (!budget_.received_bytes(n)) return stop_flood();  // and read no more
     if (pre_handshake_) {
         read_into_.append(reinterpret_cast<const char*>(rx_.data()), n);
     } else if (websocket_ && codec_.state() != codec::ConnectionState::failed) {
@@ -156,19 +223,34 @@ void CaseSession::on_read(error_code ec, std::size_t n) {
     start_read();
 }
 
-void CaseSession::queue_write(std::string bytes) {
+void CaseSession::queue_write(std::string bytes, bool pong) {
     if (!tcp_open_ || bytes.empty()) return;
     obs_.bytes_sent += bytes.size();
     log_octets(WireEntry::Kind::tx_octets, reinterpret_cast<const std::uint8_t*>(bytes.data()),
                bytes.size());
-    tx_queue_.push_back(std::move(bytes));
+    tx_queue_.push_back({std::move(bytes), pong});
     pump_writes();
+}
+
+// RFC 6455 5.5.3: while an earlier Pong still waits to be written, answering only the most
+// recent Ping is allowed. A peer that pings faster than it reads our answers then cannot
+// grow the send queue by more than one Pong.
+void CaseSession::queue_pong(std::string bytes) {
+    if (flooded_ || !tcp_open_) return;
+    for (auto& waiting : tx_queue_) {
+        if (!waiting.pong) continue;
+        obs_.bytes_sent = obs_.bytes_sent - waiting.bytes.size() + bytes.size();
+        waiting.bytes = std::move(bytes);
+        ++obs_.dropped.pongs;
+        return;
+    }
+    queue_write(std::move(bytes), true);
 }
 
 void CaseSession::pump_writes() {
     if (writing_ || tx_queue_.empty() || !tcp_open_) return;
     writing_ = true;
-    tx_current_ = std::move(tx_queue_.front());
+    tx_current_ = std::move(tx_queue_.front().bytes);
     tx_queue_.pop_front();
     stream_->async_write(asio::buffer(tx_current_), [this](error_code ec, std::size_t) {
         writing_ = false;
@@ -275,6 +357,7 @@ bool CaseSession::run_step(const cases::Step& step) {
     if (const auto* f = std::get_if<cases::FrameStep>(&step)) return send_frame(*f);
     if (const auto* m = std::get_if<cases::MessageStep>(&step)) return send_message(*m);
     if (const auto* r = std::get_if<cases::RawStep>(&step)) {
+        steps_sent(r->bytes.size(), 0);
         write_all(r->bytes, r->chop, r->chop_delay_ms);
         return Clock::now() < deadline_;
     }
@@ -330,6 +413,7 @@ bool CaseSession::send_frame(const cases::FrameStep& f) {
     }
     const std::size_t payload_size = payload.size();
     std::string().swap(payload);  // the frame holds its own copy; keep memory to one
+    steps_sent(bytes.size(), 1);
     if (f.pauses.empty()) {
         write_all(std::move(bytes), f.chop, f.chop_delay_ms);
         return Clock::now() < deadline_;
@@ -358,6 +442,7 @@ bool CaseSession::send_message(const cases::MessageStep& m) {
     std::string bytes;
     bytes.reserve(payload.size() + (payload.size() / piece + 1) * codec::max_frame_header_size);
     std::size_t at = 0;
+    std::uint64_t frames = 0;
     do {
         const std::size_t n = std::min(piece, payload.size() - at);
         codec::FrameSpec spec;
@@ -369,8 +454,10 @@ bool CaseSession::send_message(const cases::MessageStep& m) {
         codec::append_frame(bytes, spec, part);
         log_frame(WireEntry::Kind::tx_frame, logged_header(spec, n), part);
         at += n;
+        ++frames;
     } while (at < payload.size());
     std::string().swap(payload);
+    steps_sent(bytes.size(), frames);
     write_all(std::move(bytes), m.chop, m.chop_delay_ms);
     return Clock::now() < deadline_;
 }
@@ -379,7 +466,7 @@ bool CaseSession::sleep(const cases::SleepStep& s) {
     const bool in_time = pump_for(std::chrono::milliseconds(s.ms));
     // Autobahn's continueLater tags: recorded only if the connection is still up.
     if (still_open() && !s.mark.empty()) {
-        obs_.events.push_back({oracle::ObservedEvent::Kind::mark, false, s.mark, 0});
+        record_event(oracle::ObservedEvent::Kind::mark, false, s.mark);
     }
     return in_time;
 }
@@ -410,6 +497,7 @@ bool CaseSession::close(const cases::CloseStep& c) {
         codec::append_frame(bytes, spec, body);
         log_frame(WireEntry::Kind::tx_frame, logged_header(spec, body.size()), body);
         mark_close_sent(c.code);
+        steps_sent(bytes.size(), 1);
         write_all(std::move(bytes));
     }
     return await_close(0);
@@ -459,30 +547,33 @@ void CaseSession::conclude(bool measure_throughput) {
 
 // ---- the peer's frames -------------------------------------------------------------------
 
+// Once the peer has flooded, the rest of the chunk being decoded is ignored: every handler
+// below returns at once (record_event and queue_pong check it).
 void CaseSession::on_frame(const codec::FrameHeader& header) {
+    ++obs_.frames_received;
+    if (flooded_) return;
+    if (!budget_.received_frame()) return stop_flood();
     log_frame(WireEntry::Kind::rx_frame, header, {});
 }
 
 void CaseSession::on_message(codec::MessageType type, std::string_view payload) {
-    obs_.events.push_back({oracle::ObservedEvent::Kind::message, type == codec::MessageType::binary,
-                           std::string(payload), payload.size()});
+    record_event(oracle::ObservedEvent::Kind::message, type == codec::MessageType::binary, payload);
 }
 
 void CaseSession::on_ping(std::string_view payload) {
-    obs_.events.push_back(
-        {oracle::ObservedEvent::Kind::ping, false, std::string(payload), payload.size()});
+    record_event(oracle::ObservedEvent::Kind::ping, false, payload);
     if (obs_.close_sent) return;  // 5.5.1: after our Close we send nothing more
     std::string out;
     codec_.write_pong(out, payload);
-    queue_write(std::move(out));
+    queue_pong(std::move(out));
 }
 
 void CaseSession::on_pong(std::string_view payload) {
-    obs_.events.push_back(
-        {oracle::ObservedEvent::Kind::pong, false, std::string(payload), payload.size()});
+    record_event(oracle::ObservedEvent::Kind::pong, false, payload);
 }
 
 void CaseSession::on_close(const codec::ClosePayload& close) {
+    if (flooded_) return;
     obs_.close_received = true;
     obs_.remote_close_code = close.code;
     obs_.remote_close_reason = std::string(close.reason);
@@ -495,6 +586,7 @@ void CaseSession::on_close(const codec::ClosePayload& close) {
 }
 
 void CaseSession::on_error(const codec::ProtocolError& error) {
+    if (flooded_) return;
     obs_.failed_by_me = true;
     obs_.peer_violation =
         std::string(error.reason) + " (RFC 6455 " + std::string(error.rfc_section) + ")";

@@ -14,16 +14,25 @@
 #include "harness/codec/connection.h"
 #include "harness/oracle/observation.h"
 #include "harness/peer/byte_stream.h"
+#include "harness/peer/receive_budget.h"
 
 namespace wsspec::peer {
 
 using Clock = std::chrono::steady_clock;
 
+// Budgets on what one case keeps of what the peer sends (STYLE 6); what does not fit is
+// counted in Observation::dropped. The catalog's largest legitimate answers are a 16 MiB
+// message and 1000 small round trips, well inside these.
 struct SessionSettings {
     codec::Role role = codec::Role::client;  // our role
     std::uint64_t max_message_size = 256ULL << 20;
-    std::size_t wire_data_bytes = 64;
+    std::size_t wire_data_bytes = 64;  // of each wire log entry (Autobahn: 64)
     std::size_t wire_entries = 2000;
+    std::size_t wire_bytes = 256 * 1024;          // data and note text across the wire log
+    std::size_t max_events = 10000;               // events recorded (9.7/9.8: 1000 round trips)
+    std::uint64_t max_event_bytes = 64ULL << 20;  // payload bytes across the events
+    ReceiveBudgetLimits receive_budget;           // beyond it the peer floods: case FAILED
+    std::size_t events_kept_after_flood = 100;
 };
 
 class CaseSession : codec::ConnectionHandler {
@@ -54,6 +63,9 @@ class CaseSession : codec::ConnectionHandler {
     bool still_open() const;
     double elapsed_ms() const;
     void note(std::string text);
+    // What the case sent outside its steps (the handshake, frames pipelined with it): the
+    // peer's answers to it are within its receive budget.
+    void steps_sent(std::uint64_t bytes, std::uint64_t frames);
 
   private:
     // steps
@@ -68,7 +80,8 @@ class CaseSession : codec::ConnectionHandler {
     // I/O
     void start_read();
     void on_read(error_code ec, std::size_t n);
-    void queue_write(std::string bytes);
+    void queue_write(std::string bytes, bool pong = false);
+    void queue_pong(std::string bytes);
     void pump_writes();
     template <class Pred>
     bool pump_until(Pred done, Clock::time_point deadline);
@@ -83,11 +96,17 @@ class CaseSession : codec::ConnectionHandler {
     void on_close(const codec::ClosePayload& close) override;
     void on_error(const codec::ProtocolError& error) override;
 
+    // budgets
+    // Records what the peer did within the event budgets (counting what does not fit).
+    void record_event(oracle::ObservedEvent::Kind kind, bool binary, std::string_view payload);
+    void stop_flood();
+
     // wire log
     void log_octets(oracle::WireEntry::Kind kind, const std::uint8_t* data, std::size_t n);
     void log_frame(oracle::WireEntry::Kind kind, const codec::FrameHeader& h,
                    std::string_view payload);
     void add_wire(oracle::WireEntry e);
+    bool wire_full();  // true (and counted as dropped) once the log is at its budget
     void mark_close_sent(std::optional<std::uint16_t> code);
 
     asio::io_context& io_;
@@ -103,11 +122,20 @@ class CaseSession : codec::ConnectionHandler {
     std::string read_into_;  // pre-handshake reads land here
     bool pre_handshake_ = true;
     std::array<std::uint8_t, 64 * 1024> rx_{};
-    std::deque<std::string> tx_queue_;
+    struct Pending {
+        std::string bytes;
+        bool pong = false;  // an automatic answer a newer Pong may replace (5.5.3)
+    };
+    std::deque<Pending> tx_queue_;
     std::string tx_current_;
     bool writing_ = false;
     bool write_failed_ = false;
     std::size_t iteration_base_ = 0;  // events recorded when the current repeat began
+    ReceiveBudget budget_;
+    bool flooded_ = false;
+    std::uint64_t event_bytes_ = 0;  // payload bytes kept in obs_.events
+    std::uint64_t wire_bytes_ = 0;   // data bytes kept in obs_.wire
+    bool wire_full_ = false;
 };
 
 }  // namespace wsspec::peer

@@ -185,6 +185,7 @@ oracle::Observation run_case_as_client(const cases::Case& c, const ClientSetting
     if (c.handshake && !c.handshake->pipelined.empty()) request_bytes += c.handshake->pipelined;
     const std::uint64_t chop = c.handshake ? c.handshake->chop : 0;
     const std::uint32_t chop_delay = c.handshake ? c.handshake->chop_delay_ms : 0;
+    session.steps_sent(request_bytes.size(), 0);
     session.write_all(std::move(request_bytes), chop, chop_delay);
 
     std::string raw;

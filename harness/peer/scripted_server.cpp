@@ -142,6 +142,7 @@ oracle::Observation run_case_as_server(const cases::Case& c, asio::io_context& i
     // client that closes the connection while the response is still being written (a head
     // beyond its limit) refused it: the steps then find the connection closed.
     obs.handshake.completed = true;
+    session.steps_sent(response.size(), 0);
     if (!session.write_all(std::move(response), chop, chop_delay)) {
         session.note("the client closed the connection before the whole response was sent");
     }

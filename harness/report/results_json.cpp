@@ -174,6 +174,26 @@ json case_to_json(const oracle::CaseOutcome& o) {
         {"response", text_or_null(obs.handshake.response)},
         {"failure", obs.handshake.failure.empty() ? json(nullptr) : json(obs.handshake.failure)},
     };
+    j["frames_received"] = obs.frames_received;
+    // What the per-case budgets kept out of the events and the wire log (STYLE 6).
+    j["dropped"] = {
+        {"events", obs.dropped.events},
+        {"event_bytes", obs.dropped.event_bytes},
+        {"wire_entries", obs.dropped.wire_entries},
+        {"pongs", obs.dropped.pongs},
+    };
+    if (obs.flood) {
+        j["flood"] = {
+            {"frames", obs.flood->frames},
+            {"bytes", obs.flood->bytes},
+            {"at_ms", std::round(obs.flood->at_ms * 1000) / 1000},
+            {"frame_budget", obs.flood->frame_budget},
+            {"byte_budget", obs.flood->byte_budget},
+            {"description", obs.flood->what},
+        };
+    } else {
+        j["flood"] = nullptr;
+    }
     if (!obs.connect_error.empty()) j["connect_error"] = obs.connect_error;
     if (obs.peer_crash) j["peer_crash"] = *obs.peer_crash;
     j["events"] = events_to_json(obs.events);

@@ -1,6 +1,10 @@
 #include "harness/server/echo_server.h"
 
+#include <sys/resource.h>
+
+#include <algorithm>
 #include <array>
+#include <atomic>
 #include <iostream>
 #include <memory>
 #include <thread>
@@ -26,14 +30,34 @@ constexpr std::size_t read_chunk = 64 * 1024;
 // but must not lose what it sent). Bounded, so a silent client cannot hold the socket.
 constexpr auto linger_timeout = std::chrono::seconds(2);
 constexpr auto handshake_timeout = std::chrono::seconds(10);
+// accept() fails at once, again and again, while the process is out of descriptors (EMFILE,
+// ENFILE) or kernel memory: the connection stays in the backlog. Retrying at once spins a
+// core, so the retries back off, doubling up to the maximum.
+constexpr auto accept_retry_first = std::chrono::milliseconds(10);
+constexpr auto accept_retry_max = std::chrono::milliseconds(1000);
+// Descriptors the process needs besides connections (listener, stdio, epoll, ...).
+constexpr rlim_t reserved_descriptors = 16;
+// What a connection beyond --max-connections gets (RFC 7231 6.6.4), written without waiting.
+constexpr std::string_view over_capacity_response =
+    "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+
+using Clock = std::chrono::steady_clock;
+// Connections open now; shared by the listener and every session (which may outlive it).
+using OpenCount = std::shared_ptr<std::atomic<std::size_t>>;
 
 class Session : public std::enable_shared_from_this<Session>, codec::ConnectionHandler {
   public:
-    Session(tcp::socket socket, const EchoServerOptions& options)
+    Session(tcp::socket socket, const EchoServerOptions& options, OpenCount open)
         : socket_(std::move(socket)),
           timer_(socket_.get_executor()),
           options_(options),
-          connection_(codec::Role::server, limits_for(options), peer::random_mask_seed()) {}
+          connection_(codec::Role::server, limits_for(options), peer::random_mask_seed()),
+          open_count_(std::move(open)) {
+        ++*open_count_;
+    }
+    ~Session() override { --*open_count_; }
+    Session(const Session&) = delete;
+    Session& operator=(const Session&) = delete;
 
     void start() {
         timer_.expires_after(handshake_timeout);
@@ -67,11 +91,8 @@ class Session : public std::enable_shared_from_this<Session>, codec::ConnectionH
         const auto parsed = codec::parse_request_head(head_.data(), head_.size(), request);
         if (parsed.status == codec::HeadParseStatus::need_more) return read_handshake();
         if (parsed.status == codec::HeadParseStatus::error) {
-            codec::RequestRejection rejection;
-            rejection.kind = codec::RequestRejectKind::method_not_get;  // any kind: 400 below
-            rejection.http_status = codec::http_status::bad_request;
-            rejection.reason = std::string(parsed.reason);
-            return send_and_linger(codec::build_reject_response(rejection));
+            return send_and_linger(codec::build_reject_response(
+                codec::malformed_request_rejection(std::string(parsed.reason))));
         }
         const auto validation = codec::validate_request(request);
         if (!validation.ok()) {
@@ -83,6 +104,8 @@ class Session : public std::enable_shared_from_this<Session>, codec::ConnectionH
         if (!response.ok()) return close_now();
         open_ = true;
         timer_.cancel();
+        last_read_ = Clock::now();
+        watch_idle();
         out_ = response.bytes;
         // Frames pipelined right behind the request belong to the WebSocket connection.
         std::string rest = head_.substr(parsed.consumed);
@@ -116,9 +139,24 @@ class Session : public std::enable_shared_from_this<Session>, codec::ConnectionH
         socket_.async_read_some(asio::buffer(in_),
                                 [self = shared_from_this()](error_code ec, std::size_t n) {
                                     if (ec) return self->close_now();
+                                    self->last_read_ = Clock::now();
                                     self->connection_.receive(self->in_.data(), n, *self);
                                     self->flush_then_continue();
                                 });
+    }
+
+    // --idle-timeout: a connection that sends nothing for that long is closed, so idle
+    // clients cannot hold connections (and descriptors) forever. The timer is not reset on
+    // every read; it checks the time of the last read when it fires.
+    void watch_idle() {
+        if (options_.idle_timeout_s == 0 || finished_) return;
+        const auto idle = std::chrono::seconds(options_.idle_timeout_s);
+        timer_.expires_at(last_read_ + idle);
+        timer_.async_wait([self = shared_from_this(), idle](error_code ec) {
+            if (ec || self->finished_) return;  // cancelled, or lingering (its own timer)
+            if (Clock::now() - self->last_read_ >= idle) return self->close_now();
+            self->watch_idle();
+        });
     }
 
     // --- codec events ---------------------------------------------------------------------
@@ -217,12 +255,18 @@ class Session : public std::enable_shared_from_this<Session>, codec::ConnectionH
     std::string writing_;
     bool open_ = false;
     bool finished_ = false;
+    Clock::time_point last_read_;
+    OpenCount open_count_;
 };
 
 class Listener {
   public:
     Listener(asio::io_context& io, const EchoServerOptions& options)
-        : io_(io), acceptor_(io), options_(options) {}
+        : io_(io),
+          acceptor_(io),
+          retry_timer_(io),
+          options_(options),
+          open_(std::make_shared<std::atomic<std::size_t>>(0)) {}
 
     std::uint16_t listen() {
         const tcp::endpoint endpoint(asio::ip::make_address(options_.host), options_.port);
@@ -237,28 +281,91 @@ class Listener {
     void stop() {
         error_code ec;
         acceptor_.close(ec);
+        retry_timer_.cancel();
     }
 
   private:
     void accept() {
         acceptor_.async_accept(asio::make_strand(io_), [this](error_code ec, tcp::socket socket) {
             if (ec == asio::error::operation_aborted) return;
-            if (!ec) {
+            if (ec) return retry_accept_later(ec);
+            retry_delay_ = accept_retry_first;
+            if (open_->load() >= options_.max_connections) {
+                refuse(std::move(socket));
+            } else {
                 socket.set_option(tcp::no_delay(true), ec);
-                std::make_shared<Session>(std::move(socket), options_)->start();
+                std::make_shared<Session>(std::move(socket), options_, open_)->start();
             }
             accept();
         });
     }
 
+    void retry_accept_later(const error_code& ec) {
+        if (!accept_failing_) {
+            std::cerr << "wsspec serve: accept failed: " << ec.message() << "; retrying with "
+                      << "back-off (connections wait in the backlog)\n";
+        }
+        accept_failing_ = true;
+        retry_timer_.expires_after(retry_delay_);
+        retry_delay_ = std::min(retry_delay_ * 2, accept_retry_max);
+        retry_timer_.async_wait([this](error_code e) {
+            if (!e) accept();
+        });
+    }
+
+    // Over --max-connections: answer 503 if the socket takes it right away, and close.
+    // What the client already sent is read first, so closing does not reset the connection
+    // (and discard the 503) because of unread data.
+    void refuse(tcp::socket socket) {
+        if (!at_capacity_warned_) {
+            std::cerr << "wsspec serve: " << options_.max_connections
+                      << " connections open (--max-connections); refusing new ones with 503\n";
+            at_capacity_warned_ = true;
+        }
+        error_code ec;
+        socket.non_blocking(true, ec);
+        std::array<char, 4096> discard{};
+        socket.read_some(asio::buffer(discard), ec);
+        socket.write_some(asio::buffer(over_capacity_response), ec);
+        socket.shutdown(tcp::socket::shutdown_send, ec);
+        socket.close(ec);
+    }
+
     asio::io_context& io_;
     tcp::acceptor acceptor_;
+    asio::steady_timer retry_timer_;
     const EchoServerOptions& options_;
+    OpenCount open_;
+    std::chrono::milliseconds retry_delay_ = accept_retry_first;
+    bool accept_failing_ = false;
+    bool at_capacity_warned_ = false;
 };
+
+// More connections than descriptors: say so at start (the connections beyond the
+// descriptor limit wait in the backlog while accept() backs off).
+void warn_about_descriptor_limit(const EchoServerOptions& options) {
+    rlimit limit{};
+    if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return;
+    if (options.max_connections + reserved_descriptors > limit.rlim_cur) {
+        std::cerr << "wsspec serve: --max-connections " << options.max_connections
+                  << " is more than the descriptor limit allows (ulimit -n " << limit.rlim_cur
+                  << "); connections beyond it wait until others close\n";
+    }
+}
 
 }  // namespace
 
 int run_echo_server(const EchoServerOptions& options) {
+    if (options.threads < 1 || options.threads > max_threads) {
+        std::cerr << "wsspec serve: --threads must be 1.." << max_threads << ", got "
+                  << options.threads << "\n";
+        return 2;
+    }
+    if (options.max_connections < 1) {
+        std::cerr << "wsspec serve: --max-connections must be at least 1\n";
+        return 2;
+    }
+    warn_about_descriptor_limit(options);
     asio::io_context io;
     Listener listener(io, options);
     std::uint16_t port = 0;
@@ -276,8 +383,19 @@ int run_echo_server(const EchoServerOptions& options) {
     });
     if (options.on_listening) options.on_listening(port);
     std::vector<std::thread> pool;
-    for (unsigned i = 1; i < std::max(1U, options.threads); ++i)
-        pool.emplace_back([&] { io.run(); });
+    try {
+        for (unsigned i = 1; i < options.threads; ++i)
+            pool.emplace_back([&] { io.run(); });
+    } catch (const std::system_error& e) {
+        // Joinable threads must not be destroyed: stop the ones that started.
+        std::cerr << "wsspec serve: cannot start " << options.threads
+                  << " I/O threads: " << e.what() << "\n";
+        listener.stop();
+        io.stop();
+        for (auto& t : pool)
+            t.join();
+        return 2;
+    }
     io.run();
     for (auto& t : pool)
         t.join();

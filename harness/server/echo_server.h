@@ -3,6 +3,7 @@
 // connection with the right close code as soon as the offending byte arrives.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -11,11 +12,22 @@
 
 namespace wsspec::server {
 
+// Limits on what clients can make the server hold (STYLE 6): connections, and how long an
+// open connection may stay silent.
+constexpr std::size_t default_max_connections = 1024;
+constexpr std::uint32_t default_idle_timeout_s = 60;
+constexpr unsigned max_threads = 256;
+
 struct EchoServerOptions {
     std::string host = "127.0.0.1";
     std::uint16_t port = 9001;  // 0: pick a free port
     std::uint64_t max_message_size = 64ULL << 20;
-    unsigned threads = 2;
+    unsigned threads = 2;  // 1..max_threads
+    // Connections open at once; beyond it a new one gets 503 and is closed.
+    std::size_t max_connections = default_max_connections;
+    // A WebSocket connection that receives nothing for this long is closed (0: never).
+    // Before the handshake the (shorter) handshake timeout applies.
+    std::uint32_t idle_timeout_s = default_idle_timeout_s;
     std::string server_name = "wsspec-serve";
     DefectSet defects;
     // Called once the socket listens, with the port actually bound.

@@ -172,6 +172,38 @@ TEST(HandshakeRequest, AcceptsHttpVersionAbove11) {
     EXPECT_TRUE(validate(valid_headers(), "GET /chat HTTP/1.2").ok());
 }
 
+// RFC 6455 4.1 / RFC 7230 3.3: a body behind the handshake would be read as frames.
+TEST(HandshakeRequest, RejectsContentLengthBody) {
+    expect_rejected(validate(plus(valid_headers(), "Content-Length", "5")),
+                    RequestRejectKind::request_has_body, http_status::bad_request);
+    expect_rejected(
+        validate(plus(plus(valid_headers(), "Content-Length", "0"), "content-length", "12")),
+        RequestRejectKind::request_has_body, http_status::bad_request);
+}
+
+TEST(HandshakeRequest, RejectsTransferEncoding) {
+    expect_rejected(validate(plus(valid_headers(), "Transfer-Encoding", "chunked")),
+                    RequestRejectKind::request_has_body, http_status::bad_request);
+    expect_rejected(validate(plus(valid_headers(), "transfer-encoding", "identity")),
+                    RequestRejectKind::request_has_body, http_status::bad_request);
+}
+
+TEST(HandshakeRequest, AcceptsContentLengthZero) {
+    EXPECT_TRUE(validate(plus(valid_headers(), "Content-Length", "0")).ok());
+}
+
+TEST(HandshakeResponseBuild, MalformedRequestBodyNamesTheSection) {
+    const std::string bytes =
+        build_reject_response(malformed_request_rejection("obs-fold in a header"));
+    EXPECT_NE(bytes.find("(RFC 6455 4.2.1): obs-fold in a header"), std::string::npos) << bytes;
+    RequestRejection without_section;
+    without_section.kind = RequestRejectKind::malformed_request;
+    without_section.reason = "garbage";
+    const std::string plain = build_reject_response(without_section);
+    EXPECT_EQ(plain.find("RFC 6455 )"), std::string::npos) << plain;
+    EXPECT_NE(plain.find("rejected: garbage"), std::string::npos) << plain;
+}
+
 TEST(HandshakeRequest, RejectsMissingHost) {
     expect_rejected(validate(without(valid_headers(), "Host")), RequestRejectKind::missing_host,
                     http_status::bad_request);
