@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <random>
+#include <utility>
 
 #include "harness/codec/frame_writer.h"
 #include "harness/peer/entropy.h"
@@ -210,6 +211,15 @@ bool CaseSession::write_all(std::string bytes, std::uint64_t chop, std::uint32_t
         queue_write(std::move(bytes));
         if (!pump_until(idle, deadline_)) return false;
     } else {
+        const bool outermost = !mid_frame_;
+        mid_frame_ = true;
+        struct PiecesWritten {
+            CaseSession& s;
+            bool outermost;
+            ~PiecesWritten() {
+                if (outermost) s.release_held_pongs();
+            }
+        } pieces_written{*this, outermost};
         for (std::size_t at = 0; at < bytes.size() && tcp_open_ && !write_failed_; at += chop) {
             queue_write(bytes.substr(at, chop));
             if (!pump_until(idle, deadline_)) return false;
@@ -251,7 +261,7 @@ bool CaseSession::still_open() const {
 }
 
 void CaseSession::run_steps(const std::vector<cases::Step>& steps) {
-    iteration_base_ = obs_.events.size();
+    iteration_base_ = answers_;
     for (const auto& step : steps) {
         if (!still_open()) break;
         if (!run_step(step)) break;
@@ -276,7 +286,7 @@ bool CaseSession::run_step(const cases::Step& step) {
         const std::size_t outer_base = iteration_base_;
         bool in_time = true;
         for (std::uint32_t i = 0; i < rep->times && in_time && still_open(); ++i) {
-            iteration_base_ = obs_.events.size();
+            iteration_base_ = answers_;
             for (const auto& inner : rep->steps) {
                 if (!still_open()) break;
                 if (!run_step(inner)) {
@@ -322,6 +332,10 @@ bool CaseSession::send_frame(const cases::FrameStep& f) {
     if (f.opcode == static_cast<std::uint8_t>(codec::Opcode::close) && f.rsv == 0) {
         mark_close_sent(close_code_of(payload));
     }
+    // Every Ping we send, broken ones too: a Pong that answers one is never a heartbeat.
+    if (f.opcode == static_cast<std::uint8_t>(codec::Opcode::ping)) {
+        unanswered_pings_.push_back(payload);
+    }
     const std::size_t payload_size = payload.size();
     std::string().swap(payload);  // the frame holds its own copy; keep memory to one
     if (f.pauses.empty()) {
@@ -329,6 +343,11 @@ bool CaseSession::send_frame(const cases::FrameStep& f) {
         return Clock::now() < deadline_;
     }
     // Pauses inside the frame (6.4.3/6.4.4): write up to each pause point, sleep, go on.
+    mid_frame_ = true;
+    struct FrameWritten {
+        CaseSession& s;
+        ~FrameWritten() { s.release_held_pongs(); }
+    } frame_written{*this};
     const std::size_t header_size = bytes.size() - payload_size;
     std::size_t at = 0;
     for (const auto& pause : f.pauses) {
@@ -378,7 +397,7 @@ bool CaseSession::sleep(const cases::SleepStep& s) {
     const bool in_time = pump_for(std::chrono::milliseconds(s.ms));
     // Autobahn's continueLater tags: recorded only if the connection is still up.
     if (still_open() && !s.mark.empty()) {
-        obs_.events.push_back({oracle::ObservedEvent::Kind::mark, false, s.mark, 0});
+        record_answer({oracle::ObservedEvent::Kind::mark, false, s.mark, 0});
     }
     return in_time;
 }
@@ -387,13 +406,12 @@ bool CaseSession::await_events(const cases::AwaitStep& a) {
     const std::size_t target = a.more ? iteration_base_ + *a.more : a.events;
     const bool ok = pump_until(
         [&] {
-            return obs_.events.size() >= target || !tcp_open_ || obs_.close_received ||
-                   obs_.failed_by_me;
+            return answers_ >= target || !tcp_open_ || obs_.close_received || obs_.failed_by_me;
         },
         step_deadline(a.timeout_ms));
     if (!ok && tcp_open_) {
         note("waited " + std::to_string(a.timeout_ms) + " ms for event " + std::to_string(target) +
-             "; got " + std::to_string(obs_.events.size()));
+             "; got " + std::to_string(answers_));
     }
     return Clock::now() < deadline_;
 }
@@ -466,23 +484,51 @@ void CaseSession::on_frame(const codec::FrameHeader& header) {
     log_frame(WireEntry::Kind::rx_frame, header, {});
 }
 
+void CaseSession::record_answer(oracle::ObservedEvent e) {
+    ++answers_;
+    obs_.events.push_back(std::move(e));
+}
+
+void CaseSession::release_held_pongs() {
+    mid_frame_ = false;
+    if (!held_pongs_.empty()) queue_write(std::exchange(held_pongs_, {}));
+}
+
 void CaseSession::on_message(codec::MessageType type, std::string_view payload) {
-    obs_.events.push_back({oracle::ObservedEvent::Kind::message, type == codec::MessageType::binary,
-                           std::string(payload), payload.size()});
+    record_answer({oracle::ObservedEvent::Kind::message, type == codec::MessageType::binary,
+                   std::string(payload), payload.size()});
 }
 
 void CaseSession::on_ping(std::string_view payload) {
+    // The peer's own Ping: recorded, answered, but not an answer to anything of ours.
     obs_.events.push_back(
         {oracle::ObservedEvent::Kind::ping, false, std::string(payload), payload.size()});
     if (obs_.close_sent) return;  // 5.5.1: after our Close we send nothing more
     std::string out;
     codec_.write_pong(out, payload);
-    queue_write(std::move(out));
+    if (mid_frame_) {
+        // Only the latest: RFC 6455 5.5.3 lets us answer just the most recent Ping, and the
+        // peer cannot make us keep more than one Pong.
+        held_pongs_ = std::move(out);
+    } else {
+        queue_write(std::move(out));
+    }
 }
 
 void CaseSession::on_pong(std::string_view payload) {
-    obs_.events.push_back(
-        {oracle::ObservedEvent::Kind::pong, false, std::string(payload), payload.size()});
+    // RFC 6455 5.5.3: a Pong carries the data of the Ping it answers, and may answer only
+    // the most recent of several; so it answers the oldest unanswered Ping with its data,
+    // and the Pings before that one are no longer waiting. Any other Pong is unsolicited.
+    const auto answered = std::find(unanswered_pings_.begin(), unanswered_pings_.end(), payload);
+    oracle::ObservedEvent e{oracle::ObservedEvent::Kind::pong, false, std::string(payload),
+                            payload.size()};
+    if (answered == unanswered_pings_.end()) {
+        e.unsolicited = true;
+        obs_.events.push_back(std::move(e));
+        return;
+    }
+    unanswered_pings_.erase(unanswered_pings_.begin(), answered + 1);
+    record_answer(std::move(e));
 }
 
 void CaseSession::on_close(const codec::ClosePayload& close) {
@@ -501,6 +547,7 @@ void CaseSession::on_error(const codec::ProtocolError& error) {
     obs_.failed_by_me = true;
     obs_.peer_violation =
         std::string(error.reason) + " (RFC 6455 " + std::string(error.rfc_section) + ")";
+    obs_.peer_violation_kind = std::string(codec::error_kind_name(error.kind));
     note("the peer broke a rule: " + obs_.peer_violation);
     if (obs_.close_sent) return;
     std::string out;

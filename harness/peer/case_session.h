@@ -12,8 +12,8 @@
 
 #include "harness/cases/case.h"
 #include "harness/codec/connection.h"
-#include "harness/peer/byte_stream.h"
 #include "harness/oracle/observation.h"
+#include "harness/peer/byte_stream.h"
 
 namespace wsspec::peer {
 
@@ -107,7 +107,20 @@ class CaseSession : codec::ConnectionHandler {
     std::string tx_current_;
     bool writing_ = false;
     bool write_failed_ = false;
-    std::size_t iteration_base_ = 0;  // events recorded when the current repeat began
+    // Awaits count answers: every recorded event except heartbeats (Pings the peer sent on
+    // its own, unsolicited Pongs), which a peer MAY send at any time (RFC 6455 5.5.2, 5.5.3)
+    // and which must not end a wait before the answer arrives.
+    std::size_t answers_ = 0;
+    std::size_t iteration_base_ = 0;  // answers recorded when the current repeat began
+    // Payloads of the Pings we sent that no Pong answered yet, oldest first.
+    std::deque<std::string> unanswered_pings_;
+    // Pongs to the peer's Pings wait here while one of our frames is half written (chops,
+    // pauses): a frame must not be cut by another (RFC 6455 5.4 allows control frames only
+    // between frames).
+    bool mid_frame_ = false;
+    std::string held_pongs_;  // the latest such Pong
+    void record_answer(oracle::ObservedEvent e);
+    void release_held_pongs();
 };
 
 }  // namespace wsspec::peer
