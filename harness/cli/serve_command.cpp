@@ -14,6 +14,7 @@ void add_serve_command(CLI::App& app, int& exit_status) {
         std::uint64_t max_message_size = 64ULL << 20;
         unsigned threads = 2;
         std::string defects;
+        std::string variants;
     };
     auto options = std::make_shared<Options>();
     cmd->add_option("--listen", options->listen, "HOST:PORT to listen on (port 0: any free port)")
@@ -26,6 +27,11 @@ void add_serve_command(CLI::App& app, int& exit_status) {
     cmd->add_option("--inject-defect", options->defects,
                     "Comma-separated defects to inject (testing wsspec itself)")
         ->group("");
+    // Test-only: behaviour RFC 6455 allows but the reference peer does not show by default,
+    // so the allowed-variants test can check no case fails it.
+    cmd->add_option("--variant", options->variants,
+                    "Comma-separated RFC-allowed variants (testing wsspec itself)")
+        ->group("");
     cmd->callback([options, &exit_status] {
         server::EchoServerOptions server_options;
         const Endpoint endpoint = parse_endpoint(options->listen, "--listen");
@@ -34,6 +40,7 @@ void add_serve_command(CLI::App& app, int& exit_status) {
         server_options.max_message_size = options->max_message_size;
         server_options.threads = options->threads;
         server_options.defects = server::parse_defects(options->defects);
+        server_options.variants = peer::parse_variants(options->variants);
         server_options.on_listening = [&server_options](std::uint16_t port) {
             std::cout << "wsspec serve: listening on ws://" << server_options.host << ":" << port
                       << "/" << std::endl;

@@ -304,13 +304,20 @@ void judge_close(const cases::Case& c, const Observation& obs, cases::Role under
     // 1. The right side must start the close.
     if (want.closed_by_me != obs.closed_by_me) {
         j.behavior_close = verdict::failed;
+        std::string peer_ending;  // what ended the connection instead of our Close
+        if (obs.remote_close_code) {
+            peer_ending =
+                "the peer did (close code " + std::to_string(*obs.remote_close_code) + ")";
+        } else if (obs.close_received) {
+            peer_ending = "the peer did (close frame without a code)";
+        } else if (obs.peer_closed_tcp) {
+            peer_ending = "the peer did (TCP closed, no close frame)";
+        } else {
+            peer_ending = "the case ended first (no close frame from either side)";
+        }
         j.result_close =
             want.closed_by_me
-                ? "Expected wsspec to close the connection, but the peer did (" +
-                      (obs.remote_close_code
-                           ? "close code " + std::to_string(*obs.remote_close_code)
-                           : std::string("no close frame")) +
-                      ")."
+                ? "Expected wsspec to close the connection, but " + peer_ending + "."
                 : "Expected the peer to fail the connection, but it did not; wsspec closed it.";
         if (want.wrong_endpoint_is_fatal) {
             j.behavior = verdict::failed;

@@ -7,6 +7,7 @@
 #include <functional>
 #include <string>
 
+#include "harness/peer/allowed_variants.h"
 #include "harness/server/server_defects.h"
 
 namespace wsspec::server {
@@ -18,6 +19,7 @@ struct EchoServerOptions {
     unsigned threads = 2;
     std::string server_name = "wsspec-serve";
     DefectSet defects;
+    peer::VariantSet variants;  // RFC-allowed behaviour (`--variant`), not defects
     // Called once the socket listens, with the port actually bound.
     std::function<void(std::uint16_t)> on_listening;
 };
