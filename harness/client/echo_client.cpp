@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "harness/codec/accept_key.h"
+#include "harness/codec/close_payload.h"
 #include "harness/codec/connection.h"
 #include "harness/codec/frame_writer.h"
 #include "harness/codec/handshake_request.h"
@@ -293,6 +294,15 @@ class EchoConnection : codec::ConnectionHandler {
         write_pending_pong();
         if (!closing_ && !options_.variants.empty() && options_.defects.empty()) {
             peer::append_close_reply(out_, codec_, options_.variants, close.code);
+        } else if (!closing_ && options_.defects.has(ClientDefect::accept_bad_close_code) &&
+                   close.code && !codec::is_valid_close_code(*close.code)) {
+            // The codec refuses to write an invalid code; a client that does not check codes
+            // echoes what it got.
+            codec::FrameSpec spec;
+            spec.opcode = static_cast<std::uint8_t>(codec::Opcode::close);
+            spec.masked = true;
+            spec.mask_key = codec_.next_mask_key();
+            codec::append_frame(out_, spec, codec::close_payload(close.code, {}));
         } else if (!closing_) {
             send(codec::Opcode::close, {}, close.code);
         }
