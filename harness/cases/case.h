@@ -230,7 +230,8 @@ struct CloseExpectation {
     bool require_code = false;
     // Rules (codec::error_kind_name) the peer may break in this case without failing it:
     // 7.13.* lists invalid_close_code, since echoing code 5000 is what the case asks about.
-    // Any other rule the peer breaks fails the case.
+    // Any other rule the peer breaks fails the case (unless the close is not_applicable:
+    // handshake cases judge only the answer to the handshake).
     std::vector<std::string> tolerated_violations;
 };
 

@@ -606,13 +606,39 @@ TEST(Judge, HeaderTokensAreSplitLikeTheCodecDoes) {
     EXPECT_THAT(quoted.result, HasSubstr("Expected OK: status 101, valid Sec-WebSocket-Accept"));
 }
 
-TEST(Judge, RefusingAValidRequestCanBeNonStrict) {
+TEST(Judge, RefusalMatchingAnAlternativeGetsItsVerdict) {
     const Judgement j = judge(handshake_case(), handshake_answer(426, {}), Role::server);
     EXPECT_EQ(j.behavior, verdict::non_strict);
     EXPECT_EQ(j.result, "refused a valid request");
     EXPECT_EQ(j.behavior_close, verdict::ok);
     EXPECT_EQ(j.result_close,
               "No WebSocket connection was opened, so there was no closing handshake to judge.");
+}
+
+TEST(Judge, BytesAfterARefusedClientHandshakeAreNotJudgedAsFrames) {
+    // hsc.3.1: wsspec answers 101 without Upgrade; aiohttp refuses it and sends its next HTTP
+    // request on the same connection, which the frame parser reads as RSV bits.
+    cases::Case c;
+    c.roles = {Role::client};
+    c.expect = {alternative("OK", {}, "the client did not proceed")};
+    c.expect_close.not_applicable = true;
+    Observation o;
+    o.handshake.completed = true;
+    peer_broke(o, Role::client, "reserved_bits_set", "RSV bit set (RFC 6455 5.2)");
+    const Judgement j = judge(c, o, Role::client);
+    EXPECT_EQ(j.behavior, verdict::ok);
+    EXPECT_EQ(j.behavior_close, verdict::ok);
+    EXPECT_THAT(j.observed, HasSubstr("peer violated: RSV bit set"));
+}
+
+TEST(Judge, RefusingAValidRequestWithNoAlternativeForItIsFailed) {
+    // hs.7.2: OWS around values; RFC 9110 5.5 "MUST exclude such whitespace prior to
+    // evaluating the field value", so the case lists no refusal alternative.
+    cases::Case c = handshake_case();
+    c.expect.pop_back();
+    const Judgement j = judge(c, handshake_answer(426, {}), Role::server);
+    EXPECT_EQ(j.behavior, verdict::failed);
+    EXPECT_THAT(j.result, HasSubstr("Observed HTTP 426"));
 }
 
 }  // namespace
