@@ -425,6 +425,9 @@ Judgement judge(const cases::Case& c, const Observation& obs, cases::Role under_
         j.expected += e.verdict + ": ";
         if (e.handshake) j.expected += describe_handshake_match(*e.handshake) + "; ";
         j.expected += e.events ? list(*e.events) : std::string("any events");
+        if (e.events && e.match == cases::EventsMatch::subsequence_with_last)
+            j.expected += " (or an in-order part of them ending with the last)";
+        if (e.count_unsolicited_pongs) j.expected += " (unsolicited Pongs counted)";
     }
 
     if (obs.peer_crash) {

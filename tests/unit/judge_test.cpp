@@ -531,8 +531,10 @@ TEST(Judge, PongsForOnlyTheLatestPingsAreNonStrict) {
 
 TEST(Judge, PongsOutOfOrderOrWithoutTheLastAreFailed) {
     const cases::Case c = ten_pings_case();
-    EXPECT_EQ(judge(c, clean_close(Role::server, {pong("payload-8")}), Role::server).behavior,
-              verdict::failed);
+    const Judgement j = judge(c, clean_close(Role::server, {pong("payload-8")}), Role::server);
+    EXPECT_EQ(j.behavior, verdict::failed);
+    EXPECT_THAT(j.result, HasSubstr("(or an in-order part of them ending with the last). Observed "
+                                    "HTTP 101 (valid upgrade); pong(9 bytes) \"payload-8\";"));
     EXPECT_EQ(
         judge(c,
               clean_close(Role::server, {pong("payload-5"), pong("payload-2"), pong("payload-9")}),
