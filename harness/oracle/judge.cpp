@@ -204,8 +204,9 @@ std::string handshake_mismatch(const cases::HandshakeMatch& m, const HandshakeOb
     }
     for (const auto& [name, token] : m.header_has_token) {
         const auto toks = tokens_of(hs, name);
+        const std::string_view wanted = token;  // clang before 16 cannot capture a binding
         if (std::none_of(toks.begin(), toks.end(),
-                         [&](const std::string& t) { return codec::iequals(t, token); })) {
+                         [wanted](const std::string& t) { return codec::iequals(t, wanted); })) {
             return "header " + name + " does not list " + token;
         }
     }
