@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# ctest-labels: asan
 # Acceptance: what RFC 6455 allows never fails a case. `wsspec serve --variant V` and
 # `wsspec client --variant V` differ from the reference peers only where the RFC leaves a
 # choice (heartbeat Pings, unsolicited Pongs, answering only the latest Ping, late Pongs,
