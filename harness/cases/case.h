@@ -189,10 +189,25 @@ struct HandshakeMatch {
     bool no_response = false;
 };
 
+// How an expectation's `events` are compared with the trace.
+enum class EventsMatch : std::uint8_t {
+    exact,  // the trace equals `events`
+    // The trace is a non-empty, in-order subsequence of `events` that ends with the last of
+    // them: RFC 6455 5.5.3 lets an endpoint with several Pings waiting answer only the most
+    // recently processed one (Autobahn 2.10/2.11 expect every Pong).
+    subsequence_with_last,
+};
+
 struct Expectation {
     std::string verdict;                       // OK, NON-STRICT, INFORMATIONAL, UNIMPLEMENTED
     std::optional<HandshakeMatch> handshake;   // handshake cases
     std::optional<std::vector<Event>> events;  // nullopt: any events
+    EventsMatch match = EventsMatch::exact;
+    // The judge leaves heartbeats out of the trace before comparing: Pings the peer sent on
+    // its own (RFC 6455 5.5.2; kept when `events` lists a ping) and Pongs that answer no Ping
+    // of ours (5.5.3: "A Pong frame MAY be sent unsolicited"). Set for cases about exactly
+    // that (2.7, 2.8): then unsolicited Pongs stay in the trace.
+    bool count_unsolicited_pongs = false;
     std::string note;  // why this outcome gets this verdict (shown in the report)
 };
 
@@ -208,6 +223,16 @@ struct CloseExpectation {
     bool wrong_code_is_fatal = false;
     // No close handshake is expected (handshake cases that must be refused).
     bool not_applicable = false;
+    // The peer must fail the connection with a code (7.3.2, 7.3.6, 7.5.1, 7.9.*: we sent a
+    // malformed Close). An empty Close in reply (Autobahn's "or empty") cannot be told from
+    // an ordinary reply, and RFC 6455 7.1.7 says the endpoint failing the connection SHOULD
+    // send a Close with an appropriate status code: behavior is NON-STRICT then, not OK.
+    bool require_code = false;
+    // Rules (codec::error_kind_name) the peer may break in this case without failing it:
+    // 7.13.* lists invalid_close_code, since echoing code 5000 is what the case asks about.
+    // Any other rule the peer breaks fails the case (unless the close is not_applicable:
+    // handshake cases judge only the answer to the handshake).
+    std::vector<std::string> tolerated_violations;
 };
 
 struct Case {

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "harness/codec/http_head.h"
+#include "harness/codec/protocol_error.h"
 
 namespace wsspec::cases::parse {
 
@@ -97,7 +98,8 @@ static HandshakeMatch parse_handshake_match(const json& j, const JsonPath& w) {
 
 Expectation parse_expectation(const json& j, const JsonPath& w) {
     object_at(j, w);
-    check_keys(j, w, {"verdict", "events", "handshake", "note"});
+    check_keys(j, w,
+               {"verdict", "events", "match", "count_unsolicited_pongs", "handshake", "note"});
     Expectation e;
     e.verdict = as_string(require(j, w, "verdict"), w / "verdict");
     static constexpr std::array<std::string_view, 4> kVerdicts = {"OK", "NON-STRICT",
@@ -115,6 +117,22 @@ Expectation parse_expectation(const json& j, const JsonPath& w) {
         for (std::size_t i = 0; i < arr.size(); ++i)
             parse_event(arr[i], ew / i, *e.events);
     }
+    if (const json* v = find(j, "match")) {
+        const std::string mode = as_string(*v, w / "match");
+        if (mode == "exact") {
+            e.match = EventsMatch::exact;
+        } else if (mode == "subsequence_with_last") {
+            e.match = EventsMatch::subsequence_with_last;
+        } else {
+            (w / "match")
+                .fail("unknown match " + in_quotes(mode) +
+                      " (expected exact or subsequence_with_last)");
+        }
+        if (!e.events) (w / "match").fail("match needs events");
+    }
+    if (const json* v = find(j, "count_unsolicited_pongs")) {
+        e.count_unsolicited_pongs = as_bool(*v, w / "count_unsolicited_pongs");
+    }
     if (const json* v = find(j, "handshake")) {
         e.handshake = parse_handshake_match(*v, w / "handshake");
     }
@@ -122,11 +140,20 @@ Expectation parse_expectation(const json& j, const JsonPath& w) {
     return e;
 }
 
+// A name codec::error_kind_name gives (the rules the codec enforces; ErrorKind is a byte).
+static bool is_codec_rule(std::string_view name) {
+    if (name == "none" || name == "unknown") return false;
+    for (unsigned k = 1; k <= 0xFF; ++k) {
+        if (codec::error_kind_name(static_cast<codec::ErrorKind>(k)) == name) return true;
+    }
+    return false;
+}
+
 CloseExpectation parse_close_expectation(const json& j, const JsonPath& w) {
     object_at(j, w);
     check_keys(j, w,
                {"closed_by_me", "codes", "require_clean", "wrong_endpoint_is_fatal",
-                "wrong_code_is_fatal", "not_applicable"});
+                "wrong_code_is_fatal", "not_applicable", "require_code", "tolerated_violations"});
     CloseExpectation c;
     if (const json* v = find(j, "closed_by_me")) c.closed_by_me = as_bool(*v, w / "closed_by_me");
     if (const json* v = find(j, "codes")) {
@@ -147,6 +174,17 @@ CloseExpectation parse_close_expectation(const json& j, const JsonPath& w) {
     }
     if (const json* v = find(j, "not_applicable")) {
         c.not_applicable = as_bool(*v, w / "not_applicable");
+    }
+    if (const json* v = find(j, "require_code")) c.require_code = as_bool(*v, w / "require_code");
+    if (const json* v = find(j, "tolerated_violations")) {
+        const JsonPath tw = w / "tolerated_violations";
+        c.tolerated_violations = string_list(*v, tw, false);
+        for (std::size_t i = 0; i < c.tolerated_violations.size(); ++i) {
+            if (!is_codec_rule(c.tolerated_violations[i])) {
+                (tw / i).fail("unknown rule " + in_quotes(c.tolerated_violations[i]) +
+                              " (expected a codec error kind, e.g. invalid_close_code)");
+            }
+        }
     }
     return c;
 }

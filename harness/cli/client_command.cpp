@@ -22,6 +22,7 @@ void add_client_command(CLI::App& app, int& exit_status) {
         bool no_update_reports = false;
         bool verbose = false;
         std::string defects;
+        std::string variants;
     };
     auto o = std::make_shared<Options>();
     cmd->add_option("url", o->url, "ws:// URL of the fuzzingserver")->required();
@@ -44,6 +45,11 @@ void add_client_command(CLI::App& app, int& exit_status) {
     cmd->add_option("--inject-defect", o->defects,
                     "Comma-separated defects to inject (testing wsspec itself)")
         ->group("");
+    // Test-only: behaviour RFC 6455 allows but the reference peer does not show by default,
+    // so the allowed-variants test can check no case fails it.
+    cmd->add_option("--variant", o->variants,
+                    "Comma-separated RFC-allowed variants (testing wsspec itself)")
+        ->group("");
     cmd->callback([o, &exit_status] {
         client::EchoClientOptions options;
         options.url = peer::parse_target_url(o->url);
@@ -54,6 +60,7 @@ void add_client_command(CLI::App& app, int& exit_status) {
         options.handshake_timeout_ms = o->handshake_timeout_ms;
         options.update_reports = !o->no_update_reports;
         options.defects = client::parse_client_defects(o->defects);
+        options.variants = peer::parse_variants(o->variants);
         options.progress = o->verbose ? &std::cout : nullptr;
         options.stop = &install_interrupt_handler();
         const auto started = std::chrono::steady_clock::now();

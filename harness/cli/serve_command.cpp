@@ -16,6 +16,7 @@ void add_serve_command(CLI::App& app, int& exit_status) {
         std::size_t max_connections = server::default_max_connections;
         std::uint32_t idle_timeout_s = server::default_idle_timeout_s;
         std::string defects;
+        std::string variants;
     };
     auto options = std::make_shared<Options>();
     cmd->add_option("--listen", options->listen, "HOST:PORT to listen on (port 0: any free port)")
@@ -38,6 +39,11 @@ void add_serve_command(CLI::App& app, int& exit_status) {
     cmd->add_option("--inject-defect", options->defects,
                     "Comma-separated defects to inject (testing wsspec itself)")
         ->group("");
+    // Test-only: behaviour RFC 6455 allows but the reference peer does not show by default,
+    // so the allowed-variants test can check no case fails it.
+    cmd->add_option("--variant", options->variants,
+                    "Comma-separated RFC-allowed variants (testing wsspec itself)")
+        ->group("");
     cmd->callback([options, &exit_status] {
         server::EchoServerOptions server_options;
         const Endpoint endpoint = parse_endpoint(options->listen, "--listen");
@@ -48,6 +54,7 @@ void add_serve_command(CLI::App& app, int& exit_status) {
         server_options.max_connections = options->max_connections;
         server_options.idle_timeout_s = options->idle_timeout_s;
         server_options.defects = server::parse_defects(options->defects);
+        server_options.variants = peer::parse_variants(options->variants);
         server_options.on_listening = [&server_options](std::uint16_t port) {
             std::cout << "wsspec serve: listening on ws://" << server_options.host << ":" << port
                       << "/" << std::endl;

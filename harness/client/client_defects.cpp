@@ -22,6 +22,9 @@ constexpr std::array defects = {
                      "RFC 6455 5.2: RSV bits accepted", ErrorKind::reserved_bits_set},
     ClientDefectInfo{ClientDefect::text_as_binary, "text-as-binary",
                      "echo: text messages echoed as binary"},
+    ClientDefectInfo{ClientDefect::accept_bad_close_code, "accept-bad-close-code",
+                     "RFC 6455 7.4: invalid close codes accepted (and echoed)",
+                     ErrorKind::invalid_close_code},
 };
 
 }  // namespace

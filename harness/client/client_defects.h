@@ -19,6 +19,7 @@ enum class ClientDefect : unsigned {
     accept_invalid_utf8,    // 8.1: invalid UTF-8 in text MUST fail the connection
     accept_reserved_bits,   // 5.2: RSV bits without an extension MUST fail
     text_as_binary,         // echo: text messages come back as binary
+    accept_bad_close_code,  // 7.4: invalid close codes accepted and echoed in the reply
 };
 
 using ClientDefectInfo = peer::DefectInfo<ClientDefect>;

@@ -4,8 +4,10 @@
 #include <chrono>
 #include <mutex>
 #include <random>
+#include <thread>
 
 #include "harness/codec/accept_key.h"
+#include "harness/codec/close_payload.h"
 #include "harness/codec/connection.h"
 #include "harness/codec/frame_writer.h"
 #include "harness/codec/handshake_request.h"
@@ -100,8 +102,16 @@ class EchoConnection : codec::ConnectionHandler {
             }
         }
         result_.opened = true;
+        if (variant(peer::Variant::heartbeat_ping))
+            codec_.write_ping(out_, peer::heartbeat_payload);
+        if (variant(peer::Variant::unsolicited_pong))
+            codec_.write_pong(out_, peer::heartbeat_payload);
         if (!head_bytes.empty()) receive(head_bytes);
         while (!done_) {
+            if (hold_for_late_pong_) {  // late-pong: the Pong and what follows wait, in order
+                hold_for_late_pong_ = false;
+                std::this_thread::sleep_for(std::chrono::milliseconds(peer::late_pong_ms));
+            }
             if (!flush()) break;
             if (done_) break;
             std::string chunk;
@@ -192,6 +202,18 @@ class EchoConnection : codec::ConnectionHandler {
     void receive(std::string& bytes) {
         if (done_) return;
         codec_.receive(reinterpret_cast<std::uint8_t*>(bytes.data()), bytes.size(), *this);
+        write_pending_pong();
+    }
+
+    bool variant(peer::Variant v) const { return options_.variants.has(v); }
+
+    // latest-pong-only: the Pong to the most recent Ping of those read so far, written before
+    // anything else is (RFC 6455 5.5.3).
+    void write_pending_pong() {
+        if (!pending_pong_) return;
+        const std::string payload = std::move(*pending_pong_);
+        pending_pong_.reset();
+        send(codec::Opcode::pong, payload);
     }
 
     // Frames go through the codec (which keeps the close state); the no-mask defect then
@@ -235,11 +257,23 @@ class EchoConnection : codec::ConnectionHandler {
         if (closing_) return;
         const bool binary = type == codec::MessageType::binary ||
                             options_.defects.has(ClientDefect::text_as_binary);
+        write_pending_pong();  // frames leave in the order of what they answer
+        if (!options_.variants.empty() && options_.defects.empty()) {
+            peer::append_echo(out_, codec_, options_.variants,
+                              binary ? codec::MessageType::binary : codec::MessageType::text,
+                              payload);
+            return;
+        }
         send(binary ? codec::Opcode::binary : codec::Opcode::text, payload);
     }
 
     void on_ping(std::string_view payload) override {
         if (closing_ || options_.defects.has(ClientDefect::no_pong)) return;
+        if (variant(peer::Variant::latest_pong_only)) {
+            pending_pong_ = std::string(payload);
+            return;
+        }
+        hold_for_late_pong_ = variant(peer::Variant::late_pong);
         send(codec::Opcode::pong, payload);  // RFC 6455 5.5.2, same application data (5.5.3)
     }
 
@@ -250,7 +284,21 @@ class EchoConnection : codec::ConnectionHandler {
         }
         // RFC 6455 5.5.1: answer with a Close echoing the status code, then let the server
         // close TCP.
-        if (!closing_) send(codec::Opcode::close, {}, close.code);
+        write_pending_pong();
+        if (!closing_ && !options_.variants.empty() && options_.defects.empty()) {
+            peer::append_close_reply(out_, codec_, options_.variants, close.code);
+        } else if (!closing_ && options_.defects.has(ClientDefect::accept_bad_close_code) &&
+                   close.code && !codec::is_valid_close_code(*close.code)) {
+            // The codec refuses to write an invalid code; a client that does not check codes
+            // echoes what it got.
+            codec::FrameSpec spec;
+            spec.opcode = static_cast<std::uint8_t>(codec::Opcode::close);
+            spec.masked = true;
+            spec.mask_key = codec_.next_mask_key();
+            codec::append_frame(out_, spec, codec::close_payload(close.code, {}));
+        } else if (!closing_) {
+            send(codec::Opcode::close, {}, close.code);
+        }
         closing_ = true;
         done_ = true;
         wait_for_server_close_ = true;
@@ -274,6 +322,8 @@ class EchoConnection : codec::ConnectionHandler {
     std::string out_;
     bool closing_ = false;
     bool done_ = false;
+    std::optional<std::string> pending_pong_;  // latest-pong-only
+    bool hold_for_late_pong_ = false;          // late-pong
     bool wait_for_server_close_ = false;
     ConnectionResult result_;
 };

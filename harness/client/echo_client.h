@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "harness/client/client_defects.h"
+#include "harness/peer/allowed_variants.h"
 #include "harness/peer/target_url.h"
 
 namespace wsspec::client {
@@ -33,6 +34,7 @@ struct EchoClientOptions {
     std::uint32_t read_timeout_ms = 60000;
     bool update_reports = true;
     ClientDefectSet defects;
+    peer::VariantSet variants;         // RFC-allowed behaviour (`--variant`), not defects
     std::ostream* progress = nullptr;  // one line per case when set
     const std::atomic<bool>* stop = nullptr;
 };

@@ -1,18 +1,13 @@
 #include "harness/oracle/judge.h"
 
 #include <algorithm>
-#include <sstream>
+
+#include "harness/codec/http_head.h"
 
 namespace wsspec::oracle {
 namespace {
 
 constexpr std::size_t shown_payload_bytes = 40;
-
-std::string lower(std::string s) {
-    for (auto& ch : s)
-        ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    return s;
-}
 
 bool printable(std::string_view s) {
     return std::all_of(s.begin(), s.end(), [](char ch) {
@@ -82,12 +77,82 @@ bool event_matches(const cases::Event& want, const ObservedEvent& got) {
     return want.payload.matches(got.payload);
 }
 
+// The trace an expectation is compared with: the recorded events less the heartbeats it
+// does not count (Expectation::count_unsolicited_pongs), and how many of each were left out.
+struct CountedTrace {
+    std::vector<ObservedEvent> events;
+    std::size_t peer_pings = 0;         // Pings the peer sent on its own (RFC 6455 5.5.2)
+    std::size_t unsolicited_pongs = 0;  // Pongs answering no Ping of ours (5.5.3)
+};
+
+CountedTrace counted_trace(const cases::Expectation& want, const std::vector<ObservedEvent>& got) {
+    // A case that lists Pings from the peer is about them; none in the catalog does yet.
+    const bool count_pings =
+        want.events && std::any_of(want.events->begin(), want.events->end(), [](const auto& e) {
+            return e.kind == cases::Event::Kind::ping;
+        });
+    CountedTrace out;
+    for (const auto& e : got) {
+        if (e.kind == ObservedEvent::Kind::ping && !count_pings) {
+            ++out.peer_pings;
+        } else if (e.kind == ObservedEvent::Kind::pong && e.unsolicited &&
+                   !want.count_unsolicited_pongs) {
+            ++out.unsolicited_pongs;
+        } else {
+            out.events.push_back(e);
+        }
+    }
+    return out;
+}
+
 bool events_match(const std::vector<cases::Event>& want, const std::vector<ObservedEvent>& got) {
     if (want.size() != got.size()) return false;
     for (std::size_t i = 0; i < want.size(); ++i) {
         if (!event_matches(want[i], got[i])) return false;
     }
     return true;
+}
+
+// EventsMatch::subsequence_with_last: `got` is non-empty, each event matches a later one of
+// `want` than the one before, and the last matches the last of `want`.
+bool events_match_subsequence_with_last(const std::vector<cases::Event>& want,
+                                        const std::vector<ObservedEvent>& got) {
+    if (got.empty() || got.size() > want.size()) return false;
+    std::size_t w = 0;
+    for (std::size_t g = 0; g < got.size(); ++g) {
+        // The last observed event must match the last expected one; earlier ones the first
+        // expected event they can, leaving room for the rest.
+        if (g + 1 == got.size()) return event_matches(want.back(), got[g]);
+        while (w + 1 < want.size() && !event_matches(want[w], got[g]))
+            ++w;
+        if (w + 1 >= want.size()) return false;
+        ++w;
+    }
+    return false;
+}
+
+bool expectation_events_match(const cases::Expectation& want, const CountedTrace& trace) {
+    if (!want.events) return true;
+    switch (want.match) {
+        case cases::EventsMatch::exact:
+            return events_match(*want.events, trace.events);
+        case cases::EventsMatch::subsequence_with_last:
+            return events_match_subsequence_with_last(*want.events, trace.events);
+    }
+    return false;
+}
+
+// " (noted, not counted: 1 Ping the peer sent on its own)" -- empty when nothing was left out.
+std::string heartbeat_note(const CountedTrace& trace) {
+    std::string out;
+    const auto add = [&out](std::size_t n, const char* one, const char* many) {
+        if (n == 0) return;
+        out += (out.empty() ? "" : ", ") + std::to_string(n) + " " + (n == 1 ? one : many);
+    };
+    add(trace.peer_pings, "Ping the peer sent on its own", "Pings the peer sent on its own");
+    add(trace.unsolicited_pongs, "unsolicited Pong", "unsolicited Pongs");
+    if (out.empty()) return out;
+    return " (noted, not counted: " + out + "; RFC 6455 5.5.2/5.5.3 allow them at any time)";
 }
 
 template <class Events>
@@ -103,17 +168,14 @@ std::string list(const Events& events) {
     return out;
 }
 
-std::vector<std::string> tokens_of(const HandshakeObservation& hs, const std::string& name) {
+// The elements of every `name` header's comma-separated list (the codec's splitting: OWS
+// trimmed, empty elements skipped, commas inside quoted-strings kept).
+std::vector<std::string> tokens_of(const HandshakeObservation& hs, std::string_view name) {
     std::vector<std::string> out;
     for (const auto& [n, v] : hs.headers) {
-        if (n != name) continue;
-        std::stringstream ss(v);
-        std::string item;
-        while (std::getline(ss, item, ',')) {
-            const auto b = item.find_first_not_of(" \t");
-            const auto e = item.find_last_not_of(" \t");
-            if (b != std::string::npos) out.push_back(lower(item.substr(b, e - b + 1)));
-        }
+        if (!codec::iequals(n, name)) continue;
+        for (const auto element : codec::split_header_list(v))
+            out.emplace_back(element);
     }
     return out;
 }
@@ -141,15 +203,17 @@ std::string handshake_mismatch(const cases::HandshakeMatch& m, const HandshakeOb
                " but the handshake is invalid: " + hs.failure;
     }
     for (const auto& [name, token] : m.header_has_token) {
-        const auto toks = tokens_of(hs, lower(name));
-        if (std::find(toks.begin(), toks.end(), lower(token)) == toks.end()) {
+        const auto toks = tokens_of(hs, name);
+        const std::string_view wanted = token;  // clang before 16 cannot capture a binding
+        if (std::none_of(toks.begin(), toks.end(),
+                         [wanted](const std::string& t) { return codec::iequals(t, wanted); })) {
             return "header " + name + " does not list " + token;
         }
     }
     for (const auto& [name, allowed] : m.header_in) {
         std::vector<std::string> values;
         for (const auto& [n, v] : hs.headers) {
-            if (n == lower(name)) values.push_back(v);
+            if (codec::iequals(n, name)) values.push_back(v);
         }
         if (values.size() != 1) {
             return "header " + name + " present " + std::to_string(values.size()) +
@@ -161,7 +225,7 @@ std::string handshake_mismatch(const cases::HandshakeMatch& m, const HandshakeOb
     }
     for (const auto& name : m.header_absent) {
         for (const auto& [n, v] : hs.headers) {
-            if (n == lower(name)) return "header " + name + " present (\"" + v + "\")";
+            if (codec::iequals(n, name)) return "header " + name + " present (\"" + v + "\")";
         }
     }
     return {};
@@ -211,6 +275,18 @@ std::string codes_text(const std::vector<std::uint16_t>& codes) {
     return out.empty() ? "none" : out;
 }
 
+// The peer broke a rule the case does not tolerate (CloseExpectation::tolerated_violations).
+// Handshake cases whose close is not judged (hs.*, hsc.1-hsc.5) judge the answer to the
+// handshake only: after a response it must refuse, a client's bytes are no WebSocket frames
+// at all (aiohttp sends its next HTTP request on the same connection), and what a server
+// sends after an upgrade it may refuse is checked by the listed events.
+bool untolerated_violation(const cases::Case& c, const Observation& obs) {
+    if (!obs.failed_by_me || c.expect_close.not_applicable) return false;
+    const auto& tolerated = c.expect_close.tolerated_violations;
+    return obs.peer_violation_kind.empty() || std::find(tolerated.begin(), tolerated.end(),
+                                                        obs.peer_violation_kind) == tolerated.end();
+}
+
 void judge_close(const cases::Case& c, const Observation& obs, cases::Role under_test,
                  Judgement& j) {
     const auto& want = c.expect_close;
@@ -233,13 +309,20 @@ void judge_close(const cases::Case& c, const Observation& obs, cases::Role under
     // 1. The right side must start the close.
     if (want.closed_by_me != obs.closed_by_me) {
         j.behavior_close = verdict::failed;
+        std::string peer_ending;  // what ended the connection instead of our Close
+        if (obs.remote_close_code) {
+            peer_ending =
+                "the peer did (close code " + std::to_string(*obs.remote_close_code) + ")";
+        } else if (obs.close_received) {
+            peer_ending = "the peer did (close frame without a code)";
+        } else if (obs.peer_closed_tcp) {
+            peer_ending = "the peer did (TCP closed, no close frame)";
+        } else {
+            peer_ending = "the case ended first (no close frame from either side)";
+        }
         j.result_close =
             want.closed_by_me
-                ? "Expected wsspec to close the connection, but the peer did (" +
-                      (obs.remote_close_code
-                           ? "close code " + std::to_string(*obs.remote_close_code)
-                           : std::string("no close frame")) +
-                      ")."
+                ? "Expected wsspec to close the connection, but " + peer_ending + "."
                 : "Expected the peer to fail the connection, but it did not; wsspec closed it.";
         if (want.wrong_endpoint_is_fatal) {
             j.behavior = verdict::failed;
@@ -287,6 +370,16 @@ void judge_close(const cases::Case& c, const Observation& obs, cases::Role under
                       "it after a valid closing handshake (RFC 6455 7.1.1).";
         return;
     }
+    // 5. When testing a client, a rule it broke made wsspec fail the connection: the wrong
+    // endpoint failed it (Autobahn's FAILED), whatever else matched. (A server is already
+    // FAILED BY CLIENT above, since wsspec then drops TCP.)
+    if (under_test == cases::Role::client && untolerated_violation(c, obs)) {
+        j.behavior_close = verdict::failed;
+        j.result_close = "The client sent what wsspec had to refuse (" + obs.peer_violation +
+                         "), so wsspec failed the connection: it was failed by the wrong "
+                         "endpoint.";
+        return;
+    }
     j.behavior_close = verdict::ok;
     j.result_close = "Connection was properly closed.";
 }
@@ -306,6 +399,7 @@ std::string describe(const ObservedEvent& e) {
                 std::to_string(e.size));
         if (out.size() < 4 || out.substr(out.size() - 3) != "...") out += "...";
     }
+    if (e.kind == ObservedEvent::Kind::pong && e.unsolicited) out += " (unsolicited)";
     return out;
 }
 
@@ -332,6 +426,9 @@ Judgement judge(const cases::Case& c, const Observation& obs, cases::Role under_
         j.expected += e.verdict + ": ";
         if (e.handshake) j.expected += describe_handshake_match(*e.handshake) + "; ";
         j.expected += e.events ? list(*e.events) : std::string("any events");
+        if (e.events && e.match == cases::EventsMatch::subsequence_with_last)
+            j.expected += " (or an in-order part of them ending with the last)";
+        if (e.count_unsolicited_pongs) j.expected += " (unsolicited Pongs counted)";
     }
 
     // The peer sent far more than the case could cause (peer::ReceiveBudget); wsspec stopped
@@ -366,12 +463,16 @@ Judgement judge(const cases::Case& c, const Observation& obs, cases::Role under_
         } else if (!obs.handshake.completed) {
             continue;  // every other expectation needs an open WebSocket connection
         }
-        if (e.events && !events_match(*e.events, obs.events)) {
+        // What the peer may send at any time (its own Pings, unsolicited Pongs) is left out
+        // unless this expectation counts it (STYLE: allowed alternatives never fail a case).
+        const CountedTrace trace = counted_trace(e, obs.events);
+        if (!expectation_events_match(e, trace)) {
             if (first_mismatch.empty()) first_mismatch = "events differ";
             continue;
         }
         j.behavior = e.verdict;
         j.result = e.note.empty() ? "Actual events match at least one expected." : e.note;
+        j.result += heartbeat_note(trace);
         break;
     }
     if (j.behavior.empty()) {
@@ -386,6 +487,25 @@ Judgement judge(const cases::Case& c, const Observation& obs, cases::Role under_
         if (obs.timed_out && !obs.timeout_note.empty()) j.result += " (" + obs.timeout_note + ")";
     }
     judge_close(c, obs, under_test, j);
+    const bool behavior_passed = j.behavior != verdict::failed;
+    // A rule the peer broke never ends OK in either role (RFC 6455 7.1.7: the endpoint that
+    // detects it MUST _Fail the WebSocket Connection_, here wsspec). Only a case that
+    // tolerates exactly that rule (7.13.*: an echoed code 5000) lets it pass.
+    if (behavior_passed && untolerated_violation(c, obs)) {
+        j.result = "The peer broke a rule, so wsspec failed the connection: " + obs.peer_violation +
+                   ". Expected no broken rule; the events alone matched (" + j.behavior + ").";
+        j.behavior = verdict::failed;
+    } else if (j.behavior == verdict::ok && c.expect_close.require_code && obs.close_received &&
+               !obs.remote_close_code) {
+        // Autobahn accepts the empty Close ("or empty"); it cannot be told from a plain reply
+        // by a peer that never noticed the Close was malformed.
+        j.behavior = verdict::non_strict;
+        j.result = "Expected the peer to fail the connection with close code " +
+                   codes_text(c.expect_close.codes) +
+                   "; it answered with an empty Close. Lenient, not conforming: RFC 6455 7.1.7 "
+                   "says the endpoint failing the connection SHOULD send a Close frame with an "
+                   "appropriate status code.";
+    }
     // Autobahn (7.1.6, 7.13.*) reports both verdicts as INFORMATIONAL: where the RFC leaves
     // the outcome open, it leaves how the connection ends open too (7.13.*: a peer that echoes
     // code 5000 gets dropped by us, which is no fault of its own). result_close still says

@@ -18,6 +18,9 @@ struct ObservedEvent {
     bool binary = false;
     std::string payload;     // the bytes (mark: its name); only a prefix once judged
     std::uint64_t size = 0;  // the full payload size (payload may be cut after judging)
+    // pong: it answers no Ping we sent and had not seen answered (RFC 6455 5.5.3: a Pong MAY
+    // be sent unsolicited, as a heartbeat). Every ping in the trace is the peer's own.
+    bool unsolicited = false;
 };
 
 // One line of the wire log: octets or a frame, in either direction.
@@ -78,9 +81,10 @@ struct Observation {
     std::optional<std::uint16_t> remote_close_code;
     std::string remote_close_reason;
     std::optional<std::uint16_t> local_close_code;
-    bool dropped_by_me = false;  // we closed TCP without the peer closing it first
-    bool failed_by_me = false;   // the peer broke a rule and we failed the connection
-    std::string peer_violation;  // that rule, in words
+    bool dropped_by_me = false;       // we closed TCP without the peer closing it first
+    bool failed_by_me = false;        // the peer broke a rule and we failed the connection
+    std::string peer_violation;       // that rule, in words
+    std::string peer_violation_kind;  // its codec::error_kind_name, e.g. "invalid_close_code"
     bool peer_closed_tcp = false;
     bool timed_out = false;  // some wait ran into its deadline
     std::string timeout_note;

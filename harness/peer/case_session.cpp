@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <random>
+#include <utility>
 
 #include "harness/codec/frame_writer.h"
 #include "harness/peer/entropy.h"
@@ -121,8 +122,10 @@ void CaseSession::log_frame(WireEntry::Kind kind, const codec::FrameHeader& h,
 // ---- budgets -----------------------------------------------------------------------------
 
 void CaseSession::record_event(oracle::ObservedEvent::Kind kind, bool binary,
-                               std::string_view payload) {
+                               std::string_view payload, EventRole role) {
     if (flooded_) return;
+    // Counted even when the event itself is not kept, so awaits still see the answer.
+    if (role == EventRole::answer) ++answers_;
     if (obs_.events.size() >= settings_.max_events) {
         ++obs_.dropped.events;
         obs_.dropped.event_bytes += payload.size();
@@ -138,6 +141,7 @@ void CaseSession::record_event(oracle::ObservedEvent::Kind kind, bool binary,
     obs_.dropped.event_bytes += payload.size() - kept.size();
     event_bytes_ += kept.size();
     obs_.events.push_back({kind, binary, std::string(kept), payload.size()});
+    obs_.events.back().unsolicited = role == EventRole::unsolicited_pong;
 }
 
 void CaseSession::steps_sent(std::uint64_t bytes, std::uint64_t frames) {
@@ -303,6 +307,15 @@ bool CaseSession::write_all(std::string bytes, std::uint64_t chop, std::uint32_t
         queue_write(std::move(bytes));
         if (!pump_until(idle, deadline_)) return false;
     } else {
+        const bool outermost = !mid_frame_;
+        mid_frame_ = true;
+        struct PiecesWritten {
+            CaseSession& s;
+            bool outermost;
+            ~PiecesWritten() {
+                if (outermost) s.release_held_pongs();
+            }
+        } pieces_written{*this, outermost};
         for (std::size_t at = 0; at < bytes.size() && tcp_open_ && !write_failed_; at += chop) {
             queue_write(bytes.substr(at, chop));
             if (!pump_until(idle, deadline_)) return false;
@@ -344,7 +357,7 @@ bool CaseSession::still_open() const {
 }
 
 void CaseSession::run_steps(const std::vector<cases::Step>& steps) {
-    iteration_base_ = obs_.events.size();
+    iteration_base_ = answers_;
     for (const auto& step : steps) {
         if (!still_open()) break;
         if (!run_step(step)) break;
@@ -370,7 +383,7 @@ bool CaseSession::run_step(const cases::Step& step) {
         const std::size_t outer_base = iteration_base_;
         bool in_time = true;
         for (std::uint32_t i = 0; i < rep->times && in_time && still_open(); ++i) {
-            iteration_base_ = obs_.events.size();
+            iteration_base_ = answers_;
             for (const auto& inner : rep->steps) {
                 if (!still_open()) break;
                 if (!run_step(inner)) {
@@ -411,6 +424,10 @@ bool CaseSession::send_frame(const cases::FrameStep& f) {
     if (f.opcode == static_cast<std::uint8_t>(codec::Opcode::close) && f.rsv == 0) {
         mark_close_sent(close_code_of(payload));
     }
+    // Every Ping we send, broken ones too: a Pong that answers one is never a heartbeat.
+    if (f.opcode == static_cast<std::uint8_t>(codec::Opcode::ping)) {
+        unanswered_pings_.push_back(payload);
+    }
     const std::size_t payload_size = payload.size();
     std::string().swap(payload);  // the frame holds its own copy; keep memory to one
     steps_sent(bytes.size(), 1);
@@ -419,6 +436,11 @@ bool CaseSession::send_frame(const cases::FrameStep& f) {
         return Clock::now() < deadline_;
     }
     // Pauses inside the frame (6.4.3/6.4.4): write up to each pause point, sleep, go on.
+    mid_frame_ = true;
+    struct FrameWritten {
+        CaseSession& s;
+        ~FrameWritten() { s.release_held_pongs(); }
+    } frame_written{*this};
     const std::size_t header_size = bytes.size() - payload_size;
     std::size_t at = 0;
     for (const auto& pause : f.pauses) {
@@ -466,7 +488,7 @@ bool CaseSession::sleep(const cases::SleepStep& s) {
     const bool in_time = pump_for(std::chrono::milliseconds(s.ms));
     // Autobahn's continueLater tags: recorded only if the connection is still up.
     if (still_open() && !s.mark.empty()) {
-        record_event(oracle::ObservedEvent::Kind::mark, false, s.mark);
+        record_event(oracle::ObservedEvent::Kind::mark, false, s.mark, EventRole::answer);
     }
     return in_time;
 }
@@ -475,13 +497,12 @@ bool CaseSession::await_events(const cases::AwaitStep& a) {
     const std::size_t target = a.more ? iteration_base_ + *a.more : a.events;
     const bool ok = pump_until(
         [&] {
-            return obs_.events.size() >= target || !tcp_open_ || obs_.close_received ||
-                   obs_.failed_by_me;
+            return answers_ >= target || !tcp_open_ || obs_.close_received || obs_.failed_by_me;
         },
         step_deadline(a.timeout_ms));
     if (!ok && tcp_open_) {
         note("waited " + std::to_string(a.timeout_ms) + " ms for event " + std::to_string(target) +
-             "; got " + std::to_string(obs_.events.size()));
+             "; got " + std::to_string(answers_));
     }
     return Clock::now() < deadline_;
 }
@@ -556,20 +577,43 @@ void CaseSession::on_frame(const codec::FrameHeader& header) {
     log_frame(WireEntry::Kind::rx_frame, header, {});
 }
 
+void CaseSession::release_held_pongs() {
+    mid_frame_ = false;
+    if (!held_pongs_.empty()) queue_pong(std::exchange(held_pongs_, {}));
+}
+
 void CaseSession::on_message(codec::MessageType type, std::string_view payload) {
-    record_event(oracle::ObservedEvent::Kind::message, type == codec::MessageType::binary, payload);
+    record_event(oracle::ObservedEvent::Kind::message, type == codec::MessageType::binary, payload,
+                 EventRole::answer);
 }
 
 void CaseSession::on_ping(std::string_view payload) {
-    record_event(oracle::ObservedEvent::Kind::ping, false, payload);
+    // The peer's own Ping: recorded, answered, but not an answer to anything of ours.
+    record_event(oracle::ObservedEvent::Kind::ping, false, payload, EventRole::heartbeat);
     if (obs_.close_sent) return;  // 5.5.1: after our Close we send nothing more
     std::string out;
     codec_.write_pong(out, payload);
-    queue_pong(std::move(out));
+    if (mid_frame_) {
+        // Only the latest: RFC 6455 5.5.3 lets us answer just the most recent Ping, and the
+        // peer cannot make us keep more than one Pong.
+        held_pongs_ = std::move(out);
+    } else {
+        queue_pong(std::move(out));
+    }
 }
 
 void CaseSession::on_pong(std::string_view payload) {
-    record_event(oracle::ObservedEvent::Kind::pong, false, payload);
+    // RFC 6455 5.5.3: a Pong carries the data of the Ping it answers, and may answer only
+    // the most recent of several; so it answers the oldest unanswered Ping with its data,
+    // and the Pings before that one are no longer waiting. Any other Pong is unsolicited.
+    const auto answered = std::find(unanswered_pings_.begin(), unanswered_pings_.end(), payload);
+    if (answered == unanswered_pings_.end()) {
+        record_event(oracle::ObservedEvent::Kind::pong, false, payload,
+                     EventRole::unsolicited_pong);
+        return;
+    }
+    unanswered_pings_.erase(unanswered_pings_.begin(), answered + 1);
+    record_event(oracle::ObservedEvent::Kind::pong, false, payload, EventRole::answer);
 }
 
 void CaseSession::on_close(const codec::ClosePayload& close) {
@@ -590,6 +634,7 @@ void CaseSession::on_error(const codec::ProtocolError& error) {
     obs_.failed_by_me = true;
     obs_.peer_violation =
         std::string(error.reason) + " (RFC 6455 " + std::string(error.rfc_section) + ")";
+    obs_.peer_violation_kind = std::string(codec::error_kind_name(error.kind));
     note("the peer broke a rule: " + obs_.peer_violation);
     if (obs_.close_sent) return;
     std::string out;

@@ -98,7 +98,11 @@ class CaseSession : codec::ConnectionHandler {
 
     // budgets
     // Records what the peer did within the event budgets (counting what does not fit).
-    void record_event(oracle::ObservedEvent::Kind kind, bool binary, std::string_view payload);
+    // Keeps an event within the budgets. An `answer` (an echo, a mark, a Pong to one of our
+    // Pings) counts for awaits; heartbeats do not. `unsolicited`: a Pong that answers nothing.
+    enum class EventRole : std::uint8_t { answer, heartbeat, unsolicited_pong };
+    void record_event(oracle::ObservedEvent::Kind kind, bool binary, std::string_view payload,
+                      EventRole role);
     void stop_flood();
 
     // wire log
@@ -130,12 +134,24 @@ class CaseSession : codec::ConnectionHandler {
     std::string tx_current_;
     bool writing_ = false;
     bool write_failed_ = false;
-    std::size_t iteration_base_ = 0;  // events recorded when the current repeat began
     ReceiveBudget budget_;
     bool flooded_ = false;
     std::uint64_t event_bytes_ = 0;  // payload bytes kept in obs_.events
     std::uint64_t wire_bytes_ = 0;   // data bytes kept in obs_.wire
     bool wire_full_ = false;
+    // Awaits count answers: every recorded event except heartbeats (Pings the peer sent on
+    // its own, unsolicited Pongs), which a peer MAY send at any time (RFC 6455 5.5.2, 5.5.3)
+    // and which must not end a wait before the answer arrives.
+    std::size_t answers_ = 0;
+    std::size_t iteration_base_ = 0;  // answers recorded when the current repeat began
+    // Payloads of the Pings we sent that no Pong answered yet, oldest first.
+    std::deque<std::string> unanswered_pings_;
+    // Pongs to the peer's Pings wait here while one of our frames is half written (chops,
+    // pauses): a frame must not be cut by another (RFC 6455 5.4 allows control frames only
+    // between frames).
+    bool mid_frame_ = false;
+    std::string held_pongs_;  // the latest such Pong
+    void release_held_pongs();
 };
 
 }  // namespace wsspec::peer

@@ -46,10 +46,12 @@ class DefectSet {
 };
 
 // "no-pong,no-close-reply" -> the set; throws std::invalid_argument naming an unknown name
-// and listing the known ones.
+// and listing the known ones. `what` names an entry in that message (the allowed variants,
+// peer/allowed_variants.h, share this table format).
 template <class Defect>
 DefectSet<Defect> parse_defect_list(std::string_view list,
-                                    std::span<const DefectInfo<Defect>> table) {
+                                    std::span<const DefectInfo<Defect>> table,
+                                    std::string_view what = "defect") {
     DefectSet<Defect> out;
     while (!list.empty()) {
         const auto comma = list.find(',');
@@ -70,8 +72,8 @@ DefectSet<Defect> parse_defect_list(std::string_view list,
                 std::string known;
                 for (const auto& info : table)
                     known += (known.empty() ? "" : ", ") + std::string(info.name);
-                throw std::invalid_argument("unknown defect '" + std::string(name) +
-                                            "' (known: " + known + ")");
+                throw std::invalid_argument("unknown " + std::string(what) + " '" +
+                                            std::string(name) + "' (known: " + known + ")");
             }
         }
         list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);

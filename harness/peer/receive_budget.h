@@ -7,11 +7,13 @@
 // Pong, the handshake response). So the allowance grows with what the case's steps send:
 //
 //   bytes  <= unprompted_bytes  + echo_factor * bytes the steps sent
+//             + max frame header size * frames received (within the frame allowance)
 //   frames <= unprompted_frames + echo_factor * (frames the steps sent
 //                                                + bytes the steps sent / min_echo_fragment)
 //
-// The frame term lets a peer re-fragment an echo down to min_echo_fragment octets per frame
-// (a 16 MiB echo may come as a million frames). Our own automatic answers (Pongs, the Close
+// The frame term lets a peer re-fragment an echo down to min_echo_fragment octets per frame;
+// RFC 6455 5.4 sets no lower bound on a fragment, so that is one octet (a 16 MiB echo may
+// come as 16 million frames), and the byte term pays for each such frame's header. Our own automatic answers (Pongs, the Close
 // reply) do not count as steps: a Ping flood would otherwise buy itself allowance with the
 // Pongs it forces us to send. A catalog case (16 MiB messages, 1000 round trips) stays far
 // below these limits; an endless stream crosses them within a fraction of a second.
@@ -26,7 +28,8 @@ struct ReceiveBudgetLimits {
     std::uint64_t unprompted_bytes = 1ULL << 20;
     std::uint64_t unprompted_frames = 4096;
     std::uint64_t echo_factor = 2;
-    std::uint64_t min_echo_fragment = 16;
+    std::uint64_t min_echo_fragment = 1;
+    std::uint64_t frame_header_bytes = 14;  // RFC 6455 5.2: 2 + 8 (length) + 4 (mask key)
 };
 
 class ReceiveBudget {
@@ -52,7 +55,9 @@ class ReceiveBudget {
         return bytes_ <= byte_allowance() && frames_ <= frame_allowance();
     }
     [[nodiscard]] std::uint64_t byte_allowance() const {
-        return limits_.unprompted_bytes + limits_.echo_factor * step_bytes_;
+        const std::uint64_t framed = frames_ < frame_allowance() ? frames_ : frame_allowance();
+        return limits_.unprompted_bytes + limits_.echo_factor * step_bytes_ +
+               limits_.frame_header_bytes * framed;
     }
     [[nodiscard]] std::uint64_t frame_allowance() const {
         const std::uint64_t fragment = limits_.min_echo_fragment ? limits_.min_echo_fragment : 1;

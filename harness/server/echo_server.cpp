@@ -50,6 +50,7 @@ class Session : public std::enable_shared_from_this<Session>, codec::ConnectionH
     Session(tcp::socket socket, const EchoServerOptions& options, OpenCount open)
         : socket_(std::move(socket)),
           timer_(socket_.get_executor()),
+          late_timer_(socket_.get_executor()),
           options_(options),
           connection_(codec::Role::server, limits_for(options), peer::random_mask_seed()),
           open_count_(std::move(open)) {
@@ -107,12 +108,17 @@ class Session : public std::enable_shared_from_this<Session>, codec::ConnectionH
         last_read_ = Clock::now();
         watch_idle();
         out_ = response.bytes;
+        if (variant(peer::Variant::heartbeat_ping))
+            connection_.write_ping(out_, peer::heartbeat_payload);
+        if (variant(peer::Variant::unsolicited_pong))
+            connection_.write_pong(out_, peer::heartbeat_payload);
         // Frames pipelined right behind the request belong to the WebSocket connection.
         std::string rest = head_.substr(parsed.consumed);
         head_.clear();
         head_.shrink_to_fit();
         if (!rest.empty()) {
             connection_.receive(reinterpret_cast<std::uint8_t*>(rest.data()), rest.size(), *this);
+            write_pending_pong();
         }
         flush_then_continue();
     }
@@ -120,6 +126,15 @@ class Session : public std::enable_shared_from_this<Session>, codec::ConnectionH
     // Writes everything queued, then either reads on or winds the connection down.
     void flush_then_continue() {
         if (out_.empty()) return after_flush();
+        if (hold_for_late_pong_) {  // late-pong: the Pong and what follows wait, in order
+            hold_for_late_pong_ = false;
+            late_timer_.expires_after(std::chrono::milliseconds(peer::late_pong_ms));
+            late_timer_.async_wait([self = shared_from_this()](error_code ec) {
+                if (ec) return self->close_now();
+                self->flush_then_continue();
+            });
+            return;
+        }
         writing_.swap(out_);
         out_.clear();
         asio::async_write(socket_, asio::buffer(writing_),
@@ -141,6 +156,7 @@ class Session : public std::enable_shared_from_this<Session>, codec::ConnectionH
                                     if (ec) return self->close_now();
                                     self->last_read_ = Clock::now();
                                     self->connection_.receive(self->in_.data(), n, *self);
+                                    self->write_pending_pong();
                                     self->flush_then_continue();
                                 });
     }
@@ -164,13 +180,29 @@ class Session : public std::enable_shared_from_this<Session>, codec::ConnectionH
         if (finished_) return;
         if (payload.empty() && options_.defects.has(Defect::drop_empty_messages)) return;
         if (options_.defects.has(Defect::text_as_binary)) type = codec::MessageType::binary;
-        connection_.write_message(out_, type, payload);
+        write_pending_pong();  // frames leave in the order of what they answer
+        peer::append_echo(out_, connection_, options_.variants, type, payload);
+    }
+
+    bool variant(peer::Variant v) const { return options_.variants.has(v); }
+
+    // latest-pong-only: the Pong to the most recent Ping of those read so far, written before
+    // anything else is (RFC 6455 5.5.3).
+    void write_pending_pong() {
+        if (!pending_pong_) return;
+        connection_.write_pong(out_, *pending_pong_);
+        pending_pong_.reset();
     }
 
     void on_ping(std::string_view payload) override {
         if (finished_ || options_.defects.has(Defect::no_pong)) return;
         const std::string_view answer =
             options_.defects.has(Defect::wrong_pong_payload) ? std::string_view{} : payload;
+        if (variant(peer::Variant::latest_pong_only)) {
+            pending_pong_ = std::string(answer);
+            return;
+        }
+        hold_for_late_pong_ = variant(peer::Variant::late_pong);
         if (connection_.write_pong(out_, answer) != codec::WriteStatus::written)
             append_unchecked(codec::Opcode::pong, answer);
     }
@@ -187,10 +219,12 @@ class Session : public std::enable_shared_from_this<Session>, codec::ConnectionH
             return;
         }
         // RFC 6455 5.5.1: answer with a Close, typically echoing the status code.
+        write_pending_pong();
         std::optional<std::uint16_t> code = close.code;
         if (options_.defects.has(Defect::wrong_close_reply))
             code = codec::close_code::internal_error;
-        if (connection_.write_close(out_, code, {}) != codec::WriteStatus::written)
+        if (peer::append_close_reply(out_, connection_, options_.variants, code) !=
+            codec::WriteStatus::written)
             append_unchecked(codec::Opcode::close, codec::close_payload(code, {}));
         finished_ = true;
     }
@@ -247,6 +281,7 @@ class Session : public std::enable_shared_from_this<Session>, codec::ConnectionH
 
     tcp::socket socket_;
     asio::steady_timer timer_;
+    asio::steady_timer late_timer_;  // late-pong
     const EchoServerOptions& options_;
     codec::Connection connection_;
     std::string head_;
@@ -257,6 +292,8 @@ class Session : public std::enable_shared_from_this<Session>, codec::ConnectionH
     bool finished_ = false;
     Clock::time_point last_read_;
     OpenCount open_count_;
+    std::optional<std::string> pending_pong_;  // latest-pong-only
+    bool hold_for_late_pong_ = false;          // late-pong
 };
 
 class Listener {

@@ -8,6 +8,7 @@
 #include <functional>
 #include <string>
 
+#include "harness/peer/allowed_variants.h"
 #include "harness/server/server_defects.h"
 
 namespace wsspec::server {
@@ -30,6 +31,7 @@ struct EchoServerOptions {
     std::uint32_t idle_timeout_s = default_idle_timeout_s;
     std::string server_name = "wsspec-serve";
     DefectSet defects;
+    peer::VariantSet variants;  // RFC-allowed behaviour (`--variant`), not defects
     // Called once the socket listens, with the port actually bound.
     std::function<void(std::uint16_t)> on_listening;
 };

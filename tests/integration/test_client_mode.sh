@@ -51,7 +51,8 @@ echo "== injected client defects, each caught in its category"
 # defect -> group that must fail (other groups may fail too where the defect reaches them)
 declare -A expected_group=(
   [no-mask]=1 [accept-bad-accept-key]=hsc.2 [accept-masked-frames]=cf.1 [no-pong]=2
-  [no-close-reply]=7 [accept-invalid-utf8]=6 [accept-reserved-bits]=3 [text-as-binary]=1)
+  [no-close-reply]=7 [accept-invalid-utf8]=6 [accept-reserved-bits]=3 [text-as-binary]=1
+  [accept-bad-close-code]=7)
 for defect in "${!expected_group[@]}"; do
   run_client_mode "defect-$defect" 1 --exclude '9.*' \
     --exec "'$wsspec' client {url} --agent defect -j 8 --inject-defect $defect"
@@ -65,6 +66,9 @@ done
   fail "accept-bad-accept-key failed outside hsc.2"
 [ "$(failed_groups defect-accept-masked-frames | cut -d' ' -f1)" = cf.1 ] ||
   fail "accept-masked-frames failed outside cf.1"
+# A client that echoes an invalid close code (7.9.*) broke a rule: never OK in client mode.
+[ "$(failed_groups defect-accept-bad-close-code)" = "7 9" ] ||
+  fail "accept-bad-close-code: expected exactly the nine 7.9.* cases to fail"
 # UTF-8 is checked by Autobahn's 6.* and wsspec's u8.* (text cut off before an empty
 # final fragment); nothing else may fail.
 [ "$(failed_groups defect-accept-invalid-utf8 | cut -d' ' -f1 | sort | tr '\n' ' ')" = "6 u8.1 " ] ||

@@ -166,6 +166,46 @@ TEST(CatalogTest, ClientHandshakeCasesDescribeTheServersResponse) {
     EXPECT_EQ(find_case("hsc.6.3").handshake_response->chop, 7u);
 }
 
+TEST(CatalogTest, TenPingCasesAcceptPongsForOnlyTheLatestPingAsNonStrict) {
+    // RFC 6455 5.5.3: "the endpoint MAY elect to send a Pong frame for only the most
+    // recently processed Ping frame".
+    for (const char* id : {"2.10", "2.11"}) {
+        const Case& c = find_case(id);
+        ASSERT_EQ(c.expect.size(), 2u) << id;
+        EXPECT_EQ(c.expect[0].match, EventsMatch::exact);
+        EXPECT_EQ(c.expect[1].verdict, "NON-STRICT");
+        EXPECT_EQ(c.expect[1].match, EventsMatch::subsequence_with_last);
+        EXPECT_NE(c.expect[1].note.find("most recently processed Ping frame"), std::string::npos);
+    }
+}
+
+TEST(CatalogTest, UnsolicitedPongCasesCountUnsolicitedPongsFirst) {
+    for (const char* id : {"2.7", "2.8"}) {
+        const Case& c = find_case(id);
+        ASSERT_EQ(c.expect.size(), 3u) << id;
+        EXPECT_TRUE(c.expect[0].count_unsolicited_pongs);
+        EXPECT_EQ(c.expect[1].verdict, "NON-STRICT");
+        EXPECT_FALSE(c.expect[2].count_unsolicited_pongs);
+    }
+}
+
+TEST(CatalogTest, MalformedCloseCasesRequireACodeInTheReply) {
+    for (const char* id : {"7.3.2", "7.3.6", "7.5.1", "7.9.1", "7.9.9"})
+        EXPECT_TRUE(find_case(id).expect_close.require_code) << id;
+    for (const char* id : {"7.1.1", "7.3.1", "7.7.1"})
+        EXPECT_FALSE(find_case(id).expect_close.require_code) << id;
+}
+
+TEST(CatalogTest, OnlyUndefinedCloseCodeCasesTolerateABrokenRule) {
+    for (const Case& c : catalog()) {
+        const bool undefined_code = c.id.rfind("7.13.", 0) == 0;
+        EXPECT_EQ(c.expect_close.tolerated_violations,
+                  undefined_code ? std::vector<std::string>{"invalid_close_code"}
+                                 : std::vector<std::string>{})
+            << c.id;
+    }
+}
+
 TEST(PayloadTest, MaterializesEachForm) {
     Payload text;
     text.text = "abc";
@@ -276,6 +316,29 @@ TEST_F(MalformedCaseFileTest, MisspelledKeyIsAnError) {
 TEST_F(MalformedCaseFileTest, UnknownCaseKeyIsAnError) {
     std::string msg = error_for(one_case("1.1.1", R"({"close": {}})", R"(, "expect_clos": {})"));
     EXPECT_NE(msg.find(path_ + ": /cases/0/expect_clos: unknown key"), std::string::npos) << msg;
+}
+
+TEST_F(MalformedCaseFileTest, UnknownToleratedRuleIsAnError) {
+    std::string content = one_case("1.1.1", R"({"close": {}})");
+    const std::string close_key = R"("require_clean": true})";
+    content.replace(content.find(close_key), close_key.size(),
+                    R"("require_clean": true, "tolerated_violations": ["bad_vibes"]})");
+    const std::string msg = error_for(content);
+    EXPECT_EQ(msg, path_ +
+                       ": /cases/0/expect_close/tolerated_violations/0: unknown "
+                       "rule \"bad_vibes\" (expected a codec error kind, e.g. "
+                       "invalid_close_code)");
+}
+
+TEST_F(MalformedCaseFileTest, UnknownEventsMatchIsAnError) {
+    std::string content = one_case("1.1.1", R"({"close": {}})");
+    const std::string expect_key = R"({"verdict": "OK", "events": []})";
+    content.replace(content.find(expect_key), expect_key.size(),
+                    R"({"verdict": "OK", "events": [], "match": "prefix"})");
+    const std::string msg = error_for(content);
+    EXPECT_EQ(msg, path_ +
+                       ": /cases/0/expect/0/match: unknown match \"prefix\" "
+                       "(expected exact or subsequence_with_last)");
 }
 
 TEST_F(MalformedCaseFileTest, ParseErrorNamesFileAndByte) {

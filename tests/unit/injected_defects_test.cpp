@@ -57,6 +57,8 @@ const std::vector<Expected<client::ClientDefect>> client_table = {
     {"accept-reserved-bits", client::ClientDefect::accept_reserved_bits,
      ErrorKind::reserved_bits_set},
     {"text-as-binary", client::ClientDefect::text_as_binary, ErrorKind::none},
+    {"accept-bad-close-code", client::ClientDefect::accept_bad_close_code,
+     ErrorKind::invalid_close_code},
 };
 
 std::uint32_t bit(ErrorKind kind) {

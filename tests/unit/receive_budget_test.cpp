@@ -43,6 +43,22 @@ TEST(ReceiveBudgetTest, AllowanceGrowsAsTheStepsSendMore) {
     EXPECT_TRUE(budget.within());
 }
 
+// RFC 6455 5.4 sets no lower bound on a fragment: an echo of a 16 MiB message sent back one
+// octet per frame (16 bytes on the wire each, masked by a client) is within the defaults.
+TEST(ReceiveBudgetTest, DefaultsAllowAnEchoInOneOctetFragments) {
+    ReceiveBudget budget;
+    constexpr std::uint64_t message = 16ULL << 20;
+    budget.steps_sent(message + 14, 1);
+    bool within = true;
+    for (std::uint64_t i = 0; i < message && within; ++i)
+        within = budget.received_frame() && budget.received_bytes(2 + 4 + 1);
+    EXPECT_TRUE(within) << budget.frames() << " frames, " << budget.bytes() << " bytes";
+    // ...while an endless stream of empty frames is not.
+    for (std::uint64_t i = 0; i < 3 * message && within; ++i)
+        within = budget.received_frame() && budget.received_bytes(2);
+    EXPECT_FALSE(within);
+}
+
 TEST(FloodVerdictTest, FloodFailsBothVerdictsAndNamesTheFlood) {
     cases::Case c;
     c.id = "1.1.1";

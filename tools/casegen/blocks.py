@@ -124,19 +124,25 @@ def ev_mark(name):
     return {"type": "mark", "name": name}
 
 
-def expect(verdict, events=None, note=None, handshake=None):
+def expect(verdict, events=None, note=None, handshake=None, match=None,
+           count_unsolicited_pongs=False):
     e = {"verdict": verdict}
     if handshake is not None:
         e["handshake"] = handshake
     if events is not None:
         e["events"] = events
+    if match:
+        e["match"] = match
+    if count_unsolicited_pongs:
+        e["count_unsolicited_pongs"] = True
     if note:
         e["note"] = note
     return e
 
 
 def close_exp(closed_by_me, codes, require_clean, wrong_endpoint_is_fatal=False,
-              wrong_code_is_fatal=False, not_applicable=False):
+              wrong_code_is_fatal=False, not_applicable=False, require_code=False,
+              tolerated_violations=None):
     c = {"closed_by_me": closed_by_me, "codes": codes, "require_clean": require_clean}
     if wrong_endpoint_is_fatal:
         c["wrong_endpoint_is_fatal"] = True
@@ -144,6 +150,10 @@ def close_exp(closed_by_me, codes, require_clean, wrong_endpoint_is_fatal=False,
         c["wrong_code_is_fatal"] = True
     if not_applicable:
         c["not_applicable"] = True
+    if require_code:
+        c["require_code"] = True
+    if tolerated_violations:
+        c["tolerated_violations"] = list(tolerated_violations)
     return c
 
 
