@@ -24,6 +24,7 @@ namespace {
 
 // With --exec, a driver that neither connects nor exits for this long is taken as hung.
 constexpr std::uint32_t default_exec_idle_s = 30;
+constexpr int exit_interrupted = 130;  // harness/cli/main.cpp
 
 struct TestClientOptions {
     std::string listen = "127.0.0.1:9001";
@@ -188,6 +189,7 @@ int run(TestClientOptions o) {
     // what has finished so far, unless the final reports are already written).
     std::mutex report_mutex;
     bool final_reports_written = false;
+    bool emergency_report_written = false;  // then it stands: the process is exiting
     options.on_listening = [&](std::uint16_t port) {
         // The base URL drivers append endpoints to: no path (TargetUrl brackets IPv6).
         const std::string url =
@@ -240,6 +242,10 @@ int run(TestClientOptions o) {
             runs.push_back(report::results_to_json(now, outcomes, o.report.strict));
         }
         report::write_reports(runs, o.report.report_dir, parse_formats(o.report.formats));
+        emergency_report_written = true;
+        // The driver runs in its own process group, which a terminal's Ctrl-C does not
+        // reach; it must not outlive us.
+        if (driver) driver->stop();
         return "partial report (" + std::to_string(runs.size()) +
                " agent(s)): " + o.report.report_dir;
     });
@@ -289,6 +295,8 @@ int run(TestClientOptions o) {
     }
 
     std::lock_guard report_lock(report_mutex);
+    // A second Ctrl-C wrote them (as of that moment) and is ending the process.
+    if (emergency_report_written) return exit_interrupted;
     info.finished = std::chrono::system_clock::now();
     info.complete = !interrupted.load();
     server::AgentResults results = fuzzing_server.results();
