@@ -102,6 +102,18 @@ void write_reports_quietly(const ReportOptions& base, const report::RunInfo& inf
     std::cout.rdbuf(old);
 }
 
+// Every selected case, not run.
+std::vector<oracle::CaseOutcome> not_run(const Catalog& catalog) {
+    std::vector<oracle::CaseOutcome> outcomes;
+    for (std::size_t i = 0; i < catalog.selected.size(); ++i) {
+        oracle::CaseOutcome out;
+        out.c = catalog.selected[i];
+        out.index = i + 1;
+        outcomes.push_back(std::move(out));
+    }
+    return outcomes;
+}
+
 int run(TestClientOptions o) {
     std::vector<runner::AgentCaseExclusion> exclude_agent_cases;
     if (!o.spec_file.empty()) {
@@ -149,6 +161,8 @@ int run(TestClientOptions o) {
 
     std::unique_ptr<runner::ProcessSupervisor> driver;
     std::string driver_error;
+    // The driver is also stopped by a second Ctrl-C, from the interrupt's own thread.
+    std::mutex driver_mutex;
     server::FuzzingServerOptions options;
     if (!o.cert_file.empty()) {
         try {
@@ -184,7 +198,11 @@ int run(TestClientOptions o) {
         now.complete = false;  // the run goes on
         write_reports_quietly(o.report, now, results);
     };
-    options.should_stop = [&] { return interrupted.load() || (driver && driver->exited()); };
+    options.should_stop = [&] {
+        if (interrupted.load()) return true;
+        std::lock_guard lock(driver_mutex);
+        return driver && driver->exited();
+    };
     // One report writer at a time: the final one, or a second Ctrl-C's (which then writes
     // what has finished so far, unless the final reports are already written).
     std::mutex report_mutex;
@@ -218,6 +236,7 @@ int run(TestClientOptions o) {
         try {
             auto process = std::make_unique<runner::ProcessSupervisor>(std::move(settings));
             process->start();
+            std::lock_guard lock(driver_mutex);
             driver = std::move(process);
         } catch (const std::exception& e) {
             driver_error = e.what();
@@ -236,15 +255,19 @@ int run(TestClientOptions o) {
         report::RunInfo now = info;
         now.finished = std::chrono::system_clock::now();
         now.complete = false;
+        server::AgentResults results = fuzzing_server.results();
+        if (results.empty()) results[o.agent.empty() ? "unknown" : o.agent] = not_run(catalog);
         std::vector<nlohmann::json> runs;
-        for (const auto& [agent, outcomes] : fuzzing_server.results()) {
+        for (const auto& [agent, outcomes] : results) {
             now.agent = agent;
             runs.push_back(report::results_to_json(now, outcomes, o.report.strict));
+            if (!o.report.shard.empty()) runs.back()["options"]["shard"] = o.report.shard;
         }
         report::write_reports(runs, o.report.report_dir, parse_formats(o.report.formats));
         emergency_report_written = true;
         // The driver runs in its own process group, which a terminal's Ctrl-C does not
         // reach; it must not outlive us.
+        std::lock_guard driver_lock(driver_mutex);
         if (driver) driver->stop();
         return "partial report (" + std::to_string(runs.size()) +
                " agent(s)): " + o.report.report_dir;
@@ -272,6 +295,7 @@ int run(TestClientOptions o) {
         std::cerr << "wsspec test-client: " << driver_error << "\n";
         return 2;
     }
+    std::unique_lock driver_lock(driver_mutex);
     if (driver && driver->exited()) {
         why = "the driver " + driver->describe_exit();
         if (driver->crashed()) {
@@ -287,9 +311,11 @@ int run(TestClientOptions o) {
     } else if (driver) {
         driver->stop();
     }
+    const bool have_driver = driver != nullptr;
+    driver_lock.unlock();
     if (interrupted.load()) why = "interrupted";
     std::cout << "wsspec test-client: stopped (" << why << ")\n";
-    if (driver) {
+    if (have_driver) {
         std::cout << "driver output: "
                   << (std::filesystem::path(o.report.report_dir) / "driver-*.log").string() << "\n";
     }
@@ -300,16 +326,8 @@ int run(TestClientOptions o) {
     info.finished = std::chrono::system_clock::now();
     info.complete = !interrupted.load();
     server::AgentResults results = fuzzing_server.results();
-    if (results.empty()) {
-        // No client ran a case: report every case as not run under the given name.
-        auto& outcomes = results[o.agent.empty() ? std::string("unknown") : o.agent];
-        for (std::size_t i = 0; i < catalog.selected.size(); ++i) {
-            oracle::CaseOutcome out;
-            out.c = catalog.selected[i];
-            out.index = i + 1;
-            outcomes.push_back(std::move(out));
-        }
-    }
+    // No client ran a case: report every case as not run under the given name.
+    if (results.empty()) results[o.agent.empty() ? "unknown" : o.agent] = not_run(catalog);
     int status = write_reports(o.report, info, results, progress.color());
     final_reports_written = true;
     std::size_t not_run = 0;
