@@ -10,7 +10,9 @@
 #     /runCase; a local page's Origin and no Origin are served;
 #   - afterwards the reference driver loop runs every case and passes.
 # Then a server with `ulimit -n 64` (descriptors run out) survives 2,000 idle connections
-# and still serves the reference driver.
+# and still serves the reference driver; a server asked to run cases for 70 agents keeps
+# 64 (503 and a count for the rest, RSS bounded); and progress with two agents never
+# shows more cases done than there are ("[4/3]" before).
 #   bash test_client_hardening.sh path/to/wsspec BUILD_DIR
 set -euo pipefail
 WSSPEC=$1
@@ -149,4 +151,35 @@ stop_server
 [[ $STOP_STATUS == 0 ]] || { cat "$work/lowfd.log" >&2; fail "low-fd test-client exit status $STOP_STATUS"; }
 grep -q "cannot accept connections\|a connection failed" "$work/lowfd.log" ||
   fail "descriptor exhaustion not reported"
+echo "== more agents than the limit (64): the rest get 503, memory stays bounded"
+start_test_client "$work/agents-flood.log"
+refused=0
+for ((n = 1; n <= 70; n++)); do
+  code=$(status_of "/runCase?case=1&agent=flood-$n")
+  if ((n <= 64)); then
+    [[ $code == 101 ]] || fail "agent $n of 64 refused ($code)"
+  else
+    [[ $code == 503 ]] || fail "agent $n over the limit got $code, expected 503"
+    refused=$((refused + 1))
+  fi
+done
+rss=$(rss_kb)
+((rss < max_rss_kb)) || fail "RSS ${rss} kB with 64 agents"
+stop_server
+grep -q "$refused new agent(s) over the limit" "$work/agents-flood.log" ||
+  fail "refused agents not counted: $(tail -3 "$work/agents-flood.log")"
+
+echo "== progress counts each agent's cases once"
+status=0
+timeout 120 "$WSSPEC" test-client --listen 127.0.0.1:0 --cases "$cases" --report-dir "$work/progress" \
+  --exec "'$WSSPEC' client {url} --agent one && '$WSSPEC' client {url} --agent two" \
+  >"$work/progress.log" 2>&1 || status=$?
+[[ $status == 0 ]] || { cat "$work/progress.log" >&2; fail "two-agent run: exit $status"; }
+python3 - "$work/progress.log" <<'PY' || fail "progress: $(grep '^\[' "$work/progress.log" | tr '\n' ' ')"
+import re, sys
+seen = [tuple(map(int, m)) for m in re.findall(r"^\[(\d+)/(\d+)\]", open(sys.argv[1]).read(), re.M)]
+assert len(seen) == 6, seen
+assert all(done <= total for done, total in seen), seen
+assert seen[-1] == (6, 6), seen
+PY
 echo "test_client_hardening: all green"
