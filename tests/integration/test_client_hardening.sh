@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# ctest-labels: asan
 # Acceptance: hostile clients never make `wsspec test-client` abort, hang or hold
 # resources. Against one server (each step checks it is still alive and serving):
 #   - 10,000 plain TCP connections that send nothing: refused over --max-connections,
@@ -141,7 +142,12 @@ PY
 [[ ! -e "$work/escape" && ! -e "$BUILD_DIR/escape" ]] || fail "agent name escaped the report dir"
 
 echo "== out of descriptors (ulimit -n 64)"
-start_test_client "$work/lowfd.log" 64
+# Under UBSan, its vptr check tests memory readability through a pipe(2), which fails once
+# descriptors run out, and then reports every virtual call as "invalid vptr"; that check
+# is off for this one server (release builds ignore the variable).
+echo "vptr:*" >"$work/ubsan-low-fd.supp"
+UBSAN_OPTIONS="suppressions=$work/ubsan-low-fd.supp${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}" \
+  start_test_client "$work/lowfd.log" 64
 python3 "$flood" idle 127.0.0.1 "$TC_PORT" 2000 1
 alive "low ulimit flood"
 sleep $((request_timeout_ms / 1000 + 1))

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# ctest-labels: asan
 # Acceptance: a run's results are never lost and never written anywhere but the report
 # directory, whatever the peer sends and whatever a results file says:
 #   - a server whose Server header and close reason are not UTF-8: every report format is
