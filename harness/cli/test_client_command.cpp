@@ -283,13 +283,14 @@ int run(TestClientOptions o) {
     progress.finish();
     const server::FuzzingServerCounts counts = fuzzing_server.counts();
     if (counts.refused_busy + counts.refused_no_resources + counts.refused_origin +
-            counts.refused_agents >
+            counts.refused_agents + counts.request_timeouts >
         0) {
         std::cerr << "wsspec test-client: refused " << counts.refused_busy
                   << " connection(s) over --max-connections " << o.max_connections << ", "
                   << counts.refused_no_resources << " for lack of resources, "
                   << counts.refused_origin << " for their Origin, " << counts.refused_agents
-                  << " new agent(s) over the limit\n";
+                  << " new agent(s) over the limit; closed " << counts.request_timeouts
+                  << " without a request within --request-timeout\n";
     }
     if (!driver_error.empty()) {
         std::cerr << "wsspec test-client: " << driver_error << "\n";
