@@ -19,6 +19,7 @@ int wake_pipe[2] = {-1, -1};  // the handler writes a byte; the watcher thread r
 
 std::mutex emergency_mutex;  // guards emergency_write; held while it runs
 std::function<std::string()>* emergency_write = nullptr;
+std::atomic<bool> emergency_registered{false};  // for the handler, which may not lock
 
 void say(const char* text) {
     (void)!::write(STDERR_FILENO, text, std::strlen(text));
@@ -29,8 +30,12 @@ extern "C" void on_signal(int) {
     const int seen = signals_seen.fetch_add(1) + 1;
     if (seen == 1) {
         stop_requested = true;
-        say("\nwsspec: interrupted; finishing the running cases and writing a partial report "
-            "(interrupt again to write it at once)\n");
+        say(emergency_registered ? "\nwsspec: interrupted; finishing the running cases and "
+                                   "writing a partial report (interrupt again to write it at "
+                                   "once)\n"
+                                 : "\nwsspec: interrupted; finishing the running cases and "
+                                   "writing a partial report (interrupt again to exit at once, "
+                                   "without a report)\n");
         return;
     }
     if (seen > 2 || wake_pipe[1] < 0) _exit(exit_interrupted);
@@ -77,10 +82,12 @@ const std::atomic<bool>& install_interrupt_handler() {
 EmergencyReport::EmergencyReport(std::function<std::string()> write) {
     std::lock_guard lock(emergency_mutex);
     emergency_write = new std::function<std::string()>(std::move(write));
+    emergency_registered = true;
 }
 
 EmergencyReport::~EmergencyReport() {
     std::lock_guard lock(emergency_mutex);
+    emergency_registered = false;
     delete emergency_write;
     emergency_write = nullptr;
 }

@@ -7,7 +7,8 @@
 #   - a symlink planted where the report writer puts temporary files is not followed;
 #   - `wsspec report --from` recomputes the summary from the cases (an edited verdict,
 #     "total": -1) and refuses invalid input with exit 2, naming file, field and reason;
-#   - a second SIGINT during test-client writes the partial report at once (exit 130).
+#   - a second SIGINT during test-client writes the partial report at once (exit 130);
+#     where a command has no partial report to write, it says so.
 #   bash test_report_hardening.sh path/to/wsspec BUILD_DIR
 set -euo pipefail
 WSSPEC=$1
@@ -125,4 +126,30 @@ assert run["complete"] is False, run["complete"]
 ran = {c["id"]: c["ran"] for c in run["cases"]}
 assert ran == {"1.1.1": True, "1.1.2": False}, ran
 PY
+echo "== a second SIGINT where no partial report can be written says so"
+start_background "$work/silent-peer.log" python3 -c '
+import socket, time
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(8)
+print("listening on 127.0.0.1:%d" % s.getsockname()[1], flush=True)
+held = [s.accept() for _ in range(8)]
+time.sleep(600)'
+silent_url=
+for ((i = 0; i < 100; i++)); do
+  silent_url=$(sed -n 's/^listening on \(127\.0\.0\.1:[0-9]*\)$/ws:\/\/\1\//p' "$work/silent-peer.log")
+  [[ -n "$silent_url" ]] && break
+  sleep 0.05
+done
+[[ -n "$silent_url" ]] || fail "silent peer did not start"
+"$WSSPEC" test-server "$silent_url" --cases 1.1.1 -j 1 --timeout 120000 \
+  --report-dir "$work/silent" -q >"$work/silent.log" 2>&1 &
+ts_pid=$!
+started_pids+=("$ts_pid")
+sleep 1
+kill -INT "$ts_pid"
+sleep 0.3
+kill -INT "$ts_pid"
+status=0
+wait "$ts_pid" || status=$?
+[[ $status == 130 ]] || fail "test-server second SIGINT: exit $status, expected 130"
+grep -q "interrupted again" "$work/silent.log" || fail "no message: $(cat "$work/silent.log")"
 echo "test_report_hardening: all green"
