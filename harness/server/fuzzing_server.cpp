@@ -257,7 +257,7 @@ void FuzzingServer::admit(tcp::socket socket) {
     {
         std::lock_guard lock(mutex_);
         if (stopping_) return;
-        last_activity_ = Clock::now();
+        // Refused connections are not activity: a flood must not keep an idle run alive.
         if (active_ >= options_.max_connections) {
             ++counts_.refused_busy;
             // Best effort, without blocking the accept loop: a short 503 when the socket
@@ -276,6 +276,7 @@ void FuzzingServer::admit(tcp::socket socket) {
         }
         ++active_;
         ++counts_.accepted;
+        last_activity_ = Clock::now();
         connections_.push_back(conn);
     }
     error_code ec;
