@@ -9,6 +9,8 @@ namespace {
 
 constexpr std::string_view local_hosts[] = {"localhost", "127.0.0.1", "[::1]"};
 constexpr std::string_view web_schemes[] = {"http://", "https://"};
+// ":" and at most five digits (RFC 6454 6.2 serializes the port as a decimal number).
+constexpr std::size_t max_port_suffix = 6;
 
 bool istarts_with(std::string_view s, std::string_view prefix) {
     return s.size() >= prefix.size() && codec::iequals(s.substr(0, prefix.size()), prefix);
@@ -25,7 +27,7 @@ bool is_local_origin(std::string_view origin) {
             const std::string_view rest = authority.substr(host.size());
             if (rest.empty()) return true;
             // RFC 6454 6.2: the serialized origin has at most ":" port after the host.
-            if (rest.size() >= 2 && rest.size() <= 6 && rest.front() == ':' &&
+            if (rest.size() >= 2 && rest.size() <= max_port_suffix && rest.front() == ':' &&
                 std::all_of(rest.begin() + 1, rest.end(),
                             [](char c) { return c >= '0' && c <= '9'; }))
                 return true;
