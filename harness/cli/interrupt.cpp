@@ -1,26 +1,95 @@
 #include "harness/cli/interrupt.h"
 
 #include <unistd.h>
+
 #include <csignal>
+#include <cstring>
+#include <mutex>
+#include <string>
+#include <thread>
 
 namespace wsspec::cli {
 namespace {
 
+constexpr int exit_interrupted = 130;
+
 std::atomic<bool> stop_requested{false};
+std::atomic<int> signals_seen{0};
+int wake_pipe[2] = {-1, -1};  // the handler writes a byte; the watcher thread reads it
+
+std::mutex emergency_mutex;  // guards emergency_write; held while it runs
+std::function<std::string()>* emergency_write = nullptr;
+std::atomic<bool> emergency_registered{false};  // for the handler, which may not lock
+
+void say(const char* text) {
+    (void)!::write(STDERR_FILENO, text, std::strlen(text));
+}
 
 extern "C" void on_signal(int) {
-    if (stop_requested.exchange(true)) _exit(130);
-    constexpr char msg[] =
-        "\nwsspec: interrupted; finishing the running cases and writing a partial report\n";
-    (void)!::write(STDERR_FILENO, msg, sizeof msg - 1);
+    // Only async-signal-safe calls here: atomics, write(2), _exit(2).
+    const int seen = signals_seen.fetch_add(1) + 1;
+    if (seen == 1) {
+        stop_requested = true;
+        say(emergency_registered ? "\nwsspec: interrupted; finishing the running cases and "
+                                   "writing a partial report (interrupt again to write it at "
+                                   "once)\n"
+                                 : "\nwsspec: interrupted; finishing the running cases and "
+                                   "writing a partial report (interrupt again to exit at once, "
+                                   "without a report)\n");
+        return;
+    }
+    if (seen > 2 || wake_pipe[1] < 0) _exit(exit_interrupted);
+    const char wake = 1;
+    (void)!::write(wake_pipe[1], &wake, 1);
+}
+
+// The second interrupt's work, outside the signal handler where it may allocate and write
+// files.
+void watch_for_second_interrupt() {
+    char byte = 0;
+    while (::read(wake_pipe[0], &byte, 1) < 0 && errno == EINTR) {
+    }
+    std::lock_guard lock(emergency_mutex);
+    if (!emergency_write) {
+        say("wsspec: interrupted again; exiting without waiting (no report is written for "
+            "this run)\n");
+        _exit(exit_interrupted);
+    }
+    say("wsspec: interrupted again; writing the partial report now (cases still running "
+        "count as not run)\n");
+    try {
+        const std::string where = (*emergency_write)();
+        say(("wsspec: " + where + "\n").c_str());
+    } catch (const std::exception& e) {
+        say(("wsspec: the partial report could not be written: " + std::string(e.what()) + "\n")
+                .c_str());
+    }
+    _exit(exit_interrupted);
 }
 
 }  // namespace
 
 const std::atomic<bool>& install_interrupt_handler() {
-    std::signal(SIGINT, on_signal);
-    std::signal(SIGTERM, on_signal);
+    static std::once_flag once;
+    std::call_once(once, [] {
+        if (::pipe(wake_pipe) == 0) std::thread(watch_for_second_interrupt).detach();
+        std::signal(SIGINT, on_signal);
+        std::signal(SIGTERM, on_signal);
+    });
     return stop_requested;
+}
+
+EmergencyReport::EmergencyReport(std::function<std::string()> write) {
+    std::lock_guard lock(emergency_mutex);
+    emergency_write = new std::function<std::string()>(std::move(write));
+    emergency_registered = true;
+}
+
+EmergencyReport::~EmergencyReport() {
+    std::lock_guard lock(emergency_mutex);
+    emergency_registered = false;
+    delete emergency_write;
+    emergency_write = nullptr;
 }
 
 }  // namespace wsspec::cli

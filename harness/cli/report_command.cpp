@@ -109,7 +109,8 @@ int render(const ReportCommandOptions& o) {
             throw std::runtime_error("--write-baseline needs results for exactly one agent");
         report::write_file_atomically(
             o.write_baseline,
-            report::baseline_from_run(runs.front(), runs.front().value("strict", false)).dump(2) +
+            report::baseline_from_run(runs.front(), runs.front().value("strict", false))
+                    .dump(2, ' ', false, nlohmann::json::error_handler_t::replace) +
                 "\n");
         std::cout << "baseline: " << o.write_baseline << "\n";
     }

@@ -2,7 +2,9 @@
 
 #include <filesystem>
 #include <iostream>
+#include <mutex>
 #include <optional>
+#include <set>
 #include <sstream>
 
 #include "harness/cli/catalog_option.h"
@@ -11,6 +13,8 @@
 #include "harness/cli/progress_printer.h"
 #include "harness/cli/report_options.h"
 #include "harness/peer/target_url.h"
+#include "harness/report/report_files.h"
+#include "harness/report/results_json.h"
 #include "harness/runner/autobahn_spec.h"
 #include "harness/runner/process_supervisor.h"
 #include "harness/server/fuzzing_server.h"
@@ -20,6 +24,7 @@ namespace {
 
 // With --exec, a driver that neither connects nor exits for this long is taken as hung.
 constexpr std::uint32_t default_exec_idle_s = 30;
+constexpr int exit_interrupted = 130;  // harness/cli/main.cpp
 
 struct TestClientOptions {
     std::string listen = "127.0.0.1:9001";
@@ -31,6 +36,10 @@ struct TestClientOptions {
     std::string cert_file;  // with key_file: serve wss://
     std::string key_file;
     std::optional<std::uint32_t> idle_timeout_s;
+    std::size_t max_connections = server::default_max_connections;
+    std::uint32_t request_timeout_ms =
+        static_cast<std::uint32_t>(server::default_request_timeout.count());
+    std::vector<std::string> allowed_origins;
     bool keep_running = false;
     ReportOptions report;
     bool report_dir_given = false;
@@ -93,6 +102,18 @@ void write_reports_quietly(const ReportOptions& base, const report::RunInfo& inf
     std::cout.rdbuf(old);
 }
 
+// Every selected case, not run.
+std::vector<oracle::CaseOutcome> not_run(const Catalog& catalog) {
+    std::vector<oracle::CaseOutcome> outcomes;
+    for (std::size_t i = 0; i < catalog.selected.size(); ++i) {
+        oracle::CaseOutcome out;
+        out.c = catalog.selected[i];
+        out.index = i + 1;
+        outcomes.push_back(std::move(out));
+    }
+    return outcomes;
+}
+
 int run(TestClientOptions o) {
     std::vector<runner::AgentCaseExclusion> exclude_agent_cases;
     if (!o.spec_file.empty()) {
@@ -123,7 +144,10 @@ int run(TestClientOptions o) {
 
     const std::atomic<bool>& interrupted = install_interrupt_handler();
     ProgressPrinter progress(std::cout, stdout_is_tty(), o.report.quiet, o.report.strict);
-    std::size_t done = 0;
+    // Progress counts each agent's cases once (a case run again is not progress) out of
+    // the selected cases times the agents seen so far.
+    std::set<std::pair<std::string, std::size_t>> cases_done;
+    std::set<std::string> agents_seen;
 
     report::RunInfo info;
     info.mode = "test-client";
@@ -137,6 +161,8 @@ int run(TestClientOptions o) {
 
     std::unique_ptr<runner::ProcessSupervisor> driver;
     std::string driver_error;
+    // The driver is also stopped by a second Ctrl-C, from the interrupt's own thread.
+    std::mutex driver_mutex;
     server::FuzzingServerOptions options;
     if (!o.cert_file.empty()) {
         try {
@@ -154,8 +180,17 @@ int run(TestClientOptions o) {
     options.stop_when_complete = !o.keep_running;
     options.idle_timeout =
         std::chrono::seconds(o.idle_timeout_s.value_or(o.exec.empty() ? 0 : default_exec_idle_s));
-    options.on_case_done = [&](const std::string&, const oracle::CaseOutcome& outcome) {
-        progress.case_done(outcome, ++done, catalog.selected.size());
+    options.max_connections = o.max_connections;
+    options.request_timeout = std::chrono::milliseconds(o.request_timeout_ms);
+    options.origins.allowed = o.allowed_origins;
+    options.on_case_done = [&](const std::string& agent, const oracle::CaseOutcome& outcome) {
+        agents_seen.insert(agent);
+        cases_done.emplace(agent, outcome.index);
+        progress.case_done(outcome, cases_done.size(),
+                           catalog.selected.size() * agents_seen.size());
+    };
+    options.on_warning = [](const std::string& text) {
+        std::cerr << "wsspec test-client: " << text << std::endl;
     };
     options.on_update_reports = [&](const server::AgentResults& results) {
         report::RunInfo now = info;
@@ -163,12 +198,24 @@ int run(TestClientOptions o) {
         now.complete = false;  // the run goes on
         write_reports_quietly(o.report, now, results);
     };
-    options.should_stop = [&] { return interrupted.load() || (driver && driver->exited()); };
+    options.should_stop = [&] {
+        if (interrupted.load()) return true;
+        std::lock_guard lock(driver_mutex);
+        return driver && driver->exited();
+    };
+    // One report writer at a time: the final one, or a second Ctrl-C's (which then writes
+    // what has finished so far, unless the final reports are already written).
+    std::mutex report_mutex;
+    bool final_reports_written = false;
+    bool emergency_report_written = false;  // then it stands: the process is exiting
     options.on_listening = [&](std::uint16_t port) {
         // The base URL drivers append endpoints to: no path (TargetUrl brackets IPv6).
         const std::string url =
             peer::TargetUrl{options.tls != nullptr, endpoint.host, port, ""}.to_string();
-        info.target = url;
+        {
+            std::lock_guard lock(report_mutex);
+            info.target = url;
+        }
         std::cout << "wsspec test-client: listening on " << url << "/ (" << catalog.selected.size()
                   << " cases)" << std::endl;
         if (o.exec.empty()) return;
@@ -189,6 +236,7 @@ int run(TestClientOptions o) {
         try {
             auto process = std::make_unique<runner::ProcessSupervisor>(std::move(settings));
             process->start();
+            std::lock_guard lock(driver_mutex);
             driver = std::move(process);
         } catch (const std::exception& e) {
             driver_error = e.what();
@@ -201,6 +249,29 @@ int run(TestClientOptions o) {
     }
 
     server::FuzzingServer fuzzing_server(options);
+    const EmergencyReport emergency([&]() -> std::string {
+        std::lock_guard lock(report_mutex);
+        if (final_reports_written) return "reports: " + o.report.report_dir;
+        report::RunInfo now = info;
+        now.finished = std::chrono::system_clock::now();
+        now.complete = false;
+        server::AgentResults results = fuzzing_server.results();
+        if (results.empty()) results[o.agent.empty() ? "unknown" : o.agent] = not_run(catalog);
+        std::vector<nlohmann::json> runs;
+        for (const auto& [agent, outcomes] : results) {
+            now.agent = agent;
+            runs.push_back(report::results_to_json(now, outcomes, o.report.strict));
+            if (!o.report.shard.empty()) runs.back()["options"]["shard"] = o.report.shard;
+        }
+        report::write_reports(runs, o.report.report_dir, parse_formats(o.report.formats));
+        emergency_report_written = true;
+        // The driver runs in its own process group, which a terminal's Ctrl-C does not
+        // reach; it must not outlive us.
+        std::lock_guard driver_lock(driver_mutex);
+        if (driver) driver->stop();
+        return "partial report (" + std::to_string(runs.size()) +
+               " agent(s)): " + o.report.report_dir;
+    });
     std::string why;
     try {
         why = fuzzing_server.run();
@@ -210,10 +281,22 @@ int run(TestClientOptions o) {
         return 2;
     }
     progress.finish();
+    const server::FuzzingServerCounts counts = fuzzing_server.counts();
+    if (counts.refused_busy + counts.refused_no_resources + counts.refused_origin +
+            counts.refused_agents + counts.request_timeouts >
+        0) {
+        std::cerr << "wsspec test-client: refused " << counts.refused_busy
+                  << " connection(s) over --max-connections " << o.max_connections << ", "
+                  << counts.refused_no_resources << " for lack of resources, "
+                  << counts.refused_origin << " for their Origin, " << counts.refused_agents
+                  << " new agent(s) over the limit; closed " << counts.request_timeouts
+                  << " without a request within --request-timeout\n";
+    }
     if (!driver_error.empty()) {
         std::cerr << "wsspec test-client: " << driver_error << "\n";
         return 2;
     }
+    std::unique_lock driver_lock(driver_mutex);
     if (driver && driver->exited()) {
         why = "the driver " + driver->describe_exit();
         if (driver->crashed()) {
@@ -229,27 +312,25 @@ int run(TestClientOptions o) {
     } else if (driver) {
         driver->stop();
     }
+    const bool have_driver = driver != nullptr;
+    driver_lock.unlock();
     if (interrupted.load()) why = "interrupted";
     std::cout << "wsspec test-client: stopped (" << why << ")\n";
-    if (driver) {
+    if (have_driver) {
         std::cout << "driver output: "
                   << (std::filesystem::path(o.report.report_dir) / "driver-*.log").string() << "\n";
     }
 
+    std::lock_guard report_lock(report_mutex);
+    // A second Ctrl-C wrote them (as of that moment) and is ending the process.
+    if (emergency_report_written) return exit_interrupted;
     info.finished = std::chrono::system_clock::now();
     info.complete = !interrupted.load();
     server::AgentResults results = fuzzing_server.results();
-    if (results.empty()) {
-        // No client ran a case: report every case as not run under the given name.
-        auto& outcomes = results[o.agent.empty() ? std::string("unknown") : o.agent];
-        for (std::size_t i = 0; i < catalog.selected.size(); ++i) {
-            oracle::CaseOutcome out;
-            out.c = catalog.selected[i];
-            out.index = i + 1;
-            outcomes.push_back(std::move(out));
-        }
-    }
+    // No client ran a case: report every case as not run under the given name.
+    if (results.empty()) results[o.agent.empty() ? "unknown" : o.agent] = not_run(catalog);
     int status = write_reports(o.report, info, results, progress.color());
+    final_reports_written = true;
     std::size_t not_run = 0;
     for (const auto& [agent, outcomes] : results) {
         for (const auto& out : outcomes) {
@@ -297,6 +378,21 @@ void add_test_client_command(CLI::App& app, int& exit_status) {
     cmd->add_option("--idle-timeout", o->idle_timeout_s,
                     "Stop after this many seconds without any connection (default: 30 with "
                     "--exec, never without)");
+    cmd->add_option("--max-connections", o->max_connections,
+                    "Connections served at a time; more are refused with 503 (each is a thread "
+                    "and three file descriptors)")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 100000));
+    cmd->add_option("--request-timeout", o->request_timeout_ms,
+                    "Time in ms a client has to complete its TLS handshake and send its request; "
+                    "an idle connection is closed then")
+        ->capture_default_str()
+        ->check(CLI::Range(100, 3600000));
+    cmd->add_option("--allowed-origin", o->allowed_origins,
+                    "Also accept WebSocket handshakes with this Origin (repeatable; '*' for any). "
+                    "By default only clients without Origin (non-browsers) and local pages "
+                    "(http(s)://localhost, 127.0.0.1, [::1], any port) are served")
+        ->allow_extra_args(false);
     cmd->add_flag("--keep-running", o->keep_running,
                   "Keep serving after every agent has run every case (stop with /stopServer or "
                   "Ctrl-C)");

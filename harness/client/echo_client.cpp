@@ -13,6 +13,7 @@
 #include "harness/codec/handshake_request.h"
 #include "harness/codec/handshake_response.h"
 #include "harness/codec/http_head.h"
+#include "harness/peer/blocking_io.h"
 #include "harness/peer/byte_stream.h"
 #include "harness/peer/entropy.h"
 #include "harness/peer/tcp_connect.h"
@@ -151,16 +152,12 @@ class EchoConnection : codec::ConnectionHandler {
 
     // Runs the io_context until `done` or the deadline; on timeout cancels the operation.
     bool run_until(const bool& done, Clock::time_point deadline) {
-        io_.restart();
-        while (!done && io_.run_one_until(deadline) > 0) {
-        }
-        if (done) return true;
+        return peer::run_until_done(io_, done, deadline, [this] { cancel(); });
+    }
+
+    void cancel() {
         error_code ec;
         socket_.cancel(ec);
-        io_.restart();
-        while (!done && io_.run_one() > 0) {
-        }
-        return false;
     }
 
     bool write(const std::string& bytes, std::optional<Clock::time_point> until = std::nullopt) {
@@ -177,18 +174,12 @@ class EchoConnection : codec::ConnectionHandler {
     }
 
     bool read_more(std::string& into, std::optional<Clock::time_point> until = std::nullopt) {
-        bool done = false;
-        error_code ec;
-        std::size_t n = 0;
-        socket_.async_read_some(asio::buffer(rx_), [&](error_code e, std::size_t k) {
-            ec = e;
-            n = k;
-            done = true;
-        });
         const auto deadline =
             until.value_or(Clock::now() + std::chrono::milliseconds(options_.read_timeout_ms));
-        if (!run_until(done, deadline) || ec) return false;
-        into.append(reinterpret_cast<const char*>(rx_.data()), n);
+        const peer::ReadResult read =
+            peer::read_some_until(io_, socket_, asio::buffer(rx_), deadline, [this] { cancel(); });
+        if (!read.ok()) return false;
+        into.append(reinterpret_cast<const char*>(rx_.data()), read.bytes);
         return true;
     }
 

@@ -1,5 +1,8 @@
 // Reports are written to a temporary file in the same directory and renamed into place, so
-// a reader (or a Ctrl-C) never sees half a report.
+// a reader (or a Ctrl-C) never sees half a report. The temporary file is made by mkstemp
+// (unpredictable name, O_CREAT|O_EXCL): a symlink planted in the report directory is
+// never followed, and rename() replaces a symlink at the final name instead of writing
+// through it.
 #pragma once
 
 #include <filesystem>

@@ -1,11 +1,16 @@
 #include "harness/report/autobahn_writer.h"
 
+#include <openssl/evp.h>
+
 #include <cctype>
 #include <cmath>
+#include <fstream>
 #include <map>
+#include <set>
 
 #include "harness/report/atomic_file.h"
 #include "harness/report/results_json.h"
+#include "harness/report/utf8_escape.h"
 
 namespace wsspec::report {
 namespace {
@@ -103,6 +108,26 @@ json received(const json& events) {
     return out;
 }
 
+// Per-case file names stay far below NAME_MAX (255 bytes): an ATS-style agent part of at
+// most this many characters is used as it is; a longer one is cut and hashed.
+constexpr std::size_t max_ats_stem_chars = 64;
+constexpr std::size_t hashed_stem_prefix_chars = 40;
+// 128 bits of SHA-256: two agent names a client chooses cannot be made to share a file.
+constexpr std::size_t stem_digest_hex_chars = 32;
+
+std::string sha256_hex(std::string_view bytes) {
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int size = 0;
+    EVP_Digest(bytes.data(), bytes.size(), digest, &size, EVP_sha256(), nullptr);
+    static constexpr char digits[] = "0123456789abcdef";
+    std::string out;
+    for (unsigned int i = 0; i < size; ++i) {
+        out += digits[digest[i] >> 4];
+        out += digits[digest[i] & 0xF];
+    }
+    return out;
+}
+
 std::string not_clean_reason(const json& c) {
     const json& close = object_at(c, "close");
     if (close.value("was_clean", false)) return "";
@@ -133,15 +158,51 @@ std::string clean_for_filename(std::string_view agent) {
     return s;
 }
 
-std::string autobahn_report_filename(std::string_view agent, std::string_view case_id) {
-    std::string id(case_id);
-    for (char& ch : id) {
-        if (ch == '.') ch = '_';
-    }
-    return clean_for_filename(agent) + "_case_" + id + ".json";
+std::string autobahn_agent_stem(std::string_view agent, bool ats_name_unique) {
+    const std::string clean = clean_for_filename(agent);
+    if (ats_name_unique && !clean.empty() && clean.size() <= max_ats_stem_chars) return clean;
+    // '-' never occurs in a cleanForFilename result, so a hashed stem cannot equal an
+    // ATS-style one; the digest of the raw name tells different agents apart.
+    const std::string prefix =
+        clean.empty() ? std::string("agent") : clean.substr(0, hashed_stem_prefix_chars);
+    return prefix + "-" + sha256_hex(agent).substr(0, stem_digest_hex_chars);
 }
 
+std::string autobahn_case_file_part(std::string_view case_id) {
+    std::string id(case_id);
+    bool plain = !id.empty() && id.size() <= max_ats_stem_chars;
+    for (char& ch : id) {
+        if (ch == '.') ch = '_';
+        const auto c = static_cast<unsigned char>(ch);
+        if (!(std::isalnum(c) || c == '_' || c == '-')) plain = false;
+    }
+    // Catalog ids always are plain; an id read from a results file may not be.
+    return plain ? id : "id-" + sha256_hex(case_id).substr(0, stem_digest_hex_chars);
+}
+
+std::string autobahn_report_filename(std::string_view agent, std::string_view case_id) {
+    return autobahn_agent_stem(agent, true) + "_case_" + autobahn_case_file_part(case_id) + ".json";
+}
+
+namespace {
+
+// Each agent's stem for a set of runs (see autobahn_agent_stem).
+std::map<std::string, std::string> autobahn_agent_stems(const std::vector<json>& runs) {
+    std::map<std::string, int> ats_names;
+    for (const auto& run : runs)
+        ++ats_names[clean_for_filename(run.value("agent", ""))];
+    std::map<std::string, std::string> stems;
+    for (const auto& run : runs) {
+        const std::string agent = run.value("agent", "");
+        stems[agent] = autobahn_agent_stem(agent, ats_names[clean_for_filename(agent)] == 1);
+    }
+    return stems;
+}
+
+}  // namespace
+
 json autobahn_index(const std::vector<json>& runs) {
+    const auto stems = autobahn_agent_stems(runs);
     json index = json::object();
     for (const auto& run : runs) {
         const std::string agent = run.value("agent", "");
@@ -155,7 +216,7 @@ json autobahn_index(const std::vector<json>& runs) {
                 {"behaviorClose", c.value("behavior_close", "")},
                 {"duration", duration_ms(c)},
                 {"remoteCloseCode", null_if_missing(object_at(c, "close"), "remote_close_code")},
-                {"reportfile", autobahn_report_filename(agent, id)},
+                {"reportfile", stems.at(agent) + "_case_" + autobahn_case_file_part(id) + ".json"},
             };
         }
     }
@@ -224,19 +285,56 @@ json autobahn_case(const json& run, const json& c) {
 }
 
 std::string autobahn_index_text(const std::vector<json>& runs) {
-    return autobahn_index(runs).dump(autobahn_indent, ' ', true);
+    return autobahn_index(runs).dump(autobahn_indent, ' ', true, last_resort);
 }
 
+namespace {
+
+// The per-case files an earlier index.json in `dir` points to (plain file names only).
+std::set<std::string> previous_report_files(const std::filesystem::path& dir) {
+    std::set<std::string> files;
+    std::ifstream in(dir / "index.json", std::ios::binary);
+    if (!in) return files;
+    const json index = json::parse(in, nullptr, false);
+    if (!index.is_object()) return files;
+    for (const auto& [agent, cases] : index.items()) {
+        if (!cases.is_object()) continue;
+        for (const auto& [id, entry] : cases.items()) {
+            if (!entry.is_object()) continue;
+            const auto it = entry.find("reportfile");
+            if (it == entry.end() || !it->is_string()) continue;
+            const std::string name = it->get<std::string>();
+            if (name.find('/') == std::string::npos && name.find("_case_") != std::string::npos &&
+                name.size() > 5 && name.compare(name.size() - 5, 5, ".json") == 0)
+                files.insert(name);
+        }
+    }
+    return files;
+}
+
+}  // namespace
+
 void write_autobahn_reports(const std::vector<json>& runs, const std::filesystem::path& dir) {
+    // A new agent can change another one's file names (two agents that clean to the same
+    // name are both hashed); files only the previous index.json listed are removed below.
+    std::set<std::string> stale = previous_report_files(dir);
+    const auto stems = autobahn_agent_stems(runs);
     for (const auto& run : runs) {
-        const std::string agent = run.value("agent", "");
+        const std::string& stem = stems.at(run.value("agent", ""));
         for (const auto& c : array_at(run, "cases")) {
             if (!c.value("ran", false)) continue;
-            write_file_atomically(dir / autobahn_report_filename(agent, c.value("id", "")),
-                                  autobahn_case(run, c).dump(autobahn_indent, ' ', true));
+            const std::string name =
+                stem + "_case_" + autobahn_case_file_part(c.value("id", "")) + ".json";
+            stale.erase(name);
+            write_file_atomically(
+                dir / name, autobahn_case(run, c).dump(autobahn_indent, ' ', true, last_resort));
         }
     }
     write_file_atomically(dir / "index.json", autobahn_index_text(runs));
+    for (const auto& name : stale) {
+        std::error_code ec;
+        std::filesystem::remove(dir / name, ec);
+    }
 }
 
 }  // namespace wsspec::report

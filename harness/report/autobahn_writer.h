@@ -16,7 +16,19 @@ namespace wsspec::report {
 // ends are trimmed, then each space becomes '_' ("WS-RS" -> "ws_rs").
 std::string clean_for_filename(std::string_view agent);
 
-// cleanForFilename(agent) + "_case_" + id with '.' -> '_' + ".json".
+// The agent part of per-case file names. ATS's cleanForFilename(agent) when that is not
+// empty, at most 64 characters, and (`ats_name_unique`) no other agent of the same report
+// cleans to it; otherwise the cleaned name cut to 40 characters, '-' and 32 hex digits of
+// the SHA-256 of the raw agent name. So every agent of a report gets its own files
+// ("a/b", "a?b" and "a_b" no longer share one) and no name grows past NAME_MAX.
+std::string autobahn_agent_stem(std::string_view agent, bool ats_name_unique);
+
+// The case id part: '.' -> '_' (ATS); an id with other characters than [A-Za-z0-9_-]
+// (possible only in a results file given to `wsspec report`) is hashed.
+std::string autobahn_case_file_part(std::string_view case_id);
+
+// The per-case file name for an agent alone in its report:
+// stem + "_case_" + id part + ".json" ("WS-RS", "1.2" -> "ws_rs_case_1_2.json").
 std::string autobahn_report_filename(std::string_view agent, std::string_view case_id);
 
 // The index.json object for these runs (cases that did not run are left out, as ATS does).

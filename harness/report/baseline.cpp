@@ -6,9 +6,9 @@
 #include <stdexcept>
 
 #include "harness/cases/case_selection.h"
+#include "harness/oracle/judge.h"
 #include "harness/report/results_json.h"
 #include "harness/report/results_merge.h"
-#include "harness/oracle/judge.h"
 
 namespace wsspec::report {
 namespace {
@@ -146,6 +146,15 @@ const ReferenceVerdict* Baseline::find(const std::string& id) const {
 
 Baseline baseline_from_json(const json& doc, const std::string& agent, const std::string& source) {
     if (!doc.is_object()) throw std::runtime_error(source + ": not a baseline (not an object)");
+    for (const char* key : {"format", "format_version"}) {
+        const auto it = doc.find(key);
+        const bool ok = it == doc.end() ||
+                        (std::string(key) == "format" ? it->is_string() : it->is_number_integer());
+        if (!ok) {
+            throw std::runtime_error(source + ": /" + key + ": expected " +
+                                     (std::string(key) == "format" ? "a string" : "an integer"));
+        }
+    }
     const std::string format = doc.value("format", "");
     if (format == "wsspec-baseline") return from_baseline_file(doc, source);
     if (format == "wsspec-results" || format == "wsspec-results-set") {

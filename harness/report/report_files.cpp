@@ -8,6 +8,7 @@
 #include "harness/report/html_writer.h"
 #include "harness/report/junit_writer.h"
 #include "harness/report/results_merge.h"
+#include "harness/report/utf8_escape.h"
 
 namespace wsspec::report {
 namespace {
@@ -40,9 +41,11 @@ std::vector<WrittenReport> write_reports(const std::vector<nlohmann::json>& runs
         written.push_back(timed(dir / "wsspec.json", [&] {
             // One run is written as it is; copying it into a results set would cost more
             // than the dump.
-            return write_text(dir / "wsspec.json",
-                              runs.size() == 1 ? runs.front().dump(results_indent)
-                                               : results_document(runs).dump(results_indent));
+            return write_text(
+                dir / "wsspec.json",
+                runs.size() == 1
+                    ? runs.front().dump(results_indent, ' ', false, last_resort)
+                    : results_document(runs).dump(results_indent, ' ', false, last_resort));
         }));
     }
     if (formats.autobahn) {

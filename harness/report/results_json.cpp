@@ -5,6 +5,7 @@
 #include <map>
 
 #include "harness/codec/constants.h"
+#include "harness/report/utf8_escape.h"
 
 namespace wsspec::report {
 namespace {
@@ -23,18 +24,14 @@ std::string hex(std::string_view bytes) {
     return out;
 }
 
-// Text for humans when the bytes are valid UTF-8 and printable; null otherwise.
+// Text for humans when the bytes are valid UTF-8 and printable; null otherwise (the wire
+// log keeps the hex next to it).
 json text_or_null(std::string_view bytes) {
     for (unsigned char ch : bytes) {
         if (ch < 0x20 && ch != '\n' && ch != '\r' && ch != '\t') return nullptr;
     }
-    try {
-        json text = std::string(bytes);
-        (void)text.dump();  // throws on invalid UTF-8
-        return text;
-    } catch (const json::exception&) {
-        return nullptr;  // not valid UTF-8
-    }
+    if (!is_valid_utf8(bytes)) return nullptr;
+    return std::string(bytes);
 }
 
 const char* wire_kind(WireEntry::Kind k) {
@@ -163,15 +160,16 @@ json case_to_json(const oracle::CaseOutcome& o) {
         {"was_clean", obs.close_sent && obs.close_received},
         {"local_close_code", obs.local_close_code ? json(*obs.local_close_code) : json(nullptr)},
         {"remote_close_code", obs.remote_close_code ? json(*obs.remote_close_code) : json(nullptr)},
-        {"remote_close_reason", text_or_null(obs.remote_close_reason)},
+        // Escaped like every peer string (utf8_escape.h); the wire log has the bytes.
+        {"remote_close_reason", obs.remote_close_reason},
         {"peer_violation", obs.peer_violation.empty() ? json(nullptr) : json(obs.peer_violation)},
         {"timed_out", obs.timed_out},
     };
     j["handshake"] = {
         {"completed", obs.handshake.completed},
         {"status", obs.handshake.status},
-        {"request", text_or_null(obs.handshake.request)},
-        {"response", text_or_null(obs.handshake.response)},
+        {"request", obs.handshake.request},
+        {"response", obs.handshake.response},
         {"failure", obs.handshake.failure.empty() ? json(nullptr) : json(obs.handshake.failure)},
     };
     j["frames_received"] = obs.frames_received;
@@ -198,6 +196,9 @@ json case_to_json(const oracle::CaseOutcome& o) {
     if (obs.peer_crash) j["peer_crash"] = *obs.peer_crash;
     j["events"] = events_to_json(obs.events);
     j["wire"] = wire_to_json(obs.wire);
+    // Agent-, header-, reason-, payload- and note text come from the peer: the one place
+    // they are made safe for every report (utf8_escape.h).
+    escape_invalid_utf8_in(j);
     return j;
 }
 
@@ -263,7 +264,7 @@ json results_to_json(const RunInfo& info, const std::vector<oracle::CaseOutcome>
         cases.push_back(std::move(record));
     }
     json summary = summarize(cases, strict);
-    return {
+    json run = {
         {"format", "wsspec-results"},
         {"format_version", results_format_version},
         {"wsspec_version", WSSPEC_VERSION},
@@ -280,8 +281,10 @@ json results_to_json(const RunInfo& info, const std::vector<oracle::CaseOutcome>
         {"complete", info.complete},
         {"strict", strict},
         {"summary", std::move(summary)},
-        {"cases", std::move(cases)},
     };
+    escape_invalid_utf8_in(run);  // agent, target, options (the cases are done above)
+    run["cases"] = std::move(cases);
+    return run;
 }
 
 }  // namespace wsspec::report

@@ -10,6 +10,7 @@
 
 #include "harness/cases/case_selection.h"
 #include "harness/report/results_json.h"
+#include "harness/report/results_validation.h"
 
 namespace wsspec::report {
 namespace {
@@ -135,6 +136,14 @@ std::vector<json> runs_from_autobahn_index(const json& index,
         long long total_ms = 0;
         for (const auto& id : ids) {
             const json& entry = by_id[id];
+            const std::string at = "/" + agent + "/" + id;
+            if (!entry["behavior"].is_string() ||
+                (entry.contains("behaviorClose") && !entry["behaviorClose"].is_string()))
+                throw InvalidResults(at + "/behavior: expected a verdict string");
+            if (entry.contains("duration") && !entry["duration"].is_number())
+                throw InvalidResults(at + "/duration: expected a number");
+            if (entry.contains("reportfile") && !entry["reportfile"].is_string())
+                throw InvalidResults(at + "/reportfile: expected a string");
             json c = {
                 {"index", cases.size() + 1},
                 {"id", id},
@@ -193,22 +202,37 @@ std::vector<json> runs_from_autobahn_index(const json& index,
 
 std::vector<json> runs_of(const json& doc, const std::string& source) {
     if (!doc.is_object()) throw std::runtime_error(source + ": not a wsspec results document");
+    const auto format_it = doc.find("format");
+    if (format_it != doc.end() && !format_it->is_string())
+        throw InvalidResults(source + ": /format: expected a string");
     const std::string format = doc.value("format", "");
     if (format == "wsspec-results") {
-        if (!doc.contains("cases") || !doc["cases"].is_array())
-            throw std::runtime_error(source + ": wsspec results without a \"cases\" array");
+        validate_run(doc, source);
         return {doc};
     }
     if (format == "wsspec-results-set") {
+        const auto it = doc.find("runs");
+        if (it == doc.end() || !it->is_array())
+            throw InvalidResults(source + ": /runs: missing (expected an array of runs)");
         std::vector<json> runs;
-        for (const auto& run : array_at(doc, "runs")) {
-            auto inner = runs_of(run, source);
-            runs.insert(runs.end(), inner.begin(), inner.end());
+        for (std::size_t i = 0; i < it->size(); ++i) {
+            const json& run = (*it)[i];
+            if (!run.is_object() || run.value("format", json()) != "wsspec-results") {
+                throw InvalidResults(source + ": /runs/" + std::to_string(i) +
+                                     ": expected a wsspec-results run");
+            }
+            validate_run(run, source, "/runs/" + std::to_string(i));
+            runs.push_back(run);
         }
         return runs;
     }
-    if (is_autobahn_index(doc))
-        return runs_from_autobahn_index(doc, std::filesystem::path(source).parent_path());
+    if (is_autobahn_index(doc)) {
+        try {
+            return runs_from_autobahn_index(doc, std::filesystem::path(source).parent_path());
+        } catch (const InvalidResults& e) {
+            throw InvalidResults(source + ": " + e.what());
+        }
+    }
     throw std::runtime_error(source +
                              ": not a wsspec results document (\"format\" is neither "
                              "\"wsspec-results\" nor \"wsspec-results-set\")");
@@ -260,6 +284,13 @@ std::vector<json> merge_runs(const std::vector<json>& runs, std::vector<std::str
     std::vector<json> out;
     for (const auto& g : groups) {
         json merged = g.parts.size() == 1 ? *g.parts.front() : merge_group(g.parts, warnings);
+        if (g.parts.size() == 1) {
+            // Never trust a stored verdict count: pass/fail and the summary follow the cases.
+            const bool strict = merged.value("strict", false);
+            for (auto& c : merged["cases"])
+                c["passed"] = case_passed(c, strict);
+            merged["summary"] = summarize(merged["cases"], strict);
+        }
         merged["agent"] = g.name;
         out.push_back(std::move(merged));
     }

@@ -15,6 +15,7 @@
 #include "harness/codec/frame_writer.h"
 #include "harness/codec/handshake_request.h"
 #include "harness/codec/http_head.h"
+#include "harness/peer/blocking_io.h"
 #include "harness/peer/entropy.h"
 
 namespace wsspec::server {
@@ -307,10 +308,7 @@ class Listener {
 
     std::uint16_t listen() {
         const tcp::endpoint endpoint(asio::ip::make_address(options_.host), options_.port);
-        acceptor_.open(endpoint.protocol());
-        acceptor_.set_option(tcp::acceptor::reuse_address(true));
-        acceptor_.bind(endpoint);
-        acceptor_.listen(asio::socket_base::max_listen_connections);
+        peer::open_listening_acceptor(acceptor_, endpoint);
         accept();
         return acceptor_.local_endpoint().port();
     }

@@ -1,13 +1,21 @@
 #include "harness/server/fuzzing_server.h"
 
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <charconv>
 #include <nlohmann/json.hpp>
+#include <system_error>
 
 #include "harness/codec/constants.h"
+#include "harness/codec/handshake_request.h"
 #include "harness/codec/http_head.h"
 #include "harness/oracle/judge.h"
+#include "harness/peer/blocking_io.h"
 
 namespace wsspec::server {
 namespace {
@@ -15,19 +23,25 @@ namespace {
 using boost::system::error_code;
 using Clock = std::chrono::steady_clock;
 
-// Autobahn gives a client no time limit for its request; we give it this much.
-constexpr auto request_timeout = std::chrono::seconds(10);
 constexpr auto poll_interval = std::chrono::milliseconds(50);
 // A crash tears the driver's connections down, so the case it was running usually ends
 // (as a closed connection) a moment before the exit is noticed.
 constexpr auto crash_window = std::chrono::milliseconds(1500);
-// /getCaseStatus waits for a case that has not finished; beyond the longest case
-// timeout plus this, it answers null.
+// /getCaseStatus waits for a case that has not finished; beyond the longest case timeout plus
+// this, it answers null.
 constexpr auto status_wait_margin = std::chrono::seconds(10);
 // Endpoint answers (count, info, status) are tiny; this bounds their closing handshake.
 constexpr std::uint32_t endpoint_timeout_ms = 5000;
 // Once judged, a case keeps only the start of each payload (reports show a prefix).
 constexpr std::size_t kept_payload_bytes = 1024;
+// After accept() fails for lack of resources, accepting resumes after this pause (the
+// failure repeats at once otherwise, and the loop would spin).
+constexpr auto accept_retry_delay = std::chrono::milliseconds(50);
+// The request head a client may send (it carries only a path and a few headers).
+constexpr codec::HttpHeadLimits request_head_limits{64 * 1024, 200};
+constexpr int http_forbidden = 403;
+constexpr int http_not_found = 404;
+constexpr int http_service_unavailable = 503;
 
 void trim_payloads(oracle::Observation& obs) {
     for (auto& e : obs.events) {
@@ -38,81 +52,80 @@ void trim_payloads(oracle::Observation& obs) {
     }
 }
 
-// Runs `io` until `done` or the deadline; past the deadline closes the stream (which ends
-// the pending operation) and returns false.
-bool run_until_done(asio::io_context& io, peer::ByteStream& stream, const bool& done,
-                    Clock::time_point deadline) {
-    io.restart();
-    io.run_until(deadline);
-    if (done) return true;
-    stream.close();
-    io.restart();
-    io.run();
-    return false;
+std::string plain_http_error(int status, std::string_view reason, const std::string& why) {
+    const std::string body = why + "\n";
+    return "HTTP/1.1 " + std::to_string(status) + " " + std::string(reason) +
+           "\r\nContent-Type: text/plain\r\nContent-Length: " + std::to_string(body.size()) +
+           "\r\nConnection: close\r\n\r\n" + body;
 }
 
-// Writes all of `data` (a short HTTP answer) within request_timeout.
-void write_within_timeout(asio::io_context& io, peer::ByteStream& stream, const std::string& data) {
+// Writes all of `data` (a short HTTP answer) within `timeout`.
+void write_within_timeout(asio::io_context& io, peer::ByteStream& stream, const std::string& data,
+                          std::chrono::milliseconds timeout) {
     bool done = false;
     stream.async_write(asio::buffer(data), [&](error_code, std::size_t) { done = true; });
-    run_until_done(io, stream, done, Clock::now() + request_timeout);
+    peer::run_until_done(io, done, Clock::now() + timeout, [&] { stream.close(); });
 }
 
-// wss://: the TLS handshake, within request_timeout (a client that never starts one, or
-// speaks plain HTTP, ends here).
-bool tls_handshake(asio::io_context& io, peer::ByteStream& stream) {
+// wss://: the TLS handshake, within `timeout` (a client that never starts one, or speaks
+// plain HTTP, ends here).
+bool tls_handshake(asio::io_context& io, peer::ByteStream& stream,
+                   std::chrono::milliseconds timeout) {
     bool done = false;
     error_code ec;
     stream.async_tls_handshake([&](error_code e) {
         ec = e;
         done = true;
     });
-    return run_until_done(io, stream, done, Clock::now() + request_timeout) && !ec;
+    return peer::run_until_done(io, done, Clock::now() + timeout, [&] { stream.close(); }) && !ec;
 }
 
-// Reads the client's request head within request_timeout. On a malformed head answers 400.
-bool read_request(asio::io_context& io, peer::ByteStream& stream, peer::ClientRequest& request) {
-    const auto deadline = Clock::now() + request_timeout;
+// The codec's 400 answer (RFC 6455 4.2.1 / 4.2.2: an invalid handshake or a resource the
+// server does not have), then close.
+void reject_request(asio::io_context& io, peer::ByteStream& stream, std::string_view rfc_section,
+                    std::string reason, std::chrono::milliseconds timeout) {
+    codec::RequestRejection rejection;
+    rejection.http_status = codec::http_status::bad_request;
+    rejection.rfc_section = rfc_section;
+    rejection.reason = std::move(reason);
+    write_within_timeout(io, stream, codec::build_reject_response(rejection), timeout);
+    stream.close();
+}
+
+enum class RequestRead { complete, malformed, timed_out, closed };
+
+// Reads the client's request head within `timeout`. On a malformed head answers 400.
+RequestRead read_request(asio::io_context& io, peer::ByteStream& stream,
+                         peer::ClientRequest& request, std::chrono::milliseconds timeout) {
+    const auto deadline = Clock::now() + timeout;
     std::string buffer;
     std::array<char, 4096> chunk{};
     for (;;) {
-        const auto parsed =
-            codec::parse_request_head(buffer.data(), buffer.size(), request.head, {64 * 1024, 200});
+        const auto parsed = codec::parse_request_head(buffer.data(), buffer.size(), request.head,
+                                                      request_head_limits);
         if (parsed.complete()) {
             request.raw = buffer.substr(0, parsed.consumed);
             request.leftover = buffer.substr(parsed.consumed);
-            return true;
+            return RequestRead::complete;
         }
         if (parsed.status == codec::HeadParseStatus::error) {
-            const std::string body = "malformed request: " + std::string(parsed.reason) + "\n";
-            const std::string response =
-                "HTTP/1.1 400 Bad Request\r\nContent-Length: " + std::to_string(body.size()) +
-                "\r\nConnection: close\r\n\r\n" + body;
-            write_within_timeout(io, stream, response);
-            return false;
+            reject_request(io, stream, "4.2.1", "malformed request: " + std::string(parsed.reason),
+                           timeout);
+            return RequestRead::malformed;
         }
-        bool done = false;
-        error_code ec;
-        std::size_t n = 0;
-        stream.async_read_some(asio::buffer(chunk), [&](error_code e, std::size_t k) {
-            ec = e;
-            n = k;
-            done = true;
-        });
-        if (!run_until_done(io, stream, done, deadline) || ec) return false;
-        buffer.append(chunk.data(), n);
+        const peer::ReadResult read = peer::read_some_until(io, stream, asio::buffer(chunk),
+                                                            deadline, [&] { stream.close(); });
+        if (read.timed_out) return RequestRead::timed_out;
+        if (read.error) return RequestRead::closed;
+        buffer.append(chunk.data(), read.bytes);
     }
 }
 
-// A plain HTTP error for requests that name no valid endpoint or case.
+// A plain HTTP error for what is not a handshake problem (no such endpoint, origin not
+// allowed, no capacity), then close.
 void refuse(asio::io_context& io, peer::ByteStream& stream, int status, std::string_view reason,
-            const std::string& why) {
-    const std::string body = why + "\n";
-    const std::string response =
-        "HTTP/1.1 " + std::to_string(status) + " " + std::string(reason) +
-        "\r\nContent-Type: text/plain\r\nContent-Length: " + std::to_string(body.size()) +
-        "\r\nConnection: close\r\n\r\n" + body;
-    write_within_timeout(io, stream, response);
+            const std::string& why, std::chrono::milliseconds timeout) {
+    write_within_timeout(io, stream, plain_http_error(status, reason, why), timeout);
     stream.close();
 }
 
@@ -143,24 +156,31 @@ std::string plain_description(const std::string& description) {
 
 struct FuzzingServer::Connection {
     std::thread thread;
+    tcp::socket::protocol_type protocol = tcp::v4();
+    tcp::socket::native_handle_type handle = -1;  // owned until serve() assigns it
     std::atomic<bool> done{false};
 };
 
 FuzzingServer::FuzzingServer(FuzzingServerOptions options)
-    : options_(std::move(options)), acceptor_(io_), poll_timer_(io_) {}
+    : options_(std::move(options)),
+      acceptor_(io_),
+      poll_timer_(io_),
+      accept_retry_timer_(io_),
+      book_(options_.cases, options_.max_agents) {}
 
 FuzzingServer::~FuzzingServer() {
     for (auto& conn : connections_) {
         if (conn->thread.joinable()) conn->thread.join();
     }
+    if (spare_fd_ >= 0) ::close(spare_fd_);
 }
 
 std::string FuzzingServer::run() {
     const tcp::endpoint endpoint(asio::ip::make_address(options_.host), options_.port);
-    acceptor_.open(endpoint.protocol());
-    acceptor_.set_option(tcp::acceptor::reuse_address(true));
-    acceptor_.bind(endpoint);
-    acceptor_.listen(asio::socket_base::max_listen_connections);
+    peer::open_listening_acceptor(acceptor_, endpoint);
+    // Non-blocking, so the accept-and-close of on_accept_error never waits.
+    acceptor_.non_blocking(true);
+    spare_fd_ = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
     last_activity_ = Clock::now();
     if (options_.on_listening) options_.on_listening(acceptor_.local_endpoint().port());
     accept_next();
@@ -175,6 +195,7 @@ std::string FuzzingServer::run() {
     error_code ec;
     acceptor_.close(ec);
     poll_timer_.cancel();
+    accept_retry_timer_.cancel();
     // Cases in flight finish within their own timeouts.
     for (auto& conn : connections_) {
         if (conn->thread.joinable()) conn->thread.join();
@@ -183,45 +204,143 @@ std::string FuzzingServer::run() {
     return stop_reason_;
 }
 
+void FuzzingServer::warn(const std::string& text) {
+    if (!options_.on_warning) return;
+    std::lock_guard lock(callback_mutex_);
+    options_.on_warning(text);
+}
+
 void FuzzingServer::accept_next() {
     acceptor_.async_accept([this](error_code ec, tcp::socket socket) {
         if (ec == asio::error::operation_aborted) return;
-        if (!ec) {
-            auto conn = std::make_shared<Connection>();
-            {
-                std::lock_guard lock(mutex_);
-                ++active_;
-                last_activity_ = Clock::now();
-                connections_.push_back(conn);
-            }
-            // Each connection runs on its own thread with its own io_context, because a case
-            // session drives its event loop itself; the socket moves there by its handle.
-            const auto protocol = socket.local_endpoint(ec).protocol();
-            const auto handle = socket.release(ec);
-            conn->thread = std::thread([this, conn, protocol, handle] {
-                asio::io_context io;
-                tcp::socket moved(io);
-                error_code assign_ec;
-                moved.assign(protocol, handle, assign_ec);
-                auto stream = options_.tls ? std::make_unique<peer::ByteStream>(
-                                                 std::move(moved), options_.tls,
-                                                 asio::ssl::stream_base::server)
-                                           : std::make_unique<peer::ByteStream>(std::move(moved));
-                peer::ClientRequest request;
-                if (!assign_ec && (!options_.tls || tls_handshake(io, *stream)) &&
-                    read_request(io, *stream, request)) {
-                    dispatch(io, std::move(stream), request);
-                }
-                {
-                    std::lock_guard lock(mutex_);
-                    --active_;
-                    last_activity_ = Clock::now();
-                }
-                conn->done = true;
-            });
-        }
+        if (ec) return on_accept_error(ec);
+        admit(std::move(socket));
         accept_next();
     });
+}
+
+void FuzzingServer::on_accept_error(const error_code& ec) {
+    const bool out_of_descriptors = ec.value() == EMFILE || ec.value() == ENFILE;
+    std::size_t dropped = 0;
+    if (out_of_descriptors && spare_fd_ >= 0) {
+        // The connection stays queued (and the failure repeats) until it is accepted. The
+        // spare descriptor makes room to accept the waiting ones and close them at once,
+        // so clients are refused instead of left hanging, and the server goes on.
+        ::close(spare_fd_);
+        spare_fd_ = -1;
+        for (;;) {
+            const int fd = ::accept4(acceptor_.native_handle(), nullptr, nullptr, SOCK_CLOEXEC);
+            if (fd < 0) break;
+            ::close(fd);
+            ++dropped;
+        }
+        spare_fd_ = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+    }
+    bool first = false;
+    {
+        std::lock_guard lock(mutex_);
+        first = counts_.refused_no_resources == 0;
+        counts_.refused_no_resources += std::max<std::size_t>(dropped, 1);
+    }
+    if (first) {
+        warn("cannot accept connections: " + ec.message() +
+             "; refusing them until resources are free again");
+    }
+    accept_retry_timer_.expires_after(accept_retry_delay);
+    accept_retry_timer_.async_wait([this](error_code e) {
+        if (!e) accept_next();
+    });
+}
+
+void FuzzingServer::admit(tcp::socket socket) {
+    auto conn = std::make_shared<Connection>();
+    {
+        std::lock_guard lock(mutex_);
+        if (stopping_) return;
+        // Refused connections are not activity: a flood must not keep an idle run alive.
+        if (active_ >= options_.max_connections) {
+            ++counts_.refused_busy;
+            // Best effort, without blocking the accept loop: a short 503 when the socket
+            // buffer takes it (plain ws:// only; a TLS client could not read it), then close.
+            if (!options_.tls) {
+                const std::string answer =
+                    plain_http_error(http_service_unavailable, "Service Unavailable",
+                                     "too many connections (at most " +
+                                         std::to_string(options_.max_connections) + " at a time)");
+                ::send(socket.native_handle(), answer.data(), answer.size(),
+                       MSG_DONTWAIT | MSG_NOSIGNAL);
+            }
+            error_code ec;
+            socket.close(ec);
+            return;
+        }
+        ++active_;
+        ++counts_.accepted;
+        last_activity_ = Clock::now();
+        connections_.push_back(conn);
+    }
+    error_code ec;
+    conn->protocol = socket.local_endpoint(ec).protocol();
+    conn->handle = socket.release(ec);
+    try {
+        // Each connection runs on its own thread with its own io_context, because a case
+        // session drives its event loop itself; the socket moves there by its handle.
+        conn->thread = std::thread([this, conn] { serve(*conn); });
+    } catch (const std::system_error& e) {
+        ::close(conn->handle);
+        conn->handle = -1;
+        bool first = false;
+        {
+            std::lock_guard lock(mutex_);
+            --active_;
+            --counts_.accepted;
+            first = counts_.refused_no_resources == 0;
+            ++counts_.refused_no_resources;
+            conn->done = true;
+        }
+        if (first) warn(std::string("cannot start a connection thread: ") + e.what());
+    }
+}
+
+void FuzzingServer::serve(Connection& conn) {
+    try {
+        asio::io_context io;  // may throw when descriptors run out (epoll, eventfd)
+        tcp::socket socket(io);
+        error_code ec;
+        socket.assign(conn.protocol, conn.handle, ec);
+        if (ec) throw boost::system::system_error(ec);
+        conn.handle = -1;  // the socket owns it now
+        auto stream = options_.tls
+                          ? std::make_unique<peer::ByteStream>(std::move(socket), options_.tls,
+                                                               asio::ssl::stream_base::server)
+                          : std::make_unique<peer::ByteStream>(std::move(socket));
+        peer::ClientRequest request;
+        const bool secured = !options_.tls || tls_handshake(io, *stream, options_.request_timeout);
+        const RequestRead read = secured
+                                     ? read_request(io, *stream, request, options_.request_timeout)
+                                     : RequestRead::timed_out;
+        if (read == RequestRead::timed_out) {
+            std::lock_guard lock(mutex_);
+            ++counts_.request_timeouts;
+        }
+        if (read == RequestRead::complete) dispatch(io, std::move(stream), request);
+    } catch (const std::exception& e) {
+        if (conn.handle >= 0) ::close(conn.handle);
+        conn.handle = -1;
+        bool first = false;
+        {
+            std::lock_guard lock(mutex_);
+            first = counts_.refused_no_resources == 0;
+            ++counts_.refused_no_resources;
+        }
+        if (first) warn(std::string("a connection failed: ") + e.what());
+    }
+    {
+        std::lock_guard lock(mutex_);
+        --active_;
+        last_activity_ = Clock::now();
+    }
+    conn.done = true;
 }
 
 void FuzzingServer::check_stop() {
@@ -245,7 +364,7 @@ void FuzzingServer::check_stop() {
                 stop_reason_ = "no connection for " +
                                std::to_string(options_.idle_timeout.count() / 1000) + " s";
             } else if (options_.stop_when_complete && quiet >= options_.completion_grace &&
-                       complete_locked()) {
+                       book_.complete(options_.exclude_agent_cases)) {
                 stopping_ = true;
                 stop_reason_ = "every agent has run every case";
             }
@@ -279,21 +398,6 @@ void FuzzingServer::request_stop(std::string why) {
     });
 }
 
-bool FuzzingServer::complete_locked() const {
-    if (results_.empty()) return false;
-    for (const auto& [agent, results] : results_) {
-        for (const auto& r : results) {
-            if (r.outcome.ran || r.running) {
-                if (r.running) return false;
-                continue;
-            }
-            if (!runner::agent_case_excluded(options_.exclude_agent_cases, agent, r.outcome.c->id))
-                return false;
-        }
-    }
-    return true;
-}
-
 std::optional<std::size_t> FuzzingServer::case_index(const RequestTarget& target) const {
     if (const auto n = target.param("case")) {
         const auto index = parse_count(*n);
@@ -310,14 +414,31 @@ std::optional<std::size_t> FuzzingServer::case_index(const RequestTarget& target
 
 void FuzzingServer::dispatch(asio::io_context& io, std::unique_ptr<peer::ByteStream> stream,
                              peer::ClientRequest& request) {
+    const auto timeout = options_.request_timeout;
+    if (!options_.origins.allows(request_origin(request.head))) {
+        {
+            std::lock_guard lock(mutex_);
+            ++counts_.refused_origin;
+        }
+        return refuse(io, *stream, http_forbidden, "Forbidden",
+                      "origin not allowed (wsspec test-client --allowed-origin)", timeout);
+    }
     const RequestTarget target = parse_request_target(request.head.target);
     const std::string& path = target.path;
+    // RFC 6455 4.2.2: a resource the server does not have gets an HTTP error.
     const auto bad_case = [&] {
-        refuse(io, *stream, codec::http_status::bad_request, "Bad Request",
-               "case=N (1.." + std::to_string(options_.cases.size()) +
-                   ") or casetuple=ID is required");
+        reject_request(
+            io, *stream, "4.2.2",
+            "case=N (1.." + std::to_string(options_.cases.size()) + ") or casetuple=ID is required",
+            timeout);
     };
     const auto agent = target.param("agent");
+    const auto bad_agent = [&]() -> bool {
+        const std::string problem = agent_name_problem(agent.value_or(""));
+        if (problem.empty()) return false;
+        reject_request(io, *stream, "4.2.2", problem, timeout);
+        return true;
+    };
     if (path == "/getCaseCount") {
         answer_message(io, std::move(stream), request, std::to_string(options_.cases.size()));
     } else if (path == "/getCaseInfo") {
@@ -326,25 +447,22 @@ void FuzzingServer::dispatch(asio::io_context& io, std::unique_ptr<peer::ByteStr
         const cases::Case& c = *options_.cases[*index - 1];
         const nlohmann::json info = {{"id", c.id},
                                      {"description", plain_description(c.description)}};
-        answer_message(io, std::move(stream), request, info.dump());
+        answer_message(io, std::move(stream), request,
+                       info.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     } else if (path == "/getCaseStatus") {
         const auto index = case_index(target);
         if (!index) return bad_case();
-        if (!agent) {
-            return refuse(io, *stream, codec::http_status::bad_request, "Bad Request",
-                          "agent=NAME is required");
-        }
-        const auto behavior = wait_for_status(*index, *agent);
+        if (bad_agent()) return;
+        bool peer_gone = false;
+        const auto behavior = wait_for_status(io, *stream, *index, *agent, peer_gone);
+        if (peer_gone) return stream->close();  // nobody left to answer
         const nlohmann::json status = {
             {"behavior", behavior ? nlohmann::json(*behavior) : nlohmann::json(nullptr)}};
         answer_message(io, std::move(stream), request, status.dump());
     } else if (path == "/runCase") {
         const auto index = case_index(target);
         if (!index) return bad_case();
-        if (!agent || agent->empty()) {
-            return refuse(io, *stream, codec::http_status::bad_request, "Bad Request",
-                          "agent=NAME is required");
-        }
+        if (bad_agent()) return;
         if (runner::agent_case_excluded(options_.exclude_agent_cases, *agent,
                                         options_.cases[*index - 1]->id)) {
             // Autobahn: an excluded case is skipped with a Close and leaves no result.
@@ -355,7 +473,13 @@ void FuzzingServer::dispatch(asio::io_context& io, std::unique_ptr<peer::ByteStr
         if (options_.on_update_reports) {
             const AgentResults all = results();
             std::lock_guard lock(callback_mutex_);
-            options_.on_update_reports(all);
+            try {
+                options_.on_update_reports(all);
+            } catch (const std::exception& e) {
+                // The results stay; the reports are written again at the end of the run.
+                if (options_.on_warning)
+                    options_.on_warning(std::string("updateReports: ") + e.what());
+            }
         }
         answer_message(io, std::move(stream), request, std::nullopt);
         if (target.param("shutdownOnComplete") == std::optional<std::string>("true"))
@@ -364,10 +488,11 @@ void FuzzingServer::dispatch(asio::io_context& io, std::unique_ptr<peer::ByteStr
         answer_message(io, std::move(stream), request, std::nullopt);
         request_stop("stopServer");
     } else {
-        refuse(io, *stream, 404, "Not Found",
+        refuse(io, *stream, http_not_found, "Not Found",
                "unknown endpoint " + path +
                    " (getCaseCount, getCaseInfo, getCaseStatus, runCase, updateReports, "
-                   "stopServer)");
+                   "stopServer)",
+               timeout);
     }
 }
 
@@ -393,19 +518,16 @@ void FuzzingServer::run_case(asio::io_context& io, std::unique_ptr<peer::ByteStr
                              const peer::ClientRequest& request, std::size_t index,
                              const std::string& agent) {
     const cases::Case& c = *options_.cases[index - 1];
+    bool admitted = false;
     {
         std::lock_guard lock(mutex_);
-        auto [it, fresh] = results_.try_emplace(agent);
-        if (fresh) {
-            it->second.resize(options_.cases.size());
-            for (std::size_t i = 0; i < options_.cases.size(); ++i) {
-                it->second[i].outcome.c = options_.cases[i];
-                it->second[i].outcome.index = i + 1;
-            }
-        }
-        Result& r = it->second[index - 1];
-        r.running = true;
-        r.started = Clock::now();
+        admitted = book_.start(agent, index, Clock::now());
+        counts_.refused_agents = book_.refused_agents();
+    }
+    if (!admitted) {
+        return refuse(io, *stream, http_service_unavailable, "Service Unavailable",
+                      "too many agents (at most " + std::to_string(options_.max_agents) + ")",
+                      options_.request_timeout);
     }
     oracle::Observation obs =
         peer::run_case_as_server(c, io, std::move(stream), request, options_.case_settings);
@@ -414,13 +536,7 @@ void FuzzingServer::run_case(asio::io_context& io, std::unique_ptr<peer::ByteStr
     oracle::CaseOutcome done;
     {
         std::lock_guard lock(mutex_);
-        Result& r = results_[agent][index - 1];
-        r.outcome.obs = std::move(obs);
-        r.outcome.judgement = std::move(judgement);
-        r.outcome.ran = true;
-        r.running = false;
-        r.ended = Clock::now();
-        done = r.outcome;
+        done = book_.finish(agent, index, std::move(obs), std::move(judgement), Clock::now());
     }
     results_changed_.notify_all();
     if (options_.on_case_done) {
@@ -429,51 +545,64 @@ void FuzzingServer::run_case(asio::io_context& io, std::unique_ptr<peer::ByteStr
     }
 }
 
-std::optional<std::string> FuzzingServer::wait_for_status(std::size_t index,
-                                                          const std::string& agent) {
+std::optional<std::string> FuzzingServer::wait_for_status(asio::io_context& io,
+                                                          peer::ByteStream& stream,
+                                                          std::size_t index,
+                                                          const std::string& agent,
+                                                          bool& peer_gone) {
     std::uint32_t longest_ms = options_.case_settings.default_timeout_ms;
     for (const auto* c : options_.cases)
         longest_ms = std::max(longest_ms, c->timeout_ms);
     const auto limit = Clock::now() + std::chrono::milliseconds(longest_ms) + status_wait_margin;
-    std::unique_lock lock(mutex_);
-    std::optional<std::string> behavior;
-    results_changed_.wait_until(lock, limit, [&] {
-        const auto it = results_.find(agent);
-        if (it != results_.end() && it->second[index - 1].outcome.ran) {
-            behavior = it->second[index - 1].outcome.judgement.behavior;
-            return true;
+    // A client that hangs up while we wait releases its connection at once: watch the
+    // socket for readability (EOF) without consuming anything a handshake might need.
+    bool watching = true;
+    stream.socket().async_wait(tcp::socket::wait_read, [&](error_code ec) {
+        watching = false;
+        if (ec) {
+            peer_gone = ec != asio::error::operation_aborted;
+            return;
         }
-        return stopping_;
+        char byte = 0;
+        const auto n = ::recv(stream.socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+        peer_gone = n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK);
     });
+    std::unique_lock lock(mutex_);
+    // A case not finished yet (running, or about to be run) is waited for, as Autobahn's
+    // drivers expect; the wait ends early when the client hangs up or the server stops.
+    while (!stopping_ && !peer_gone &&
+           book_.state(agent, index) != AgentResultBook::CaseState::done && Clock::now() < limit) {
+        results_changed_.wait_until(lock, std::min(limit, Clock::now() + poll_interval));
+        lock.unlock();
+        io.restart();
+        io.poll();
+        lock.lock();
+    }
+    std::optional<std::string> behavior = book_.behavior(agent, index);
+    lock.unlock();
+    if (watching) {
+        error_code ec;
+        stream.socket().cancel(ec);
+        io.restart();
+        while (watching && io.run_one() > 0) {
+        }
+    }
     return behavior;
 }
 
 AgentResults FuzzingServer::results() const {
     std::lock_guard lock(mutex_);
-    AgentResults out;
-    for (const auto& [agent, results] : results_) {
-        auto& list = out[agent];
-        for (const auto& r : results)
-            list.push_back(r.outcome);
-    }
-    return out;
+    return book_.snapshot();
+}
+
+FuzzingServerCounts FuzzingServer::counts() const {
+    std::lock_guard lock(mutex_);
+    return counts_;
 }
 
 std::string FuzzingServer::attribute_crash(Clock::time_point when, const std::string& description) {
     std::lock_guard lock(mutex_);
-    Result* victim = nullptr;
-    for (auto& [agent, results] : results_) {
-        for (auto& r : results) {
-            const bool at_crash =
-                r.running || (r.outcome.ran && r.ended + crash_window >= when && r.started <= when);
-            if (at_crash && (!victim || r.started > victim->started)) victim = &r;
-        }
-    }
-    if (!victim || !victim->outcome.ran) return {};
-    victim->outcome.obs.peer_crash = description;
-    victim->outcome.judgement =
-        oracle::judge(*victim->outcome.c, victim->outcome.obs, cases::Role::client);
-    return victim->outcome.c->id;
+    return book_.attribute_crash(when, crash_window, description);
 }
 
 }  // namespace wsspec::server

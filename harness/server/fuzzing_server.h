@@ -10,7 +10,10 @@
 //   /stopServer                        stops the server
 //
 // Every connection gets its own thread and io_context (a case's session runs its own event
-// loop), so a driver may run cases in parallel. Results are kept per agent.
+// loop), so a driver may run cases in parallel; at most max_connections at a time (more
+// get 503 and are closed at once), each bounded by request_timeout until its request is
+// read. Results are kept per agent (agent_results.h). Browser origins other than local
+// ones are refused (origin_policy.h).
 #pragma once
 
 #include <chrono>
@@ -30,6 +33,8 @@
 #include "harness/oracle/case_outcome.h"
 #include "harness/peer/scripted_server.h"
 #include "harness/runner/autobahn_spec.h"
+#include "harness/server/agent_results.h"
+#include "harness/server/origin_policy.h"
 #include "harness/server/request_target.h"
 
 namespace wsspec::server {
@@ -37,7 +42,21 @@ namespace wsspec::server {
 namespace asio = peer::asio;
 using tcp = peer::tcp;
 
-using AgentResults = std::map<std::string, std::vector<oracle::CaseOutcome>>;
+// Budgets (STYLE 6) for what clients can make the server hold: connections (each a thread
+// and three descriptors: socket, epoll, eventfd) and the time one may take to send its
+// request (an idle connection is closed then).
+inline constexpr std::size_t default_max_connections = 64;
+inline constexpr std::chrono::milliseconds default_request_timeout{10000};
+
+// What the server refused or dropped, for the end-of-run message.
+struct FuzzingServerCounts {
+    std::size_t accepted = 0;
+    std::size_t refused_busy = 0;          // over max_connections: 503
+    std::size_t refused_no_resources = 0;  // out of descriptors, threads or memory: closed
+    std::size_t refused_origin = 0;        // 403 for a browser origin not allowed
+    std::size_t refused_agents = 0;        // a new agent beyond max_agents: 503
+    std::size_t request_timeouts = 0;      // no complete request within request_timeout
+};
 
 struct FuzzingServerOptions {
     std::string host = "127.0.0.1";
@@ -55,6 +74,10 @@ struct FuzzingServerOptions {
     // Stop when no connection was open or opened for this long (0: never). A driver that
     // hangs, or never connects for a case, then cannot hold the run forever.
     std::chrono::milliseconds idle_timeout{0};
+    std::size_t max_connections = default_max_connections;
+    std::size_t max_agents = default_max_agents;
+    std::chrono::milliseconds request_timeout = default_request_timeout;
+    OriginPolicy origins;
     // Called once the socket listens, with the port actually bound.
     std::function<void(std::uint16_t)> on_listening;
     // A case finished and was judged (serialized with the other callbacks).
@@ -63,6 +86,9 @@ struct FuzzingServerOptions {
     std::function<void(const AgentResults&)> on_update_reports;
     // Polled about every 50 ms; true stops the server (Ctrl-C, the driver exited).
     std::function<bool()> should_stop;
+    // Something went wrong without stopping the server (a report could not be written,
+    // descriptors ran out); one line of text (serialized with the other callbacks).
+    std::function<void(const std::string&)> on_warning;
 };
 
 class FuzzingServer {
@@ -78,6 +104,7 @@ class FuzzingServer {
 
     // Every agent's outcomes in case order (ran == false: not run). Call after run().
     AgentResults results() const;
+    FuzzingServerCounts counts() const;
 
     // The driver process died at `when`: the case it was running then (or had just
     // finished, its connection torn down by the death) is FAILED with `description`.
@@ -87,23 +114,22 @@ class FuzzingServer {
 
   private:
     struct Connection;
-    struct Result {
-        oracle::CaseOutcome outcome;
-        std::chrono::steady_clock::time_point started, ended;
-        bool running = false;
-    };
 
     void accept_next();
-    void serve(std::shared_ptr<Connection> conn);
+    void on_accept_error(const boost::system::error_code& ec);
+    void admit(tcp::socket socket);
+    void serve(Connection& conn);
     void dispatch(asio::io_context& io, std::unique_ptr<peer::ByteStream> stream,
                   peer::ClientRequest& request);
+    void warn(const std::string& text);
     void run_case(asio::io_context& io, std::unique_ptr<peer::ByteStream> stream,
                   const peer::ClientRequest& request, std::size_t index, const std::string& agent);
     void answer_message(asio::io_context& io, std::unique_ptr<peer::ByteStream> stream,
                         const peer::ClientRequest& request, std::optional<std::string> message);
-    std::optional<std::string> wait_for_status(std::size_t index, const std::string& agent);
+    std::optional<std::string> wait_for_status(asio::io_context& io, peer::ByteStream& stream,
+                                               std::size_t index, const std::string& agent,
+                                               bool& peer_gone);
     std::optional<std::size_t> case_index(const RequestTarget& target) const;
-    bool complete_locked() const;
     void request_stop(std::string why);
     void check_stop();
 
@@ -111,12 +137,15 @@ class FuzzingServer {
     asio::io_context io_;
     tcp::acceptor acceptor_;
     asio::steady_timer poll_timer_;
+    asio::steady_timer accept_retry_timer_;
+    int spare_fd_ = -1;  // given up when descriptors run out, to accept and close one
 
     mutable std::mutex mutex_;  // guards everything below
     std::condition_variable results_changed_;
-    std::map<std::string, std::vector<Result>> results_;
+    AgentResultBook book_;
     std::list<std::shared_ptr<Connection>> connections_;
     std::size_t active_ = 0;
+    FuzzingServerCounts counts_;
     std::chrono::steady_clock::time_point last_activity_;
     bool stopping_ = false;
     std::string stop_reason_;

@@ -73,6 +73,8 @@ class SyntheticRun {
     }
 
     const std::vector<oracle::CaseOutcome>& outcomes() const { return outcomes_; }
+    // The outcome added last, to give it what a hostile peer sent.
+    oracle::CaseOutcome& last() { return outcomes_.back(); }
 
   private:
     report::RunInfo info_;
