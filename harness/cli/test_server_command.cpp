@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <iostream>
+#include <mutex>
 
 #include "harness/cases/case_loader.h"
 #include "harness/cases/case_selection.h"
@@ -10,12 +11,16 @@
 #include "harness/cli/progress_printer.h"
 #include "harness/cli/report_options.h"
 #include "harness/peer/scripted_client.h"
+#include "harness/report/report_files.h"
+#include "harness/report/results_json.h"
 #include "harness/runner/autobahn_spec.h"
 #include "harness/runner/case_runner.h"
 #include "harness/runner/process_supervisor.h"
 
 namespace wsspec::cli {
 namespace {
+
+constexpr int exit_interrupted = 130;  // harness/cli/main.cpp
 
 struct TestServerOptions {
     std::string url;
@@ -120,17 +125,30 @@ int run_target(const TestServerOptions& o, const Target& t) {
     ReportOptions report = o.report;
     report.report_dir = t.report_dir;
     ProgressPrinter progress(std::cout, stdout_is_tty(), report.quiet, report.strict);
+    // Finished cases, for a report written on a second Ctrl-C while others still run (the
+    // runner does not touch an outcome again once it reported it done).
+    std::mutex state_mutex;  // guards finished, reports_written and the supervisor
+    std::vector<const oracle::CaseOutcome*> finished;
+    bool reports_written = false;
     runner::RunHooks hooks;
     hooks.on_done = [&](const oracle::CaseOutcome& out, std::size_t done, std::size_t total) {
+        {
+            std::lock_guard lock(state_mutex);
+            finished.push_back(&out);
+        }
         progress.case_done(out, done, total);
     };
     if (supervisor) {
         // A crash is charged to the case during which the server died; the next case gets
         // a fresh server.
         hooks.before_case = [&] {
-            if (!supervisor->running()) supervisor->start();
+            std::lock_guard lock(state_mutex);
+            if (supervisor && !supervisor->running()) supervisor->start();
         };
-        hooks.after_case = [&]() -> std::optional<std::string> { return supervisor->check_exit(); };
+        hooks.after_case = [&]() -> std::optional<std::string> {
+            std::lock_guard lock(state_mutex);
+            return supervisor ? supervisor->check_exit() : std::nullopt;
+        };
     }
 
     report::RunInfo info;
@@ -145,6 +163,29 @@ int run_target(const TestServerOptions& o, const Target& t) {
     if (!o.exec.empty()) info.options["exec"] = o.exec;
     if (!o.spec.empty()) info.options["spec"] = o.spec;
     info.started = std::chrono::system_clock::now();
+    const EmergencyReport emergency([&]() -> std::string {
+        std::lock_guard lock(state_mutex);
+        if (reports_written) return "reports: " + report.report_dir;
+        std::vector<oracle::CaseOutcome> partial(catalog.selected.size());
+        for (std::size_t i = 0; i < partial.size(); ++i) {
+            partial[i].c = catalog.selected[i];
+            partial[i].index = i + 1;
+        }
+        for (const auto* out : finished)
+            partial[out->index - 1] = *out;
+        report::RunInfo now = info;
+        now.finished = std::chrono::system_clock::now();
+        now.complete = false;
+        now.agent = t.agent.empty() ? agent_from(partial, url) : t.agent;
+        report::write_reports({report::results_to_json(now, partial, report.strict)},
+                              report.report_dir, parse_formats(report.formats));
+        reports_written = true;
+        // The server under test runs in a process group of its own, which a terminal's
+        // Ctrl-C does not reach; it must not outlive us.
+        if (supervisor) supervisor->stop();
+        return "partial report (" + std::to_string(finished.size()) + " of " +
+               std::to_string(partial.size()) + " cases finished): " + report.report_dir;
+    });
     std::vector<oracle::CaseOutcome> outcomes;
     try {
         outcomes = runner::run_server_cases(catalog.selected, settings, hooks);
@@ -154,7 +195,7 @@ int run_target(const TestServerOptions& o, const Target& t) {
     }
     info.finished = std::chrono::system_clock::now();
     progress.finish();
-    if (supervisor) {
+    if (std::lock_guard lock(state_mutex); supervisor) {
         if (supervisor->restarts() > 0) {
             std::cout << "the server under test was restarted " << supervisor->restarts()
                       << " time(s)\n";
@@ -164,6 +205,9 @@ int run_target(const TestServerOptions& o, const Target& t) {
     info.complete =
         std::all_of(outcomes.begin(), outcomes.end(), [](const auto& x) { return x.ran; });
     info.agent = t.agent.empty() ? agent_from(outcomes, url) : t.agent;
+    std::lock_guard lock(state_mutex);  // not while a second Ctrl-C writes its report
+    if (reports_written) return exit_interrupted;
+    reports_written = true;
     return finish_run(report, info, outcomes, progress.color());
 }
 

@@ -7,8 +7,8 @@
 #   - a symlink planted where the report writer puts temporary files is not followed;
 #   - `wsspec report --from` recomputes the summary from the cases (an edited verdict,
 #     "total": -1) and refuses invalid input with exit 2, naming file, field and reason;
-#   - a second SIGINT during test-client writes the partial report at once (exit 130);
-#     where a command has no partial report to write, it says so.
+#   - a second SIGINT during test-client or test-server writes the partial report at once
+#     (exit 130).
 #   bash test_report_hardening.sh path/to/wsspec BUILD_DIR
 set -euo pipefail
 WSSPEC=$1
@@ -126,7 +126,7 @@ assert run["complete"] is False, run["complete"]
 ran = {c["id"]: c["ran"] for c in run["cases"]}
 assert ran == {"1.1.1": True, "1.1.2": False}, ran
 PY
-echo "== a second SIGINT where no partial report can be written says so"
+echo "== test-server: a second SIGINT writes the partial report at once too"
 start_background "$work/silent-peer.log" python3 -c '
 import socket, time
 s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(8)
@@ -140,7 +140,7 @@ for ((i = 0; i < 100; i++)); do
   sleep 0.05
 done
 [[ -n "$silent_url" ]] || fail "silent peer did not start"
-"$WSSPEC" test-server "$silent_url" --cases 1.1.1 -j 1 --timeout 120000 \
+"$WSSPEC" test-server "$silent_url" --cases 1.1.1,1.1.2 -j 1 --timeout 120000 \
   --report-dir "$work/silent" -q >"$work/silent.log" 2>&1 &
 ts_pid=$!
 started_pids+=("$ts_pid")
@@ -151,5 +151,11 @@ kill -INT "$ts_pid"
 status=0
 wait "$ts_pid" || status=$?
 [[ $status == 130 ]] || fail "test-server second SIGINT: exit $status, expected 130"
-grep -q "interrupted again" "$work/silent.log" || fail "no message: $(cat "$work/silent.log")"
+grep -q "writing the partial report now" "$work/silent.log" || fail "no message: $(cat "$work/silent.log")"
+python3 - "$work/silent/wsspec.json" <<'PY' || fail "test-server: partial report after the second SIGINT"
+import json, sys
+run = json.load(open(sys.argv[1]))
+assert run["complete"] is False, run["complete"]
+assert {c["id"]: c["ran"] for c in run["cases"]} == {"1.1.1": False, "1.1.2": False}, run["cases"]
+PY
 echo "test_report_hardening: all green"
