@@ -51,11 +51,24 @@ std::optional<std::uint16_t> close_code_of(std::string_view body) {
 
 }  // namespace
 
-CaseSession::CaseSession(asio::io_context& io, oracle::Observation& obs,
-                         const SessionSettings& settings, Clock::time_point started,
-                         Clock::time_point deadline)
-    : io_(io),
-      obs_(obs),
+SessionSettings session_settings(codec::Role role, const CaseLimits& limits) {
+    SessionSettings s;
+    s.role = role;
+    s.max_message_size = limits.max_message_size;
+    s.wire_data_bytes = limits.wire_data_bytes;
+    s.wire_entries = limits.wire_entries;
+    return s;
+}
+
+CaseClock start_case_clock(const cases::Case& c, std::uint32_t default_timeout_ms) {
+    const auto started = Clock::now();
+    const std::uint32_t timeout_ms = c.timeout_ms != 0 ? c.timeout_ms : default_timeout_ms;
+    return {started, started + std::chrono::milliseconds(timeout_ms)};
+}
+
+CaseSession::CaseSession(oracle::Observation& obs, const SessionSettings& settings,
+                         Clock::time_point started, Clock::time_point deadline)
+    : obs_(obs),
       settings_(settings),
       started_(started),
       deadline_(deadline),
@@ -178,10 +191,11 @@ void CaseSession::stop_flood() {
 
 // ---- I/O ---------------------------------------------------------------------------------
 
-void CaseSession::attach(std::unique_ptr<ByteStream> stream) {
-    stream_ = std::move(stream);
+void CaseSession::attach(std::unique_ptr<SessionTransport> transport) {
+    transport_ = std::move(transport);
     tcp_open_ = true;
-    start_read();
+    transport_->start({[this](std::span<std::uint8_t> bytes) { on_received(bytes); },
+                       [this](bool eof, const std::string& why) { on_ended(eof, why); }});
 }
 
 void CaseSession::start_websocket(std::string leftover) {
@@ -196,35 +210,23 @@ void CaseSession::start_websocket(std::string leftover) {
     }
 }
 
-void CaseSession::start_read() {
-    if (!tcp_open_ || reading_) return;
-    reading_ = true;
-    stream_->async_read_some(asio::buffer(rx_),
-                             [this](error_code ec, std::size_t n) { on_read(ec, n); });
+void CaseSession::on_ended(bool eof, const std::string& why) {
+    if (!tcp_open_) return;
+    tcp_open_ = false;
+    obs_.peer_closed_tcp = true;
+    note(eof ? "peer closed the TCP connection" : "TCP connection ended: " + why);
 }
 
-void CaseSession::on_read(error_code ec, std::size_t n) {
-    reading_ = false;
-    if (ec) {
-        if (tcp_open_) {
-            tcp_open_ = false;
-            obs_.peer_closed_tcp = true;
-            note(ec == asio::error::eof ? "peer closed the TCP connection"
-                                        : "TCP connection ended: " + ec.message());
-            error_code ignored;
-            stream_->socket().close(ignored);
-        }
-        return;
-    }
+void CaseSession::on_received(std::span<std::uint8_t> bytes) {
+    const std::size_t n = bytes.size();
     obs_.bytes_received += n;
-    log_octets(WireEntry::Kind::rx_octets, rx_.data(), n);
-    if (!budget_.received_bytes(n)) return stop_flood();  // and read no more
+    log_octets(WireEntry::Kind::rx_octets, bytes.data(), n);
+    if (!budget_.received_bytes(n)) return stop_flood();  // which closes: read no more
     if (pre_handshake_) {
-        read_into_.append(reinterpret_cast<const char*>(rx_.data()), n);
+        read_into_.append(reinterpret_cast<const char*>(bytes.data()), n);
     } else if (websocket_ && codec_.state() != codec::ConnectionState::failed) {
-        codec_.receive(rx_.data(), n, *this);
+        codec_.receive(bytes.data(), n, *this);
     }
-    start_read();
 }
 
 void CaseSession::queue_write(std::string bytes, bool pong) {
@@ -254,12 +256,12 @@ void CaseSession::queue_pong(std::string bytes) {
 void CaseSession::pump_writes() {
     if (writing_ || tx_queue_.empty() || !tcp_open_) return;
     writing_ = true;
-    tx_current_ = std::move(tx_queue_.front().bytes);
+    std::string bytes = std::move(tx_queue_.front().bytes);
     tx_queue_.pop_front();
-    stream_->async_write(asio::buffer(tx_current_), [this](error_code ec, std::size_t) {
+    transport_->write(std::move(bytes), [this](const std::string& error) {
         writing_ = false;
-        if (ec) {
-            if (!write_failed_) note("write failed: " + ec.message());
+        if (!error.empty()) {
+            if (!write_failed_) note("write failed: " + error);
             write_failed_ = true;
             tx_queue_.clear();
             return;
@@ -268,29 +270,12 @@ void CaseSession::pump_writes() {
     });
 }
 
-template <class Pred>
-bool CaseSession::pump_until(Pred done, Clock::time_point deadline) {
-    while (!done()) {
-        if (Clock::now() >= deadline) return false;
-        if (io_.stopped()) io_.restart();
-        if (io_.run_one_until(deadline) == 0 && io_.stopped()) {
-            io_.restart();
-            return done();  // nothing left that could change the answer
-        }
-    }
-    return true;
+bool CaseSession::pump_until(const std::function<bool()>& done, Clock::time_point deadline) {
+    return transport_ ? transport_->run_until(done, deadline) : done();
 }
 
 bool CaseSession::pump_for(std::chrono::milliseconds d) {
-    asio::steady_timer timer(io_, d);
-    bool fired = false;
-    timer.async_wait([&fired](error_code) { fired = true; });
-    pump_until([&] { return fired || !still_open(); }, deadline_);
-    timer.cancel();
-    while (!fired) {  // the handler refers to locals: let it run before they go
-        if (io_.stopped()) io_.restart();
-        io_.run_one();
-    }
+    pump_until([this] { return !still_open(); }, std::min(deadline_, Clock::now() + d));
     return Clock::now() < deadline_;
 }
 
@@ -340,7 +325,7 @@ void CaseSession::drop(const std::string& why) {
     obs_.dropped_by_me = true;
     note("we closed the TCP connection: " + why);
     tcp_open_ = false;
-    stream_->close();
+    transport_->close();
 }
 
 void CaseSession::mark_close_sent(std::optional<std::uint16_t> code) {
@@ -537,7 +522,7 @@ bool CaseSession::await_close(std::uint32_t timeout_ms) {
         tcp_open_ = false;
         obs_.dropped_by_me = true;
         note("closing handshake complete; we (the server) closed the TCP connection");
-        stream_->close();
+        transport_->close();
     } else if (tcp_open_ && obs_.failed_by_me) {
         drop("the peer broke a rule (" + obs_.peer_violation + ")");
     }
@@ -553,8 +538,7 @@ void CaseSession::finish() {
         drop("case timeout reached with the connection still open");
     }
     // Let the aborted operations run their handlers before this object goes away.
-    if (io_.stopped()) io_.restart();
-    io_.run_for(std::chrono::seconds(1));
+    if (transport_) transport_->settle();
 }
 
 void CaseSession::conclude(bool measure_throughput) {

@@ -7,18 +7,18 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
+#include <span>
 #include <string>
 
 #include "harness/cases/case.h"
 #include "harness/codec/connection.h"
 #include "harness/oracle/observation.h"
-#include "harness/peer/byte_stream.h"
 #include "harness/peer/receive_budget.h"
+#include "harness/peer/session_transport.h"
 
 namespace wsspec::peer {
-
-using Clock = std::chrono::steady_clock;
 
 // Budgets on what one case keeps of what the peer sends (STYLE 6); what does not fit is
 // counted in Observation::dropped. The catalog's largest legitimate answers are a 16 MiB
@@ -35,14 +35,32 @@ struct SessionSettings {
     std::size_t events_kept_after_flood = 100;
 };
 
+// What a case run takes in either role: the default timeout and what the session keeps.
+struct CaseLimits {
+    std::uint32_t default_timeout_ms = 5000;
+    std::uint64_t max_message_size = 256ULL << 20;
+    std::size_t wire_data_bytes = 64;  // bytes of each wire log entry kept (Autobahn: 64)
+    std::size_t wire_entries = 2000;   // entries kept per case
+};
+
+// Session settings for our `role` under `limits`.
+SessionSettings session_settings(codec::Role role, const CaseLimits& limits);
+
+// When a case starts and when it must be over (its own timeout, or the default).
+struct CaseClock {
+    Clock::time_point started;
+    Clock::time_point deadline;
+};
+CaseClock start_case_clock(const cases::Case& c, std::uint32_t default_timeout_ms);
+
 class CaseSession : codec::ConnectionHandler {
   public:
-    CaseSession(asio::io_context& io, oracle::Observation& obs, const SessionSettings& settings,
+    CaseSession(oracle::Observation& obs, const SessionSettings& settings,
                 Clock::time_point started, Clock::time_point deadline);
 
-    // The connection is established (and, for the caller, the handshake done): take the
-    // stream and any bytes that came right behind the handshake.
-    void attach(std::unique_ptr<ByteStream> stream);
+    // The connection is established: take its transport (Asio in a run, memory in tests)
+    // and start reading.
+    void attach(std::unique_ptr<SessionTransport> transport);
     void start_websocket(std::string leftover);
 
     // Pre-handshake helpers for the handshake code of the two roles.
@@ -78,13 +96,12 @@ class CaseSession : codec::ConnectionHandler {
     bool await_close(std::uint32_t timeout_ms);
 
     // I/O
-    void start_read();
-    void on_read(error_code ec, std::size_t n);
+    void on_received(std::span<std::uint8_t> bytes);
+    void on_ended(bool eof, const std::string& why);
     void queue_write(std::string bytes, bool pong = false);
     void queue_pong(std::string bytes);
     void pump_writes();
-    template <class Pred>
-    bool pump_until(Pred done, Clock::time_point deadline);
+    bool pump_until(const std::function<bool()>& done, Clock::time_point deadline);
     bool pump_for(std::chrono::milliseconds d);
     Clock::time_point step_deadline(std::uint32_t timeout_ms) const;
 
@@ -113,25 +130,21 @@ class CaseSession : codec::ConnectionHandler {
     bool wire_full();  // true (and counted as dropped) once the log is at its budget
     void mark_close_sent(std::optional<std::uint16_t> code);
 
-    asio::io_context& io_;
     oracle::Observation& obs_;
     SessionSettings settings_;
     Clock::time_point started_;
     Clock::time_point deadline_;
-    std::unique_ptr<ByteStream> stream_;
+    std::unique_ptr<SessionTransport> transport_;
     codec::Connection codec_;
     bool websocket_ = false;
     bool tcp_open_ = false;
-    bool reading_ = false;
     std::string read_into_;  // pre-handshake reads land here
     bool pre_handshake_ = true;
-    std::array<std::uint8_t, 64 * 1024> rx_{};
     struct Pending {
         std::string bytes;
         bool pong = false;  // an automatic answer a newer Pong may replace (5.5.3)
     };
     std::deque<Pending> tx_queue_;
-    std::string tx_current_;
     bool writing_ = false;
     bool write_failed_ = false;
     ReceiveBudget budget_;

@@ -13,10 +13,11 @@
 //
 // The frame term lets a peer re-fragment an echo down to min_echo_fragment octets per frame;
 // RFC 6455 5.4 sets no lower bound on a fragment, so that is one octet (a 16 MiB echo may
-// come as 16 million frames), and the byte term pays for each such frame's header. Our own automatic answers (Pongs, the Close
-// reply) do not count as steps: a Ping flood would otherwise buy itself allowance with the
-// Pongs it forces us to send. A catalog case (16 MiB messages, 1000 round trips) stays far
-// below these limits; an endless stream crosses them within a fraction of a second.
+// come as 16 million frames), and the byte term pays for each such frame's header. Our own
+// automatic answers (Pongs, the Close reply) do not count as steps: a Ping flood would otherwise
+// buy itself allowance with the Pongs it forces us to send. A catalog case (16 MiB messages, 1000
+// round trips) stays far below these limits; an endless stream crosses them within a fraction of a
+// second.
 #pragma once
 
 #include <cstdint>

@@ -6,6 +6,7 @@
 #include "harness/codec/handshake_request.h"
 #include "harness/codec/handshake_response.h"
 #include "harness/codec/http_head.h"
+#include "harness/peer/asio_transport.h"
 #include "harness/peer/case_session.h"
 #include "harness/peer/entropy.h"
 #include "harness/peer/placeholders.h"
@@ -110,17 +111,12 @@ void record_response(oracle::HandshakeObservation& hs, const codec::HttpResponse
 oracle::Observation run_case_as_client(const cases::Case& c, const ClientSettings& settings) {
     oracle::Observation obs;
     obs.started = std::chrono::system_clock::now();
-    const auto started = Clock::now();
-    const std::uint32_t timeout_ms = c.timeout_ms != 0 ? c.timeout_ms : settings.default_timeout_ms;
-    const auto deadline = started + std::chrono::milliseconds(timeout_ms);
+    const CaseClock clock = start_case_clock(c, settings.default_timeout_ms);
+    const auto started = clock.started;
+    const auto deadline = clock.deadline;
 
     asio::io_context io;
-    SessionSettings session_settings;
-    session_settings.role = codec::Role::client;
-    session_settings.max_message_size = settings.max_message_size;
-    session_settings.wire_data_bytes = settings.wire_data_bytes;
-    session_settings.wire_entries = settings.wire_entries;
-    CaseSession session(io, obs, session_settings, started, deadline);
+    CaseSession session(obs, session_settings(codec::Role::client, settings), started, deadline);
 
     const auto finish = [&] {
         session.conclude(c.measure_throughput);
@@ -165,7 +161,7 @@ oracle::Observation run_case_as_client(const cases::Case& c, const ClientSetting
     } else {
         stream = std::make_unique<ByteStream>(std::move(socket));
     }
-    session.attach(std::move(stream));
+    session.attach(std::make_unique<AsioTransport>(io, std::move(stream)));
 
     // Opening handshake.
     codec::ClientRequestOptions request;

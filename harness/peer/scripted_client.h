@@ -11,19 +11,16 @@
 #include "harness/cases/case.h"
 #include "harness/oracle/observation.h"
 #include "harness/peer/byte_stream.h"
+#include "harness/peer/case_session.h"
 #include "harness/peer/target_url.h"
 
 namespace wsspec::peer {
 
-struct ClientSettings {
+struct ClientSettings : CaseLimits {
     TargetUrl url;
     TlsSettings tls;
     std::string origin;                  // sent as Origin when set
     std::vector<std::string> protocols;  // offered to every case (Autobahn spec "protocols")
-    std::uint32_t default_timeout_ms = 5000;
-    std::uint64_t max_message_size = 256ULL << 20;
-    std::size_t wire_data_bytes = 64;  // bytes of each wire log entry kept (Autobahn: 64)
-    std::size_t wire_entries = 2000;   // entries kept per case
 };
 
 oracle::Observation run_case_as_client(const cases::Case& c, const ClientSettings& settings);

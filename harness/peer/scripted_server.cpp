@@ -5,6 +5,7 @@
 #include "harness/codec/accept_key.h"
 #include "harness/codec/handshake_request.h"
 #include "harness/codec/http_head.h"
+#include "harness/peer/asio_transport.h"
 #include "harness/peer/case_session.h"
 #include "harness/peer/placeholders.h"
 
@@ -78,19 +79,14 @@ oracle::Observation run_case_as_server(const cases::Case& c, asio::io_context& i
                                        const ServerCaseSettings& settings) {
     oracle::Observation obs;
     obs.started = std::chrono::system_clock::now();
-    const auto started = Clock::now();
-    const std::uint32_t timeout_ms = c.timeout_ms != 0 ? c.timeout_ms : settings.default_timeout_ms;
-    const auto deadline = started + std::chrono::milliseconds(timeout_ms);
+    const CaseClock clock = start_case_clock(c, settings.default_timeout_ms);
+    const auto started = clock.started;
+    const auto deadline = clock.deadline;
 
-    SessionSettings session_settings;
-    session_settings.role = codec::Role::server;
-    session_settings.max_message_size = settings.max_message_size;
-    session_settings.wire_data_bytes = settings.wire_data_bytes;
-    session_settings.wire_entries = settings.wire_entries;
-    CaseSession session(io, obs, session_settings, started, deadline);
+    CaseSession session(obs, session_settings(codec::Role::server, settings), started, deadline);
     error_code ignored;
     stream->socket().set_option(tcp::no_delay(true), ignored);
-    session.attach(std::move(stream));
+    session.attach(std::make_unique<AsioTransport>(io, std::move(stream)));
     record_request(obs.handshake, request);
 
     const auto finish = [&] {

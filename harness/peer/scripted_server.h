@@ -14,14 +14,11 @@
 #include "harness/codec/http_head.h"
 #include "harness/oracle/observation.h"
 #include "harness/peer/byte_stream.h"
+#include "harness/peer/case_session.h"
 
 namespace wsspec::peer {
 
-struct ServerCaseSettings {
-    std::uint32_t default_timeout_ms = 5000;
-    std::uint64_t max_message_size = 256ULL << 20;
-    std::size_t wire_data_bytes = 64;  // bytes of each wire log entry kept (Autobahn: 64)
-    std::size_t wire_entries = 2000;   // entries kept per case
+struct ServerCaseSettings : CaseLimits {
     std::string server_name = "wsspec";
 };
 

@@ -65,6 +65,6 @@ for kind in silent trickle; do
   stop_started
 done
 
-"$WSSPEC" client --help | grep -q -- "--handshake-timeout UINT.*=10000" ||
+grep -q -- "--handshake-timeout UINT.*=10000" <<<"$("$WSSPEC" client --help)" ||
   fail "--handshake-timeout has no default of 10000 ms in --help"
 echo "PASS: client timeouts"

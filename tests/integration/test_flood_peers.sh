@@ -3,9 +3,10 @@
 # flood_peer.py: 64 KiB text frames, empty frames, 125-byte Pings, or a Ping every 2 ms)
 # cannot make wsspec grow without bound or outlive the case timeout, as a server under
 # `wsspec test-server` and as a client under `wsspec test-client`:
-#   - wsspec's peak RSS stays under 256 MiB: VmHWM from /proc/PID/status, polled while it
-#     runs, and ru_maxrss from /usr/bin/time (exact, but in test-client mode it also covers
-#     the flooding client, wsspec's --exec child);
+#   - wsspec's peak RSS stays under 256 MiB: ru_maxrss from /usr/bin/time (exact; in
+#     test-client mode the maximum over wsspec and the flooding client, its --exec child,
+#     so an upper bound), and VmHWM from /proc/PID/status, polled while it runs (when the
+#     run lasts long enough to be sampled);
 #   - every case ends within its timeout + 1 s; the run exits 1 (FAILED), not a signal;
 #   - wsspec.json is written, every case is FAILED, and for the floods the result names
 #     the flood ("flooded") and wsspec.json carries it (cases[].flood).
@@ -95,7 +96,8 @@ check_run() {
   local dir=$1 kind=$2 role=$3 rss_kib
   [[ $STATUS == 1 ]] || { tail -20 "$dir/run.log" >&2; fail "$role $kind: $(describe_status "$STATUS"), expected exit 1"; }
   ((ELAPSED_MS <= wall_limit_s * 1000)) || fail "$role $kind: took ${ELAPSED_MS} ms"
-  ((HWM_KIB > 0)) || fail "$role $kind: no VmHWM read from /proc"
+  # A run that ends within a few polls may leave no VmHWM sample; ru_maxrss (the maximum
+  # over wsspec and its children, so an upper bound for wsspec) is checked either way.
   ((HWM_KIB < rss_limit_kib)) || fail "$role $kind: VmHWM $((HWM_KIB / 1024)) MiB (limit 256 MiB)"
   rss_kib=$(tail -1 "$dir/rss.txt")
   [[ $rss_kib =~ ^[0-9]+$ ]] || fail "$role $kind: no peak RSS measured ($rss_kib)"

@@ -17,7 +17,8 @@ mkdir -p "$work/pkg" "$work/root"
   { cat "$work/pkg/cpack.log" >&2; fail "cpack failed"; }
 deb=$(ls "$work"/pkg/wsspec_*.deb 2>/dev/null | head -1)
 [[ -n "$deb" ]] || fail "cpack wrote no .deb"
-dpkg-deb -I "$deb" | grep -q "Package: wsspec" || fail "$deb is not the wsspec package"
+info=$(dpkg-deb -I "$deb")  # not piped into grep -q: its early exit would fail the pipe
+grep -q "Package: wsspec" <<<"$info" || fail "$deb is not the wsspec package"
 dpkg-deb -x "$deb" "$work/root"
 root="$work/root"
 for f in usr/bin/wsspec usr/share/wsspec/cases/case.schema.json usr/share/man/man1/wsspec.1 \
@@ -38,7 +39,7 @@ grep -q "^catalog [0-9a-f]\{12\} ([0-9]* cases, $root/usr/share/wsspec/cases)" <
   fail "--version does not name the installed catalog: $version"
 wsspec cases '7.9.*' >"$work/cases.txt" 2>/dev/null
 grep -q "^7.9.1	" "$work/cases.txt" || fail "wsspec cases does not list 7.9.1"
-wsspec cases show 5.19 | grep -q "MUST be capable of handling them" || fail "cases show 5.19"
+grep -q "MUST be capable of handling them" <<<"$(wsspec cases show 5.19)" || fail "cases show 5.19"
 
 WSSPEC=$root/usr/bin/wsspec
 start_serve "$work/serve.log"

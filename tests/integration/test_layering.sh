@@ -40,31 +40,35 @@ def command_for(layer):
             return c["directory"], args
     sys.exit(f"FAIL: no compile command for a source of harness/{layer}/ in compile_commands.json")
 
-def compiles(layer, header):
+def probe_args(layer):
+    """The layer's compile command without its source, output and precompiled header (gcc:
+    "-include x.hxx"; clang: "-Xclang -include-pch -Xclang x.pch ..."): not needed here."""
     directory, args = command_for(layer)
+    out, i = [], 0
+    while i < len(args):
+        a = args[i]
+        nxt = args[i + 1] if i + 1 < len(args) else ""
+        if a in ("-o", "-c", "-MF", "-MT", "-MQ", "-include") or (
+                a == "-Xclang" and (nxt in ("-include-pch", "-include")
+                                    or nxt.endswith((".pch", ".hxx")))):
+            i += 2
+            continue
+        if not (a.endswith(".cpp") or a in ("-MD", "-MMD", "-Winvalid-pch")):
+            out.append(a)
+        i += 1
+    return directory, out
+
+def run_probe(layer, header, mode):
+    directory, args = probe_args(layer)
     with tempfile.TemporaryDirectory() as tmp:
         probe = os.path.join(tmp, "probe.cpp")
         with open(probe, "w") as f:
             f.write(f'#include "{header}"\nint probe_main() {{ return 0; }}\n')
-        # Drop the source, the output and the layer's precompiled header (gcc: "-include
-        # x.hxx"; clang: "-Xclang -include-pch -Xclang x.pch ..."): not needed for visibility.
-        out, i = [], 0
-        while i < len(args):
-            a = args[i]
-            nxt = args[i + 1] if i + 1 < len(args) else ""
-            if a in ("-o", "-c", "-MF", "-MT", "-MQ", "-include"):
-                i += 2
-            elif a == "-Xclang" and (nxt in ("-include-pch", "-include")
-                                     or nxt.endswith((".pch", ".hxx"))):
-                i += 2
-            elif a.endswith(".cpp") or a in ("-MD", "-MMD", "-Winvalid-pch"):
-                i += 1
-            else:
-                out.append(a)
-                i += 1
-        out += ["-fsyntax-only", probe]
-        r = subprocess.run(out, cwd=directory, capture_output=True, text=True)
-        return r.returncode == 0, r.stderr
+        return subprocess.run(args + [mode, probe], cwd=directory, capture_output=True, text=True)
+
+def compiles(layer, header):
+    r = run_probe(layer, header, "-fsyntax-only")
+    return r.returncode == 0, r.stderr
 
 failures = []
 for layer, (allowed, forbidden) in rules.items():
@@ -79,6 +83,21 @@ for layer, (allowed, forbidden) in rules.items():
             failures.append(f"{layer}: {header} failed, but not for visibility:\n{err[:600]}")
         else:
             print(f"ok: {layer} cannot include {header}")
+# Headers that must not pull Asio in, though their layer may use it: the case session is
+# driven through SessionTransport, so its step interpreter is testable without sockets.
+def preprocessed(layer, header):
+    r = run_probe(layer, header, "-E")
+    return r.returncode, r.stdout
+
+for header in ["harness/peer/case_session.h", "harness/peer/session_transport.h"]:
+    code, text = preprocessed("peer", header)
+    if code != 0:
+        failures.append(f"{header} does not preprocess")
+    elif "boost/asio" in text:
+        failures.append(f"{header} pulls in Asio")
+    else:
+        print(f"ok: {header} is free of Asio")
+
 if failures:
     print("\n".join("FAIL: " + f for f in failures))
     sys.exit(1)

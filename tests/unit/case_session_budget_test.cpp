@@ -4,6 +4,7 @@
 
 #include <thread>
 
+#include "harness/peer/asio_transport.h"
 #include "harness/peer/case_session.h"
 
 namespace wsspec::peer {
@@ -44,8 +45,8 @@ std::thread send_then_close(Loopback& link, std::string frames) {
 oracle::Observation run(Loopback& link, const SessionSettings& settings, std::size_t await) {
     oracle::Observation obs;
     const auto now = Clock::now();
-    CaseSession session(link.io, obs, settings, now, now + std::chrono::seconds(5));
-    session.attach(std::move(link.ours));
+    CaseSession session(obs, settings, now, now + std::chrono::seconds(5));
+    session.attach(std::make_unique<AsioTransport>(link.io, std::move(link.ours)));
     session.start_websocket({});
     cases::AwaitStep step;
     step.events = await;
