@@ -132,10 +132,7 @@ class EchoConnection : codec::ConnectionHandler {
 
   private:
     static codec::ConnectionLimits limits(const EchoClientOptions& options) {
-        codec::ConnectionLimits l;
-        l.max_message_size = options.max_message_size;
-        options.defects.apply(l, all_client_defects());
-        return l;
+        return options.defects.limits(options.max_message_size, all_client_defects());
     }
 
     ConnectionResult finish(std::string error) {

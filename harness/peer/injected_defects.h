@@ -40,6 +40,16 @@ class DefectSet {
         }
     }
 
+    // A reference peer's codec limits: its message size limit, minus the rules its defects
+    // switch off.
+    [[nodiscard]] codec::ConnectionLimits limits(std::uint64_t max_message_size,
+                                                 std::span<const DefectInfo<Defect>> table) const {
+        codec::ConnectionLimits l;
+        l.max_message_size = max_message_size;
+        apply(l, table);
+        return l;
+    }
+
   private:
     static std::uint64_t bit(Defect d) { return std::uint64_t{1} << static_cast<unsigned>(d); }
     std::uint64_t bits_ = 0;

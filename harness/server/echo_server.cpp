@@ -71,10 +71,7 @@ class Session : public std::enable_shared_from_this<Session>, codec::ConnectionH
 
   private:
     static codec::ConnectionLimits limits_for(const EchoServerOptions& options) {
-        codec::ConnectionLimits limits;
-        limits.max_message_size = options.max_message_size;
-        options.defects.apply(limits, all_defects());
-        return limits;
+        return options.defects.limits(options.max_message_size, all_defects());
     }
 
     void read_handshake() {
