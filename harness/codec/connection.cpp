@@ -97,6 +97,11 @@ bool Connection::start_frame(ConnectionHandler& handler) {
     in_payload_ = true;
     remaining_ = frame_.payload_length;
     mask_offset_ = 0;
+    // Zero without an extension: the plain path pays one test per frame.
+    const std::uint8_t extension_bits = frame_.rsv & extension_rsv_;
+    if (extension_bits != 0) [[unlikely]] {
+        if (!check_extension_bits(handler)) return false;
+    }
     if (is_control(frame_.opcode)) {
         // Only reachable with control_frame_too_long waived: the header parser already
         // bounds control frames at 125 bytes otherwise. Judged before buffering any of it.
@@ -119,7 +124,11 @@ bool Connection::start_frame(ConnectionHandler& handler) {
                             : MessageType::binary;
         message_size_ = 0;
         utf8_.reset();
+        decoding_ = extension_bits != 0 && extension_->begin_inbound_message(extension_bits);
     }
+    // Decoded messages are judged on their decoded size, as it grows (DecodedSink).
+    if (decoding_) [[unlikely]]
+        return true;
     // Judge the size from the header, before buffering any of it.
     if (frame_.payload_length > limits_.max_message_size - message_size_ &&
         !limits_.waives(ErrorKind::message_too_big)) {
@@ -152,6 +161,10 @@ bool Connection::consume_payload(std::uint8_t* data, std::size_t n, ConnectionHa
         return ok;
     }
 
+    if (decoding_) [[unlikely]] {
+        if (!decode_payload(data, n, false, handler)) return false;
+        return remaining_ != 0 || finish_frame({}, handler);
+    }
     // Fail fast: judge text as it arrives, not when the message is complete.
     if (message_type_ == MessageType::text && !text_known_valid && !utf8_.feed(data, n) &&
         !limits_.waives(ErrorKind::invalid_utf8)) {
@@ -169,6 +182,9 @@ bool Connection::finish_frame(std::string_view direct, ConnectionHandler& handle
     in_payload_ = false;
     if (is_control(frame_.opcode)) return finish_control({}, handler);
     if (!frame_.fin) return true;
+    if (decoding_) [[unlikely]] {
+        if (!decode_payload(nullptr, 0, true, handler)) return false;
+    }
     if (message_type_ == MessageType::text && !utf8_.complete() &&
         !limits_.waives(ErrorKind::invalid_utf8)) {
         return fail(ErrorKind::invalid_utf8, handler);  // cut off inside a code point
@@ -234,6 +250,8 @@ bool Connection::may_send_more() const {
 WriteStatus Connection::write_message(std::string& out, MessageType type,
                                       std::string_view payload) {
     if (!may_send_more()) return WriteStatus::after_close;
+    if (sending_fragments_) return WriteStatus::message_in_progress;
+    if (extension_) return write_data_frame(out, type, payload, true, true);
     write_frame(
         out, static_cast<std::uint8_t>(type == MessageType::text ? Opcode::text : Opcode::binary),
         payload);

@@ -12,12 +12,14 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 
 #include "harness/codec/close_payload.h"
 #include "harness/codec/constants.h"
+#include "harness/codec/extension.h"
 #include "harness/codec/frame_header.h"
 #include "harness/codec/masking.h"
 #include "harness/codec/protocol_error.h"
@@ -82,6 +84,10 @@ enum class WriteStatus : std::uint8_t {
     close_reason_without_code,  // 5.5.1: a reason only follows a status code
     close_reason_not_utf8,      // 5.5.1: the reason is UTF-8
     after_close,  // 5.5.1: nothing after our Close; after a failure only the Close (7.1.7)
+
+    // Fragmented writes and extensions (write_fragment, use_extension):
+    message_in_progress,  // 5.4: a whole message while our fragmented one is unfinished
+    extension_failed,     // the extension could not transform the payload (no memory)
 };
 
 class Connection {
@@ -103,6 +109,20 @@ class Connection {
     WriteStatus write_close(std::string& out, std::optional<std::uint16_t> code,
                             std::string_view reason = {});
 
+    // ---- extensions (connection_extension.cpp) ----------------------------------------
+    // Puts a negotiated extension (e.g. make_permessage_deflate()) in use, before the first
+    // receive() or write. From then on its RSV bits are allowed on the first frame of a
+    // data message and nowhere else (RFC 7692 6.1), inbound messages it marked are decoded
+    // before delivery (limits and UTF-8 apply to the decoded bytes), and write_message()
+    // and write_fragment() encode what the extension chooses to.
+    void use_extension(std::unique_ptr<MessageExtension> extension);
+    [[nodiscard]] const MessageExtension* extension() const { return extension_.get(); }
+    // One frame of a fragmented data message (RFC 6455 5.4): the first call starts it with
+    // `type`, later calls continue it (their `type` is ignored), `fin` ends it. With an
+    // extension, only the first frame carries its RSV bits (RFC 7692 6.1).
+    WriteStatus write_fragment(std::string& out, MessageType type, std::string_view payload,
+                               bool fin);
+
     [[nodiscard]] ConnectionState state() const { return state_; }
     [[nodiscard]] const ProtocolError& error() const { return error_; }
     [[nodiscard]] Role role() const { return role_; }
@@ -117,6 +137,14 @@ class Connection {
     bool consume_payload(std::uint8_t* data, std::size_t n, ConnectionHandler& handler);
     bool finish_frame(std::string_view direct, ConnectionHandler& handler);
     bool finish_control(std::string_view payload, ConnectionHandler& handler);
+
+    // Extension paths (connection_extension.cpp), reached only when an extension is in use.
+    struct DecodedSink;
+    bool check_extension_bits(ConnectionHandler& handler);
+    bool decode_payload(const std::uint8_t* data, std::size_t n, bool end_of_message,
+                        ConnectionHandler& handler);
+    WriteStatus write_data_frame(std::string& out, MessageType type, std::string_view payload,
+                                 bool first, bool fin);
 
     Role role_;
     ConnectionLimits limits_;
@@ -141,6 +169,16 @@ class Connection {
     std::string message_buf_;
     Utf8Validator utf8_;
     std::string control_buf_;
+
+    // Extension state. extension_rsv_ is 0 without an extension, so the frame path tests
+    // one byte and nothing else.
+    std::unique_ptr<MessageExtension> extension_;
+    std::uint8_t extension_rsv_ = 0;
+    bool decoding_ = false;           // the inbound message goes through the extension
+    bool sending_fragments_ = false;  // our fragmented message is unfinished
+    bool encoding_ = false;           // our current outbound message goes through it
+    MessageType message_type_out_ = MessageType::text;  // of our fragmented message
+    std::string encode_buf_;
 };
 
 }  // namespace wsspec::codec

@@ -266,6 +266,10 @@ std::size_t count_header(std::span<const HttpHeader> headers, std::string_view n
                       [name](const HttpHeader& h) { return iequals(h.name, name); }));
 }
 
+bool is_http_token(std::string_view s) {
+    return !s.empty() && all_of(s, is_tchar);
+}
+
 std::vector<std::string_view> split_header_list(std::string_view value) {
     // RFC 7230 7: #rule, with empty elements ignored. A quoted-string (3.2.6) may contain
     // commas and backslash escapes; it stays inside its element.

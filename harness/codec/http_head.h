@@ -89,6 +89,9 @@ HeadParseResult parse_request_head(const char* data, std::size_t len, HttpReques
 HeadParseResult parse_response_head(const char* data, std::size_t len, HttpResponseHead& out,
                                     const HttpHeadLimits& limits = {});
 
+// RFC 7230 3.2.6: a non-empty run of tchar.
+bool is_http_token(std::string_view s);
+
 // ASCII case-insensitive comparison (header names and tokens are case-insensitive).
 bool iequals(std::string_view a, std::string_view b);
 // ASCII lower-case copy (locale-independent: header names are ASCII tokens).

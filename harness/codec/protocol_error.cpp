@@ -51,6 +51,27 @@ ProtocolError make_error(ErrorKind kind) {
         case ErrorKind::control_frame_over_limit:
             return {kind, message_too_big, "10.4",
                     "control frame larger than this endpoint buffers (125-byte rule waived)"};
+        // RFC 7692 has no close codes of its own. Data that does not inflate is "data
+        // within a message that was not consistent with the type of the message" (RFC 6455
+        // 7.4.1: 1007), as for invalid UTF-8; a window or context violation is bad data too.
+        case ErrorKind::compressed_bit_on_continuation:
+            return {kind, protocol_error, "6.1 (RFC 7692)",
+                    "RSV1 (Per-Message Compressed) set on a continuation frame"};
+        case ErrorKind::compressed_bit_on_control:
+            return {kind, protocol_error, "6.1 (RFC 7692)",
+                    "RSV1 (Per-Message Compressed) set on a control frame"};
+        case ErrorKind::deflate_invalid_data:
+            return {kind, invalid_payload, "7.2.2 (RFC 7692)",
+                    "compressed message is not valid DEFLATE data"};
+        case ErrorKind::deflate_distance_too_far:
+            return {kind, invalid_payload, "7.1.1, 7.1.2 (RFC 7692)",
+                    "DEFLATE back-reference beyond the negotiated window or into a previous "
+                    "message after no_context_takeover was agreed"};
+        case ErrorKind::deflate_truncated:
+            return {kind, invalid_payload, "7.2.2 (RFC 7692)",
+                    "compressed message ends inside a DEFLATE block"};
+        case ErrorKind::extension_internal_error:
+            return {kind, internal_error, "7.4.1", "the extension could not allocate its state"};
     }
     return {kind, protocol_error, "5", "protocol error"};
 }
@@ -91,6 +112,18 @@ std::string_view error_kind_name(ErrorKind kind) {
             return "invalid_close_reason_utf8";
         case ErrorKind::control_frame_over_limit:
             return "control_frame_over_limit";
+        case ErrorKind::compressed_bit_on_continuation:
+            return "compressed_bit_on_continuation";
+        case ErrorKind::compressed_bit_on_control:
+            return "compressed_bit_on_control";
+        case ErrorKind::deflate_invalid_data:
+            return "deflate_invalid_data";
+        case ErrorKind::deflate_distance_too_far:
+            return "deflate_distance_too_far";
+        case ErrorKind::deflate_truncated:
+            return "deflate_truncated";
+        case ErrorKind::extension_internal_error:
+            return "extension_internal_error";
     }
     return "unknown";
 }

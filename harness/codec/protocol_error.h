@@ -31,6 +31,13 @@ enum class ErrorKind : std::uint8_t {
     invalid_close_reason_utf8,
     // budgets (RFC 6455 10.4); appended here to keep the values above stable
     control_frame_over_limit,
+    // permessage-deflate (RFC 7692 6, 7.2.2), once it is negotiated
+    compressed_bit_on_continuation,
+    compressed_bit_on_control,
+    deflate_invalid_data,
+    deflate_distance_too_far,
+    deflate_truncated,
+    extension_internal_error,
 };
 
 struct ProtocolError {
