@@ -15,17 +15,20 @@ namespace wsspec::codec {
 struct Connection::DecodedSink final : DecodedPayloadSink {
     explicit DecodedSink(Connection& c) : connection(c) {}
 
+    // The verdict depends only on the decoded bytes, not on how they were chunked: text
+    // within the limit is validated first, so invalid UTF-8 before the limit wins over the
+    // size, and the size over anything after it.
     ErrorKind write(const std::uint8_t* data, std::size_t size) override {
         Connection& c = connection;
-        if (size > c.limits_.max_message_size - c.message_size_ &&
-            !c.limits_.waives(ErrorKind::message_too_big)) {
-            return ErrorKind::message_too_big;
-        }
-        c.message_size_ += size;
-        if (c.message_type_ == MessageType::text && !c.utf8_.feed(data, size) &&
+        const std::uint64_t room = c.limits_.max_message_size - c.message_size_;
+        const bool too_big = size > room && !c.limits_.waives(ErrorKind::message_too_big);
+        const std::size_t take = too_big ? static_cast<std::size_t>(room) : size;
+        if (c.message_type_ == MessageType::text && !c.utf8_.feed(data, take) &&
             !c.limits_.waives(ErrorKind::invalid_utf8)) {
             return ErrorKind::invalid_utf8;
         }
+        if (too_big) return ErrorKind::message_too_big;
+        c.message_size_ += size;
         c.message_buf_.append(reinterpret_cast<const char*>(data), size);
         return ErrorKind::none;
     }

@@ -52,7 +52,7 @@ struct PerMessageDeflate::Streams {
 
 PerMessageDeflate::PerMessageDeflate(Role role, const PerMessageDeflateParams& agreed,
                                      const PerMessageDeflateOptions& options)
-    : role_(role), agreed_(agreed), options_(options), streams_(std::make_unique<Streams>()) {
+    : agreed_(agreed), options_(options), streams_(std::make_unique<Streams>()) {
     const bool client = role == Role::client;
     // RFC 7692 7.1.1 / 7.1.2: the server_* parameters bind what the server compresses (and
     // so what the client inflates), the client_* ones the other direction.
@@ -92,6 +92,9 @@ bool PerMessageDeflate::begin_inbound_message(std::uint8_t rsv) {
     if (s.inflater_ready && s.inflater_used && s.inflate_reset_per_message) {
         inflateReset(&s.inflater);
         s.inflater_used = false;
+    } else if (s.stream_ended) {
+        // The last message ended with a final block: continue with its window.
+        inflateResetKeep(&s.inflater);
     }
     s.stream_ended = false;
     s.message_has_payload = false;
@@ -108,7 +111,7 @@ ErrorKind PerMessageDeflate::decode(const std::uint8_t* data, std::size_t size, 
         s.out.resize(options_.inflate_chunk);
     }
     // Below 15 bits, one output byte per call makes zlib's distance check exact (header).
-    const bool exact_window = s.inflate_bits < max_window_bits;
+    const bool exact_window = s.inflate_bits < max_window_bits && options_.exact_window_check;
     const std::size_t cap = s.out.size();
 
     // Inflates data[0, size); `tail` is the appended flush block, after which a stream end
@@ -136,19 +139,27 @@ ErrorKind PerMessageDeflate::decode(const std::uint8_t* data, std::size_t size, 
                 s.inflater_used = true;
                 s.data_type = z.data_type;
             }
-            if (ret == Z_STREAM_END) {
-                s.stream_ended = true;
-            } else if (ret == Z_DATA_ERROR) {
+            if (ret == Z_DATA_ERROR) {
+                // What inflated before the bad data is judged first, so the verdict depends
+                // on where in the stream the first fault is, not on how it was chunked.
+                if (filled != 0) {
+                    if (const ErrorKind e = sink.write(s.out.data(), filled); e != ErrorKind::none)
+                        return e;
+                }
                 const bool too_far = z.msg != nullptr && z.msg == zlib_distance_too_far;
                 return too_far ? ErrorKind::deflate_distance_too_far
                                : ErrorKind::deflate_invalid_data;
             } else if (ret == Z_MEM_ERROR || ret == Z_STREAM_ERROR || ret == Z_NEED_DICT) {
                 return ErrorKind::extension_internal_error;
             }
-            if (filled == cap || (filled != 0 && ret != Z_OK)) {
+            if (filled == cap || (filled != 0 && ret == Z_STREAM_END)) {
                 if (const ErrorKind e = sink.write(s.out.data(), filled); e != ErrorKind::none)
                     return e;
                 filled = 0;
+            }
+            if (ret == Z_STREAM_END) {
+                s.stream_ended = true;  // the loop's top decides what follows
+                continue;
             }
             // No progress possible: everything given was consumed and all output is out.
             if (ret == Z_BUF_ERROR || (produced == 0 && in_before == z.avail_in)) break;

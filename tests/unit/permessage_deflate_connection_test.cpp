@@ -319,6 +319,34 @@ TEST(DeflateRfcExamples, BfinalThenMoreBlocksKeepsTheWindow) {
     EXPECT_EQ(r.messages[1].payload, "Hello");
 }
 
+TEST(DeflateRfcExamples, MessageEndingWithAFinalBlockKeepsTheWindowForTheNext) {
+    // Found by fuzz/connection_deflate: the next message's bytes were once dropped.
+    auto client = deflate_connection(Role::client, {});
+    Recorder r;
+    ASSERT_TRUE(feed(
+        *client,
+        frame(Role::server, op_text, rsv1, true, hex({0xf3, 0x48, 0xcd, 0xc9, 0xc9, 0x07, 0x00})) +
+            frame(Role::server, op_text, rsv1, true, hex({0xf2, 0x00, 0x11, 0x00, 0x00})),
+        r));
+    EXPECT_EQ(r.messages,
+              (std::vector<Received>{{MessageType::text, "Hello"}, {MessageType::text, "Hello"}}));
+}
+
+TEST(DeflateUtf8, InvalidTextBeforeCorruptDataIsReportedFirst) {
+    // The verdict follows the stream, whatever the reads: bad UTF-8 that inflated before
+    // the corrupt block wins. Stored block "ab\xFF" then a reserved block type.
+    const std::string payload = hex({0x00, 0x03, 0x00, 0xfc, 0xff, 'a', 'b', 0xff, 0x06});
+    for (std::size_t step : {1U, 2U, 5U, 100U}) {
+        auto server = deflate_connection(Role::server, {});
+        const std::string wire = frame(Role::client, op_text, rsv1, true, payload);
+        Recorder r;
+        for (std::size_t pos = 0; pos < wire.size(); pos += step) {
+            if (!feed(*server, wire.substr(pos, step), r)) break;
+        }
+        EXPECT_EQ(r.errors, std::vector<ErrorKind>{ErrorKind::invalid_utf8}) << step;
+    }
+}
+
 TEST(DeflateEmptyMessages, EmptyCompressedPayloadIsAnEmptyMessage) {
     auto server = deflate_connection(Role::server, {});
     Recorder r;
