@@ -154,6 +154,11 @@ class Connection {
     ProtocolError error_;
     std::uint64_t rng_;
 
+    // RSV bits of the extension in use (0 without one, so the frame path tests one byte),
+    // and whether the inbound message goes through it. Next to the per-frame state.
+    std::uint8_t extension_rsv_ = 0;
+    bool decoding_ = false;
+
     // Header being assembled across reads.
     std::uint8_t header_buf_[max_frame_header_size] = {};
     std::uint8_t header_len_ = 0;
@@ -170,11 +175,8 @@ class Connection {
     Utf8Validator utf8_;
     std::string control_buf_;
 
-    // Extension state. extension_rsv_ is 0 without an extension, so the frame path tests
-    // one byte and nothing else.
+    // Extension state (outbound, and the extension itself).
     std::unique_ptr<MessageExtension> extension_;
-    std::uint8_t extension_rsv_ = 0;
-    bool decoding_ = false;           // the inbound message goes through the extension
     bool sending_fragments_ = false;  // our fragmented message is unfinished
     bool encoding_ = false;           // our current outbound message goes through it
     MessageType message_type_out_ = MessageType::text;  // of our fragmented message
