@@ -101,6 +101,12 @@ WriteStatus Connection::write_data_frame(std::string& out, MessageType type,
     spec.masked = role_ == Role::client;
     if (spec.masked) spec.mask_key = next_mask_key();
     append_frame(out, spec, body);
+    // Keep a large encoding buffer only while messages that large keep coming.
+    constexpr std::size_t retained_encode_buffer = 1 << 20;
+    if (encode_buf_.capacity() > retained_encode_buffer) {
+        encode_buf_.clear();
+        encode_buf_.shrink_to_fit();
+    }
     return WriteStatus::written;
 }
 

@@ -20,6 +20,8 @@ constexpr std::size_t deflate_slack = 64;
 constexpr std::string_view zlib_distance_too_far = "invalid distance too far back";
 // inflate() sets data_type bit 7 when it stopped at a block boundary (zlib.h).
 constexpr int zlib_at_block_boundary = 128;
+// z_stream counts input in uInt (32 bits): larger buffers go in pieces of this size.
+constexpr std::size_t zlib_max_input = std::size_t{1} << 30;
 
 }  // namespace
 
@@ -168,9 +170,11 @@ ErrorKind PerMessageDeflate::decode(const std::uint8_t* data, std::size_t size, 
         return ErrorKind::none;
     };
 
-    if (size != 0) {
-        s.message_has_payload = true;
-        if (const ErrorKind e = run(data, size, false); e != ErrorKind::none) return e;
+    if (size != 0) s.message_has_payload = true;
+    for (std::size_t done = 0; done < size;) {
+        const std::size_t piece = std::min(size - done, zlib_max_input);
+        if (const ErrorKind e = run(data + done, piece, false); e != ErrorKind::none) return e;
+        done += piece;
     }
     if (!end_of_message) return ErrorKind::none;
     // RFC 7692 7.2.2: append 0x00 0x00 0xff 0xff and decompress. Three payloads are
@@ -208,9 +212,13 @@ bool PerMessageDeflate::encode(std::string_view payload, bool end_of_message, st
     }
     const std::size_t start = out.size();
     z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(payload.data()));
-    z.avail_in = static_cast<uInt>(payload.size());
-    const int flush = end_of_message ? Z_SYNC_FLUSH : Z_NO_FLUSH;
+    std::size_t left = payload.size();  // not yet handed to zlib
     for (;;) {
+        if (z.avail_in == 0 && left != 0) {
+            z.avail_in = static_cast<uInt>(std::min(left, zlib_max_input));
+            left -= z.avail_in;
+        }
+        const int flush = end_of_message && left == 0 ? Z_SYNC_FLUSH : Z_NO_FLUSH;
         const std::size_t room = deflateBound(&z, z.avail_in) + deflate_slack;
         const std::size_t used = out.size();
         out.resize(used + room);
@@ -223,7 +231,7 @@ bool PerMessageDeflate::encode(std::string_view payload, bool end_of_message, st
             return false;
         }
         // Z_BUF_ERROR: nothing to do (a flush right after a flush with no new input).
-        if (ret == Z_BUF_ERROR || z.avail_out != 0) break;
+        if (ret == Z_BUF_ERROR || (z.avail_out != 0 && z.avail_in == 0 && left == 0)) break;
     }
     if (!end_of_message) return true;
 
