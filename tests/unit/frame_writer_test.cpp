@@ -175,7 +175,9 @@ TEST(FrameWriter, HeaderRoundTripsThroughParserForEveryFormAndMasking) {
                 EXPECT_EQ(h.opcode, static_cast<std::uint8_t>(Opcode::binary));
                 EXPECT_EQ(h.header_size, header.size());
                 EXPECT_FALSE(h.non_minimal_length);
-                if (mask) EXPECT_EQ(h.mask_key, spec.mask_key);
+                if (mask) {
+                    EXPECT_EQ(h.mask_key, spec.mask_key);
+                }
             }
         }
     }
