@@ -72,7 +72,7 @@ TEST(ClosePayload, ValidCodeRangesMatchRfcAndIanaRegistry) {
 }
 
 TEST(ClosePayload, MapsInvalidUtf8ReasonTo1007) {
-    for (const std::string reason :
+    for (const std::string& reason :
          {std::string("\xFF"), std::string("ok\xC0\x80"), std::string("\xED\xA0\x80"),
           std::string("\xF4\x90\x80\x80"), std::string(100, 'a') + "\x80"}) {
         const CloseParseResult r = parse(body(close_code::normal, reason));
