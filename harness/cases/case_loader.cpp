@@ -134,11 +134,13 @@ void load_text(std::string_view text, const std::string& name, std::vector<Case>
     if (!valid_id(group)) {
         (root / "group").fail("invalid group " + in_quotes(group) + " (like 1.1, 5 or hs.2)");
     }
-    as_string(require(doc, root, "title"), root / "title");
+    const std::string title = as_string(require(doc, root, "title"), root / "title");
     const JsonPath cw = root / "cases";
     const json& cases = array_at(require(doc, root, "cases"), cw);
     for (std::size_t i = 0; i < cases.size(); ++i) {
         Case c = parse_case(cases[i], cw / i, group, name);
+        c.group = group;
+        c.group_title = title;
         auto [it, inserted] = seen.emplace(c.id, name);
         if (!inserted) {
             (cw / i / "id")

@@ -7,12 +7,17 @@
 #include "harness/cli/report_options.h"
 #include "harness/report/atomic_file.h"
 #include "harness/report/baseline.h"
+#include "harness/report/compare_writer.h"
 #include "harness/report/results_json.h"
 #include "harness/report/results_merge.h"
 
 namespace wsspec::cli {
 namespace {
 
+// The exit statuses of `wsspec report` (docs/ci.md): 0 written; 1 regressions (--baseline,
+// --compare), new failing cases (--fail-on-new) or failures (--fail-on-failures); 2 bad
+// input; 3 incomplete results (exit_incomplete_results). Failures in the results alone do
+// not fail re-rendering: the test run that made them already said so.
 constexpr int exit_failures = 1;
 
 struct ReportCommandOptions {
@@ -24,6 +29,10 @@ struct ReportCommandOptions {
     std::string write_baseline;
     std::string agent;
     bool strict = false;
+    bool fail_on_failures = false;
+    bool fail_on_new = false;
+    bool strict_changes = false;
+    bool reports_asked = false;  // --report-dir or --format given
 };
 
 bool use_color() {
@@ -49,10 +58,10 @@ int compare(const ReportCommandOptions& o) {
     const std::string& old_file = o.compare[0];
     const std::string& new_file = o.compare[1];
     nlohmann::json now = single_run(new_file, o.agent);
-    const bool strict = o.strict || now.value("strict", false);
-    const report::Baseline old =
-        report::load_baseline(old_file, o.agent.empty() ? now.value("agent", "") : o.agent);
-    const report::BaselineCheck check = report::check_against(old, now, strict);
+    const report::CheckRules rules{o.strict || now.value("strict", false), o.strict_changes};
+    const std::string agent = o.agent.empty() ? now.value("agent", "") : o.agent;
+    const report::Baseline old = report::load_baseline(old_file, agent);
+    const report::BaselineCheck check = report::check_against(old, now, rules);
     const bool color = use_color();
     print_baseline_check(std::cout, check, old_file, color);
     if (!check.missing.empty()) {
@@ -67,7 +76,14 @@ int compare(const ReportCommandOptions& o) {
         }
         std::cout << "\n";
     }
-    return check.regressions.empty() ? 0 : exit_failures;
+    const std::string incomplete = report::incompleteness(now);
+    if (!incomplete.empty()) std::cout << new_file << ": " << incomplete << "\n";
+    report::Comparison c{old_file, new_file, agent, rules, o.fail_on_new,
+                         check_fails(check, o.fail_on_new)};
+    for (const auto& w : report::write_compare(report::compare_json(c, check, old), o.report_dir))
+        std::cout << "report: " << w.path.string() << "\n";
+    if (!incomplete.empty()) return exit_incomplete_results;
+    return c.failed ? exit_failures : 0;
 }
 
 int render(const ReportCommandOptions& o) {
@@ -93,16 +109,18 @@ int render(const ReportCommandOptions& o) {
             run["summary"] = report::summarize(run["cases"], true);
         }
         const auto& s = run["summary"];
+        const std::string incomplete = report::incompleteness(run);
         std::cout << run.value("agent", "") << ": " << s.value("passed", 0) << " of "
                   << s.value("total", 0) - s.value("not_run", 0) << " cases passed"
-                  << (run.value("complete", true) ? "" : " (incomplete)") << "\n";
+                  << (incomplete.empty() ? "" : "; " + incomplete) << "\n";
         if (!o.baseline.empty()) {
-            const auto check = apply_baseline(run, o.baseline, strict, std::cout, color);
-            if (!check.regressions.empty()) status = exit_failures;
-        } else if (s.value("failed", 0) > 0) {
-            status = exit_failures;
+            const auto check = apply_baseline(run, o.baseline, {strict, o.strict_changes},
+                                              std::cout, color);
+            if (check_fails(check, o.fail_on_new)) status = std::max(status, exit_failures);
+        } else if (o.fail_on_failures && s.value("failed", 0) > 0) {
+            status = std::max(status, exit_failures);
         }
-        if (!run.value("complete", true)) status = exit_failures;
+        if (!incomplete.empty()) status = std::max(status, exit_incomplete_results);
     }
     if (!o.write_baseline.empty()) {
         if (runs.size() != 1)
@@ -113,6 +131,8 @@ int render(const ReportCommandOptions& o) {
                     .dump(2, ' ', false, nlohmann::json::error_handler_t::replace) +
                 "\n");
         std::cout << "baseline: " << o.write_baseline << "\n";
+        // Writing a baseline is all that was asked unless reports were asked for too.
+        if (!o.reports_asked) return status;
     }
     for (const auto& w : report::write_reports(runs, o.report_dir, parse_formats(o.formats)))
         std::cout << "report: " << w.path.string() << "\n";
@@ -140,11 +160,13 @@ void add_report_command(CLI::App& app, int& exit_status) {
                     ->expected(2);
     from->excludes(merge)->excludes(cmp);
     merge->excludes(cmp);
-    cmd->add_option("--report-dir", o->report_dir, "Directory for the reports")
-        ->capture_default_str();
-    cmd->add_option("--format", o->formats, "Reports to write: json, autobahn, html, junit, all")
-        ->capture_default_str()
-        ->check(check_formats);
+    auto* dir = cmd->add_option("--report-dir", o->report_dir,
+                                "Directory for the reports (--compare: compare.json, compare.html)")
+                    ->capture_default_str();
+    auto* format =
+        cmd->add_option("--format", o->formats, "Reports to write: json, autobahn, html, junit, all")
+            ->capture_default_str()
+            ->check(check_formats);
     cmd->add_option("--baseline", o->baseline,
                     "Check against known results; fail only on regressions")
         ->check(CLI::ExistingFile);
@@ -152,7 +174,15 @@ void add_report_command(CLI::App& app, int& exit_status) {
                     "Write a wsspec baseline listing the cases that do not pass");
     cmd->add_option("--agent", o->agent, "The agent to use when a file holds several");
     cmd->add_flag("--strict", o->strict, "Count NON-STRICT results as failures");
-    cmd->callback([o, &exit_status] {
+    cmd->add_flag("--fail-on-failures", o->fail_on_failures,
+                  "--from / --merge: exit 1 when a case does not pass (default: 0 once written)");
+    cmd->add_flag("--fail-on-new", o->fail_on_new,
+                  "--compare / --baseline: exit 1 when a case OLD never ran does not pass");
+    cmd->add_flag("--strict-changes", o->strict_changes,
+                  "--compare / --baseline: a failing case whose verdicts changed "
+                  "(FAILED -> WRONG CODE) is a regression");
+    cmd->callback([o, dir, format, &exit_status] {
+        o->reports_asked = dir->count() > 0 || format->count() > 0;
         if (!o->compare.empty()) {
             exit_status = compare(*o);
         } else if (!o->inputs.empty()) {

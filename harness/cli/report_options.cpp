@@ -11,7 +11,8 @@
 namespace wsspec::cli {
 namespace {
 
-// Exit statuses (harness/cli/main.cpp): 1 failures, 2 configuration error, 130 interrupted.
+// Exit statuses of test runs (harness/cli/main.cpp): 1 failures, 2 configuration error,
+// 130 interrupted.
 constexpr int exit_failures = 1;
 constexpr int exit_config_error = 2;
 constexpr int exit_interrupted = 130;
@@ -40,23 +41,22 @@ void ReportOptions::add_to(CLI::App& cmd) {
                        ? std::string()
                        : "expected I/N with 1 <= I <= N, got '" + value + "'";
         });
+    cmd.add_flag("--fail-on-new", fail_on_new,
+                 "With --baseline: also fail when a case the baseline run never ran fails");
+    cmd.add_flag("--strict-changes", rules.strict_changes,
+                 "With --baseline: a failing case whose verdicts changed is a regression");
     cmd.add_flag("--strict", strict, "Count NON-STRICT results as failures");
     cmd.add_flag("-q,--quiet", quiet, "No progress output");
 }
 
-std::string check_formats(const std::string& list) {
-    try {
-        (void)parse_formats(list);
-        return {};
-    } catch (const CLI::ValidationError& e) {
-        return e.what();
-    }
-}
+namespace {
 
-ReportFormats parse_formats(const std::string& list) {
+// Why `list` is not a --format value; empty when it is. The option's name is added by
+// whoever shows the message (CLI11 for a check, parse_formats for its exception).
+std::string format_list_error(const std::string& list, ReportFormats* out) {
     ReportFormats f;
     const auto names = cases::split_globs(list);
-    if (names.empty()) throw CLI::ValidationError("--format", "no report format given");
+    if (names.empty()) return "no report format given";
     for (const auto& name : names) {
         if (name == "all") {
             f = {true, true, true, true};
@@ -69,10 +69,21 @@ ReportFormats parse_formats(const std::string& list) {
         } else if (name == "junit") {
             f.junit = true;
         } else {
-            throw CLI::ValidationError("--format", "unknown report format '" + name +
-                                                       "' (json, autobahn, html, junit, all)");
+            return "unknown report format '" + name + "' (json, autobahn, html, junit, all)";
         }
     }
+    if (out) *out = f;
+    return {};
+}
+
+}  // namespace
+
+std::string check_formats(const std::string& list) { return format_list_error(list, nullptr); }
+
+ReportFormats parse_formats(const std::string& list) {
+    ReportFormats f;
+    if (const std::string error = format_list_error(list, &f); !error.empty())
+        throw CLI::ValidationError("--format", error);
     return f;
 }
 
@@ -90,6 +101,18 @@ std::vector<const cases::Case*> apply_shard(const ReportOptions& options,
     return part;
 }
 
+std::optional<report::ShardInfo> shard_record(const ReportOptions& options,
+                                              const std::vector<const cases::Case*>& selected) {
+    if (options.shard.empty()) return std::nullopt;
+    const auto spec = runner::parse_shard_spec(options.shard);
+    if (!spec) return std::nullopt;
+    report::ShardInfo info{spec->index, spec->count, {}};
+    info.selected.reserve(selected.size());
+    for (const cases::Case* c : selected)
+        info.selected.push_back(c->id);
+    return info;
+}
+
 void print_baseline_check(std::ostream& out, const report::BaselineCheck& check,
                           const std::string& against, bool color) {
     const char* red = color ? "\033[31m" : "";
@@ -97,7 +120,8 @@ void print_baseline_check(std::ostream& out, const report::BaselineCheck& check,
     const char* reset = color ? "\033[0m" : "";
     out << "against " << against << ": " << check.regressions.size() << " regressions, "
         << check.fixed.size() << " now pass, " << check.known.size() << " known failures, "
-        << check.changed.size() << " other changes\n";
+        << check.changed.size() << " changed, " << check.new_cases.size() << " new cases ("
+        << check.new_failures() << " not passing)\n";
     for (const auto& c : check.regressions) {
         out << red << "  REGRESSION " << c.id << reset << "  " << c.before << " -> " << c.now
             << (c.reason.empty() ? "" : ": " + c.reason) << "\n";
@@ -118,13 +142,29 @@ void print_baseline_check(std::ostream& out, const report::BaselineCheck& check,
         out << "  known      " << c.id << "  " << c.now << (c.reason.empty() ? "" : ": " + c.reason)
             << "\n";
     }
+    listed = 0;
+    for (const auto& c : check.new_cases) {
+        if (!c.fails) continue;
+        if (++listed > known_failures_listed) {
+            out << "  ... and " << check.new_failures() - known_failures_listed
+                << " more new cases not passing\n";
+            break;
+        }
+        out << "  NEW        " << c.id << "  " << c.now << (c.reason.empty() ? "" : ": " + c.reason)
+            << "\n";
+    }
+}
+
+bool check_fails(const report::BaselineCheck& check, bool fail_on_new) {
+    return !check.regressions.empty() || (fail_on_new && check.new_failures() > 0);
 }
 
 report::BaselineCheck apply_baseline(nlohmann::json& run, const std::string& baseline_file,
-                                     bool strict, std::ostream& out, bool color) {
+                                     const report::CheckRules& rules, std::ostream& out,
+                                     bool color) {
     const report::Baseline baseline =
         report::load_baseline(baseline_file, run.value("agent", std::string()));
-    report::BaselineCheck check = report::check_against(baseline, run, strict);
+    report::BaselineCheck check = report::check_against(baseline, run, rules);
     run["baseline"] = report::to_json(check, baseline);
     print_baseline_check(out, check, "baseline " + baseline_file, color);
     return check;
@@ -138,16 +178,16 @@ int finish_runs(const ReportOptions& options, const std::vector<AgentRun>& agent
     for (const AgentRun& agent : agents) {
         complete = complete && agent.info.complete;
         auto results = report::results_to_json(agent.info, *agent.outcomes, options.strict);
-        if (!options.shard.empty()) results["options"]["shard"] = options.shard;
         if (agents.size() > 1) std::cout << "== agent " << agent.info.agent << " ==\n";
         report::print_summary(std::cout, *agent.outcomes, options.strict, color);
 
         int agent_status = results["summary"]["failed"].get<int>() > 0 ? exit_failures : 0;
         if (!options.baseline.empty()) {
             try {
-                const auto check =
-                    apply_baseline(results, options.baseline, options.strict, std::cout, color);
-                agent_status = check.regressions.empty() ? 0 : exit_failures;
+                report::CheckRules rules = options.rules;
+                rules.strict = options.strict;
+                const auto check = apply_baseline(results, options.baseline, rules, std::cout, color);
+                agent_status = check_fails(check, options.fail_on_new) ? exit_failures : 0;
             } catch (const std::exception& e) {
                 std::cerr << "wsspec: " << e.what() << "\n";
                 agent_status = exit_config_error;

@@ -27,6 +27,8 @@ struct ReportOptions {
     std::string shard;  // "I/N": run the I-th of N deterministic slices of the selection
     bool strict = false;
     bool quiet = false;
+    report::CheckRules rules;  // --strict-changes; fail_on_new: --fail-on-new
+    bool fail_on_new = false;
     void add_to(CLI::App& cmd);
 };
 
@@ -42,14 +44,28 @@ std::string check_formats(const std::string& list);
 std::vector<const cases::Case*> apply_shard(const ReportOptions& options,
                                             const std::vector<const cases::Case*>& selected);
 
+// What --shard records in the results (nullopt without --shard): I/N and the selection it
+// was cut from, so `wsspec report --merge` can find missing shards and mismatched catalogs.
+std::optional<report::ShardInfo> shard_record(const ReportOptions& options,
+                                              const std::vector<const cases::Case*>& selected);
+
 // Checks `run` against the baseline file, records the result in run["baseline"], prints
 // it, and returns the check. Throws std::runtime_error when the baseline cannot be read.
 report::BaselineCheck apply_baseline(nlohmann::json& run, const std::string& baseline_file,
-                                     bool strict, std::ostream& out, bool color);
+                                     const report::CheckRules& rules, std::ostream& out,
+                                     bool color);
+
+// Whether a baseline check fails the command: regressions always, new failing cases only
+// with --fail-on-new.
+bool check_fails(const report::BaselineCheck& check, bool fail_on_new);
 
 // Prints regressions, fixes and known failures against a baseline (or an older run).
 void print_baseline_check(std::ostream& out, const report::BaselineCheck& check,
                           const std::string& against, bool color);
+
+// `wsspec report`: the results are incomplete (missing shards, an interrupted run), so a CI
+// job that reports them must not pass (docs/ci.md lists every status).
+inline constexpr int exit_incomplete_results = 3;
 
 // One agent's run: what it ran and how.
 struct AgentRun {

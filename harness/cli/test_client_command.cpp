@@ -139,6 +139,7 @@ int run(TestClientOptions o) {
     }
     const Endpoint endpoint = parse_endpoint(o.listen, "--listen");
     Catalog catalog = load_selected(o.catalog, cases::Role::client);
+    const auto shard = shard_record(o.report, catalog.selected);
     catalog.selected = apply_shard(o.report, catalog.selected);
     std::filesystem::create_directories(o.report.report_dir);
 
@@ -152,6 +153,7 @@ int run(TestClientOptions o) {
     report::RunInfo info;
     info.mode = "test-client";
     info.catalog_version = catalog.version;
+    info.shard = shard;
     info.options = {{"cases", o.catalog.include},
                     {"exclude", o.catalog.exclude},
                     {"timeout_ms", o.timeout_ms},
@@ -261,7 +263,6 @@ int run(TestClientOptions o) {
         for (const auto& [agent, outcomes] : results) {
             now.agent = agent;
             runs.push_back(report::results_to_json(now, outcomes, o.report.strict));
-            if (!o.report.shard.empty()) runs.back()["options"]["shard"] = o.report.shard;
         }
         report::write_reports(runs, o.report.report_dir, parse_formats(o.report.formats));
         emergency_report_written = true;

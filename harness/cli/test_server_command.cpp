@@ -60,6 +60,8 @@ std::string preflight(const peer::TargetUrl& url) {
     return {};
 }
 
+// The agent's name without --agent: the Server header, else the URL's host without port or
+// path, so shards of one server started on different ports (CI jobs) merge as one agent.
 std::string agent_from(const std::vector<oracle::CaseOutcome>& outcomes,
                        const peer::TargetUrl& url) {
     for (const auto& o : outcomes) {
@@ -67,7 +69,7 @@ std::string agent_from(const std::vector<oracle::CaseOutcome>& outcomes,
             if (name == "server" && !value.empty()) return value;
         }
     }
-    return url.host_header();
+    return url.host;
 }
 
 // One server under test: the URL and how to present it, from the command line or from one
@@ -91,6 +93,7 @@ int run_target(const TestServerOptions& o, const Target& t) {
         catalog.selected =
             cases::select_cases(catalog.all, t.include, t.exclude, cases::Role::server);
     }
+    const auto shard = shard_record(o.report, catalog.selected);
     catalog.selected = apply_shard(o.report, catalog.selected);
 
     // --exec: the server under test is our child; it must be up before the first case.
@@ -155,6 +158,7 @@ int run_target(const TestServerOptions& o, const Target& t) {
     info.mode = "test-server";
     info.target = url.to_string();
     info.catalog_version = catalog.version;
+    info.shard = shard;
     info.options = {{"cases", o.catalog.include},
                     {"exclude", o.catalog.exclude},
                     {"jobs", o.jobs},
@@ -271,7 +275,8 @@ void add_test_server_command(CLI::App& app, int& exit_status) {
         ->capture_default_str()
         ->check(CLI::Range(1, 3600000));
     cmd->add_option("--agent", o->agent,
-                    "Name of the server in reports (default: its Server header)");
+                    "Name of the server in reports (default: its Server header, else the URL's "
+                    "host without the port)");
     o->report.add_to(*cmd);
     cmd->add_option("--ca", o->ca_file, "PEM file of CA certificates to trust (wss://)")
         ->check(CLI::ExistingFile);

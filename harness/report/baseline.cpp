@@ -130,7 +130,11 @@ std::string failure_reason(const json& c) {
 json changes_to_json(const std::vector<CaseChange>& changes) {
     json out = json::array();
     for (const auto& c : changes)
-        out.push_back({{"id", c.id}, {"before", c.before}, {"now", c.now}, {"reason", c.reason}});
+        out.push_back({{"id", c.id},
+                       {"before", c.before},
+                       {"now", c.now},
+                       {"reason", c.reason},
+                       {"passed", !c.fails}});
     return out;
 }
 
@@ -182,21 +186,33 @@ Baseline load_baseline(const std::filesystem::path& file, const std::string& age
     return baseline_from_json(doc, agent, file.string());
 }
 
-BaselineCheck check_against(const Baseline& baseline, const json& run, bool strict) {
+std::size_t BaselineCheck::new_failures() const {
+    return static_cast<std::size_t>(std::count_if(new_cases.begin(), new_cases.end(),
+                                                  [](const CaseChange& c) { return c.fails; }));
+}
+
+BaselineCheck check_against(const Baseline& baseline, const json& run, const CheckRules& rules) {
     BaselineCheck check;
     std::set<std::string> seen;
+    // A baseline file lists only what does not pass: a case it omits is expected to pass.
+    // A previous run or an Autobahn index lists what ran: a case it omits never ran there.
+    const bool absent_means_new = baseline.kind != "wsspec-baseline";
     for (const auto& c : array_at(run, "cases")) {
         if (!c.value("ran", false)) continue;
         const std::string id = c.value("id", "");
         seen.insert(id);
         const std::string behavior = c.value("behavior", "");
         const std::string close = c.value("behavior_close", "");
-        const bool fails_now = !case_passed(c, strict);
+        const bool fails_now = !case_passed(c, rules.strict);
         const ReferenceVerdict* ref = baseline.find(id);
         CaseChange change{id, ref ? describe(*ref) : "not in baseline", verdicts(behavior, close),
-                          ""};
+                          "", fails_now};
         if (!ref) {
-            if (fails_now) {
+            if (absent_means_new) {
+                change.before = "never ran";
+                if (fails_now) change.reason = failure_reason(c);
+                check.new_cases.push_back(std::move(change));
+            } else if (fails_now) {
                 change.reason = failure_reason(c);
                 check.regressions.push_back(std::move(change));
             }
@@ -206,15 +222,15 @@ BaselineCheck check_against(const Baseline& baseline, const json& run, bool stri
         oracle::Judgement before;
         before.behavior = ref->behavior.value_or(oracle::verdict::ok);
         before.behavior_close = ref->behavior_close.value_or(oracle::verdict::ok);
-        const bool failed_before = !pinned || !oracle::passed(before, strict);
-        const bool worse =
-            (ref->behavior && severity(behavior) > severity(*ref->behavior)) ||
-            (ref->behavior_close && severity(close) > severity(*ref->behavior_close));
+        const bool failed_before = !pinned || !oracle::passed(before, rules.strict);
         const bool differs = (ref->behavior && behavior != *ref->behavior) ||
                              (ref->behavior_close && close != *ref->behavior_close);
-        if (fails_now && (!failed_before || worse)) {
+        if (fails_now && (!failed_before || (differs && rules.strict_changes))) {
             change.reason = failure_reason(c);
             check.regressions.push_back(std::move(change));
+        } else if (fails_now && differs) {
+            change.reason = failure_reason(c);
+            check.changed.push_back(std::move(change));
         } else if (fails_now) {
             change.reason = ref->reason;
             check.known.push_back(std::move(change));
@@ -229,6 +245,16 @@ BaselineCheck check_against(const Baseline& baseline, const json& run, bool stri
     for (const auto& [id, _] : baseline.exact) {
         if (!seen.count(id)) check.missing.push_back(id);
     }
+    const auto by_id = [](const CaseChange& a, const CaseChange& b) {
+        return cases::case_id_less(a.id, b.id);
+    };
+    for (auto* list :
+         {&check.regressions, &check.fixed, &check.known, &check.changed, &check.new_cases})
+        std::stable_sort(list->begin(), list->end(), by_id);
+    std::stable_sort(check.missing.begin(), check.missing.end(),
+                     [](const std::string& a, const std::string& b) {
+                         return cases::case_id_less(a, b);
+                     });
     return check;
 }
 
@@ -238,7 +264,9 @@ json to_json(const BaselineCheck& check, const Baseline& baseline) {
             {"regressions", changes_to_json(check.regressions)},
             {"fixed", changes_to_json(check.fixed)},
             {"known", changes_to_json(check.known)},
-            {"changed", changes_to_json(check.changed)}};
+            {"changed", changes_to_json(check.changed)},
+            {"new_cases", changes_to_json(check.new_cases)},
+            {"missing", check.missing}};
 }
 
 json baseline_from_run(const json& run, bool strict) {

@@ -42,26 +42,48 @@ Baseline load_baseline(const std::filesystem::path& file, const std::string& age
 Baseline baseline_from_json(const nlohmann::json& doc, const std::string& agent,
                             const std::string& source);
 
+// How strictly a run is held to its reference.
+struct CheckRules {
+    bool strict = false;          // NON-STRICT counts as a failure
+    bool strict_changes = false;  // a failing case whose verdicts changed is a regression
+};
+
 // One case whose standing relative to the baseline is worth a line.
 struct CaseChange {
     std::string id;
     std::string before;  // "FAILED / OK", or "expected not to pass", or "not in baseline"
     std::string now;     // "OK / OK"
     std::string reason;  // baseline reason (known, fixed) or the failure's reason (regression)
+    bool fails = false;  // does not pass now
 };
 
+// Every list is in case id order (5.2 before 5.10).
 struct BaselineCheck {
-    std::vector<CaseChange> regressions;  // fail now, and did not (or failed less badly)
-    std::vector<CaseChange> fixed;        // pass now, and the baseline expected them not to
-    std::vector<CaseChange> known;        // fail now, as the baseline expected
-    std::vector<CaseChange> changed;      // other verdict changes (both sides pass)
-    std::vector<std::string> missing;     // exact ids in the baseline that this run lacks
+    // Fail now, and the reference says they passed (or, for a wsspec baseline file, does not
+    // list them); with strict_changes also failures whose verdicts changed.
+    std::vector<CaseChange> regressions;
+    std::vector<CaseChange> fixed;  // pass now, and the reference expected them not to
+    std::vector<CaseChange> known;  // fail now, as the reference expected
+    // Verdicts differ but the standing does not: both pass, or both fail (FAILED -> WRONG
+    // CODE) without strict_changes.
+    std::vector<CaseChange> changed;
+    // Ran now, but the reference (a previous run or an Autobahn index.json) never ran them:
+    // a grown catalog or selection. Not regressions; --fail-on-new fails on the failing ones.
+    std::vector<CaseChange> new_cases;
+    std::vector<std::string> missing;  // exact ids in the reference that this run lacks
+    [[nodiscard]] std::size_t new_failures() const;
 };
 
 // Compares every case that ran in `run` (a wsspec-results document) with the baseline.
-BaselineCheck check_against(const Baseline& baseline, const nlohmann::json& run, bool strict);
+BaselineCheck check_against(const Baseline& baseline, const nlohmann::json& run,
+                            const CheckRules& rules);
+inline BaselineCheck check_against(const Baseline& baseline, const nlohmann::json& run,
+                                   bool strict) {
+    return check_against(baseline, run, CheckRules{strict, false});
+}
 
-// {"source", "kind", "regressions": [...], "fixed": [...], "known": [...], "changed": [...]}
+// {"source", "kind", "regressions": [...], "fixed": [...], "known": [...], "changed": [...],
+//  "new_cases": [...], "missing": [ids]}
 nlohmann::json to_json(const BaselineCheck& check, const Baseline& baseline);
 
 // A wsspec baseline listing every case of `run` that does not pass, with its verdicts and

@@ -126,6 +126,8 @@ json case_to_json(const oracle::CaseOutcome& o) {
         {"index", o.index},
         {"id", c.id},
         {"category", case_category(c.id)},
+        {"group", c.group},
+        {"group_title", c.group_title},
         {"description", c.description},
         {"rfc", c.rfc},
         {"requirement", c.requirement},
@@ -282,6 +284,14 @@ json results_to_json(const RunInfo& info, const std::vector<oracle::CaseOutcome>
         {"strict", strict},
         {"summary", std::move(summary)},
     };
+    if (info.shard) {
+        run["options"]["shard"] =
+            std::to_string(info.shard->index) + "/" + std::to_string(info.shard->count);
+        run["shard"] = {{"index", info.shard->index},
+                        {"count", info.shard->count},
+                        {"selected_count", info.shard->selected.size()},
+                        {"selected", info.shard->selected}};
+    }
     escape_invalid_utf8_in(run);  // agent, target, options (the cases are done above)
     run["cases"] = std::move(cases);
     return run;

@@ -20,18 +20,78 @@ using nlohmann::json;
 struct Shard {
     int index = 0;
     int count = 0;
+    const json* selected = nullptr;  // the selection before sharding, when recorded
+    [[nodiscard]] bool present() const { return count > 0; }
+    [[nodiscard]] std::string name() const {
+        return std::to_string(index) + "/" + std::to_string(count);
+    }
 };
 
-// "2/3" -> {2, 3}; {0, 0} when absent or malformed.
+// From "shard": {"index", "count", "selected"}, or the older "options": {"shard": "I/N"}
+// alone; {0, 0} when the run is not a shard.
 Shard shard_of(const json& run) {
     Shard s;
-    const auto options = run.find("options");
-    if (options == run.end() || !options->is_object()) return s;
-    const auto it = options->find("shard");
-    if (it == options->end() || !it->is_string()) return s;
-    const std::string text = it->get<std::string>();
-    if (std::sscanf(text.c_str(), "%d/%d", &s.index, &s.count) != 2) return {};
+    const json& record = object_at(run, "shard");
+    if (record.contains("index") && record.contains("count") && record["index"].is_number() &&
+        record["count"].is_number()) {
+        s.index = record["index"].get<int>();
+        s.count = record["count"].get<int>();
+        if (record.contains("selected") && record["selected"].is_array())
+            s.selected = &record["selected"];
+    } else {
+        const json& options = object_at(run, "options");
+        const auto it = options.find("shard");
+        if (it == options.end() || !it->is_string()) return s;
+        const std::string text = it->get<std::string>();
+        if (std::sscanf(text.c_str(), "%d/%d", &s.index, &s.count) != 2) return {};
+    }
+    if (s.count < 1 || s.index < 1 || s.index > s.count) return {};
     return s;
+}
+
+// A merge that would make a wrong report is refused, not patched up.
+[[noreturn]] void refuse(const std::string& agent, const std::string& why) {
+    throw std::runtime_error("cannot merge the results of agent '" + agent + "': " + why);
+}
+
+// Whether `part` (a shard) can join the shards `group` of the same agent; throws when the
+// two cannot belong to one sharded run.
+void check_same_sharded_run(const std::string& agent, const std::vector<const json*>& group,
+                            const json& part) {
+    const Shard s = shard_of(part);
+    for (const json* other : group) {
+        const Shard o = shard_of(*other);
+        if (o.count != s.count) {
+            refuse(agent, "shard " + o.name() + " and shard " + s.name() +
+                              " split the cases differently (use the same --shard I/N count)");
+        }
+        if (o.index == s.index) refuse(agent, "shard " + s.name() + " is given twice");
+        const std::string a = other->value("catalog_version", "");
+        const std::string b = part.value("catalog_version", "");
+        if (a != b) {
+            refuse(agent, "shard " + o.name() + " ran catalog " + a + " and shard " + s.name() +
+                              " ran catalog " + b);
+        }
+        if (o.selected && s.selected && *o.selected != *s.selected) {
+            refuse(agent, "shard " + o.name() + " and shard " + s.name() +
+                              " were cut from different case selections (" +
+                              std::to_string(o.selected->size()) + " and " +
+                              std::to_string(s.selected->size()) + " cases)");
+        }
+    }
+}
+
+// A record for a case that a missing shard would have run: not run, and why.
+json missing_case(const std::string& id, int shard, int count) {
+    return {{"index", 0},
+            {"id", id},
+            {"category", case_category(id)},
+            {"description", ""},
+            {"rfc", json::array()},
+            {"requirement", ""},
+            {"ran", false},
+            {"passed", false},
+            {"missing_shard", std::to_string(shard) + "/" + std::to_string(count)}};
 }
 
 json merge_group(const std::vector<const json*>& parts, std::vector<std::string>* warnings) {
@@ -46,6 +106,7 @@ json merge_group(const std::vector<const json*>& parts, std::vector<std::string>
     std::set<std::string> catalogs;
     std::set<int> shards_seen;
     int shard_count = 0;
+    const json* selection = nullptr;
     std::vector<std::string> shard_names;
     json cases = json::array();
     for (const json* part : parts) {
@@ -53,13 +114,16 @@ json merge_group(const std::vector<const json*>& parts, std::vector<std::string>
         complete = complete && part->value("complete", false);
         started = std::min(started, part->value("started", started));
         finished = std::max(finished, part->value("finished", finished));
-        duration_ms += part->value("duration_ms", 0LL);
+        // Shards usually run at the same time: the merged run took as long as its longest
+        // part, not the sum.
+        duration_ms = std::max(duration_ms, part->value("duration_ms", 0LL));
         catalogs.insert(part->value("catalog_version", ""));
         const Shard s = shard_of(*part);
-        if (s.count > 0) {
+        if (s.present()) {
             shards_seen.insert(s.index);
             shard_count = std::max(shard_count, s.count);
-            shard_names.push_back(std::to_string(s.index) + "/" + std::to_string(s.count));
+            shard_names.push_back(s.name());
+            if (s.selected) selection = s.selected;
         }
         for (const auto& c : array_at(*part, "cases"))
             cases.push_back(c);
@@ -68,15 +132,27 @@ json merge_group(const std::vector<const json*>& parts, std::vector<std::string>
         warnings->push_back("agent '" + agent +
                             "': the parts were run with different case catalogs");
     }
-    if (shard_count > 0) {
-        for (int i = 1; i <= shard_count; ++i) {
-            if (!shards_seen.count(i)) {
-                complete = false;
-                if (warnings) {
-                    warnings->push_back("agent '" + agent + "': shard " + std::to_string(i) + "/" +
-                                        std::to_string(shard_count) + " is missing");
-                }
+    json missing_shards = json::array();
+    for (int i = 1; i <= shard_count; ++i) {
+        if (shards_seen.count(i)) continue;
+        complete = false;
+        missing_shards.push_back(i);
+        std::size_t not_run = 0;
+        if (selection) {
+            // The selection is dealt out as runner::shard_of does: case k to shard k mod N + 1.
+            for (std::size_t k = static_cast<std::size_t>(i - 1); k < selection->size();
+                 k += static_cast<std::size_t>(shard_count)) {
+                const json& id = (*selection)[k];
+                if (!id.is_string()) continue;
+                cases.push_back(missing_case(id.get<std::string>(), i, shard_count));
+                ++not_run;
             }
+        }
+        if (warnings) {
+            warnings->push_back("agent '" + agent + "': shard " + std::to_string(i) + "/" +
+                                std::to_string(shard_count) + " is missing" +
+                                (selection ? " (" + std::to_string(not_run) + " cases not run)"
+                                           : std::string()));
         }
     }
     std::stable_sort(cases.begin(), cases.end(), [](const json& a, const json& b) {
@@ -91,9 +167,14 @@ json merge_group(const std::vector<const json*>& parts, std::vector<std::string>
     merged["complete"] = complete;
     merged["started"] = started;
     merged["finished"] = finished;
-    merged["duration_ms"] = duration_ms;  // time spent running, summed over the parts
+    merged["duration_ms"] = duration_ms;
     if (merged["options"].is_object()) merged["options"].erase("shard");
-    if (!shard_names.empty()) merged["merged_shards"] = shard_names;
+    merged.erase("shard");
+    if (!shard_names.empty()) {
+        merged["merged_shards"] = shard_names;
+        merged["shard_count"] = shard_count;
+        merged["missing_shards"] = std::move(missing_shards);
+    }
     merged["merged_parts"] = parts.size();
     merged.erase("baseline");  // a baseline check applies to the run it was made for
     merged["summary"] = summarize(cases, strict);
@@ -243,15 +324,19 @@ std::vector<json> load_runs(const std::filesystem::path& file) {
 }
 
 std::vector<json> merge_runs(const std::vector<json>& runs, std::vector<std::string>* warnings) {
-    // Groups in order of first appearance; a part overlapping its group starts a new column.
+    // Groups in order of first appearance. Shards of one agent form one group, checked to
+    // belong to one sharded run; whole runs of one agent merge while their cases do not
+    // overlap, else a part starts a new column.
     struct Group {
         std::string name;
+        bool sharded = false;
         std::vector<const json*> parts;
         std::set<std::string> ids;
     };
     std::vector<Group> groups;
     for (const auto& run : runs) {
         const std::string agent = run.value("agent", "");
+        const bool sharded = shard_of(run).present();
         std::set<std::string> ids;
         for (const auto& c : array_at(run, "cases"))
             ids.insert(c.value("id", ""));
@@ -260,6 +345,12 @@ std::vector<json> merge_runs(const std::vector<json>& runs, std::vector<std::str
         for (auto& g : groups) {
             if (g.parts.front()->value("agent", "") != agent) continue;
             ++same_agent;
+            if (g.sharded != sharded) continue;
+            if (sharded) {
+                check_same_sharded_run(agent, g.parts, run);
+                target = &g;
+                break;
+            }
             const bool overlaps = std::any_of(
                 ids.begin(), ids.end(), [&](const std::string& id) { return g.ids.count(id); });
             if (!overlaps) {
@@ -269,6 +360,7 @@ std::vector<json> merge_runs(const std::vector<json>& runs, std::vector<std::str
         }
         if (!target) {
             Group g;
+            g.sharded = sharded;
             g.name = same_agent ? agent + " #" + std::to_string(same_agent + 1) : agent;
             if (same_agent && warnings) {
                 warnings->push_back("agent '" + agent +
@@ -283,8 +375,10 @@ std::vector<json> merge_runs(const std::vector<json>& runs, std::vector<std::str
     }
     std::vector<json> out;
     for (const auto& g : groups) {
-        json merged = g.parts.size() == 1 ? *g.parts.front() : merge_group(g.parts, warnings);
-        if (g.parts.size() == 1) {
+        // A lone shard is merged too: that is how its missing siblings are found.
+        const bool single = g.parts.size() == 1 && !g.sharded;
+        json merged = single ? *g.parts.front() : merge_group(g.parts, warnings);
+        if (single) {
             // Never trust a stored verdict count: pass/fail and the summary follow the cases.
             const bool strict = merged.value("strict", false);
             for (auto& c : merged["cases"])
@@ -295,6 +389,24 @@ std::vector<json> merge_runs(const std::vector<json>& runs, std::vector<std::str
         out.push_back(std::move(merged));
     }
     return out;
+}
+
+std::string incompleteness(const json& run) {
+    if (run.value("complete", true)) return "";
+    const json& summary = object_at(run, "summary");
+    const long long not_run = summary.value("not_run", 0LL);
+    const json& missing = array_at(run, "missing_shards");
+    std::string out = "incomplete: ";
+    if (!missing.empty()) {
+        std::string list;
+        for (const auto& i : missing)
+            list += (list.empty() ? "" : ", ") + i.dump();
+        out += std::string(missing.size() == 1 ? "shard " : "shards ") + list + " of " +
+               std::to_string(run.value("shard_count", 0)) + " missing";
+    } else {
+        out += "interrupted";
+    }
+    return out + " (" + std::to_string(not_run) + " cases not run)";
 }
 
 json results_document(const std::vector<json>& runs) {

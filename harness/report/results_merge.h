@@ -32,11 +32,19 @@ std::vector<nlohmann::json> runs_from_autobahn_index(const nlohmann::json& index
 
 // Runs of the same agent are merged: cases in catalog order, renumbered, summary
 // recomputed, started/finished spanning all parts, complete only when every part was and
-// every shard 1..N is present. A part whose case ids overlap an earlier part of the same
-// agent is not a shard: it is kept as its own column, named "AGENT #2" (and a warning
-// says so). `warnings` gets one line per such decision or inconsistency (may be null).
+// every shard 1..N is present. Shards (--shard I/N, also a lone one) are checked to come
+// from one sharded run: a different N, catalog or selection, or a shard given twice,
+// throws std::runtime_error. The cases of a missing shard are added as not run (with
+// "missing_shard": "I/N") when the shards recorded their selection, and the merged run
+// lists "missing_shards". A whole run whose case ids overlap an earlier part of the same
+// agent is kept as its own column, named "AGENT #2" (and a warning says so). `warnings`
+// gets one line per such decision or inconsistency (may be null).
 std::vector<nlohmann::json> merge_runs(const std::vector<nlohmann::json>& runs,
                                        std::vector<std::string>* warnings);
+
+// Why a run is incomplete, for banners and summaries: "incomplete: shard 3 of 3 missing
+// (41 cases not run)" or "incomplete: interrupted (12 cases not run)"; empty when complete.
+std::string incompleteness(const nlohmann::json& run);
 
 // What is written as wsspec.json: the run itself when there is one, else a results set.
 nlohmann::json results_document(const std::vector<nlohmann::json>& runs);

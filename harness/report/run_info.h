@@ -3,9 +3,20 @@
 
 #include <chrono>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace wsspec::report {
+
+// A --shard I/N run records which slice of which selection it ran, so a merge can tell a
+// missing shard (and the cases it would have run) from a complete set, and refuse shards
+// of different selections.
+struct ShardInfo {
+    unsigned index = 1;  // 1-based
+    unsigned count = 1;
+    std::vector<std::string> selected;  // every selected case id before sharding, in order
+};
 
 struct RunInfo {
     std::string mode;             // "test-server" or "test-client"
@@ -16,6 +27,7 @@ struct RunInfo {
     std::chrono::system_clock::time_point started;
     std::chrono::system_clock::time_point finished;
     bool complete = true;  // false: interrupted (Ctrl-C); the report holds what ran
+    std::optional<ShardInfo> shard;
 };
 
 std::string iso_utc(std::chrono::system_clock::time_point t);
