@@ -78,8 +78,8 @@ int compare(const ReportCommandOptions& o) {
     }
     const std::string incomplete = report::incompleteness(now);
     if (!incomplete.empty()) std::cout << new_file << ": " << incomplete << "\n";
-    report::Comparison c{old_file, new_file, agent, rules, o.fail_on_new,
-                         check_fails(check, o.fail_on_new)};
+    report::Comparison c{old_file, new_file,      agent,
+                         rules,    o.fail_on_new, check_fails(check, o.fail_on_new)};
     for (const auto& w : report::write_compare(report::compare_json(c, check, old), o.report_dir))
         std::cout << "report: " << w.path.string() << "\n";
     if (!incomplete.empty()) return exit_incomplete_results;
@@ -114,8 +114,8 @@ int render(const ReportCommandOptions& o) {
                   << s.value("total", 0) - s.value("not_run", 0) << " cases passed"
                   << (incomplete.empty() ? "" : "; " + incomplete) << "\n";
         if (!o.baseline.empty()) {
-            const auto check = apply_baseline(run, o.baseline, {strict, o.strict_changes},
-                                              std::cout, color);
+            const auto check =
+                apply_baseline(run, o.baseline, {strict, o.strict_changes}, std::cout, color);
             if (check_fails(check, o.fail_on_new)) status = std::max(status, exit_failures);
         } else if (o.fail_on_failures && s.value("failed", 0) > 0) {
             status = std::max(status, exit_failures);
@@ -163,10 +163,10 @@ void add_report_command(CLI::App& app, int& exit_status) {
     auto* dir = cmd->add_option("--report-dir", o->report_dir,
                                 "Directory for the reports (--compare: compare.json, compare.html)")
                     ->capture_default_str();
-    auto* format =
-        cmd->add_option("--format", o->formats, "Reports to write: json, autobahn, html, junit, all")
-            ->capture_default_str()
-            ->check(check_formats);
+    auto* format = cmd->add_option("--format", o->formats,
+                                   "Reports to write: json, autobahn, html, junit, all")
+                       ->capture_default_str()
+                       ->check(check_formats);
     cmd->add_option("--baseline", o->baseline,
                     "Check against known results; fail only on regressions")
         ->check(CLI::ExistingFile);

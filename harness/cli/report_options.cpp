@@ -78,7 +78,9 @@ std::string format_list_error(const std::string& list, ReportFormats* out) {
 
 }  // namespace
 
-std::string check_formats(const std::string& list) { return format_list_error(list, nullptr); }
+std::string check_formats(const std::string& list) {
+    return format_list_error(list, nullptr);
+}
 
 ReportFormats parse_formats(const std::string& list) {
     ReportFormats f;
@@ -186,7 +188,8 @@ int finish_runs(const ReportOptions& options, const std::vector<AgentRun>& agent
             try {
                 report::CheckRules rules = options.rules;
                 rules.strict = options.strict;
-                const auto check = apply_baseline(results, options.baseline, rules, std::cout, color);
+                const auto check =
+                    apply_baseline(results, options.baseline, rules, std::cout, color);
                 agent_status = check_fails(check, options.fail_on_new) ? exit_failures : 0;
             } catch (const std::exception& e) {
                 std::cerr << "wsspec: " << e.what() << "\n";

@@ -251,10 +251,9 @@ BaselineCheck check_against(const Baseline& baseline, const json& run, const Che
     for (auto* list :
          {&check.regressions, &check.fixed, &check.known, &check.changed, &check.new_cases})
         std::stable_sort(list->begin(), list->end(), by_id);
-    std::stable_sort(check.missing.begin(), check.missing.end(),
-                     [](const std::string& a, const std::string& b) {
-                         return cases::case_id_less(a, b);
-                     });
+    std::stable_sort(
+        check.missing.begin(), check.missing.end(),
+        [](const std::string& a, const std::string& b) { return cases::case_id_less(a, b); });
     return check;
 }
 

@@ -10,11 +10,12 @@ namespace {
 
 using nlohmann::json;
 
-std::string esc(const std::string& text) { return xml_escape(text); }
+std::string esc(const std::string& text) {
+    return xml_escape(text);
+}
 
 // One bucket as a table; nothing when it is empty.
-std::string bucket_table(const json& compare, const char* key, const char* title,
-                         const char* css) {
+std::string bucket_table(const json& compare, const char* key, const char* title, const char* css) {
     const json& list = array_at(compare, key);
     std::string out = "<h2 class=\"" + std::string(css) + "\">" + esc(title) + " (" +
                       std::to_string(list.size()) + ")</h2>\n";
@@ -68,8 +69,8 @@ std::string compare_html(const json& compare) {
         ".bad{color:#b00}.good{color:#070}.verdict{font-weight:bold}\n"
         "</style></head><body>\n";
     out += "<h1>wsspec compare</h1>\n<p>old: <code>" + esc(compare.value("old", "")) +
-           "</code><br>new: <code>" + esc(compare.value("new", "")) + "</code><br>agent: " +
-           esc(compare.value("agent", "")) + "</p>\n";
+           "</code><br>new: <code>" + esc(compare.value("new", "")) +
+           "</code><br>agent: " + esc(compare.value("agent", "")) + "</p>\n";
     const bool failed = compare.value("failed", false);
     out += "<p class=\"verdict " + std::string(failed ? "bad" : "good") + "\" id=\"verdict\">" +
            (failed ? "FAILED: " : "OK: ") + std::to_string(counts.value("regressions", 0)) +

@@ -1,10 +1,12 @@
 #include "harness/report/junit_writer.h"
 
 #include <unistd.h>
+#include <algorithm>
 #include <cstdio>
 #include <set>
 
 #include "harness/report/results_json.h"
+#include "harness/report/results_merge.h"
 
 namespace wsspec::report {
 namespace {
@@ -53,6 +55,104 @@ std::string baseline_reason(const json& run, const std::string& id) {
     return "";
 }
 
+// The HTML report's permalink to a case (template/report.html reads "#case=ID").
+std::string case_link(const std::string& id) {
+    return "index.html#case=" + id;
+}
+
+// Dots split a JUnit classname into package and class (Jenkins): keep them only between
+// the agent and the case group.
+std::string classname_part(std::string text) {
+    for (auto& ch : text) {
+        if (ch == '.') ch = '_';
+    }
+    return text;
+}
+
+// "srv.1_1 Text messages": the agent, then the case file's group and title (the category
+// alone when the results predate group titles), so agents never share a class.
+std::string classname_of(const std::string& agent, const json& c) {
+    const std::string id = c.value("id", "");
+    std::string group = c.value("group", "");
+    if (group.empty()) group = c.value("category", case_category(id));
+    const std::string title = c.value("group_title", "");
+    return classname_part(agent.empty() ? "wsspec" : agent) + "." +
+           classname_part(title.empty() ? group : group + " " + title);
+}
+
+// The last wire log entries of a failed case, one line each, for the failure text: enough
+// to see what happened without opening the report.
+constexpr std::size_t wire_excerpt_entries = 8;
+constexpr std::size_t wire_excerpt_bytes = 48;
+
+std::string wire_excerpt(const json& c) {
+    const json& wire = array_at(c, "wire");
+    if (wire.empty()) return "";
+    std::string out = "\nwire (last " +
+                      std::to_string(std::min(wire.size(), wire_excerpt_entries)) + " of " +
+                      std::to_string(wire.size()) + " entries):";
+    for (std::size_t i = wire.size() - std::min(wire.size(), wire_excerpt_entries); i < wire.size();
+         ++i) {
+        const json& e = wire[i];
+        out += "\n  " + e.value("kind", "?");
+        if (e.contains("opcode_name")) out += " " + e.value("opcode_name", "");
+        if (e.contains("length")) out += " len=" + std::to_string(e.value("length", 0LL));
+        std::string text = e.contains("text") && e["text"].is_string()
+                               ? e["text"].get<std::string>()
+                               : e.value("hex", "");
+        if (text.size() > wire_excerpt_bytes) text = text.substr(0, wire_excerpt_bytes) + "...";
+        for (auto& ch : text) {
+            if (ch == '\n' || ch == '\r') ch = ' ';
+        }
+        if (!text.empty()) out += " " + text;
+    }
+    return out;
+}
+
+// How a suite's cases count: a case is at most one of these.
+struct SuiteCounts {
+    int tests = 0, failures = 0, errors = 0, skipped = 0;
+};
+
+// A case the merge found missing (its shard was not given): an error, so CI cannot pass.
+bool missing_from_merge(const json& c) {
+    return !c.value("ran", false) && c.contains("missing_shard");
+}
+
+// Missing shards whose cases are unknown (results without a recorded selection): one
+// error each.
+std::vector<std::string> unlisted_missing_shards(const json& run) {
+    std::vector<std::string> out;
+    bool listed = false;
+    for (const auto& c : array_at(run, "cases"))
+        listed = listed || missing_from_merge(c);
+    if (listed) return out;
+    for (const auto& i : array_at(run, "missing_shards"))
+        out.push_back(i.dump() + "/" + std::to_string(run.value("shard_count", 0)));
+    return out;
+}
+
+SuiteCounts count_suite(const json& run) {
+    const bool strict = run.value("strict", false);
+    const auto known = known_failures(run);
+    SuiteCounts n;
+    for (const auto& c : array_at(run, "cases")) {
+        ++n.tests;
+        if (missing_from_merge(c)) {
+            ++n.errors;
+        } else if (!c.value("ran", false) ||
+                   (!case_passed(c, strict) && known.count(c.value("id", "")))) {
+            ++n.skipped;
+        } else if (!case_passed(c, strict)) {
+            ++n.failures;
+        }
+    }
+    const auto unlisted = unlisted_missing_shards(run);
+    n.tests += static_cast<int>(unlisted.size());
+    n.errors += static_cast<int>(unlisted.size());
+    return n;
+}
+
 void write_property(std::string& out, std::string_view name, std::string_view value) {
     out += "      <property" + attr("name", name) + attr("value", value) + "/>\n";
 }
@@ -61,23 +161,16 @@ void write_suite(std::string& out, const json& run) {
     const bool strict = run.value("strict", false);
     const auto known = known_failures(run);
     const json& cases = array_at(run, "cases");
-    int failures = 0, skipped = 0;
-    double total_ms = 0;
-    for (const auto& c : cases) {
-        total_ms += c.value("duration_ms", 0.0);
-        if (!c.value("ran", false) || (!case_passed(c, strict) && known.count(c.value("id", "")))) {
-            ++skipped;
-        } else if (!case_passed(c, strict)) {
-            ++failures;
-        }
-    }
+    const SuiteCounts n = count_suite(run);
+    // The run's wall time: cases run in parallel (-j), so their sum overstates it.
+    const double wall_ms = run.value("duration_ms", 0.0);
     const std::string agent = run.value("agent", "");
     std::string started = run.value("started", "");
     if (started.size() > 19) started.resize(19);  // xs:dateTime without zone, as Ant writes it
     out += "  <testsuite" + attr("name", "wsspec " + run.value("mode", "") + " " + agent) +
-           attr("tests", std::to_string(cases.size())) +
-           attr("failures", std::to_string(failures)) + attr("errors", "0") +
-           attr("skipped", std::to_string(skipped)) + attr("time", seconds(total_ms)) +
+           attr("tests", std::to_string(n.tests)) + attr("failures", std::to_string(n.failures)) +
+           attr("errors", std::to_string(n.errors)) + attr("skipped", std::to_string(n.skipped)) +
+           attr("time", seconds(wall_ms)) +
            (started.size() == 19 ? attr("timestamp", started) : std::string()) +
            attr("hostname", host_name()) + ">\n";
     out += "    <properties>\n";
@@ -88,6 +181,8 @@ void write_suite(std::string& out, const json& run) {
     write_property(out, "catalog_version", run.value("catalog_version", ""));
     write_property(out, "strict", strict ? "true" : "false");
     write_property(out, "complete", run.value("complete", true) ? "true" : "false");
+    if (const std::string why = incompleteness(run); !why.empty())
+        write_property(out, "incomplete", why);
     if (run.contains("baseline"))
         write_property(out, "baseline", run["baseline"].value("source", ""));
     out += "    </properties>\n";
@@ -95,9 +190,18 @@ void write_suite(std::string& out, const json& run) {
         const std::string id = c.value("id", "");
         const std::string behavior = c.value("behavior", "");
         const std::string close = c.value("behavior_close", "");
-        out += "    <testcase" + attr("name", id) +
-               attr("classname", c.value("category", case_category(id))) +
+        const std::string description = c.value("description", "");
+        out += "    <testcase" + attr("name", description.empty() ? id : id + ": " + description) +
+               attr("classname", classname_of(agent, c)) +
                attr("time", seconds(c.value("duration_ms", 0.0))) + ">\n";
+        if (missing_from_merge(c)) {
+            out += "      <error" +
+                   attr("message", "not run: shard " + c.value("missing_shard", "") +
+                                       " is missing from the merged results") +
+                   attr("type", "missing shard") + "/>\n";
+            out += "    </testcase>\n";
+            continue;
+        }
         if (!c.value("ran", false)) {
             out += "      <skipped" + attr("message", "not run: the run was interrupted") + "/>\n";
             out += "    </testcase>\n";
@@ -114,13 +218,14 @@ void write_suite(std::string& out, const json& run) {
                         "known failure (baseline): " + verdicts + ": " + baseline_reason(run, id)) +
                    "/>\n";
         } else if (!passed) {
-            out += "      <failure" + attr("message", verdicts + ": " + reason) +
+            out += "      <failure" +
+                   attr("message", verdicts + ": " + reason + " (" + case_link(id) + ")") +
                    attr("type", behavior_passes ? close : behavior) + ">";
-            out +=
-                xml_escape(c.value("description", "") + "\nexpected: " + c.value("expected", "") +
-                           "\nobserved: " + c.value("observed", "") + "\nbehavior: " + behavior +
-                           ": " + c.value("result", "") + "\nbehaviorClose: " + close + ": " +
-                           c.value("result_close", ""));
+            out += xml_escape(description + "\nexpected: " + c.value("expected", "") +
+                              "\nobserved: " + c.value("observed", "") + "\nbehavior: " + behavior +
+                              ": " + c.value("result", "") + "\nbehaviorClose: " + close + ": " +
+                              c.value("result_close", "") + "\nreport: " + case_link(id) +
+                              wire_excerpt(c));
             out += "</failure>\n";
         }
         // Every verdict is visible, also the passing-but-notable ones (NON-STRICT, ...).
@@ -131,6 +236,14 @@ void write_suite(std::string& out, const json& run) {
         }
         out += "      <system-out>" + xml_escape(system_out) + "</system-out>\n";
         out += "    </testcase>\n";
+    }
+    for (const auto& shard : unlisted_missing_shards(run)) {
+        out += "    <testcase" + attr("name", "shard " + shard) +
+               attr("classname", classname_part(agent.empty() ? "wsspec" : agent) + ".shards") +
+               attr("time", "0.000") + ">\n      <error" +
+               attr("message", "shard " + shard +
+                                   " is missing from the merged results; its cases did not run") +
+               attr("type", "missing shard") + "/>\n    </testcase>\n";
     }
     out += "  </testsuite>\n";
 }
@@ -178,28 +291,26 @@ std::string xml_escape(std::string_view text) {
 }
 
 std::string junit_xml(const std::vector<json>& runs) {
-    int tests = 0, failures = 0, skipped = 0;
     std::string suites;
     for (const auto& run : runs) {
         write_suite(suites, run);
     }
     // Totals for <testsuites>, counted the same way as each suite.
+    SuiteCounts total;
+    double wall_ms = 0;
     for (const auto& run : runs) {
-        const bool strict = run.value("strict", false);
-        const auto known = known_failures(run);
-        for (const auto& c : array_at(run, "cases")) {
-            ++tests;
-            if (!c.value("ran", false) ||
-                (!case_passed(c, strict) && known.count(c.value("id", ""))))
-                ++skipped;
-            else if (!case_passed(c, strict))
-                ++failures;
-        }
+        const SuiteCounts n = count_suite(run);
+        total.tests += n.tests;
+        total.failures += n.failures;
+        total.errors += n.errors;
+        total.skipped += n.skipped;
+        wall_ms = std::max(wall_ms, run.value("duration_ms", 0.0));
     }
     std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-    out += "<testsuites" + attr("name", "wsspec") + attr("tests", std::to_string(tests)) +
-           attr("failures", std::to_string(failures)) + attr("errors", "0") +
-           attr("skipped", std::to_string(skipped)) + ">\n";
+    out += "<testsuites" + attr("name", "wsspec") + attr("tests", std::to_string(total.tests)) +
+           attr("failures", std::to_string(total.failures)) +
+           attr("errors", std::to_string(total.errors)) +
+           attr("skipped", std::to_string(total.skipped)) + attr("time", seconds(wall_ms)) + ">\n";
     out += suites;
     out += "</testsuites>\n";
     return out;

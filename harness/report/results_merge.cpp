@@ -1,6 +1,7 @@
 #include "harness/report/results_merge.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <fstream>
 #include <map>
@@ -11,6 +12,7 @@
 #include "harness/cases/case_selection.h"
 #include "harness/report/results_json.h"
 #include "harness/report/results_validation.h"
+#include "harness/report/utf8_escape.h"
 
 namespace wsspec::report {
 namespace {
@@ -149,10 +151,10 @@ json merge_group(const std::vector<const json*>& parts, std::vector<std::string>
             }
         }
         if (warnings) {
-            warnings->push_back("agent '" + agent + "': shard " + std::to_string(i) + "/" +
-                                std::to_string(shard_count) + " is missing" +
-                                (selection ? " (" + std::to_string(not_run) + " cases not run)"
-                                           : std::string()));
+            warnings->push_back(
+                "agent '" + agent + "': shard " + std::to_string(i) + "/" +
+                std::to_string(shard_count) + " is missing" +
+                (selection ? " (" + std::to_string(not_run) + " cases not run)" : std::string()));
         }
     }
     std::stable_sort(cases.begin(), cases.end(), [](const json& a, const json& b) {
@@ -180,6 +182,96 @@ json merge_group(const std::vector<const json*>& parts, std::vector<std::string>
     merged["summary"] = summarize(cases, strict);
     merged["cases"] = std::move(cases);
     return merged;
+}
+
+// What is read back from Autobahn's per-case files: bounded, as a report directory may come
+// from anywhere (STYLE 6). A larger file costs its details, not the import.
+constexpr std::uintmax_t autobahn_case_file_limit = 16u << 20;
+constexpr std::size_t autobahn_wire_entries_kept = 2000;
+constexpr std::size_t autobahn_wire_hex_kept = 2048;  // hex digits per entry (1 KiB)
+
+bool all_hex(const std::string& s) {
+    return !s.empty() && s.size() % 2 == 0 &&
+           std::all_of(s.begin(), s.end(), [](unsigned char ch) { return std::isxdigit(ch); });
+}
+
+std::string to_hex(const std::string& bytes) {
+    static const char* digits = "0123456789abcdef";
+    std::string out;
+    for (unsigned char ch : bytes) {
+        out += digits[ch >> 4];
+        out += digits[ch & 0xF];
+    }
+    return out;
+}
+
+// An ATS payload: (length, data) where data is hex for octets and, for frames, the text
+// when it was text, else hex. Text is recognised by its size matching the length.
+std::string payload_hex(const json& pair, bool frame, unsigned long long& length) {
+    length = 0;
+    if (!pair.is_array() || pair.size() < 2) return "";
+    if (pair[0].is_number_unsigned() || pair[0].is_number_integer())
+        length = pair[0].get<unsigned long long>();
+    if (!pair[1].is_string()) return "";
+    const std::string data = pair[1].get<std::string>();
+    const bool text = frame && (data.size() == length || !all_hex(data));
+    std::string hex = text ? to_hex(data) : data;
+    if (hex.size() > autobahn_wire_hex_kept) hex.resize(autobahn_wire_hex_kept);
+    return hex;
+}
+
+// ATS wirelog tuples (see autobahn_writer.cpp) as wsspec wire entries.
+json wire_from_wirelog(const json& wirelog) {
+    json out = json::array();
+    if (!wirelog.is_array()) return out;
+    for (const auto& t : wirelog) {
+        if (out.size() >= autobahn_wire_entries_kept) {
+            out.push_back({{"t", 0},
+                           {"kind", "NOTE"},
+                           {"text", std::to_string(wirelog.size() - autobahn_wire_entries_kept) +
+                                        " more wire log entries not imported"}});
+            break;
+        }
+        if (!t.is_array() || t.empty() || !t[0].is_string()) continue;
+        const std::string kind = t[0].get<std::string>();
+        const bool frame = kind == "RF" || kind == "TF";
+        if (kind != "RO" && kind != "TO" && !frame) {
+            out.push_back(
+                {{"t", 0},
+                 {"kind", "NOTE"},
+                 {"text", t.size() > 1 && t[1].is_string() ? t[1].get<std::string>() : kind}});
+            continue;
+        }
+        unsigned long long length = 0;
+        json e = {{"t", 0}, {"kind", kind}};
+        e["hex"] = t.size() > 1 ? payload_hex(t[1], frame, length) : "";
+        e["length"] = length;
+        e["truncated"] = e["hex"].get<std::string>().size() / 2 < length;
+        if (frame) {
+            const auto at = [&](std::size_t i) { return t.size() > i ? t[i] : json(nullptr); };
+            e["opcode"] = at(2).is_number() ? at(2) : json(0);
+            e["fin"] = at(3).is_boolean() ? at(3) : json(true);
+            e["rsv"] = at(4).is_number() ? at(4) : json(0);
+            e["mask"] =
+                kind == "RF" ? (at(5).is_boolean() ? at(5) : json(false)) : json(!at(5).is_null());
+        }
+        out.push_back(std::move(e));
+    }
+    return out;
+}
+
+// {"1000": 3, ...} (chunk size -> count) -> total bytes.
+long long octets_of(const json& stats) {
+    long long total = 0;
+    if (!stats.is_object()) return 0;
+    for (const auto& [size, count] : stats.items()) {
+        if (!count.is_number_integer()) continue;
+        try {
+            total += std::stoll(size) * count.get<long long>();
+        } catch (const std::exception&) {
+        }
+    }
+    return total;
 }
 
 json read_json_file(const std::filesystem::path& file) {
@@ -246,14 +338,45 @@ std::vector<json> runs_from_autobahn_index(const json& index,
             // The per-case report, when it is there, has the words.
             const std::string reportfile = entry.value("reportfile", "");
             std::error_code ec;
-            if (!reportfile.empty() && std::filesystem::exists(report_dir / reportfile, ec)) {
+            const auto file = report_dir / reportfile;
+            if (!reportfile.empty() && std::filesystem::path(reportfile).filename() == reportfile &&
+                std::filesystem::is_regular_file(file, ec) &&
+                std::filesystem::file_size(file, ec) <= autobahn_case_file_limit && !ec) {
                 try {
-                    const json r = read_json_file(report_dir / reportfile);
-                    c["description"] = r.value("description", "");
-                    c["result"] = r.value("result", "");
-                    c["result_close"] = r.value("resultClose", "");
-                    c["expected"] = r.value("expectation", "");
-                    c["started"] = r.value("started", "");
+                    const json r = read_json_file(file);
+                    const auto text = [&](const char* key) {
+                        const auto it = r.find(key);
+                        return it != r.end() && it->is_string() ? it->get<std::string>()
+                                                                : std::string();
+                    };
+                    const auto flag = [&](const char* key) {
+                        const auto it = r.find(key);
+                        return it != r.end() && it->is_boolean() ? *it : json(nullptr);
+                    };
+                    const auto code = [&](const char* key) {
+                        const auto it = r.find(key);
+                        return it != r.end() && it->is_number_integer() ? *it : json(nullptr);
+                    };
+                    c["description"] = text("description");
+                    c["result"] = text("result");
+                    c["result_close"] = text("resultClose");
+                    c["expected"] = text("expectation");
+                    c["started"] = text("started");
+                    c["close"] = {{"closed_by_me", flag("closedByMe")},
+                                  {"failed_by_me", flag("failedByMe")},
+                                  {"dropped_by_me", flag("droppedByMe")},
+                                  {"was_clean", flag("wasClean")},
+                                  {"local_close_code", code("localCloseCode")},
+                                  {"remote_close_code", code("remoteCloseCode")},
+                                  {"remote_close_reason", text("remoteCloseReason")}};
+                    for (const char* key :
+                         {"closed_by_me", "failed_by_me", "dropped_by_me", "was_clean"}) {
+                        if (c["close"][key].is_null()) c["close"].erase(key);
+                    }
+                    c["bytes_received"] = octets_of(r.value("rxOctetStats", json()));
+                    c["bytes_sent"] = octets_of(r.value("txOctetStats", json()));
+                    c["wire"] = wire_from_wirelog(r.value("wirelog", json()));
+                    escape_invalid_utf8_in(c);
                 } catch (const std::exception&) {
                     // a broken per-case file only costs its words
                 }

@@ -35,8 +35,15 @@ for i in 1 2 3; do
   run "shard$i" "$defective" --shard "$i/3" --format json
   [ -s "$work/shard$i/wsspec.json" ] || fail "shard $i wrote no wsspec.json"
 done
+# Re-rendering is not a test run: failures in complete results exit 0 unless asked.
 "$WSSPEC" report --merge "$work/shard3/wsspec.json" "$work/shard1/wsspec.json" "$work/shard2/wsspec.json" \
-  --report-dir "$work/merged" > "$work/merge.log" 2>&1 && fail "merge of failing shards exited 0" || true
+  --report-dir "$work/merged" > "$work/merge.log" 2>&1 || { cat "$work/merge.log"; fail "merge of complete shards did not exit 0"; }
+set +e
+"$WSSPEC" report --merge "$work/shard3/wsspec.json" "$work/shard1/wsspec.json" "$work/shard2/wsspec.json" \
+  --report-dir "$work/merged-gated" --format json --fail-on-failures > /dev/null 2>&1
+status=$?
+set -e
+[ "$status" = 1 ] || fail "merge --fail-on-failures of failing shards exited $status"
 python3 - "$work" <<'PY' || fail "merged shards differ from the unsharded run"
 import json, sys
 w = sys.argv[1]
@@ -61,8 +68,9 @@ set +e
 "$WSSPEC" report --merge "$work/shard1/wsspec.json" "$work/shard2/wsspec.json" --report-dir "$work/partial" > "$work/partial.log" 2>&1
 status=$?
 set -e
-[ "$status" = 1 ] || fail "merge with a missing shard exited $status"
+[ "$status" = 3 ] || fail "merge with a missing shard exited $status"
 grep -q 'shard 3/3 is missing' "$work/partial.log" || fail "missing shard not reported"
+grep -q 'incomplete: shard 3 of 3 missing ([1-9][0-9]* cases not run)' "$work/partial.log" || { cat "$work/partial.log"; fail "missing shard not in the summary"; }
 
 # --- baselines ---
 "$WSSPEC" report --from "$work/whole/wsspec.json" --write-baseline "$work/baseline.json" --format json \
@@ -105,9 +113,9 @@ run autobahn-baseline "$defective" --baseline "$work/whole/index.json"
 
 # --- compare ---
 set +e
-"$WSSPEC" report --compare "$work/whole/wsspec.json" "$work/fixed/wsspec.json" > "$work/compare-fixes.log" 2>&1
+"$WSSPEC" report --compare "$work/whole/wsspec.json" "$work/fixed/wsspec.json" --report-dir "$work/compare-fixes" > "$work/compare-fixes.log" 2>&1
 s1=$?
-"$WSSPEC" report --compare "$work/fixed/wsspec.json" "$work/whole/wsspec.json" > "$work/compare-regressions.log" 2>&1
+"$WSSPEC" report --compare "$work/fixed/wsspec.json" "$work/whole/wsspec.json" --report-dir "$work/compare-regressions" > "$work/compare-regressions.log" 2>&1
 s2=$?
 set -e
 [ "$s1" = 0 ] || { cat "$work/compare-fixes.log"; fail "compare old-defective new-clean exited $s1"; }
@@ -116,6 +124,14 @@ failed=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['summar
 grep -q "0 regressions, $failed now pass" "$work/compare-fixes.log" || { cat "$work/compare-fixes.log"; fail "compare: fixes"; }
 grep -q "$failed regressions, 0 now pass" "$work/compare-regressions.log" || { cat "$work/compare-regressions.log"; fail "compare: regressions"; }
 [ "$(grep -c 'REGRESSION' "$work/compare-regressions.log")" = "$failed" ] || fail "compare: regression lines"
+python3 - "$work/compare-regressions" "$failed" <<'PY' || fail "compare.json / compare.html"
+import json, sys
+d, failed = sys.argv[1], int(sys.argv[2])
+c = json.load(open(d + "/compare.json"))
+assert c["format"] == "wsspec-compare" and c["failed"] is True, c
+assert len(c["regressions"]) == failed and c["new_cases"] == [], c["counts"]
+assert "Regressions (%d)" % failed in open(d + "/compare.html").read()
+PY
 
 # Two agents side by side.
 "$WSSPEC" report --merge "$work/whole/wsspec.json" "$work/fixed/wsspec.json" --report-dir "$work/side-by-side" > /dev/null 2>&1 || true

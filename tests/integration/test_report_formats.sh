@@ -40,14 +40,21 @@ failures = [c for c in cases if c.find("failure") is not None]
 assert len(failures) == res["summary"]["failed"] == int(suite.get("failures")), len(failures)
 by_id = {c["id"]: c for c in res["cases"]}
 for tc in cases:
-    c = by_id[tc.get("name")]
-    assert tc.get("classname") == c["category"], tc.get("classname")
+    case_id, _, description = tc.get("name").partition(": ")
+    c = by_id[case_id]
+    assert description == c["description"], tc.get("name")
+    # agent.group title, dots in either made underscores (Jenkins splits on dots)
+    expected = res["agent"].replace(".", "_") + "." + (c["group"] + " " + c["group_title"]).replace(".", "_")
+    assert tc.get("classname") == expected, (tc.get("classname"), expected)
     f = tc.find("failure")
     assert (f is not None) == (not c["passed"]), c["id"]
     out = tc.find("system-out").text
     assert "behavior: " + c["behavior"] in out, out
     if f is not None:
         assert f.get("type") in (c["behavior"], c["behavior_close"]), f.get("type")
+        assert "(index.html#case=" + c["id"] + ")" in f.get("message"), f.get("message")
+# The suite's time is the run's wall time, not the sum of its (parallel) cases.
+assert abs(float(suite.get("time")) - res["duration_ms"] / 1000) < 0.002, suite.get("time")
 print("junit cross-check: OK (%d testcases, %d failures)" % (len(cases), len(failures)))
 PY
 

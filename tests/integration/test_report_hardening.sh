@@ -82,7 +82,8 @@ dup["cases"].append(dup["cases"][0])
 json.dump(dup, open(sys.argv[2] + "/duplicate.json", "w"))
 PY
 status=0
-"$WSSPEC" report --from "$work/edited.json" --report-dir "$work/edited" >"$work/edited.log" 2>&1 || status=$?
+"$WSSPEC" report --from "$work/edited.json" --report-dir "$work/edited" --fail-on-failures \
+  >"$work/edited.log" 2>&1 || status=$?
 [[ $status == 1 ]] || fail "edited FAILED case: exit $status, expected 1"
 grep -q ": 0 of 1 cases passed" "$work/edited.log" || fail "edited: $(cat "$work/edited.log")"
 grep -q 'failures="1"' "$work/edited/junit.xml" || fail "edited: junit.xml disagrees"

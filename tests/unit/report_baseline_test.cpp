@@ -53,15 +53,49 @@ TEST(Baseline, CasesThatNowPassAreListed) {
     EXPECT_TRUE(check.regressions.empty());
 }
 
-TEST(Baseline, WorseVerdictThanPinnedIsARegression) {
+TEST(Baseline, ChangedFailureVerdictIsChangedUnlessStrictChanges) {
     SyntheticRun run("srv");
     run.add({"6.4.1", "FAILED"}).add({"6.4.2", "NON-STRICT"});
     const Baseline b = baseline_from_json(json::parse(R"({"format": "wsspec-baseline", "cases": {
             "6.4.*": {"behavior": "NON-STRICT", "reason": "fails at message end"}}})"),
                                           "", "b.json");
     const BaselineCheck check = check_against(b, run.json(true), true);
-    EXPECT_EQ(ids(check.regressions), Ids{"6.4.1"});
+    EXPECT_TRUE(check.regressions.empty());
+    EXPECT_EQ(ids(check.changed), Ids{"6.4.1"});
     EXPECT_EQ(ids(check.known), Ids{"6.4.2"});
+    const BaselineCheck strict_changes = check_against(b, run.json(true), CheckRules{true, true});
+    EXPECT_EQ(ids(strict_changes.regressions), Ids{"6.4.1"});
+    EXPECT_EQ(ids(strict_changes.known), Ids{"6.4.2"});
+}
+
+TEST(Baseline, CasesThePreviousRunNeverRanAreNewNotRegressions) {
+    SyntheticRun before("srv");
+    before.add({"5.2", "FAILED"}).add({"5.9"}).add({"7.1.1", "OK", "OK", false});
+    SyntheticRun now("srv");
+    now.add({"5.2", "WRONG CODE"})
+        .add({"5.9"})
+        .add({"5.10", "FAILED"})
+        .add({"5.11"})
+        .add({"7.1.1", "FAILED"});
+    const Baseline b = baseline_from_json(before.json(), "srv", "old.json");
+    const BaselineCheck check = check_against(b, now.json(), false);
+    EXPECT_TRUE(check.regressions.empty());
+    EXPECT_EQ(ids(check.new_cases), (Ids{"5.10", "5.11", "7.1.1"}));  // numeric id order
+    EXPECT_EQ(check.new_failures(), 2U);
+    EXPECT_EQ(ids(check.changed), Ids{"5.2"});
+    EXPECT_EQ(check.new_cases[0].before, "never ran");
+}
+
+TEST(Baseline, BucketsAreInCaseIdOrder) {
+    SyntheticRun before("srv");
+    for (const char* id : {"5.10", "5.2", "5.1"})
+        before.add({id});
+    SyntheticRun now("srv");
+    for (const char* id : {"5.10", "5.2", "5.1"})
+        now.add({id, "FAILED"});
+    const BaselineCheck check =
+        check_against(baseline_from_json(before.json(), "srv", "old.json"), now.json(), false);
+    EXPECT_EQ(ids(check.regressions), (Ids{"5.1", "5.2", "5.10"}));
 }
 
 TEST(Baseline, FromPreviousResults) {
@@ -72,7 +106,8 @@ TEST(Baseline, FromPreviousResults) {
     const Baseline b = baseline_from_json(before.json(), "srv", "old.json");
     EXPECT_EQ(b.kind, "wsspec-results");
     const BaselineCheck check = check_against(b, now.json(), false);
-    EXPECT_EQ(ids(check.regressions), (Ids{"1.1.1", "5.2"}));
+    EXPECT_EQ(ids(check.regressions), Ids{"1.1.1"});
+    EXPECT_EQ(ids(check.new_cases), Ids{"5.2"});  // the old run never ran it
     EXPECT_EQ(ids(check.fixed), Ids{"2.5"});
     EXPECT_EQ(ids(check.known), Ids{"5.1"});
 }

@@ -6,6 +6,7 @@
 #include "harness/report/html_writer.h"
 #include "harness/report/junit_writer.h"
 #include "harness/report/results_json.h"
+#include "harness/report/results_merge.h"
 #include "tests/unit/report_test_runs.h"
 
 namespace wsspec::report {
@@ -109,18 +110,60 @@ TEST(JunitXml, FailuresSkipsAndNotableVerdicts) {
         .add({"9.1.1", "OK", "OK", false});
     const std::string xml = junit_xml({run.json(false, false)});
     EXPECT_NE(xml.find("<testsuites name=\"wsspec\" tests=\"5\" failures=\"2\" errors=\"0\" "
-                       "skipped=\"1\">"),
+                       "skipped=\"1\""),
               std::string::npos)
         << xml;
-    EXPECT_NE(xml.find("<testcase name=\"2.5\" classname=\"2\""), std::string::npos);
-    EXPECT_NE(xml.find("<failure message=\"FAILED / OK: did not echo &lt;/script&gt;\" "
-                       "type=\"FAILED\">"),
+    // Agent and group in the classname (no group title in synthetic cases: the category),
+    // id and description in the name.
+    EXPECT_NE(xml.find("<testcase name=\"2.5: Case 2.5 sends &lt;b&gt;&quot;quoted&quot;"
+                       "&lt;/b&gt; &amp; checks\" classname=\"srv.2\""),
+              std::string::npos)
+        << xml;
+    EXPECT_NE(xml.find("<failure message=\"FAILED / OK: did not echo &lt;/script&gt; "
+                       "(index.html#case=2.5)\" type=\"FAILED\">"),
               std::string::npos);
+    EXPECT_NE(xml.find("wire (last 4 of 4 entries):\n  TF text len=5 Hello"), std::string::npos)
+        << xml;
     EXPECT_NE(xml.find("type=\"WRONG CODE\""), std::string::npos);
     EXPECT_NE(xml.find("behavior: NON-STRICT"), std::string::npos);
     EXPECT_NE(xml.find("<skipped message=\"not run: the run was interrupted\"/>"),
               std::string::npos);
     EXPECT_NE(xml.find("<property name=\"complete\" value=\"false\"/>"), std::string::npos);
+}
+
+TEST(JunitXml, ClassnameNamesAgentAndGroupTitleAndSuiteTimeIsTheWallTime) {
+    SyntheticRun a("srv.v1"), b("other");
+    a.add({"1.1.1"});
+    b.add({"1.1.1"});
+    json doc_a = a.json();
+    doc_a["cases"][0]["group"] = "1.1";
+    doc_a["cases"][0]["group_title"] = "Text messages";
+    doc_a["cases"][0]["duration_ms"] = 900.0;
+    doc_a["duration_ms"] = 400;  // -j 4: the run took less than its cases together
+    const std::string xml = junit_xml({doc_a, b.json()});
+    EXPECT_NE(xml.find("classname=\"srv_v1.1_1 Text messages\""), std::string::npos) << xml;
+    EXPECT_NE(xml.find("classname=\"other.1\""), std::string::npos) << xml;
+    EXPECT_NE(xml.find("skipped=\"0\" time=\"0.400\""), std::string::npos) << xml;
+}
+
+TEST(JunitXml, MissingShardCasesAreErrors) {
+    SyntheticRun part("srv");
+    part.add({"1.1.1"});
+    json doc = part.json();
+    doc["shard"] = {{"index", 1}, {"count", 2}, {"selected", {"1.1.1", "1.1.2"}}};
+    const auto merged = merge_runs({doc}, nullptr);
+    const std::string xml = junit_xml(merged);
+    EXPECT_NE(xml.find("tests=\"2\" failures=\"0\" errors=\"1\""), std::string::npos) << xml;
+    EXPECT_NE(xml.find("<error message=\"not run: shard 2/2 is missing from the merged "
+                       "results\" type=\"missing shard\"/>"),
+              std::string::npos)
+        << xml;
+    // Without a recorded selection, one error stands for the whole shard.
+    json old = part.json();
+    old["options"]["shard"] = "1/2";
+    const std::string xml2 = junit_xml(merge_runs({old}, nullptr));
+    EXPECT_NE(xml2.find("errors=\"1\""), std::string::npos) << xml2;
+    EXPECT_NE(xml2.find("<testcase name=\"shard 2/2\""), std::string::npos) << xml2;
 }
 
 TEST(JunitXml, StrictMakesNonStrictAFailure) {

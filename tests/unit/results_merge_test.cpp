@@ -5,7 +5,12 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <filesystem>
+
+#include "harness/report/autobahn_writer.h"
 
 #include "tests/unit/report_test_runs.h"
 
@@ -53,22 +58,79 @@ TEST(MergeRuns, ShardsOfOneAgentEqualTheUnshardedRun) {
     }
 }
 
+// A shard as test-server --shard I/N records it.
+json shard_part(const std::vector<std::string>& ids, int index, int count,
+                const std::vector<std::string>& selected, const std::string& catalog = "c1") {
+    SyntheticRun part("srv");
+    for (const auto& id : ids)
+        part.add({id});
+    json doc = part.json();
+    doc["catalog_version"] = catalog;
+    doc["options"]["shard"] = std::to_string(index) + "/" + std::to_string(count);
+    doc["shard"] = {{"index", index}, {"count", count}, {"selected", selected}};
+    return doc;
+}
+
+const std::vector<std::string> selection = {"1.1.1", "1.1.2", "2.1", "2.2", "2.10"};
+
 TEST(MergeRuns, MissingShardMakesTheMergeIncomplete) {
+    // Shard k of 3 gets cases k-1, k+2, ...: 1 -> 1.1.1, 2.2; 2 -> 1.1.2, 2.10; 3 -> 2.1.
+    std::vector<std::string> warnings;
+    const auto merged = merge_runs({shard_part({"1.1.1", "2.2"}, 1, 3, selection),
+                                    shard_part({"1.1.2", "2.10"}, 2, 3, selection)},
+                                   &warnings);
+    ASSERT_EQ(merged.size(), 1U);
+    EXPECT_FALSE(merged[0]["complete"]);
+    EXPECT_EQ(merged[0]["missing_shards"], json::array({3}));
+    EXPECT_EQ(merged[0]["summary"]["total"], 5);
+    EXPECT_EQ(merged[0]["summary"]["not_run"], 1);
+    EXPECT_EQ(merged[0]["cases"][2]["id"], "2.1");
+    EXPECT_EQ(merged[0]["cases"][2]["missing_shard"], "3/3");
+    EXPECT_EQ(incompleteness(merged[0]), "incomplete: shard 3 of 3 missing (1 cases not run)");
+    ASSERT_EQ(warnings.size(), 1U);
+    EXPECT_EQ(warnings[0], "agent 'srv': shard 3/3 is missing (1 cases not run)");
+}
+
+TEST(MergeRuns, ALoneShardIsIncomplete) {
+    const auto merged = merge_runs({shard_part({"1.1.1", "2.2"}, 1, 3, selection)}, nullptr);
+    ASSERT_EQ(merged.size(), 1U);
+    EXPECT_FALSE(merged[0]["complete"]);
+    EXPECT_EQ(merged[0]["missing_shards"], json::array({2, 3}));
+    EXPECT_EQ(merged[0]["summary"]["passed"], 2);
+    EXPECT_EQ(merged[0]["summary"]["not_run"], 3);
+    EXPECT_EQ(incompleteness(merged[0]), "incomplete: shards 2, 3 of 3 missing (3 cases not run)");
+}
+
+TEST(MergeRuns, RefusesShardsThatAreNotOneRun) {
+    const json one = shard_part({"1.1.1", "2.2"}, 1, 3, selection);
+    // The same shard twice.
+    EXPECT_THROW(merge_runs({one, one}, nullptr), std::runtime_error);
+    // Another catalog.
+    EXPECT_THROW(merge_runs({one, shard_part({"1.1.2", "2.10"}, 2, 3, selection, "c2")}, nullptr),
+                 std::runtime_error);
+    // Another split.
+    EXPECT_THROW(merge_runs({one, shard_part({"1.1.2"}, 2, 4, selection)}, nullptr),
+                 std::runtime_error);
+    // Another selection.
+    EXPECT_THROW(merge_runs({one, shard_part({"1.1.2"}, 2, 3, {"1.1.1", "1.1.2"})}, nullptr),
+                 std::runtime_error);
+    try {
+        merge_runs({one, one}, nullptr);
+    } catch (const std::runtime_error& e) {
+        EXPECT_EQ(std::string(e.what()),
+                  "cannot merge the results of agent 'srv': shard 1/3 is given twice");
+    }
+}
+
+TEST(MergeRuns, OlderShardsWithoutASelectionStillCountMissingShards) {
     SyntheticRun part("srv");
     part.add({"1.1.1"});
     json doc = part.json();
     doc["options"]["shard"] = "1/2";
-    std::vector<std::string> warnings;
-    const auto merged = merge_runs({doc, doc}, &warnings);  // same part twice: overlap
-    ASSERT_EQ(merged.size(), 2U);
-    EXPECT_EQ(merged[1]["agent"], "srv #2");
-    SyntheticRun other("srv");
-    other.add({"1.1.2"});
-    json doc3 = other.json();
-    doc3["options"]["shard"] = "3/3";
-    const auto merged2 = merge_runs({doc, doc3}, &warnings);
-    ASSERT_EQ(merged2.size(), 1U);
-    EXPECT_FALSE(merged2[0]["complete"]);
+    const auto merged = merge_runs({doc}, nullptr);
+    ASSERT_EQ(merged.size(), 1U);
+    EXPECT_FALSE(merged[0]["complete"]);
+    EXPECT_EQ(merged[0]["missing_shards"], json::array({2}));
 }
 
 TEST(MergeRuns, DifferentAgentsStaySeparate) {
@@ -90,6 +152,30 @@ TEST(RunsOf, ReadsAnAutobahnIndex) {
     ASSERT_EQ(runs.size(), 1U);
     EXPECT_EQ(runs[0]["cases"][0]["id"], "1.1.2");
     EXPECT_EQ(runs[0]["summary"]["failed"], 1);
+}
+
+TEST(RunsOf, AutobahnPerCaseFilesSupplyCloseBytesAndWireLog) {
+    // Round trip through the Autobahn writer: what it wrote is read back.
+    SyntheticRun run("srv");
+    run.add({"1.1.1"}).add({"2.5", "FAILED"});
+    const auto dir = std::filesystem::temp_directory_path() /
+                     ("wsspec-autobahn-import-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    write_autobahn_reports({run.json()}, dir);
+    const auto runs = load_runs(dir / "index.json");
+    std::filesystem::remove_all(dir);
+    ASSERT_EQ(runs.size(), 1U);
+    const json& c = runs[0]["cases"][1];
+    EXPECT_EQ(c["id"], "2.5");
+    EXPECT_EQ(c["close"]["was_clean"], true);
+    EXPECT_EQ(c["close"]["remote_close_code"], 1000);
+    ASSERT_EQ(c["wire"].size(), 4U);
+    EXPECT_EQ(c["wire"][0]["kind"], "TF");
+    EXPECT_EQ(c["wire"][0]["hex"], "48656c6c6f");  // "Hello", logged as text by ATS
+    EXPECT_EQ(c["wire"][0]["length"], 5);
+    EXPECT_EQ(c["wire"][0]["opcode"], 1);
+    EXPECT_EQ(c["description"], run.json()["cases"][1]["description"]);
 }
 
 }  // namespace

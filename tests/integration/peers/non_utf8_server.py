@@ -3,7 +3,8 @@
 carries `Server: evil\\xff\\xc3\\x28srv`, and it answers a Close with code 1000 and the
 reason b"bad\\xff". It echoes text and binary messages (reassembling fragments), answers
 Pings, and handles one connection at a time. Prints "listening on 127.0.0.1:PORT".
-Used by tests/integration/test_report_hardening.sh."""
+With --no-server-header it sends no Server header (and a plain close reason), as many
+servers do. Used by tests/integration/test_report_hardening.sh and test_report_merge.sh."""
 import base64
 import hashlib
 import socket
@@ -13,6 +14,10 @@ import sys
 GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"  # RFC 6455 1.3
 SERVER = b"evil\xff\xc3\x28srv"
 CLOSE_REASON = b"bad\xff"
+NO_SERVER_HEADER = "--no-server-header" in sys.argv[1:]
+SERVER_LINE = b"" if NO_SERVER_HEADER else b"Server: " + SERVER + b"\r\n"
+if NO_SERVER_HEADER:
+    CLOSE_REASON = b"bye"
 
 
 def recv_exact(conn, n):
@@ -64,7 +69,7 @@ def serve(conn):
             key = value.strip().decode("latin-1")
     accept = base64.b64encode(hashlib.sha1((key + GUID).encode()).digest())
     conn.sendall(b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
-                 b"Connection: Upgrade\r\nServer: " + SERVER + b"\r\nSec-WebSocket-Accept: " +
+                 b"Connection: Upgrade\r\n" + SERVER_LINE + b"Sec-WebSocket-Accept: " +
                  accept + b"\r\n\r\n")
     message, message_opcode = b"", 0
     while True:
