@@ -78,8 +78,12 @@ int compare(const ReportCommandOptions& o) {
     }
     const std::string incomplete = report::incompleteness(now);
     if (!incomplete.empty()) std::cout << new_file << ": " << incomplete << "\n";
-    report::Comparison c{old_file, new_file,      agent,
-                         rules,    o.fail_on_new, check_fails(check, o.fail_on_new)};
+    const report::Comparison c{.old_file = old_file,
+                               .new_file = new_file,
+                               .agent = agent,
+                               .rules = rules,
+                               .fail_on_new = o.fail_on_new,
+                               .failed = check_fails(check, o.fail_on_new)};
     for (const auto& w : report::write_compare(report::compare_json(c, check, old), o.report_dir))
         std::cout << "report: " << w.path.string() << "\n";
     if (!incomplete.empty()) return exit_incomplete_results;
@@ -116,6 +120,7 @@ int render(const ReportCommandOptions& o) {
         if (!o.baseline.empty()) {
             const auto check =
                 apply_baseline(run, o.baseline, {strict, o.strict_changes}, std::cout, color);
+            run["baseline"]["fail_on_new"] = o.fail_on_new;
             if (check_fails(check, o.fail_on_new)) status = std::max(status, exit_failures);
         } else if (o.fail_on_failures && s.value("failed", 0) > 0) {
             status = std::max(status, exit_failures);

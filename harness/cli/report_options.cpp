@@ -190,6 +190,7 @@ int finish_runs(const ReportOptions& options, const std::vector<AgentRun>& agent
                 rules.strict = options.strict;
                 const auto check =
                     apply_baseline(results, options.baseline, rules, std::cout, color);
+                results["baseline"]["fail_on_new"] = options.fail_on_new;
                 agent_status = check_fails(check, options.fail_on_new) ? exit_failures : 0;
             } catch (const std::exception& e) {
                 std::cerr << "wsspec: " << e.what() << "\n";

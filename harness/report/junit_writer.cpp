@@ -3,6 +3,7 @@
 #include <unistd.h>
 #include <algorithm>
 #include <cstdio>
+#include <map>
 #include <set>
 
 #include "harness/report/results_json.h"
@@ -39,20 +40,23 @@ bool is_verdict_notable(const std::string& v) {
     return v == "NON-STRICT" || v == "INFORMATIONAL" || v == "UNIMPLEMENTED";
 }
 
-std::set<std::string> known_failures(const json& run) {
-    std::set<std::string> ids;
-    const auto b = run.find("baseline");
-    if (b == run.end() || !b->is_object()) return ids;
-    for (const auto& k : array_at(*b, "known"))
-        ids.insert(k.value("id", ""));
-    return ids;
-}
-
-std::string baseline_reason(const json& run, const std::string& id) {
-    for (const auto& k : array_at(object_at(run, "baseline"), "known")) {
-        if (k.value("id", "") == id) return k.value("reason", "");
+// Failing cases the baseline check does not count against the run, each with the words
+// for its <skipped>: known failures, failures whose verdicts changed (without
+// --strict-changes they are not regressions), and new cases (without --fail-on-new).
+// id -> {what the baseline says, its reason}; the message adds the case's verdicts.
+std::map<std::string, std::pair<std::string, std::string>> known_failures(const json& run) {
+    std::map<std::string, std::pair<std::string, std::string>> out;
+    const json& b = object_at(run, "baseline");
+    for (const auto& k : array_at(b, "known"))
+        out[k.value("id", "")] = {"known failure (baseline)", k.value("reason", "")};
+    for (const auto& k : array_at(b, "changed"))
+        out[k.value("id", "")] = {"failure changed (baseline: " + k.value("before", "") + ")",
+                                  k.value("reason", "")};
+    if (!b.value("fail_on_new", false)) {
+        for (const auto& k : array_at(b, "new_cases"))
+            out[k.value("id", "")] = {"new case, not in the baseline run", k.value("reason", "")};
     }
-    return "";
+    return out;
 }
 
 // The HTML report's permalink to a case (template/report.html reads "#case=ID").
@@ -213,10 +217,8 @@ void write_suite(std::string& out, const json& run) {
         const std::string reason =
             behavior_passes ? c.value("result_close", "") : c.value("result", "");
         if (!passed && known.count(id)) {
-            out += "      <skipped" +
-                   attr("message",
-                        "known failure (baseline): " + verdicts + ": " + baseline_reason(run, id)) +
-                   "/>\n";
+            const auto& [what, why] = known.at(id);
+            out += "      <skipped" + attr("message", what + ": " + verdicts + ": " + why) + "/>\n";
         } else if (!passed) {
             out += "      <failure" +
                    attr("message", verdicts + ": " + reason + " (" + case_link(id) + ")") +

@@ -183,6 +183,23 @@ TEST(JunitXml, KnownBaselineFailuresAreSkipped) {
     EXPECT_NE(xml.find("known failure (baseline): FAILED / OK: no pong yet"), std::string::npos);
 }
 
+TEST(JunitXml, NewAndChangedFailuresFollowTheBaselineRules) {
+    SyntheticRun run("srv");
+    run.add({"2.5", "FAILED", "OK"}).add({"2.6", "WRONG CODE", "OK"});
+    json doc = run.json();
+    doc["baseline"] = {{"source", "old.json"},
+                       {"changed", {{{"id", "2.6"}, {"before", "FAILED / OK"}, {"reason", ""}}}},
+                       {"new_cases", {{{"id", "2.5"}, {"reason", "no pong"}}}}};
+    const std::string xml = junit_xml({doc});
+    EXPECT_NE(xml.find("failures=\"0\" errors=\"0\" skipped=\"2\""), std::string::npos) << xml;
+    EXPECT_NE(xml.find("new case, not in the baseline run: FAILED / OK: no pong"),
+              std::string::npos);
+    EXPECT_NE(xml.find("failure changed (baseline: FAILED / OK): WRONG CODE / OK"),
+              std::string::npos);
+    doc["baseline"]["fail_on_new"] = true;
+    EXPECT_NE(junit_xml({doc}).find("failures=\"1\""), std::string::npos);
+}
+
 TEST(XmlEscape, ReplacesCharactersXmlCannotCarry) {
     EXPECT_EQ(xml_escape("a<b>&\"'"), "a&lt;b&gt;&amp;&quot;&apos;");
     EXPECT_EQ(xml_escape(std::string("x\x01y\tz", 5)), "x\xEF\xBF\xBDy\tz");
