@@ -149,6 +149,10 @@ int render(const ReportCommandOptions& o) {
 void add_report_command(CLI::App& app, int& exit_status) {
     auto* cmd = app.add_subcommand(
         "report", "Re-render, merge or compare results (wsspec.json, Autobahn index.json)");
+    cmd->footer(
+        "Exit status: 0 written; 1 regressions (--baseline, --compare), new failing cases "
+        "(--fail-on-new) or failures (--fail-on-failures); 2 bad input or a refused merge; "
+        "3 incomplete results (missing shards, an interrupted run).");
     auto o = std::make_shared<ReportCommandOptions>();
     auto* from = cmd->add_option("--from", o->inputs, "Render reports from this wsspec.json")
                      ->check(CLI::ExistingFile)
@@ -176,7 +180,8 @@ void add_report_command(CLI::App& app, int& exit_status) {
                     "Check against known results; fail only on regressions")
         ->check(CLI::ExistingFile);
     cmd->add_option("--write-baseline", o->write_baseline,
-                    "Write a wsspec baseline listing the cases that do not pass");
+                    "Write a wsspec baseline listing the cases that do not pass (only that, "
+                    "unless --report-dir or --format is given)");
     cmd->add_option("--agent", o->agent, "The agent to use when a file holds several");
     cmd->add_flag("--strict", o->strict, "Count NON-STRICT results as failures");
     cmd->add_flag("--fail-on-failures", o->fail_on_failures,
