@@ -1,0 +1,257 @@
+#include "harness/cases/case_writer.h"
+
+#include <cstdio>
+
+#include "harness/codec/utf8_validator.h"
+
+namespace wsspec::cases {
+namespace {
+
+using nlohmann::json;
+
+bool valid_utf8(const std::string& s) {
+    return codec::Utf8Validator::is_valid(reinterpret_cast<const std::uint8_t*>(s.data()),
+                                          s.size());
+}
+
+std::string to_hex(const std::string& bytes) {
+    static const char* digits = "0123456789abcdef";
+    std::string out;
+    out.reserve(bytes.size() * 2);
+    for (unsigned char ch : bytes) {
+        out += digits[ch >> 4];
+        out += digits[ch & 0xF];
+    }
+    return out;
+}
+
+std::string opcode_text(std::uint8_t opcode) {
+    switch (opcode) {
+        case 0:
+            return "continuation";
+        case 1:
+            return "text";
+        case 2:
+            return "binary";
+        case 8:
+            return "close";
+        case 9:
+            return "ping";
+        case 10:
+            return "pong";
+        default:
+            return {};
+    }
+}
+
+json opcode_json(std::uint8_t opcode) {
+    const std::string name = opcode_text(opcode);
+    return name.empty() ? json(opcode) : json(name);
+}
+
+// Bytes as the loader reads them: text when valid UTF-8, otherwise hex.
+void put_bytes(json& obj, const char* text_key, const char* hex_key, const std::string& bytes) {
+    if (valid_utf8(bytes))
+        obj[text_key] = bytes;
+    else
+        obj[hex_key] = to_hex(bytes);
+}
+
+std::string mask_key_hex(std::uint32_t key) {
+    char buf[9];
+    std::snprintf(buf, sizeof buf, "%08x", static_cast<unsigned>(key));
+    return buf;
+}
+
+json events_to_json(const std::vector<Event>& events) {
+    json out = json::array();
+    for (const auto& e : events) {
+        json j;
+        switch (e.kind) {
+            case Event::Kind::message:
+                j["type"] = "message";
+                j["binary"] = e.binary;
+                break;
+            case Event::Kind::ping:
+                j["type"] = "ping";
+                break;
+            case Event::Kind::pong:
+                j["type"] = "pong";
+                break;
+            case Event::Kind::mark:
+                j["type"] = "mark";
+                j["name"] = e.payload.text;
+                out.push_back(std::move(j));
+                continue;
+        }
+        if (e.payload.size() > 0) j["payload"] = payload_to_json(e.payload);
+        out.push_back(std::move(j));
+    }
+    return out;
+}
+
+json expectation_to_json(const Expectation& e) {
+    json j;
+    j["verdict"] = e.verdict;
+    if (e.events) j["events"] = events_to_json(*e.events);
+    if (e.match == EventsMatch::subsequence_with_last) j["match"] = "subsequence_with_last";
+    if (e.count_unsolicited_pongs) j["count_unsolicited_pongs"] = true;
+    if (!e.note.empty()) j["note"] = e.note;
+    return j;
+}
+
+json close_expectation_to_json(const CloseExpectation& c) {
+    json j;
+    j["closed_by_me"] = c.closed_by_me;
+    j["codes"] = c.codes;
+    j["require_clean"] = c.require_clean;
+    if (c.wrong_endpoint_is_fatal) j["wrong_endpoint_is_fatal"] = true;
+    if (c.wrong_code_is_fatal) j["wrong_code_is_fatal"] = true;
+    if (c.not_applicable) j["not_applicable"] = true;
+    if (c.require_code) j["require_code"] = true;
+    if (!c.tolerated_violations.empty()) j["tolerated_violations"] = c.tolerated_violations;
+    return j;
+}
+
+void put_chop(json& j, std::uint64_t chop, std::uint32_t delay) {
+    if (chop != 0) j["chop"] = chop;
+    if (delay != 0) j["chop_delay_ms"] = delay;
+}
+
+}  // namespace
+
+json payload_to_json(const Payload& p) {
+    json j = json::object();
+    switch (p.kind) {
+        case Payload::Kind::text:
+        case Payload::Kind::hex: {
+            const std::string bytes = p.materialize();
+            if (valid_utf8(bytes)) return json(bytes);
+            j["hex"] = to_hex(bytes);
+            return j;
+        }
+        case Payload::Kind::pattern:
+            put_bytes(j, "pattern", "pattern_hex", p.bytes);
+            j["length"] = p.length;
+            return j;
+        case Payload::Kind::close:
+            if (!p.close_code) {
+                // An empty close body: no payload at all.
+                const std::string bytes = p.close_reason;
+                if (valid_utf8(bytes)) return json(bytes);
+                j["hex"] = to_hex(bytes);
+                return j;
+            }
+            j["close_code"] = *p.close_code;
+            if (!p.close_reason.empty()) put_bytes(j, "reason", "reason_hex", p.close_reason);
+            return j;
+    }
+    return j;
+}
+
+json step_to_json(const Step& s) {
+    json j;
+    if (const auto* f = std::get_if<FrameStep>(&s)) {
+        json b;
+        b["opcode"] = opcode_json(f->opcode);
+        if (!f->fin) b["fin"] = false;
+        if (f->rsv != 0) b["rsv"] = f->rsv;
+        if (f->mask) b["mask"] = *f->mask;
+        if (f->mask_key) b["mask_key"] = mask_key_hex(*f->mask_key);
+        if (f->payload.size() > 0) b["payload"] = payload_to_json(f->payload);
+        if (f->length) b["length"] = *f->length;
+        if (f->length_form) b["length_form"] = *f->length_form;
+        put_chop(b, f->chop, f->chop_delay_ms);
+        if (!f->pauses.empty()) {
+            json pauses = json::array();
+            for (const auto& p : f->pauses) {
+                json pj{{"after", p.after}, {"ms", p.ms}};
+                if (!p.mark.empty()) pj["mark"] = p.mark;
+                pauses.push_back(std::move(pj));
+            }
+            b["pauses"] = std::move(pauses);
+        }
+        j["frame"] = std::move(b);
+    } else if (const auto* m = std::get_if<MessageStep>(&s)) {
+        json b;
+        b["opcode"] = opcode_json(m->opcode);
+        if (m->payload.size() > 0) b["payload"] = payload_to_json(m->payload);
+        if (m->fragment_size != 0) b["fragment_size"] = m->fragment_size;
+        put_chop(b, m->chop, m->chop_delay_ms);
+        j["message"] = std::move(b);
+    } else if (const auto* r = std::get_if<RawStep>(&s)) {
+        json b;
+        b["hex"] = to_hex(r->bytes);
+        put_chop(b, r->chop, r->chop_delay_ms);
+        j["raw"] = std::move(b);
+    } else if (const auto* sl = std::get_if<SleepStep>(&s)) {
+        json b{{"ms", sl->ms}};
+        if (!sl->mark.empty()) b["mark"] = sl->mark;
+        j["sleep"] = std::move(b);
+    } else if (const auto* a = std::get_if<AwaitStep>(&s)) {
+        json b;
+        if (a->more)
+            b["more"] = *a->more;
+        else
+            b["events"] = a->events;
+        if (a->timeout_ms != 0) b["timeout_ms"] = a->timeout_ms;
+        j["await"] = std::move(b);
+    } else if (const auto* c = std::get_if<CloseStep>(&s)) {
+        json b;
+        b["code"] = c->code ? json(*c->code) : json(nullptr);
+        if (!c->reason.empty()) b["reason"] = c->reason;
+        j["close"] = std::move(b);
+    } else if (const auto* w = std::get_if<AwaitCloseStep>(&s)) {
+        json b = json::object();
+        if (w->timeout_ms != 0) b["timeout_ms"] = w->timeout_ms;
+        j["await_close"] = std::move(b);
+    } else if (const auto* rep = std::get_if<RepeatStep>(&s)) {
+        json inner = json::array();
+        for (const auto& st : rep->steps)
+            inner.push_back(step_to_json(st));
+        j["repeat"] = json{{"times", rep->times}, {"steps", std::move(inner)}};
+    }
+    return j;
+}
+
+json case_to_json(const Case& c) {
+    json j;
+    j["id"] = c.id;
+    j["description"] = c.description;
+    j["rfc"] = c.rfc;
+    j["requirement"] = c.requirement;
+    json roles = json::array();
+    for (Role r : c.roles)
+        roles.push_back(r == Role::server ? "server" : "client");
+    j["roles"] = std::move(roles);
+    if (c.timeout_ms != 0) j["timeout_ms"] = c.timeout_ms;
+    if (!c.offer_protocols.empty()) j["offer_protocols"] = c.offer_protocols;
+    if (!c.offer_extensions.empty()) j["offer_extensions"] = c.offer_extensions;
+    json steps = json::array();
+    for (const auto& s : c.steps)
+        steps.push_back(step_to_json(s));
+    j["steps"] = std::move(steps);
+    json expect = json::array();
+    for (const auto& e : c.expect)
+        expect.push_back(expectation_to_json(e));
+    j["expect"] = std::move(expect);
+    j["expect_close"] = close_expectation_to_json(c.expect_close);
+    if (c.informational) j["informational"] = true;
+    if (c.measure_throughput) j["measure_throughput"] = true;
+    return j;
+}
+
+std::string case_file_text(const std::string& group, const std::string& title,
+                           const std::vector<Case>& cases) {
+    json doc;
+    doc["group"] = group;
+    doc["title"] = title;
+    json arr = json::array();
+    for (const auto& c : cases)
+        arr.push_back(case_to_json(c));
+    doc["cases"] = std::move(arr);
+    // Text fields (descriptions, notes) may quote what a peer sent: never fail on them.
+    return doc.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+}
+
+}  // namespace wsspec::cases

@@ -1,0 +1,150 @@
+#include "harness/cli/fuzz_server_command.h"
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <random>
+
+#include "harness/cli/catalog_option.h"
+#include "harness/cli/interrupt.h"
+#include "harness/fuzzer/fuzz_engine.h"
+#include "harness/peer/target_url.h"
+#include "harness/runner/process_supervisor.h"
+
+namespace wsspec::cli {
+namespace {
+
+struct FuzzServerOptions {
+    std::string url;
+    std::string exec;
+    double time_s = 60;
+    std::uint64_t runs = 0;
+    std::uint64_t seed = 0;
+    std::string findings_dir;
+    std::string report_dir;
+    CatalogOptions catalog;
+    std::uint32_t timeout_ms = 1000;
+    std::size_t liveness_every = 250;
+    std::uint32_t startup_timeout_ms = 10000;
+    bool seed_given = false;
+    bool runs_given = false;
+};
+
+void write_text(const std::filesystem::path& path, const std::string& text) {
+    std::filesystem::create_directories(path.parent_path());
+    const std::filesystem::path tmp = path.string() + ".tmp";
+    {
+        std::ofstream out(tmp, std::ios::binary);
+        out << text;
+        if (!out) throw std::runtime_error("cannot write " + tmp.string());
+    }
+    std::filesystem::rename(tmp, path);
+}
+
+int run(const FuzzServerOptions& o) {
+    const peer::TargetUrl url = peer::parse_target_url(o.url);
+    const Catalog catalog = load_selected(o.catalog, cases::Role::server);
+
+    fuzzer::FuzzSettings settings;
+    settings.client.url = url;
+    settings.client.default_timeout_ms = o.timeout_ms;
+    settings.seed = o.seed_given ? o.seed : std::random_device{}() | 1ULL << 32;
+    if (o.runs_given) settings.runs = o.runs;
+    settings.time_s = o.time_s;
+    settings.answer_timeout_ms = o.timeout_ms;
+    settings.liveness_every = o.liveness_every;
+    settings.findings_dir = o.findings_dir;
+    if (settings.findings_dir.empty() && !o.report_dir.empty())
+        settings.findings_dir = std::filesystem::path(o.report_dir) / "findings";
+    settings.stop = &install_interrupt_handler();
+    settings.log = [](const std::string& line) { std::cout << line << std::endl; };
+
+    std::unique_ptr<runner::ProcessSupervisor> supervisor;
+    if (!o.exec.empty()) {
+        supervisor = std::make_unique<runner::ProcessSupervisor>(runner::SupervisorSettings{
+            .command = o.exec,
+            .host = url.host,
+            .port = url.port,
+            .startup_timeout = std::chrono::milliseconds(o.startup_timeout_ms)});
+        try {
+            supervisor->start();
+        } catch (const std::exception& e) {
+            std::cerr << "wsspec fuzz-server: --exec: " << e.what() << "\n";
+            return 2;
+        }
+        settings.supervisor = supervisor.get();
+    }
+
+    fuzzer::FuzzStats stats;
+    int status = 0;
+    try {
+        stats = fuzzer::run_fuzzer(catalog.selected, settings);
+    } catch (const std::exception& e) {
+        // e.g. the supervised server cannot be restarted: say so, keep what was found.
+        std::cerr << "wsspec fuzz-server: " << e.what() << "\n";
+        status = 2;
+    }
+    if (supervisor) supervisor->stop();
+    std::cout << stats.summary_line() << (stats.interrupted ? " (interrupted)" : "") << "\n";
+    std::cout << "fuzz: run seed " << settings.seed << "; " << stats.skipped
+              << " inputs skipped (they end inside a frame), " << stats.tolerated
+              << " tolerated refusals, " << stats.liveness_checks << " liveness checks\n";
+    for (const auto& f : stats.findings) {
+        std::cout << "finding " << f.id << " [" << f.kind << "] " << f.result << "\n";
+        if (!f.file.empty()) {
+            std::cout << "  replay: wsspec test-server " << url.to_string() << " --cases-dir "
+                      << f.file.string() << "\n";
+        }
+    }
+    if (!o.report_dir.empty()) {
+        const auto path = std::filesystem::path(o.report_dir) / "fuzz.json";
+        write_text(path, fuzzer::fuzz_report_json(stats, settings, url.to_string()));
+        std::cout << "fuzz: report written to " << path.string() << "\n";
+    }
+    if (status != 0) return status;
+    return stats.findings.empty() ? 0 : 1;
+}
+
+}  // namespace
+
+void add_fuzz_server_command(CLI::App& app, int& exit_status) {
+    auto* cmd = app.add_subcommand(
+        "fuzz-server",
+        "Fuzz a live WebSocket server: mutated catalog cases, judged against expectations "
+        "derived from the reference codec");
+    auto o = std::make_shared<FuzzServerOptions>();
+    cmd->add_option("url", o->url, "ws:// URL of the server under test")->required();
+    cmd->add_option("--exec", o->exec,
+                    "Start the server under test with this shell command and supervise it (a "
+                    "crash is a finding; the server is restarted)");
+    cmd->add_option("--startup-timeout", o->startup_timeout_ms,
+                    "With --exec: ms to wait for the server to accept connections")
+        ->capture_default_str();
+    auto* time = cmd->add_option("--time", o->time_s, "Seconds to fuzz")
+                     ->capture_default_str()
+                     ->check(CLI::Range(0.1, 31536000.0));
+    auto* runs = cmd->add_option("--runs", o->runs, "Inputs to run (instead of --time)")
+                     ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
+    time->excludes(runs);
+    cmd->add_option("--seed", o->seed, "RNG seed (default: random, printed)");
+    cmd->add_option("--findings", o->findings_dir,
+                    "Directory for findings as case files (default: REPORT_DIR/findings)");
+    cmd->add_option("--report-dir", o->report_dir, "Directory for fuzz.json");
+    cmd->add_option("--timeout", o->timeout_ms,
+                    "ms a server has to answer one input before it counts as a hang")
+        ->capture_default_str()
+        ->check(CLI::Range(50, 600000));
+    cmd->add_option("--liveness-every", o->liveness_every,
+                    "Inputs between liveness checks (handshake + one echo)")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 1000000));
+    o->catalog.add_to(*cmd);
+    cmd->callback([o, cmd, &exit_status] {
+        o->seed_given = cmd->count("--seed") > 0;
+        o->runs_given = cmd->count("--runs") > 0;
+        exit_status = run(*o);
+    });
+}
+
+}  // namespace wsspec::cli

@@ -1,0 +1,261 @@
+#include "harness/fuzzer/expectation_derivation.h"
+
+#include <algorithm>
+#include <set>
+
+#include "harness/codec/connection.h"
+#include "harness/codec/frame_header.h"
+#include "harness/fuzzer/step_bytes.h"
+
+namespace wsspec::fuzzer {
+namespace {
+
+// The appended Close: code 1000 (RFC 6455 7.4.1 "normal closure"), a fixed mask key so the
+// octets are known in advance.
+constexpr std::uint32_t terminator_mask_key = 0x5A17C0DE;
+// The case deadline is the answer timeout plus this margin, so that the await_close step
+// (not the case deadline) is what gives up on a silent server.
+constexpr std::uint32_t case_timeout_margin_ms = 1000;
+// Ignored by the reference codec in this role, but Connection needs one.
+constexpr std::uint64_t unused_mask_seed = 1;
+
+// What the reference server side saw.
+class Recorder : public codec::ConnectionHandler {
+  public:
+    void on_message(codec::MessageType type, std::string_view payload) override {
+        cases::Event e;
+        e.kind = cases::Event::Kind::message;
+        e.binary = type == codec::MessageType::binary;
+        e.payload.kind = cases::Payload::Kind::hex;
+        e.payload.bytes = std::string(payload);
+        largest = std::max<std::uint64_t>(largest, payload.size());
+        events.push_back(std::move(e));
+    }
+    void on_ping(std::string_view payload) override {
+        cases::Event e;
+        e.kind = cases::Event::Kind::pong;  // RFC 6455 5.5.2: a Pong with the same data
+        e.payload.kind = cases::Payload::Kind::hex;
+        e.payload.bytes = std::string(payload);
+        events.push_back(std::move(e));
+    }
+    void on_close(const codec::ClosePayload& close) override {
+        closed = true;
+        close_code = close.code;
+    }
+    void on_error(const codec::ProtocolError& e) override { error = e; }
+
+    std::vector<cases::Event> events;
+    bool closed = false;
+    std::optional<std::uint16_t> close_code;
+    codec::ProtocolError error;
+    std::uint64_t largest = 0;
+};
+
+bool is_close_frame_step(const cases::Step& s) {
+    const auto* f = std::get_if<cases::FrameStep>(&s);
+    // The session counts a Close it sends with RSV 0 as starting the closing handshake,
+    // whatever the server makes of it (case_session.cpp, send_frame).
+    return f != nullptr && f->opcode == static_cast<std::uint8_t>(codec::Opcode::close) &&
+           f->rsv == 0;
+}
+
+bool has_non_minimal_length(const cases::Step& s) {
+    const auto* f = std::get_if<cases::FrameStep>(&s);
+    if (f == nullptr || !f->length_form) return false;
+    const std::uint64_t n = f->length.value_or(f->payload.size());
+    const int minimal = n <= 125 ? 7 : n <= codec::max_16bit_payload ? 16 : 64;
+    return *f->length_form > minimal;
+}
+
+std::string rule_of(const codec::ProtocolError& e) {
+    return "RFC 6455 " + std::string(e.rfc_section) + ": " + std::string(e.reason);
+}
+
+cases::Expectation expectation(const char* verdict, std::vector<cases::Event> events,
+                               std::string note) {
+    cases::Expectation e;
+    e.verdict = verdict;
+    e.events = std::move(events);
+    e.note = std::move(note);
+    return e;
+}
+
+}  // namespace
+
+std::vector<std::uint16_t> allowed_fail_codes(codec::ErrorKind kind) {
+    switch (kind) {
+        case codec::ErrorKind::invalid_utf8:
+            return {codec::close_code::invalid_payload};
+        case codec::ErrorKind::invalid_close_reason_utf8:
+            return {codec::close_code::protocol_error, codec::close_code::invalid_payload};
+        case codec::ErrorKind::message_too_big:
+        case codec::ErrorKind::control_frame_over_limit:
+            return {codec::close_code::message_too_big};
+        default:
+            return {codec::close_code::protocol_error};
+    }
+}
+
+Derivation derive_expectations(const std::vector<cases::Step>& body,
+                               const DerivationSettings& settings) {
+    Derivation d;
+    codec::ConnectionLimits limits;  // as `wsspec serve`: strict, nothing waived
+    limits.max_message_size = settings.max_message_size;
+    codec::Connection server(codec::Role::server, limits, unused_mask_seed);
+    Recorder rec;
+
+    std::vector<cases::Step> steps;
+    std::optional<std::size_t> close_step;  // index of the step holding the accepted Close
+    bool close_frame_sent = false;          // a Close frame step (RSV 0) was sent so far
+    bool close_frame_before_accepted = false;
+    // The session tells a Pong that answers one of our Pings from an unsolicited one by its
+    // payload (case_session.cpp, on_pong), knowing only the Pings sent as frame steps. A
+    // Ping the server parsed differently (raw octets, a length that lies) is answered by a
+    // Pong the session calls unsolicited; the judge must then count those.
+    std::multiset<std::string> ping_payloads;
+    std::size_t pongs_checked = 0;
+    bool unrecognized_pong = false;
+    for (std::size_t i = 0; i < body.size(); ++i) {
+        const cases::Step& step = body[i];
+        if (close_step && !close_frame_before_accepted) {
+            // The Close the server accepted came as raw octets: a Close frame step after it
+            // would race with the server's reply to decide who closed first.
+            break;
+        }
+        steps.push_back(step);
+        if (is_close_frame_step(step)) close_frame_sent = true;
+        if (has_non_minimal_length(step)) d.non_minimal_length = true;
+        if (const auto* f = std::get_if<cases::FrameStep>(&step);
+            f != nullptr && f->opcode == static_cast<std::uint8_t>(codec::Opcode::ping)) {
+            ping_payloads.insert(f->payload.materialize());
+        }
+        if (close_step) continue;  // after the Close nothing is processed (5.5.1)
+        std::string bytes = client_step_bytes(step);
+        if (!bytes.empty()) {
+            server.receive(reinterpret_cast<std::uint8_t*>(bytes.data()), bytes.size(), rec);
+        }
+        for (; pongs_checked < rec.events.size(); ++pongs_checked) {
+            const auto& e = rec.events[pongs_checked];
+            if (e.kind != cases::Event::Kind::pong) continue;
+            const auto known = ping_payloads.find(e.payload.bytes);
+            if (known == ping_payloads.end())
+                unrecognized_pong = true;
+            else
+                ping_payloads.erase(known);
+        }
+        if (rec.error) {
+            d.error_step = i;
+            break;  // the steps after the error are not sent
+        }
+        if (rec.closed) {
+            close_step = i;
+            close_frame_before_accepted = close_frame_sent;
+        }
+    }
+
+    bool terminated = false;
+    if (!rec.error && !rec.closed) {
+        // Our own Close 1000 ends the sequence.
+        cases::FrameStep close;
+        close.opcode = static_cast<std::uint8_t>(codec::Opcode::close);
+        close.mask_key = terminator_mask_key;
+        close.payload.kind = cases::Payload::Kind::close;
+        close.payload.close_code = codec::close_code::normal;
+        std::string bytes = client_frame_bytes(close);
+        server.receive(reinterpret_cast<std::uint8_t*>(bytes.data()), bytes.size(), rec);
+        steps.emplace_back(close);
+        close_frame_sent = true;
+        terminated = true;
+        if (rec.closed) close_frame_before_accepted = true;
+        if (rec.error) d.error_step = body.size();
+    }
+    d.largest_message = rec.largest;
+    d.answers = rec.events;
+
+    cases::Case& c = d.c;
+    c.id = "fz.0";
+    const auto finish_expectations = [&] {
+        for (auto& e : c.expect)
+            e.count_unsolicited_pongs = unrecognized_pong;
+    };
+    c.roles = {cases::Role::server};
+    c.timeout_ms = settings.answer_timeout_ms + case_timeout_margin_ms;
+    cases::AwaitCloseStep wait;
+    wait.timeout_ms = settings.answer_timeout_ms;
+
+    if (rec.error) {
+        d.outcome = DerivedOutcome::fail;
+        d.error = rec.error.kind;
+        d.rule = rule_of(rec.error);
+        d.closed_by_me = close_frame_sent;
+        d.codes = allowed_fail_codes(rec.error.kind);
+        c.rfc = {"RFC 6455 " + std::string(rec.error.rfc_section), "RFC 6455 7.1.7"};
+        c.requirement = d.rule +
+                        "; on such a frame the server MUST _Fail the WebSocket Connection_ "
+                        "(RFC 6455 7.1.7), after answering what came before it.";
+        c.description = "Fuzzed steps with a protocol error (" +
+                        std::string(codec::error_kind_name(rec.error.kind)) +
+                        "); the server must fail the connection.";
+        c.expect.push_back(expectation(
+            "OK", rec.events,
+            "the answers to the valid frames before the error arrived in order, then the "
+            "connection was failed (" +
+                d.rule + ")"));
+        // Failing before every earlier answer was written: NON-STRICT, as in the catalog
+        // (3.2, 4.1.3: Autobahn accepts it).
+        for (std::size_t n = rec.events.size(); n-- > 0;) {
+            c.expect.push_back(expectation(
+                "NON-STRICT",
+                std::vector<cases::Event>(rec.events.begin(),
+                                          rec.events.begin() + static_cast<std::ptrdiff_t>(n)),
+                "the connection was failed before every answer to the valid frames preceding "
+                "the error was written"));
+        }
+        c.expect_close.closed_by_me = d.closed_by_me;
+        c.expect_close.codes = d.codes;
+        c.expect_close.require_clean = false;
+        if (d.closed_by_me) {
+            // Our Close was the broken frame (7.3.2, 7.9.*): the reply must carry the code.
+            c.expect_close.wrong_code_is_fatal = true;
+            c.expect_close.require_code = true;
+        } else {
+            c.expect_close.wrong_endpoint_is_fatal = true;
+        }
+        steps.emplace_back(wait);
+        c.steps = std::move(steps);
+        finish_expectations();
+        return d;
+    }
+    if (!rec.closed) {
+        d.outcome = DerivedOutcome::incomplete;
+        c.steps = std::move(steps);
+        return d;
+    }
+    d.outcome = DerivedOutcome::clean_close;
+    d.closed_by_me = close_frame_before_accepted;
+    d.codes = {codec::close_code::normal};
+    if (rec.close_code && *rec.close_code != codec::close_code::normal)
+        d.codes.push_back(*rec.close_code);
+    c.rfc = {"RFC 6455 5.5.1", "RFC 6455 5.5.2", "RFC 6455 7.1.2"};
+    c.requirement =
+        "A conforming echo server answers every valid message with the same message and every "
+        "Ping with a Pong carrying its data (RFC 6455 5.5.2, 5.5.3), and answers a Close with "
+        "a Close, then closes the connection (5.5.1); nothing after a Close is processed.";
+    c.description = terminated ? "Fuzzed valid steps, then a Close; expect every answer, then a "
+                                 "clean close."
+                               : "Fuzzed valid steps including a Close; expect every answer "
+                                 "before it, then a clean close.";
+    c.expect.push_back(expectation("OK", rec.events,
+                                   "every answer arrived in order, then the connection was "
+                                   "closed cleanly"));
+    c.expect_close.closed_by_me = d.closed_by_me;
+    c.expect_close.codes = d.codes;
+    c.expect_close.require_clean = true;
+    c.expect_close.wrong_code_is_fatal = true;
+    steps.emplace_back(wait);
+    c.steps = std::move(steps);
+    finish_expectations();
+    return d;
+}
+
+}  // namespace wsspec::fuzzer

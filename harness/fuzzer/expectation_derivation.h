@@ -1,0 +1,67 @@
+// What a conforming echo server must answer to a fuzzed sequence of client steps, derived
+// by running the octets those steps send through the reference codec (codec::Connection in
+// the server role, with the strict limits `wsspec serve` uses). A mutated case no longer
+// carries valid expectations; this computes them, so the judge can be the oracle:
+//
+//   - every valid message before the first protocol error (or our Close) is echoed, same
+//     type and bytes, and every Ping answered with a Pong carrying its data, in order;
+//   - at a protocol error the server MUST _Fail the WebSocket Connection_ (RFC 6455 7.1.7):
+//     a Close with the code allowed for that rule (1002; 1007 for invalid UTF-8), or a TCP
+//     drop; the steps after the error are not sent (a conforming server ignores them, and
+//     sending them would race with its Close);
+//   - otherwise our Close (the one in the steps, or a final Close 1000 appended here) gets
+//     a Close in reply and a clean end, closed by us (5.5.1).
+//
+// The catalog's conventions apply (tools/casegen/blocks.py echo_case/fail_case): failing
+// before echoing the valid messages that preceded the error is NON-STRICT, a reply to our
+// Close may echo its code or say 1000, and an empty Close in reply to a malformed Close is
+// NON-STRICT (require_code).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "harness/cases/case.h"
+#include "harness/codec/protocol_error.h"
+
+namespace wsspec::fuzzer {
+
+struct DerivationSettings {
+    // `wsspec serve`'s limit (EchoServerOptions::max_message_size).
+    std::uint64_t max_message_size = 64ULL << 20;
+    // How long the server has to answer: the final await_close and, plus a margin, the case.
+    std::uint32_t answer_timeout_ms = 1000;
+};
+
+enum class DerivedOutcome : std::uint8_t {
+    clean_close,  // no protocol error: answers, then a clean closing handshake
+    fail,         // a protocol error: answers before it, then the server fails the connection
+    incomplete,   // the octets end inside a frame: a conforming server just waits (not judged)
+};
+
+struct Derivation {
+    DerivedOutcome outcome = DerivedOutcome::clean_close;
+    cases::Case c;  // the steps to run (truncated / terminated) and the derived expectations
+    std::vector<cases::Event> answers;  // what the server must send before the end
+    codec::ErrorKind error = codec::ErrorKind::none;
+    std::size_t error_step = 0;  // index into the body of the step that holds the error
+    std::string rule;            // "RFC 6455 5.2: RSV1 set but no extension negotiated"
+    bool closed_by_me = false;
+    std::vector<std::uint16_t> codes;
+    // The largest data message the steps send completely (the 1009 tolerance).
+    std::uint64_t largest_message = 0;
+    bool non_minimal_length = false;  // some frame's length is not in its minimal form
+};
+
+// Close codes a server may fail the connection with for this rule (catalog conventions:
+// 6.* expect 1007 for invalid UTF-8, 7.5.1 accepts 1002 or 1007 for a bad close reason).
+std::vector<std::uint16_t> allowed_fail_codes(codec::ErrorKind kind);
+
+// `body`: frame, raw, message and sleep steps (what the fuzzer mutates). The case keeps the
+// id "fz.0"; callers name it.
+Derivation derive_expectations(const std::vector<cases::Step>& body,
+                               const DerivationSettings& settings = {});
+
+}  // namespace wsspec::fuzzer

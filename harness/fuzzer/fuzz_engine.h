@@ -1,0 +1,99 @@
+// The live fuzzer's loop (`wsspec fuzz-server`): seeds from the catalog, structured
+// mutations (mutator.h), expectations derived from the reference codec
+// (expectation_derivation.h), one connection per input through the same scripted client
+// test-server uses, and the same judge. Oracles:
+//
+//   judge     the judge FAILED the input against the derived expectations
+//   hang      we sent our Close and waited for an answer a conforming server must give,
+//             and none came before the deadline (the judge's timeout results)
+//   crash     with --exec: the supervised server exited or was killed during the input
+//   liveness  a fresh connection cannot complete a handshake and one echo (checked every
+//             N inputs and after each finding), or the server cannot be reached at all
+//
+// Feedback: an input is kept in the in-memory corpus when its response signature (verdicts,
+// close code, who failed the connection, the first event kinds, the violation, the derived
+// outcome) is new. Findings are deduplicated by (oracle, finding signature: the same
+// without the event kinds), minimized, and written as catalog case files.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "harness/fuzzer/expectation_derivation.h"
+#include "harness/fuzzer/mutator.h"
+#include "harness/oracle/judge.h"
+#include "harness/peer/scripted_client.h"
+
+namespace wsspec::runner {
+class ProcessSupervisor;
+}
+
+namespace wsspec::fuzzer {
+
+struct FuzzSettings {
+    peer::ClientSettings client;
+    std::uint64_t seed = 1;
+    std::optional<std::uint64_t> runs;  // stop after this many inputs
+    double time_s = 60;                 // otherwise after this long
+    std::uint32_t answer_timeout_ms = 1000;
+    std::size_t liveness_every = 250;  // inputs between liveness checks
+    std::size_t minimize_budget = 48;  // executions spent minimizing one finding
+    MutationLimits limits;
+    std::filesystem::path findings_dir;  // empty: findings are not written as files
+    const std::atomic<bool>* stop = nullptr;
+    runner::ProcessSupervisor* supervisor = nullptr;  // --exec
+    std::function<void(const std::string&)> log;      // progress lines and notes
+};
+
+struct Finding {
+    std::string id;    // fz.1.N
+    std::string kind;  // judge, hang, crash, liveness
+    std::string signature;
+    std::uint64_t seed = 0;
+    std::string origin;
+    std::vector<std::string> mutations;
+    cases::Case c;       // minimized, with the derived expectations
+    std::string result;  // the judge's reason, or the crash description
+    std::string expected, observed;
+    std::size_t exec = 0;  // when it was found
+    double at_s = 0;
+    std::size_t steps_found = 0, steps_minimized = 0, minimize_runs = 0;
+    std::filesystem::path file;
+};
+
+struct TimelinePoint {
+    double t = 0;
+    std::size_t execs = 0, corpus = 0, signatures = 0, findings = 0;
+};
+
+struct FuzzStats {
+    std::size_t execs = 0;
+    std::size_t skipped = 0;    // inputs not run: they end inside a frame (nothing to judge)
+    std::size_t tolerated = 0;  // failures the RFC allows (1009 on large messages, ...)
+    std::size_t liveness_checks = 0;
+    std::size_t restarts = 0;
+    std::size_t corpus = 0;
+    std::map<std::string, std::size_t> signatures;  // response signature -> inputs
+    std::map<std::string, std::size_t> outcomes;    // derived outcome -> inputs
+    std::vector<Finding> findings;
+    std::vector<TimelinePoint> timeline;
+    double elapsed_s = 0;
+    bool interrupted = false;
+    [[nodiscard]] std::map<std::string, std::size_t> findings_by_kind() const;
+    [[nodiscard]] std::string summary_line() const;
+};
+
+FuzzStats run_fuzzer(const std::vector<const cases::Case*>& seeds, const FuzzSettings& settings);
+
+// The run summary and findings as fuzz.json.
+std::string fuzz_report_json(const FuzzStats& stats, const FuzzSettings& settings,
+                             const std::string& target);
+
+}  // namespace wsspec::fuzzer

@@ -1,0 +1,59 @@
+// Structured mutations of a fuzz input: the client steps of a case (frames with every header
+// field, raw octets, short sleeps), edited in the case model rather than as bytes, so that
+// every input stays a readable case and the reference codec can say what it means.
+//
+// One RNG, seeded: the same seed and the same parent give the same child (the engine logs
+// the per-input seed, so any input can be made again).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "harness/cases/case.h"
+
+namespace wsspec::fuzzer {
+
+// splitmix64: small, fast, and fully determined by its seed.
+class Rng {
+  public:
+    explicit Rng(std::uint64_t seed) : state_(seed) {}
+    std::uint64_t next();
+    std::uint64_t below(std::uint64_t n);  // 0 .. n-1 (0 when n == 0)
+    bool percent(unsigned p) { return below(100) < p; }
+    template <class T>
+    const T& pick(const std::vector<T>& v) {
+        return v[static_cast<std::size_t>(below(v.size()))];
+    }
+
+  private:
+    std::uint64_t state_;
+};
+
+struct FuzzInput {
+    std::vector<cases::Step> steps;      // frame, raw and sleep steps only
+    std::uint64_t seed = 0;              // the RNG seed that made it from its parent
+    std::string origin;                  // the catalog case it descends from
+    std::vector<std::string> mutations;  // what was done to the parent, in order
+};
+
+// Bounds on what one input may send (keeps executions fast and memory small).
+struct MutationLimits {
+    std::size_t max_steps = 32;
+    std::uint64_t max_bytes = 256 * 1024;
+    std::uint32_t max_sleep_ms = 10;
+};
+
+// A catalog case as a seed: messages become frames (with mask keys from `rng`), repeats are
+// unrolled, sleeps shortened and unmarked, awaits dropped, close steps become Close frames.
+// Returns false when nothing sendable is left or it is too large.
+bool seed_from_case(const cases::Case& c, Rng& rng, const MutationLimits& limits, FuzzInput& out);
+
+// Applies 1-4 stacked mutations to `input` (its `mutations` list grows). Returns false when
+// the result breaks the limits (the caller then tries again).
+bool mutate(FuzzInput& input, Rng& rng, const MutationLimits& limits);
+
+// Total octets the steps send.
+std::uint64_t sent_bytes(const std::vector<cases::Step>& steps);
+
+}  // namespace wsspec::fuzzer

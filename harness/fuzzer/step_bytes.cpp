@@ -1,0 +1,89 @@
+#include "harness/fuzzer/step_bytes.h"
+
+#include <algorithm>
+
+#include "harness/codec/constants.h"
+#include "harness/codec/frame_writer.h"
+
+namespace wsspec::fuzzer {
+namespace {
+
+codec::MaskKey key_bytes(std::uint32_t key) {
+    return {static_cast<std::uint8_t>(key >> 24), static_cast<std::uint8_t>(key >> 16),
+            static_cast<std::uint8_t>(key >> 8), static_cast<std::uint8_t>(key)};
+}
+
+codec::LengthForm length_form(std::optional<int> form) {
+    if (!form) return codec::LengthForm::minimal;
+    switch (*form) {
+        case 7:
+            return codec::LengthForm::bits7;
+        case 16:
+            return codec::LengthForm::bits16;
+        case 64:
+            return codec::LengthForm::bits64;
+        default:
+            return codec::LengthForm::minimal;
+    }
+}
+
+}  // namespace
+
+std::string client_frame_bytes(const cases::FrameStep& f) {
+    codec::FrameSpec spec;
+    spec.fin = f.fin;
+    spec.rsv = f.rsv;
+    spec.opcode = f.opcode;
+    spec.masked = f.mask.value_or(true);  // RFC 6455 5.3: a client masks every frame
+    spec.mask_key = key_bytes(f.mask_key.value_or(0));
+    spec.length_override = f.length;
+    spec.length_form = length_form(f.length_form);
+    std::string out;
+    codec::append_frame(out, spec, f.payload.materialize());
+    return out;
+}
+
+std::string client_step_bytes(const cases::Step& step, std::uint32_t message_mask_key) {
+    if (const auto* f = std::get_if<cases::FrameStep>(&step)) return client_frame_bytes(*f);
+    if (const auto* r = std::get_if<cases::RawStep>(&step)) return r->bytes;
+    if (const auto* m = std::get_if<cases::MessageStep>(&step)) {
+        const std::string payload = m->payload.materialize();
+        const std::size_t piece = m->fragment_size == 0
+                                      ? std::max<std::size_t>(payload.size(), 1)
+                                      : static_cast<std::size_t>(m->fragment_size);
+        std::string out;
+        std::size_t at = 0;
+        do {
+            const std::size_t n = std::min(piece, payload.size() - at);
+            codec::FrameSpec spec;
+            spec.opcode =
+                at == 0 ? m->opcode : static_cast<std::uint8_t>(codec::Opcode::continuation);
+            spec.fin = at + n >= payload.size();
+            spec.masked = true;
+            spec.mask_key = key_bytes(message_mask_key);
+            codec::append_frame(out, spec, std::string_view(payload).substr(at, n));
+            at += n;
+        } while (at < payload.size());
+        return out;
+    }
+    if (const auto* c = std::get_if<cases::CloseStep>(&step)) {
+        codec::FrameSpec spec;
+        spec.opcode = static_cast<std::uint8_t>(codec::Opcode::close);
+        spec.masked = true;
+        spec.mask_key = key_bytes(message_mask_key);
+        std::string out;
+        codec::append_frame(out, spec, codec::close_payload(c->code, c->reason));
+        return out;
+    }
+    if (const auto* rep = std::get_if<cases::RepeatStep>(&step)) {
+        std::string out;
+        for (std::uint32_t i = 0; i < rep->times; ++i) {
+            for (const auto& inner : rep->steps)
+                out += client_step_bytes(inner, message_mask_key);
+        }
+        return out;
+    }
+    return {};
+}
+
+}  // namespace wsspec::fuzzer
