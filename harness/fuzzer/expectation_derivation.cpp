@@ -15,7 +15,7 @@ namespace {
 constexpr std::uint32_t terminator_mask_key = 0x5A17C0DE;
 // The case deadline is the answer timeout plus this margin, so that the await_close step
 // (not the case deadline) is what gives up on a silent server.
-constexpr std::uint32_t case_timeout_margin_ms = 1000;
+constexpr std::uint32_t case_timeout_margin_ms = 250;
 // Ignored by the reference codec in this role, but Connection needs one.
 constexpr std::uint64_t unused_mask_seed = 1;
 

@@ -208,25 +208,46 @@ Execution Engine::execute(const std::vector<cases::Step>& body, bool liveness_ch
     }
     x.j = oracle::judge(x.d.c, x.obs, cases::Role::server);
     classify(x);
-    if (liveness_check && x.kind == "judge") x.kind = "liveness";
-    if (liveness_check && !x.kind.empty()) x.finding_signature = x.kind + "|" + base_signature(x);
+    // The liveness check's own oracle: a handshake and the echo. How the connection then
+    // ends is judged as for any input.
+    const bool echoed = std::any_of(x.obs.events.begin(), x.obs.events.end(), [](const auto& e) {
+        return e.kind == oracle::ObservedEvent::Kind::message;
+    });
+    if (liveness_check && !x.kind.empty() && x.kind != "crash" && !echoed) {
+        x.kind = "liveness";
+        x.finding_signature = x.kind + "|" + base_signature(x);
+    }
     return x;
 }
 
 std::vector<cases::Step> Engine::minimize(std::vector<cases::Step> body, const Execution& first,
                                           std::size_t& runs) {
+    const auto until = Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                                          std::chrono::duration<double>(settings_.minimize_time_s));
     const auto same = [&](const std::vector<cases::Step>& candidate) {
-        if (runs >= settings_.minimize_budget || (settings_.stop && settings_.stop->load()))
+        if (runs >= settings_.minimize_budget || Clock::now() >= until ||
+            (settings_.stop && settings_.stop->load()))
             return false;
         ++runs;
         const Execution x = execute(candidate);
         return x.ran && x.finding_signature == first.finding_signature;
     };
-    // 1. Drop steps one at a time, from the end (later steps matter less often).
-    for (std::size_t i = body.size(); i-- > 0 && body.size() > 1;) {
-        auto candidate = body;
-        candidate.erase(candidate.begin() + static_cast<std::ptrdiff_t>(i));
-        if (same(candidate)) body = std::move(candidate);
+    // 1. Drop runs of steps, halving the run length down to one step (ddmin-like: a long
+    // valid prefix before the error goes in a few tries), from the end first.
+    for (std::size_t chunk = std::max<std::size_t>(body.size() / 2, 1); chunk >= 1; chunk /= 2) {
+        for (std::size_t end = body.size(); end > 0 && body.size() > 1;) {
+            const std::size_t begin = end >= chunk ? end - chunk : 0;
+            if (end - begin >= body.size()) {
+                end = begin;
+                continue;
+            }
+            auto candidate = body;
+            candidate.erase(candidate.begin() + static_cast<std::ptrdiff_t>(begin),
+                            candidate.begin() + static_cast<std::ptrdiff_t>(end));
+            if (same(candidate)) body = std::move(candidate);
+            end = std::min(begin, body.size());
+        }
+        if (chunk == 1) break;
     }
     // 2. Shrink payloads: halve each while the finding stays.
     for (std::size_t i = 0; i < body.size(); ++i) {
@@ -272,7 +293,7 @@ void Engine::on_finding(const FuzzInput& input, Execution x) {
     f.steps_found = input.steps.size();
     f.id = "fz.1." + std::to_string(stats_.findings.size() + 1);
     log("finding " + f.id + " (" + f.kind + ") after " + std::to_string(f.exec) + " inputs, " +
-        std::to_string(static_cast<long long>(f.at_s)) + " s: " + one_line(x.j.result));
+        std::to_string(static_cast<long long>(f.at_s)) + " s; minimizing");
 
     std::vector<cases::Step> body = input.steps;
     if (x.kind != "liveness") {
@@ -287,7 +308,19 @@ void Engine::on_finding(const FuzzInput& input, Execution x) {
     f.steps_minimized = body.size();
     f.c = x.d.c;
     f.c.id = f.id;
-    f.result = x.crash.empty() ? x.j.result : x.crash;
+    const bool never_failed = x.d.outcome == DerivedOutcome::fail && !x.obs.close_received &&
+                              !x.obs.peer_closed_tcp && x.obs.closed_by_me == x.d.closed_by_me;
+    if (!x.crash.empty())
+        f.result = x.crash;
+    else if (never_failed)
+        f.result = "The server did not fail the connection within " +
+                   std::to_string(settings_.answer_timeout_ms) + " ms after " + x.d.rule +
+                   " (RFC 6455 7.1.7); wsspec dropped it. " + x.j.behavior + "/" +
+                   x.j.behavior_close + ": " + x.j.result_close;
+    else if (x.j.behavior != oracle::verdict::failed)
+        f.result = x.j.behavior_close + ": " + x.j.result_close;
+    else
+        f.result = x.j.result;
     f.expected = x.j.expected;
     f.observed = x.j.observed;
     std::string mutations;

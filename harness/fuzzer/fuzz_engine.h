@@ -44,7 +44,8 @@ struct FuzzSettings {
     double time_s = 60;                 // otherwise after this long
     std::uint32_t answer_timeout_ms = 1000;
     std::size_t liveness_every = 250;  // inputs between liveness checks
-    std::size_t minimize_budget = 48;  // executions spent minimizing one finding
+    std::size_t minimize_budget = 40;  // executions spent minimizing one finding
+    double minimize_time_s = 10;       // and at most this long
     MutationLimits limits;
     std::filesystem::path findings_dir;  // empty: findings are not written as files
     const std::atomic<bool>* stop = nullptr;
