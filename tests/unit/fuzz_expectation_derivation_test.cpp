@@ -1,0 +1,230 @@
+// The live fuzzer's oracle input: what a conforming server must answer to a sequence of
+// client steps, derived with the reference codec. One test per outcome class: valid echoes,
+// fragmented echoes with a Ping between fragments, each protocol error class (the required
+// failure and its close codes), frames after a Close, and octets that end inside a frame.
+#include "harness/fuzzer/expectation_derivation.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "harness/cases/case_loader.h"
+#include "harness/cases/case_writer.h"
+#include "harness/fuzzer/step_bytes.h"
+
+namespace wsspec::fuzzer {
+namespace {
+
+using cases::Event;
+using cases::FrameStep;
+using cases::Step;
+using ::testing::ElementsAre;
+
+constexpr std::uint8_t text_op = 1, binary_op = 2, cont_op = 0, close_op = 8, ping_op = 9;
+
+FrameStep frame(std::uint8_t opcode, std::string payload, bool fin = true) {
+    FrameStep f;
+    f.opcode = opcode;
+    f.fin = fin;
+    f.mask_key = 0x01020304;
+    f.payload.kind = cases::Payload::Kind::hex;
+    f.payload.bytes = std::move(payload);
+    return f;
+}
+
+FrameStep close_frame(std::optional<std::uint16_t> code, std::string reason = {}) {
+    FrameStep f = frame(close_op, "");
+    f.payload.kind = cases::Payload::Kind::close;
+    f.payload.close_code = code;
+    f.payload.close_reason = std::move(reason);
+    return f;
+}
+
+std::string describe_answers(const std::vector<Event>& events) {
+    std::string out;
+    for (const auto& e : events) {
+        out += e.kind == Event::Kind::pong ? "pong:" : (e.binary ? "binary:" : "text:");
+        out += e.payload.materialize() + ";";
+    }
+    return out;
+}
+
+bool is_await_close(const Step& s) {
+    return std::holds_alternative<cases::AwaitCloseStep>(s);
+}
+
+TEST(FuzzExpectationDerivation, ValidMessagesAreEchoedThenOurCloseIsAnsweredCleanly) {
+    const auto d = derive_expectations({frame(text_op, "Hello"), frame(binary_op, "\x01\x02")});
+    EXPECT_EQ(d.outcome, DerivedOutcome::clean_close);
+    EXPECT_EQ(describe_answers(d.answers), "text:Hello;binary:\x01\x02;");
+    ASSERT_EQ(d.c.steps.size(), 4u);  // the two frames, our Close 1000, await_close
+    const auto& close = std::get<FrameStep>(d.c.steps[2]);
+    EXPECT_EQ(close.opcode, close_op);
+    EXPECT_EQ(close.payload.close_code, std::optional<std::uint16_t>(1000));
+    EXPECT_TRUE(is_await_close(d.c.steps[3]));
+    ASSERT_EQ(d.c.expect.size(), 1u);
+    EXPECT_EQ(d.c.expect[0].verdict, "OK");
+    EXPECT_TRUE(d.c.expect_close.closed_by_me);
+    EXPECT_TRUE(d.c.expect_close.require_clean);
+    EXPECT_THAT(d.c.expect_close.codes, ElementsAre(1000));
+}
+
+TEST(FuzzExpectationDerivation, FragmentedTextIsEchoedWholeAndAPingBetweenFragmentsAnsweredFirst) {
+    // The euro sign is cut between the fragments: validity is judged over the message.
+    const auto d = derive_expectations(
+        {frame(text_op, "a\xE2\x82", false), frame(ping_op, "p"), frame(cont_op, "\xAC")});
+    EXPECT_EQ(d.outcome, DerivedOutcome::clean_close);
+    EXPECT_EQ(describe_answers(d.answers), "pong:p;text:a\xE2\x82\xAC;");
+    EXPECT_FALSE(d.c.expect[0].count_unsolicited_pongs);
+}
+
+struct ErrorCase {
+    const char* name;
+    std::vector<Step> body;
+    codec::ErrorKind kind;
+    std::vector<std::uint16_t> codes;
+    bool closed_by_me;
+};
+
+std::vector<ErrorCase> error_cases() {
+    FrameStep rsv = frame(text_op, "x");
+    rsv.rsv = 4;
+    FrameStep unmasked = frame(text_op, "x");
+    unmasked.mask = false;
+    FrameStep msb = frame(binary_op, "x");
+    msb.length = (std::uint64_t{1} << 63) | 1;
+    msb.length_form = 64;
+    return {
+        {"reserved bits", {rsv}, codec::ErrorKind::reserved_bits_set, {1002}, false},
+        {"reserved opcode", {frame(3, "x")}, codec::ErrorKind::reserved_opcode, {1002}, false},
+        {"unmasked", {unmasked}, codec::ErrorKind::unmasked_client_frame, {1002}, false},
+        {"invalid utf-8", {frame(text_op, "a\xFF")}, codec::ErrorKind::invalid_utf8, {1007}, false},
+        {"text cut in a code point",
+         {frame(text_op, "a\xE2\x82")},
+         codec::ErrorKind::invalid_utf8,
+         {1007},
+         false},
+        {"fragmented ping",
+         {frame(ping_op, "p", false)},
+         codec::ErrorKind::control_frame_fragmented,
+         {1002},
+         false},
+        {"long ping",
+         {frame(ping_op, std::string(126, 'p'))},
+         codec::ErrorKind::control_frame_too_long,
+         {1002},
+         false},
+        {"lone continuation",
+         {frame(cont_op, "x")},
+         codec::ErrorKind::continuation_without_start,
+         {1002},
+         false},
+        {"text inside a fragmented message",
+         {frame(text_op, "a", false), frame(text_op, "b")},
+         codec::ErrorKind::data_frame_inside_fragmented_message,
+         {1002},
+         false},
+        {"length msb", {msb}, codec::ErrorKind::length_msb_set, {1002}, false},
+        {"close code 1005",
+         {close_frame(1005)},
+         codec::ErrorKind::invalid_close_code,
+         {1002},
+         true},
+        {"close reason not utf-8",
+         {close_frame(1000, "\xFF")},
+         codec::ErrorKind::invalid_close_reason_utf8,
+         {1002, 1007},
+         true},
+        {"one-byte close",
+         {frame(close_op, "\x03")},
+         codec::ErrorKind::close_payload_one_byte,
+         {1002},
+         true},
+    };
+}
+
+TEST(FuzzExpectationDerivation, EachProtocolErrorRequiresTheServerToFailTheConnection) {
+    for (const auto& ec : error_cases()) {
+        SCOPED_TRACE(ec.name);
+        const auto d = derive_expectations(ec.body);
+        EXPECT_EQ(d.outcome, DerivedOutcome::fail);
+        EXPECT_EQ(d.error, ec.kind);
+        EXPECT_EQ(d.c.expect_close.codes, ec.codes);
+        EXPECT_EQ(d.c.expect_close.closed_by_me, ec.closed_by_me);
+        EXPECT_FALSE(d.c.expect_close.require_clean);
+        // The wrong endpoint closing is fatal, or (our Close was the bad frame) the reply
+        // must carry the right code.
+        EXPECT_EQ(d.c.expect_close.wrong_endpoint_is_fatal, !ec.closed_by_me);
+        EXPECT_EQ(d.c.expect_close.require_code, ec.closed_by_me);
+        EXPECT_TRUE(is_await_close(d.c.steps.back()));
+        EXPECT_THAT(d.c.requirement, ::testing::HasSubstr("RFC 6455"));
+        EXPECT_THAT(d.c.requirement, ::testing::HasSubstr("MUST _Fail the WebSocket Connection_"));
+    }
+}
+
+TEST(FuzzExpectationDerivation, AnswersBeforeTheErrorAreExpectedAndStepsAfterItAreNotSent) {
+    FrameStep bad = frame(text_op, "bad");
+    bad.rsv = 2;
+    const auto d = derive_expectations({frame(text_op, "first"), bad, frame(ping_op, "late")});
+    ASSERT_EQ(d.outcome, DerivedOutcome::fail);
+    EXPECT_EQ(d.error_step, 1u);
+    EXPECT_EQ(describe_answers(d.answers), "text:first;");
+    ASSERT_EQ(d.c.steps.size(), 3u);  // first, bad, await_close: the Ping is dropped
+    ASSERT_EQ(d.c.expect.size(), 2u);
+    EXPECT_EQ(d.c.expect[0].verdict, "OK");
+    EXPECT_EQ(d.c.expect[0].events->size(), 1u);
+    EXPECT_EQ(d.c.expect[1].verdict, "NON-STRICT");  // failed before echoing (catalog 3.2)
+    EXPECT_TRUE(d.c.expect[1].events->empty());
+}
+
+TEST(FuzzExpectationDerivation, FramesAfterOurCloseAreIgnored) {
+    const auto d = derive_expectations(
+        {frame(text_op, "a"), close_frame(3000), frame(ping_op, "after"), frame(3, "x")});
+    EXPECT_EQ(d.outcome, DerivedOutcome::clean_close);
+    EXPECT_EQ(describe_answers(d.answers), "text:a;");
+    EXPECT_TRUE(d.c.expect_close.closed_by_me);
+    EXPECT_THAT(d.c.expect_close.codes, ElementsAre(1000, 3000));  // echo or 1000
+    EXPECT_EQ(d.c.steps.size(), 5u);  // everything sent, no Close appended
+}
+
+TEST(FuzzExpectationDerivation, ACloseSentAsRawOctetsIsTheServersToAnswerAndEndsTheSteps) {
+    cases::RawStep raw;
+    raw.bytes = client_frame_bytes(close_frame(1000));
+    const auto d = derive_expectations({raw, close_frame(1000)});
+    EXPECT_EQ(d.outcome, DerivedOutcome::clean_close);
+    EXPECT_FALSE(d.c.expect_close.closed_by_me);  // the session did not see itself close
+    EXPECT_EQ(d.c.steps.size(), 2u);              // the Close frame step would race: dropped
+}
+
+TEST(FuzzExpectationDerivation, OctetsEndingInsideAFrameAreNotJudged) {
+    FrameStep lie = frame(binary_op, "x");
+    lie.length = 500;  // our Close is swallowed as payload; the frame never ends
+    const auto d = derive_expectations({lie});
+    EXPECT_EQ(d.outcome, DerivedOutcome::incomplete);
+}
+
+TEST(FuzzExpectationDerivation, APongTheSessionCannotMatchToAPingStepIsCounted) {
+    cases::RawStep raw;
+    raw.bytes = client_frame_bytes(frame(ping_op, "raw"));
+    const auto d = derive_expectations({raw});
+    EXPECT_EQ(describe_answers(d.answers), "pong:raw;");
+    EXPECT_TRUE(d.c.expect[0].count_unsolicited_pongs);
+}
+
+TEST(FuzzExpectationDerivation, DerivedCaseWrittenAsJsonLoadsBackTheSame) {
+    FrameStep bad = frame(text_op, "caf\xC3");
+    bad.chop = 2;
+    auto d = derive_expectations({frame(binary_op, std::string("\x00\xFF", 2)), bad});
+    d.c.id = "fz.1.1";
+    d.c.description = "one line";
+    const std::string text = cases::case_file_text("fz", "finding", {d.c});
+    const auto loaded = cases::load_catalog_from_string(text, "fz.1.1.json");
+    ASSERT_EQ(loaded.size(), 1u);
+    EXPECT_EQ(cases::case_to_json(loaded[0]), cases::case_to_json(d.c));
+    EXPECT_EQ(client_step_bytes(loaded[0].steps[1]), client_step_bytes(d.c.steps[1]));
+}
+
+}  // namespace
+}  // namespace wsspec::fuzzer

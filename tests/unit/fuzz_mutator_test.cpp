@@ -1,0 +1,105 @@
+// The live fuzzer's mutations are reproducible: one seeded RNG, so the same seed and parent
+// give the same child, and every frame carries its own mask key (the octets are known).
+#include "harness/fuzzer/mutator.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "harness/cases/case_loader.h"
+#include "harness/cases/case_writer.h"
+
+namespace wsspec::fuzzer {
+namespace {
+
+const char* seed_file = R"({
+  "group": "t",
+  "title": "seeds",
+  "cases": [{
+    "id": "t.1", "description": "d", "rfc": ["RFC 6455 5.4"], "requirement": "r",
+    "roles": ["server"],
+    "steps": [
+      {"message": {"opcode": "text", "payload": "Hello, fragmented world", "fragment_size": 5}},
+      {"frame": {"opcode": "ping", "payload": "p"}},
+      {"sleep": {"ms": 500, "mark": "A"}},
+      {"await": {"events": 2, "timeout_ms": 1000}},
+      {"close": {"code": 1000}}
+    ],
+    "expect": [{"verdict": "OK"}],
+    "expect_close": {"closed_by_me": true, "codes": [1000], "require_clean": true}
+  }]
+})";
+
+std::string dump(const FuzzInput& in) {
+    std::string out;
+    for (const auto& s : in.steps)
+        out += cases::step_to_json(s).dump() + "\n";
+    for (const auto& m : in.mutations)
+        out += m + ",";
+    return out;
+}
+
+FuzzInput seed() {
+    static const auto loaded = cases::load_catalog_from_string(seed_file, "seed.json");
+    Rng rng(99);
+    FuzzInput in;
+    EXPECT_TRUE(seed_from_case(loaded[0], rng, {}, in));
+    return in;
+}
+
+TEST(FuzzMutator, SeedsBecomeFramesWithMaskKeysShortUnmarkedSleepsAndACloseFrame) {
+    const FuzzInput in = seed();
+    ASSERT_EQ(in.steps.size(), 8u);  // 5 fragments, ping, sleep, close (await dropped)
+    for (const auto& s : in.steps) {
+        if (const auto* f = std::get_if<cases::FrameStep>(&s)) {
+            EXPECT_TRUE(f->mask_key.has_value());
+        } else {
+            const auto& sl = std::get<cases::SleepStep>(s);
+            EXPECT_LE(sl.ms, MutationLimits{}.max_sleep_ms);
+            EXPECT_TRUE(sl.mark.empty());
+        }
+    }
+    EXPECT_EQ(std::get<cases::FrameStep>(in.steps.back()).opcode, 8);
+}
+
+TEST(FuzzMutator, SameSeedGivesTheSameInputs) {
+    for (std::uint64_t s = 1; s <= 200; ++s) {
+        FuzzInput a = seed(), b = seed();
+        Rng ra(s), rb(s);
+        mutate(a, ra, {});
+        mutate(b, rb, {});
+        ASSERT_EQ(dump(a), dump(b)) << "seed " << s;
+    }
+}
+
+TEST(FuzzMutator, DifferentSeedsGiveDifferentInputs) {
+    std::set<std::string> seen;
+    for (std::uint64_t s = 1; s <= 50; ++s) {
+        FuzzInput a = seed();
+        Rng r(s);
+        mutate(a, r, {});
+        seen.insert(dump(a));
+    }
+    EXPECT_GT(seen.size(), 40u);
+}
+
+TEST(FuzzMutator, MutatedInputsStayWithinTheLimitsAndFramesKeepMaskKeys) {
+    MutationLimits limits;
+    for (std::uint64_t s = 1; s <= 300; ++s) {
+        FuzzInput a = seed();
+        Rng r(s);
+        if (!mutate(a, r, limits)) continue;
+        EXPECT_LE(a.steps.size(), limits.max_steps);
+        EXPECT_LE(sent_bytes(a.steps), limits.max_bytes);
+        for (const auto& st : a.steps) {
+            if (const auto* f = std::get_if<cases::FrameStep>(&st)) {
+                EXPECT_TRUE(f->mask_key.has_value()) << "seed " << s;
+            }
+        }
+    }
+}
+
+}  // namespace
+}  // namespace wsspec::fuzzer
