@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Acceptance for `wsspec fuzz-server`: against the reference server it finds nothing (a
+# correct server produces no finding); against `wsspec serve --inject-defect D` it finds a
+# finding of the right oracle within a few seconds, minimizes it, and the written case file
+# replays with `wsspec test-server --cases-dir FILE` failing (exit 1). Also: fuzz.json, and
+# option errors exit 2.
+#   bash test_fuzz_server.sh path/to/wsspec BUILD_DIR
+# ctest-labels: slow
+set -euo pipefail
+WSSPEC=$1
+BUILD_DIR=$2
+source "$(dirname "$0")/server_test_lib.sh"
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/wsspec-fuzz.XXXXXX")
+trap 'stop_started; rm -rf "$work"' EXIT
+
+# Option errors: exit 2 with a message.
+set +e
+"$WSSPEC" fuzz-server ws://127.0.0.1:1/ --time 1 --runs 5 >"$work/opt.out" 2>&1
+status=$?
+set -e
+((status == 2)) || fail "--time with --runs: expected exit 2, got $status"
+grep -q -- "--runs" "$work/opt.out" || fail "no message naming the conflicting options"
+
+# 1. The reference server: no findings.
+start_serve "$work/serve.log"
+set +e
+"$WSSPEC" fuzz-server "$SERVE_URL" --time 15 --seed 1 --timeout 500 \
+  --report-dir "$work/clean" >"$work/clean.out" 2>&1
+status=$?
+set -e
+if ((status != 0)); then
+  cat "$work/clean.out" >&2
+  fail "fuzzing the reference server: expected no findings (exit 0), got $(describe_status $status)"
+fi
+python3 - "$work/clean/fuzz.json" <<'PY' || fail "fuzz.json of the clean run"
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["mode"] == "fuzz-server" and r["findings"] == [], r["findings"]
+assert r["execs"] >= 200, r["execs"]
+assert r["signatures"] >= 20 and r["timeline"], r["signatures"]
+print(f"reference server: {r['execs']} execs, {r['execs_per_s']:.0f}/s, "
+      f"{r['signatures']} signatures, corpus {r['corpus']}")
+PY
+stop_started
+
+# 2. Injected defects: a finding of the expected oracle, minimized, replaying as a failure.
+declare -A kind=([skip-utf8-check]=judge [accept-reserved-bits]=judge [no-close-reply]=judge
+  [accept-unmasked]=judge)
+for defect in skip-utf8-check accept-reserved-bits no-close-reply accept-unmasked; do
+  start_serve "$work/serve-$defect.log" --inject-defect "$defect"
+  started=$(date +%s.%N)
+  set +e
+  "$WSSPEC" fuzz-server "$SERVE_URL" --time 6 --seed 2 --timeout 400 \
+    --report-dir "$work/$defect" >"$work/$defect.out" 2>&1
+  status=$?
+  set -e
+  if ((status != 1)); then
+    cat "$work/$defect.out" >&2
+    fail "$defect: expected findings (exit 1), got $(describe_status $status)"
+  fi
+  python3 - "$work/$defect/fuzz.json" "${kind[$defect]}" "$defect" <<'PY' || fail "$defect: fuzz.json"
+import json, sys
+r = json.load(open(sys.argv[1]))
+kinds = [f["kind"] for f in r["findings"]]
+assert sys.argv[2] in kinds, kinds
+f = next(f for f in r["findings"] if f["kind"] == sys.argv[2])
+assert f["steps_minimized"] <= f["steps_found"], f
+print(f"{sys.argv[3]}: first {sys.argv[2]} finding after {f['exec']} inputs ({f['at_s']:.1f} s), "
+      f"minimized {f['steps_found']} -> {f['steps_minimized']} steps: {f['result'][:100]}")
+PY
+  for file in "$work/$defect"/findings/*.json; do
+    set +e
+    "$WSSPEC" test-server "$SERVE_URL" --cases-dir "$file" --report-dir "$work/replay" \
+      >"$work/replay.out" 2>&1
+    status=$?
+    set -e
+    if ((status != 1)); then
+      cat "$work/replay.out" >&2
+      fail "$defect: replaying $(basename "$file") should fail (exit 1), got $(describe_status $status)"
+    fi
+  done
+  stop_started
+done
+echo "PASS test_fuzz_server"
