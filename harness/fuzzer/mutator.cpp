@@ -493,14 +493,30 @@ std::uint64_t sent_bytes(const std::vector<Step>& steps) {
     return n;
 }
 
+bool within_limits(const std::vector<Step>& steps, const MutationLimits& limits) {
+    if (steps.empty() || steps.size() > limits.max_steps) return false;
+    if (sent_bytes(steps) > limits.max_bytes) return false;
+    for (const auto& s : steps) {
+        std::uint64_t size = 0, chop = 0;
+        if (const auto* f = std::get_if<FrameStep>(&s)) {
+            size = f->payload.size() + codec::max_frame_header_size;
+            chop = f->chop;
+        } else if (const auto* r = std::get_if<RawStep>(&s)) {
+            size = r->bytes.size();
+            chop = r->chop;
+        }
+        if (chop != 0 && size / chop > limits.max_chop_pieces) return false;
+    }
+    return true;
+}
+
 bool seed_from_case(const cases::Case& c, Rng& rng, const MutationLimits& limits, FuzzInput& out) {
     if (c.handshake) return false;  // the fuzzer mutates frames, not handshakes
     out = FuzzInput{};
     out.origin = c.id;
     bool too_big = false;
     flatten(c.steps, rng, limits, out.steps, too_big);
-    if (too_big || out.steps.size() > limits.max_steps) return false;
-    if (sent_bytes(out.steps) > limits.max_bytes) return false;
+    if (too_big || !within_limits(out.steps, limits)) return false;
     return std::any_of(out.steps.begin(), out.steps.end(),
                        [](const Step& s) { return !std::holds_alternative<SleepStep>(s); });
 }
@@ -513,8 +529,7 @@ bool mutate(FuzzInput& input, Rng& rng, const MutationLimits& limits) {
         input.mutations.push_back(name);
         ++done;
     }
-    return !input.steps.empty() && input.steps.size() <= limits.max_steps &&
-           sent_bytes(input.steps) <= limits.max_bytes;
+    return within_limits(input.steps, limits);
 }
 
 }  // namespace wsspec::fuzzer

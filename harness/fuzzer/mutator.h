@@ -42,6 +42,9 @@ struct MutationLimits {
     std::size_t max_steps = 32;
     std::uint64_t max_bytes = 256 * 1024;
     std::uint32_t max_sleep_ms = 10;
+    // A step written in chops takes one write (and a wake-up of the server) per piece: a
+    // 64 KiB frame one octet at a time outlasts any answer deadline. Bound the pieces.
+    std::uint64_t max_chop_pieces = 256;
 };
 
 // A catalog case as a seed: messages become frames (with mask keys from `rng`), repeats are
@@ -52,6 +55,9 @@ bool seed_from_case(const cases::Case& c, Rng& rng, const MutationLimits& limits
 // Applies 1-4 stacked mutations to `input` (its `mutations` list grows). Returns false when
 // the result breaks the limits (the caller then tries again).
 bool mutate(FuzzInput& input, Rng& rng, const MutationLimits& limits);
+
+// Within the limits: steps, octets, pieces of chopped steps.
+bool within_limits(const std::vector<cases::Step>& steps, const MutationLimits& limits);
 
 // Total octets the steps send.
 std::uint64_t sent_bytes(const std::vector<cases::Step>& steps);

@@ -93,6 +93,7 @@ TEST(FuzzMutator, MutatedInputsStayWithinTheLimitsAndFramesKeepMaskKeys) {
         if (!mutate(a, r, limits)) continue;
         EXPECT_LE(a.steps.size(), limits.max_steps);
         EXPECT_LE(sent_bytes(a.steps), limits.max_bytes);
+        EXPECT_TRUE(within_limits(a.steps, limits));
         for (const auto& st : a.steps) {
             if (const auto* f = std::get_if<cases::FrameStep>(&st)) {
                 EXPECT_TRUE(f->mask_key.has_value()) << "seed " << s;
