@@ -30,6 +30,10 @@ rules = {
                 "harness/peer/asio_include.h"]),
     "runner": ("harness/peer/byte_stream.h",
                ["harness/server/echo_server.h", "harness/report/results_json.h"]),
+    # The live fuzzer drives a server like test-server does; it sees neither the servers
+    # nor the report writers.
+    "fuzzer": ("harness/runner/process_supervisor.h",
+               ["harness/server/echo_server.h", "harness/report/results_json.h"]),
 }
 
 def command_for(layer):
