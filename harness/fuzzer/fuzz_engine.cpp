@@ -116,7 +116,7 @@ class Engine {
                                       std::size_t& runs);
     bool liveness();
     bool should_stop() const;
-    void progress(bool force);
+    void progress(bool final_point);
     void log(const std::string& line) const {
         if (settings_.log) settings_.log(line);
     }
@@ -360,9 +360,11 @@ bool Engine::liveness() {
     return false;
 }
 
-void Engine::progress(bool force) {
+// A summary line about once a second; the final point only goes into the timeline (the
+// command prints the last line itself).
+void Engine::progress(bool final_point) {
     const auto now = Clock::now();
-    if (!force && now - last_progress_ < std::chrono::seconds(1)) return;
+    if (!final_point && now - last_progress_ < std::chrono::seconds(1)) return;
     last_progress_ = now;
     stats_.elapsed_s = elapsed();
     stats_.corpus = corpus_.size();
