@@ -2,8 +2,8 @@
 # Acceptance for `wsspec fuzz-server`: against the reference server it finds nothing (a
 # correct server produces no finding); against `wsspec serve --inject-defect D` it finds a
 # finding of the right oracle within a few seconds, minimizes it, and the written case file
-# replays with `wsspec test-server --cases-dir FILE` failing (exit 1). Also: fuzz.json, and
-# option errors exit 2.
+# replays with `wsspec test-server --cases-dir FILE` failing (exit 1) and matches the case
+# schema. Also: fuzz.json, and option errors exit 2.
 #   bash test_fuzz_server.sh path/to/wsspec BUILD_DIR
 # ctest-labels: slow
 set -euo pipefail
@@ -69,6 +69,9 @@ assert f["steps_minimized"] <= f["steps_found"], f
 print(f"{sys.argv[3]}: first {sys.argv[2]} finding after {f['exec']} inputs ({f['at_s']:.1f} s), "
       f"minimized {f['steps_found']} -> {f['steps_minimized']} steps: {f['result'][:100]}")
 PY
+  # Findings are catalog case files: the schema accepts them.
+  /usr/bin/python3 "$SRC/tools/validate_cases.py" "$work/$defect"/findings/*.json >/dev/null ||
+    fail "$defect: a finding does not match cases/case.schema.json"
   for file in "$work/$defect"/findings/*.json; do
     set +e
     "$WSSPEC" test-server "$SERVE_URL" --cases-dir "$file" --report-dir "$work/replay" \
