@@ -78,11 +78,10 @@ int run(const FuzzServerOptions& o) {
 
     fuzzer::FuzzStats stats;
     int status = 0;
-    try {
-        stats = fuzzer::run_fuzzer(catalog.selected, settings);
-    } catch (const std::exception& e) {
+    stats = fuzzer::run_fuzzer(catalog.selected, settings);
+    if (!stats.error.empty()) {
         // e.g. the supervised server cannot be restarted: say so, keep what was found.
-        std::cerr << "wsspec fuzz-server: " << e.what() << "\n";
+        std::cerr << "wsspec fuzz-server: stopped early: " << stats.error << "\n";
         status = 2;
     }
     if (supervisor) supervisor->stop();
@@ -102,8 +101,8 @@ int run(const FuzzServerOptions& o) {
         write_text(path, fuzzer::fuzz_report_json(stats, settings, url.to_string()));
         std::cout << "fuzz: report written to " << path.string() << "\n";
     }
-    if (status != 0) return status;
-    return stats.findings.empty() ? 0 : 1;
+    if (!stats.findings.empty()) return 1;
+    return status;
 }
 
 }  // namespace

@@ -1,8 +1,10 @@
 #include "harness/fuzzer/fuzz_engine.h"
 
 #include <algorithm>
+#include <exception>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -105,6 +107,7 @@ class Engine {
         : seeds_(seeds), settings_(settings), rng_(settings.seed) {}
 
     FuzzStats run();
+    void loop();
 
   private:
     Execution execute(const std::vector<cases::Step>& body, bool judge_only_liveness = false);
@@ -130,7 +133,7 @@ class Engine {
     FuzzStats stats_;
     std::vector<FuzzInput> corpus_;
     std::size_t seed_count_ = 0;
-    std::map<std::string, bool> known_findings_;
+    std::set<std::string> known_findings_;
     Clock::time_point started_ = Clock::now();
     Clock::time_point last_progress_ = Clock::now();
     std::size_t since_liveness_ = 0;
@@ -280,8 +283,7 @@ std::vector<cases::Step> Engine::minimize(std::vector<cases::Step> body, const E
 }
 
 void Engine::on_finding(const FuzzInput& input, Execution x) {
-    if (known_findings_.count(x.finding_signature) != 0) return;
-    known_findings_[x.finding_signature] = true;
+    if (!known_findings_.insert(x.finding_signature).second) return;
     Finding f;
     f.kind = x.kind;
     f.signature = x.finding_signature;
@@ -296,14 +298,20 @@ void Engine::on_finding(const FuzzInput& input, Execution x) {
         std::to_string(static_cast<long long>(f.at_s)) + " s; minimizing");
 
     std::vector<cases::Step> body = input.steps;
+    std::exception_ptr stopped;  // the server could not be restarted while minimizing
     if (x.kind != "liveness") {
-        body = minimize(body, x, f.minimize_runs);
-        const Execution again = execute(body);
-        ++f.minimize_runs;
-        if (again.ran && again.finding_signature == x.finding_signature)
-            x = again;
-        else
-            body = input.steps;  // flaky after minimizing: keep what was found
+        try {
+            body = minimize(body, x, f.minimize_runs);
+            Execution again = execute(body);
+            ++f.minimize_runs;
+            if (again.ran && again.finding_signature == x.finding_signature)
+                x = std::move(again);
+            else
+                body = input.steps;  // flaky after minimizing: keep what was found
+        } catch (const std::exception&) {
+            stopped = std::current_exception();
+            body = input.steps;
+        }
     }
     f.steps_minimized = body.size();
     f.c = x.d.c;
@@ -341,6 +349,7 @@ void Engine::on_finding(const FuzzInput& input, Execution x) {
         std::to_string(f.steps_found) + " steps in " + std::to_string(f.minimize_runs) + " runs" +
         (f.file.empty() ? "" : "; written to " + f.file.string()));
     stats_.findings.push_back(std::move(f));
+    if (stopped) std::rethrow_exception(stopped);  // after the finding is kept and written
 }
 
 bool Engine::liveness() {
@@ -385,8 +394,19 @@ FuzzStats Engine::run() {
     if (corpus_.empty()) throw std::runtime_error("no usable seed cases (frames to mutate)");
     log("fuzz-server: " + std::to_string(corpus_.size()) + " seeds from " +
         std::to_string(seeds_.size()) + " cases, run seed " + std::to_string(settings_.seed));
-    liveness();
+    try {
+        loop();
+    } catch (const std::exception& e) {
+        // The supervised server cannot be restarted: stop, keeping what was found.
+        stats_.error = e.what();
+    }
+    stats_.interrupted = settings_.stop && settings_.stop->load();
+    progress(true);
+    return stats_;
+}
 
+void Engine::loop() {
+    liveness();
     while (!should_stop()) {
         // Half the inputs start from a seed, half from what feedback kept.
         const std::size_t parent = rng_.percent(50) && corpus_.size() > seed_count_
@@ -397,14 +417,13 @@ FuzzStats Engine::run() {
         Rng local(child.seed);
         if (!mutate(child, local, settings_.limits)) continue;
         Execution x = execute(child.steps);
-        ++stats_.execs;
-        ++since_liveness_;
         if (!x.ran) {
             ++stats_.skipped;
-            --stats_.execs;
             progress(false);
             continue;
         }
+        ++stats_.execs;
+        ++since_liveness_;
         ++stats_.outcomes[outcome_name(x.d.outcome)];
         if (x.tolerated) ++stats_.tolerated;
         if (stats_.signatures[x.response_signature]++ == 0) {
@@ -420,9 +439,6 @@ FuzzStats Engine::run() {
         }
         progress(false);
     }
-    stats_.interrupted = settings_.stop && settings_.stop->load();
-    progress(true);
-    return stats_;
 }
 
 }  // namespace
@@ -476,6 +492,7 @@ std::string fuzz_report_json(const FuzzStats& stats, const FuzzSettings& setting
     j["signatures"] = stats.signatures.size();
     j["outcomes"] = stats.outcomes;
     j["interrupted"] = stats.interrupted;
+    if (!stats.error.empty()) j["error"] = stats.error;
     j["findings_by_kind"] = stats.findings_by_kind();
     json timeline = json::array();
     for (const auto& p : stats.timeline) {

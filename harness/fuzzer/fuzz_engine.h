@@ -87,6 +87,7 @@ struct FuzzStats {
     std::vector<TimelinePoint> timeline;
     double elapsed_s = 0;
     bool interrupted = false;
+    std::string error;  // why the run ended early (the supervised server cannot be restarted)
     [[nodiscard]] std::map<std::string, std::size_t> findings_by_kind() const;
     [[nodiscard]] std::string summary_line() const;
 };
