@@ -87,8 +87,9 @@ int run(const FuzzServerOptions& o) {
     if (supervisor) supervisor->stop();
     std::cout << stats.summary_line() << (stats.interrupted ? " (interrupted)" : "") << "\n";
     std::cout << "fuzz: run seed " << settings.seed << "; " << stats.skipped
-              << " inputs skipped (they end inside a frame), " << stats.tolerated
-              << " tolerated refusals, " << stats.liveness_checks << " liveness checks\n";
+              << " inputs skipped (they end inside a frame or announce one beyond 64 MiB), "
+              << stats.tolerated << " tolerated refusals, " << stats.liveness_checks
+              << " liveness checks\n";
     for (const auto& f : stats.findings) {
         std::cout << "finding " << f.id << " [" << f.kind << "] " << f.result << "\n";
         if (!f.file.empty()) {
