@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "harness/codec/ascii.h"
 #include "harness/codec/utf8_validator.h"
 
 namespace wsspec::cases {
@@ -12,17 +13,6 @@ using nlohmann::json;
 bool valid_utf8(const std::string& s) {
     return codec::Utf8Validator::is_valid(reinterpret_cast<const std::uint8_t*>(s.data()),
                                           s.size());
-}
-
-std::string to_hex(const std::string& bytes) {
-    static const char* digits = "0123456789abcdef";
-    std::string out;
-    out.reserve(bytes.size() * 2);
-    for (unsigned char ch : bytes) {
-        out += digits[ch >> 4];
-        out += digits[ch & 0xF];
-    }
-    return out;
 }
 
 std::string opcode_text(std::uint8_t opcode) {
@@ -54,7 +44,7 @@ void put_bytes(json& obj, const char* text_key, const char* hex_key, const std::
     if (valid_utf8(bytes))
         obj[text_key] = bytes;
     else
-        obj[hex_key] = to_hex(bytes);
+        obj[hex_key] = codec::to_hex(bytes);
 }
 
 std::string mask_key_hex(std::uint32_t key) {
@@ -127,7 +117,7 @@ json payload_to_json(const Payload& p) {
         case Payload::Kind::hex: {
             const std::string bytes = p.materialize();
             if (valid_utf8(bytes)) return json(bytes);
-            j["hex"] = to_hex(bytes);
+            j["hex"] = codec::to_hex(bytes);
             return j;
         }
         case Payload::Kind::pattern:
@@ -139,7 +129,7 @@ json payload_to_json(const Payload& p) {
                 // An empty close body: no payload at all.
                 const std::string bytes = p.close_reason;
                 if (valid_utf8(bytes)) return json(bytes);
-                j["hex"] = to_hex(bytes);
+                j["hex"] = codec::to_hex(bytes);
                 return j;
             }
             j["close_code"] = *p.close_code;
@@ -181,7 +171,7 @@ json step_to_json(const Step& s) {
         j["message"] = std::move(b);
     } else if (const auto* r = std::get_if<RawStep>(&s)) {
         json b;
-        b["hex"] = to_hex(r->bytes);
+        b["hex"] = codec::to_hex(r->bytes);
         put_chop(b, r->chop, r->chop_delay_ms);
         j["raw"] = std::move(b);
     } else if (const auto* sl = std::get_if<SleepStep>(&s)) {

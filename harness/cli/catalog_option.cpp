@@ -2,6 +2,7 @@
 
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -9,6 +10,7 @@
 #include "harness/cases/case_loader.h"
 #include "harness/cases/case_selection.h"
 #include "harness/cli/catalog_location.h"
+#include "harness/codec/ascii.h"
 
 namespace wsspec::cli {
 
@@ -29,13 +31,7 @@ std::string catalog_digest(const std::vector<cases::Case>& all) {
     unsigned int len = 0;
     EVP_DigestFinal_ex(ctx, md, &len);
     EVP_MD_CTX_free(ctx);
-    static const char* hex = "0123456789abcdef";
-    std::string out;
-    for (unsigned i = 0; i < len && i < 6; ++i) {
-        out += hex[md[i] >> 4];
-        out += hex[md[i] & 0xF];
-    }
-    return out;
+    return codec::to_hex({reinterpret_cast<const char*>(md), std::min(len, 6U)});
 }
 
 void CatalogOptions::add_to(CLI::App& cmd) {

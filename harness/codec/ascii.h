@@ -4,6 +4,9 @@
 // would pass. They also take any char, signed or not, without the cast <cctype> needs.
 #pragma once
 
+#include <string>
+#include <string_view>
+
 namespace wsspec::codec {
 
 constexpr bool is_ascii_digit(char c) {
@@ -20,6 +23,19 @@ constexpr bool is_ascii_hex_digit(char c) {
 }
 constexpr char ascii_lower(char c) {
     return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+// Lower-case hex of each byte ("\x01\xab" -> "01ab"), for digests and wire logs.
+inline std::string to_hex(std::string_view bytes) {
+    constexpr std::string_view digits = "0123456789abcdef";
+    std::string out;
+    out.reserve(bytes.size() * 2);
+    for (const char c : bytes) {
+        const auto b = static_cast<unsigned char>(c);
+        out += digits[b >> 4];
+        out += digits[b & 0xF];
+    }
+    return out;
 }
 
 }  // namespace wsspec::codec

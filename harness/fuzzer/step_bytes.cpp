@@ -2,42 +2,16 @@
 
 #include <algorithm>
 
+#include "harness/cases/frame_step_spec.h"
 #include "harness/codec/constants.h"
 #include "harness/codec/frame_writer.h"
 
 namespace wsspec::fuzzer {
-namespace {
-
-codec::MaskKey key_bytes(std::uint32_t key) {
-    return {static_cast<std::uint8_t>(key >> 24), static_cast<std::uint8_t>(key >> 16),
-            static_cast<std::uint8_t>(key >> 8), static_cast<std::uint8_t>(key)};
-}
-
-codec::LengthForm length_form(std::optional<int> form) {
-    if (!form) return codec::LengthForm::minimal;
-    switch (*form) {
-        case 7:
-            return codec::LengthForm::bits7;
-        case 16:
-            return codec::LengthForm::bits16;
-        case 64:
-            return codec::LengthForm::bits64;
-        default:
-            return codec::LengthForm::minimal;
-    }
-}
-
-}  // namespace
 
 std::string client_frame_bytes(const cases::FrameStep& f) {
-    codec::FrameSpec spec;
-    spec.fin = f.fin;
-    spec.rsv = f.rsv;
-    spec.opcode = f.opcode;
-    spec.masked = f.mask.value_or(true);  // RFC 6455 5.3: a client masks every frame
-    spec.mask_key = key_bytes(f.mask_key.value_or(0));
-    spec.length_override = f.length;
-    spec.length_form = length_form(f.length_form);
+    // RFC 6455 5.3: a client masks every frame. The key is fixed when the step has none, so
+    // the bytes (and the expected answer) are known before they are sent.
+    const codec::FrameSpec spec = cases::frame_spec_of(f, true, cases::mask_key_bytes(0));
     std::string out;
     codec::append_frame(out, spec, f.payload.materialize());
     return out;
@@ -60,7 +34,7 @@ std::string client_step_bytes(const cases::Step& step, std::uint32_t message_mas
                 at == 0 ? m->opcode : static_cast<std::uint8_t>(codec::Opcode::continuation);
             spec.fin = at + n >= payload.size();
             spec.masked = true;
-            spec.mask_key = key_bytes(message_mask_key);
+            spec.mask_key = cases::mask_key_bytes(message_mask_key);
             codec::append_frame(out, spec, std::string_view(payload).substr(at, n));
             at += n;
         } while (at < payload.size());
@@ -70,7 +44,7 @@ std::string client_step_bytes(const cases::Step& step, std::uint32_t message_mas
         codec::FrameSpec spec;
         spec.opcode = static_cast<std::uint8_t>(codec::Opcode::close);
         spec.masked = true;
-        spec.mask_key = key_bytes(message_mask_key);
+        spec.mask_key = cases::mask_key_bytes(message_mask_key);
         std::string out;
         codec::append_frame(out, spec, codec::close_payload(c->code, c->reason));
         return out;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "harness/codec/ascii.h"
 #include "harness/codec/http_head.h"
 
 namespace wsspec::oracle {
@@ -22,12 +23,7 @@ std::string show_bytes(std::string_view s) {
     if (printable(head)) {
         out = "\"" + std::string(head) + "\"";
     } else {
-        static const char* hex = "0123456789abcdef";
-        out = "0x";
-        for (unsigned char ch : head) {
-            out += hex[ch >> 4];
-            out += hex[ch & 0xF];
-        }
+        out = "0x" + codec::to_hex(head);
     }
     if (s.size() > head.size()) out += "...";
     return out;

@@ -4,6 +4,7 @@
 #include <random>
 #include <utility>
 
+#include "harness/cases/frame_step_spec.h"
 #include "harness/codec/frame_writer.h"
 #include "harness/peer/entropy.h"
 
@@ -16,20 +17,6 @@ codec::ConnectionLimits observer_limits(const SessionSettings& s) {
     codec::ConnectionLimits limits;
     limits.max_message_size = s.max_message_size;
     return limits;
-}
-
-codec::LengthForm length_form(std::optional<int> form) {
-    if (!form) return codec::LengthForm::minimal;
-    switch (*form) {
-        case 7:
-            return codec::LengthForm::bits7;
-        case 16:
-            return codec::LengthForm::bits16;
-        case 64:
-            return codec::LengthForm::bits64;
-        default:
-            return codec::LengthForm::minimal;
-    }
 }
 
 // The header the wire log shows for a frame we wrote.
@@ -385,21 +372,8 @@ bool CaseSession::run_step(const cases::Step& step) {
 
 bool CaseSession::send_frame(const cases::FrameStep& f) {
     std::string payload = f.payload.materialize();
-    codec::FrameSpec spec;
-    spec.fin = f.fin;
-    spec.rsv = f.rsv;
-    spec.opcode = f.opcode;
-    spec.masked = f.mask.value_or(settings_.role == codec::Role::client);
-    if (f.mask_key) {
-        spec.mask_key = {static_cast<std::uint8_t>(*f.mask_key >> 24),
-                         static_cast<std::uint8_t>(*f.mask_key >> 16),
-                         static_cast<std::uint8_t>(*f.mask_key >> 8),
-                         static_cast<std::uint8_t>(*f.mask_key)};
-    } else {
-        spec.mask_key = codec_.next_mask_key();
-    }
-    spec.length_override = f.length;
-    spec.length_form = length_form(f.length_form);
+    const codec::FrameSpec spec =
+        cases::frame_spec_of(f, settings_.role == codec::Role::client, codec_.next_mask_key());
     std::string bytes;
     codec::append_frame(bytes, spec, payload);
     log_frame(WireEntry::Kind::tx_frame, logged_header(spec, f.length.value_or(payload.size())),

@@ -8,6 +8,7 @@
 #include <map>
 #include <set>
 
+#include "harness/codec/ascii.h"
 #include "harness/report/atomic_file.h"
 #include "harness/report/results_json.h"
 #include "harness/report/utf8_escape.h"
@@ -119,13 +120,7 @@ std::string sha256_hex(std::string_view bytes) {
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int size = 0;
     EVP_Digest(bytes.data(), bytes.size(), digest, &size, EVP_sha256(), nullptr);
-    static constexpr char digits[] = "0123456789abcdef";
-    std::string out;
-    for (unsigned int i = 0; i < size; ++i) {
-        out += digits[digest[i] >> 4];
-        out += digits[digest[i] & 0xF];
-    }
-    return out;
+    return codec::to_hex({reinterpret_cast<const char*>(digest), size});
 }
 
 std::string not_clean_reason(const json& c) {

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <map>
 
+#include "harness/codec/ascii.h"
 #include "harness/codec/constants.h"
 #include "harness/report/utf8_escape.h"
 
@@ -12,17 +13,6 @@ namespace {
 
 using nlohmann::json;
 using oracle::WireEntry;
-
-std::string hex(std::string_view bytes) {
-    static const char* digits = "0123456789abcdef";
-    std::string out;
-    out.reserve(bytes.size() * 2);
-    for (unsigned char ch : bytes) {
-        out += digits[ch >> 4];
-        out += digits[ch & 0xF];
-    }
-    return out;
-}
 
 // Text for humans when the bytes are valid UTF-8 and printable; null otherwise (the wire
 // log keeps the hex next to it).
@@ -58,7 +48,7 @@ json wire_to_json(const std::vector<WireEntry>& wire) {
             j["text"] = e.data;
         } else {
             j["length"] = e.length;
-            j["hex"] = hex(e.data);
+            j["hex"] = codec::to_hex(e.data);
             j["truncated"] = e.length > e.data.size();
             if (auto t = text_or_null(e.data); !t.is_null()) j["text"] = t;
         }
@@ -97,7 +87,7 @@ json events_to_json(const std::vector<oracle::ObservedEvent>& events) {
         }
         if (e.kind != oracle::ObservedEvent::Kind::mark) {
             j["length"] = e.payload.size();
-            j["hex"] = hex(std::string_view(e.payload).substr(0, kept_bytes));
+            j["hex"] = codec::to_hex(std::string_view(e.payload).substr(0, kept_bytes));
         }
         out.push_back(std::move(j));
     }

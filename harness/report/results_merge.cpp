@@ -10,6 +10,7 @@
 #include <stdexcept>
 
 #include "harness/cases/case_selection.h"
+#include "harness/codec/ascii.h"
 #include "harness/report/results_json.h"
 #include "harness/report/results_validation.h"
 #include "harness/report/utf8_escape.h"
@@ -195,16 +196,6 @@ bool all_hex(const std::string& s) {
            std::all_of(s.begin(), s.end(), [](unsigned char ch) { return std::isxdigit(ch); });
 }
 
-std::string to_hex(const std::string& bytes) {
-    static const char* digits = "0123456789abcdef";
-    std::string out;
-    for (unsigned char ch : bytes) {
-        out += digits[ch >> 4];
-        out += digits[ch & 0xF];
-    }
-    return out;
-}
-
 // An ATS payload: (length, data) where data is hex for octets and, for frames, the text
 // when it was text, else hex. Text is recognised by its size matching the length.
 std::string payload_hex(const json& pair, bool frame, unsigned long long& length) {
@@ -215,7 +206,7 @@ std::string payload_hex(const json& pair, bool frame, unsigned long long& length
     if (!pair[1].is_string()) return "";
     const std::string data = pair[1].get<std::string>();
     const bool text = frame && (data.size() == length || !all_hex(data));
-    std::string hex = text ? to_hex(data) : data;
+    std::string hex = text ? codec::to_hex(data) : data;
     if (hex.size() > autobahn_wire_hex_kept) hex.resize(autobahn_wire_hex_kept);
     return hex;
 }
