@@ -8,6 +8,7 @@
 
 #include "harness/cli/catalog_option.h"
 #include "harness/cli/interrupt.h"
+#include "harness/cli/supervised_server.h"
 #include "harness/fuzzer/fuzz_engine.h"
 #include "harness/peer/target_url.h"
 #include "harness/runner/process_supervisor.h"
@@ -62,17 +63,8 @@ int run(const FuzzServerOptions& o) {
 
     std::unique_ptr<runner::ProcessSupervisor> supervisor;
     if (!o.exec.empty()) {
-        supervisor = std::make_unique<runner::ProcessSupervisor>(runner::SupervisorSettings{
-            .command = o.exec,
-            .host = url.host,
-            .port = url.port,
-            .startup_timeout = std::chrono::milliseconds(o.startup_timeout_ms)});
-        try {
-            supervisor->start();
-        } catch (const std::exception& e) {
-            std::cerr << "wsspec fuzz-server: --exec: " << e.what() << "\n";
-            return 2;
-        }
+        supervisor = start_supervised_server(o.exec, url, o.startup_timeout_ms, "fuzz-server");
+        if (!supervisor) return 2;
         settings.supervisor = supervisor.get();
     }
 

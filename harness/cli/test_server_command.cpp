@@ -10,6 +10,7 @@
 #include "harness/cli/interrupt.h"
 #include "harness/cli/progress_printer.h"
 #include "harness/cli/report_options.h"
+#include "harness/cli/supervised_server.h"
 #include "harness/peer/scripted_client.h"
 #include "harness/report/report_files.h"
 #include "harness/report/results_json.h"
@@ -99,17 +100,8 @@ int run_target(const TestServerOptions& o, const Target& t) {
     // --exec: the server under test is our child; it must be up before the first case.
     std::unique_ptr<runner::ProcessSupervisor> supervisor;
     if (!o.exec.empty()) {
-        supervisor = std::make_unique<runner::ProcessSupervisor>(runner::SupervisorSettings{
-            .command = o.exec,
-            .host = url.host,
-            .port = url.port,
-            .startup_timeout = std::chrono::milliseconds(o.startup_timeout_ms)});
-        try {
-            supervisor->start();
-        } catch (const std::exception& e) {
-            std::cerr << "wsspec test-server: --exec: " << e.what() << "\n";
-            return 2;
-        }
+        supervisor = start_supervised_server(o.exec, url, o.startup_timeout_ms, "test-server");
+        if (!supervisor) return 2;
     }
     if (const std::string err = preflight(url); !err.empty()) {
         std::cerr << "wsspec test-server: " << err << "\n";
