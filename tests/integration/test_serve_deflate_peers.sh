@@ -216,4 +216,20 @@ async def main():
 asyncio.run(main())
 PY
 stop_serve
+
+# --verbose: one line per connection with the answer (kept out of the default output).
+log=$(mktemp)
+"$wsspec" serve --listen 127.0.0.1:0 --verbose >"$log" 2>&1 &
+SERVE_PID=$!
+for _ in $(seq 1 100); do
+    grep -q '^wsspec serve: listening' "$log" && break
+    sleep 0.1
+done
+verbose_url=$(sed -n 's/^wsspec serve: listening on \(ws:.*\)$/\1/p' "$log")
+raw_checks "$verbose_url" "permessage-deflate"
+stop_serve
+grep -q '^wsspec serve: 127\.0\.0\.1:[0-9]* open, permessage-deflate$' "$log" ||
+    { echo "--verbose did not log the answer:" >&2; cat "$log" >&2; rm -f "$log"; exit 1; }
+echo "verbose: $(grep ' open, ' "$log"): ok"
+rm -f "$log"
 echo "test_serve_deflate_peers: ok"
