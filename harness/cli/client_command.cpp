@@ -21,6 +21,7 @@ void add_client_command(CLI::App& app, int& exit_status) {
         std::uint32_t handshake_timeout_ms = client::default_handshake_timeout_ms;
         bool no_update_reports = false;
         bool verbose = false;
+        bool no_permessage_deflate = false;
         std::string defects;
         std::string variants;
     };
@@ -40,7 +41,10 @@ void add_client_command(CLI::App& app, int& exit_status) {
         ->check(CLI::Range(1, 3600000));
     cmd->add_flag("--no-update-reports", o->no_update_reports,
                   "Do not call updateReports at the end");
-    cmd->add_flag("-v,--verbose", o->verbose, "One line per case");
+    cmd->add_flag("-v,--verbose", o->verbose,
+                  "One line per case (with the permessage-deflate answer, when accepted)");
+    cmd->add_flag("--no-permessage-deflate", o->no_permessage_deflate,
+                  "Do not offer permessage-deflate (RFC 7692); offered by default");
     // Test-only: breaks RFC rules on purpose so the mutation tests can check the catalog.
     cmd->add_option("--inject-defect", o->defects,
                     "Comma-separated defects to inject (testing wsspec itself)")
@@ -61,6 +65,7 @@ void add_client_command(CLI::App& app, int& exit_status) {
         options.update_reports = !o->no_update_reports;
         options.defects = client::parse_client_defects(o->defects);
         options.variants = peer::parse_variants(o->variants);
+        if (o->no_permessage_deflate) options.permessage_deflate.reset();
         options.progress = o->verbose ? &std::cout : nullptr;
         options.stop = &install_interrupt_handler();
         const auto started = std::chrono::steady_clock::now();

@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "harness/cli/endpoint_option.h"
+#include "harness/codec/permessage_deflate_negotiation.h"
 #include "harness/server/echo_server.h"
 
 namespace wsspec::cli {
@@ -17,6 +18,11 @@ void add_serve_command(CLI::App& app, int& exit_status) {
         std::uint32_t idle_timeout_s = server::default_idle_timeout_s;
         std::string defects;
         std::string variants;
+        bool verbose = false;
+        bool no_permessage_deflate = false;
+        codec::PerMessageDeflateServerPolicy deflate;
+        unsigned server_max_window_bits = codec::max_window_bits;
+        unsigned client_max_window_bits = 0;  // 0: not asked for
     };
     auto options = std::make_shared<Options>();
     cmd->add_option("--listen", options->listen, "HOST:PORT to listen on (port 0: any free port)")
@@ -35,6 +41,31 @@ void add_serve_command(CLI::App& app, int& exit_status) {
                     "Seconds a WebSocket connection may receive nothing before it is closed "
                     "(0: never)")
         ->capture_default_str();
+    cmd->add_flag("-v,--verbose", options->verbose,
+                  "One line per connection: the client and the negotiated extension");
+    // RFC 7692: permessage-deflate is accepted when offered; these shape the answer.
+    const std::string pmd = "permessage-deflate (RFC 7692)";
+    cmd->add_flag("--no-permessage-deflate", options->no_permessage_deflate,
+                  "Decline permessage-deflate offers (messages go uncompressed)")
+        ->group(pmd);
+    cmd->add_flag("--pmd-server-no-context-takeover", options->deflate.server_no_context_takeover,
+                  "Reset our compressor after every message, and say so "
+                  "(server_no_context_takeover, 7.1.1.1)")
+        ->group(pmd);
+    cmd->add_flag("--pmd-client-no-context-takeover", options->deflate.client_no_context_takeover,
+                  "Hold the client to resetting its compressor after every message "
+                  "(client_no_context_takeover, 7.1.1.2)")
+        ->group(pmd);
+    cmd->add_option("--pmd-server-max-window-bits", options->server_max_window_bits,
+                    "Largest LZ77 window our compressor uses (server_max_window_bits, 7.1.2.1)")
+        ->capture_default_str()
+        ->check(CLI::Range(unsigned{codec::min_window_bits}, unsigned{codec::max_window_bits}))
+        ->group(pmd);
+    cmd->add_option("--pmd-client-max-window-bits", options->client_max_window_bits,
+                    "Ask the client to limit its window, when its offer lets us "
+                    "(client_max_window_bits, 7.1.2.2)")
+        ->check(CLI::Range(unsigned{codec::min_window_bits}, unsigned{codec::max_window_bits}))
+        ->group(pmd);
     // Test-only: breaks RFC rules on purpose so the mutation tests can check the catalog.
     cmd->add_option("--inject-defect", options->defects,
                     "Comma-separated defects to inject (testing wsspec itself)")
@@ -55,6 +86,17 @@ void add_serve_command(CLI::App& app, int& exit_status) {
         server_options.idle_timeout_s = options->idle_timeout_s;
         server_options.defects = server::parse_defects(options->defects);
         server_options.variants = peer::parse_variants(options->variants);
+        server_options.verbose = options->verbose;
+        if (options->no_permessage_deflate) {
+            server_options.permessage_deflate.reset();
+        } else {
+            server_options.permessage_deflate = options->deflate;
+            server_options.permessage_deflate->server_max_window_bits =
+                static_cast<std::uint8_t>(options->server_max_window_bits);
+            if (options->client_max_window_bits != 0)
+                server_options.permessage_deflate->client_max_window_bits =
+                    static_cast<std::uint8_t>(options->client_max_window_bits);
+        }
         server_options.on_listening = [&server_options](std::uint16_t port) {
             std::cout << "wsspec serve: listening on ws://" << server_options.host << ":" << port
                       << "/" << std::endl;

@@ -13,6 +13,7 @@
 #include "harness/codec/handshake_request.h"
 #include "harness/codec/handshake_response.h"
 #include "harness/codec/http_head.h"
+#include "harness/codec/permessage_deflate.h"
 #include "harness/peer/blocking_io.h"
 #include "harness/peer/byte_stream.h"
 #include "harness/peer/entropy.h"
@@ -52,6 +53,18 @@ std::string percent_encode(std::string_view s) {
     return out;
 }
 
+// The accepted permessage-deflate element, as the server wrote it (for --verbose).
+std::string deflate_element(const std::vector<std::string>& accepted) {
+    for (const auto& element : accepted) {
+        const std::string_view name = codec::permessage_deflate_name;
+        if (element.compare(0, name.size(), name) == 0 &&
+            (element.size() == name.size() || element[name.size()] == ';' ||
+             element[name.size()] == ' '))
+            return element;
+    }
+    return {};
+}
+
 // One connection: blocking steps, each bounded by a deadline, over a private io_context.
 class EchoConnection : codec::ConnectionHandler {
   public:
@@ -71,6 +84,11 @@ class EchoConnection : codec::ConnectionHandler {
         request.host = options_.url.host_header();
         request.target = target;
         request.key = key;
+        std::vector<codec::PerMessageDeflateOffer> offers;
+        if (options_.permessage_deflate) {
+            offers.push_back(*options_.permessage_deflate);
+            request.extensions.push_back(codec::format_offer(offers.back()));
+        }
         if (!write(codec::build_client_request(request), handshake_deadline))
             return finish("request not sent" + timeout_note);
 
@@ -100,6 +118,23 @@ class EchoConnection : codec::ConnectionHandler {
                               (validation.error.reason.empty()
                                    ? std::string(validation.error.requirement)
                                    : validation.error.reason));
+            }
+        }
+        if (validation.ok()) {
+            // RFC 7692 7: an answer no offer allows fails the connection (before it opens:
+            // nothing is sent, TCP is closed).
+            const codec::ClientNegotiation deflate =
+                codec::check_permessage_deflate_response(validation.accepted.extensions, offers);
+            if (!deflate.ok()) {
+                return finish(
+                    "handshake refused: permessage-deflate answer does not fit the "
+                    "offer (RFC 7692 " +
+                    std::string(deflate.error.rfc_section) + "): " + deflate.error.reason);
+            }
+            if (deflate.agreed) {
+                codec_.use_extension(
+                    codec::make_permessage_deflate(codec::Role::client, *deflate.agreed));
+                result_.extension = deflate_element(validation.accepted.extensions);
             }
         }
         result_.opened = true;
@@ -357,6 +392,7 @@ int run_echo_client(const EchoClientOptions& options, std::ostream& err) {
             if (options.progress) {
                 std::lock_guard lock(progress_mutex);
                 *options.progress << "case " << n << "/" << cases
+                                  << (r.extension.empty() ? "" : " [" + r.extension + "]")
                                   << (r.error.empty() ? "" : ": " + r.error) << "\n";
             }
         }

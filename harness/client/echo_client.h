@@ -13,12 +13,21 @@
 #include <vector>
 
 #include "harness/client/client_defects.h"
+#include "harness/codec/permessage_deflate_negotiation.h"
 #include "harness/peer/allowed_variants.h"
 #include "harness/peer/target_url.h"
 
 namespace wsspec::client {
 
 constexpr std::uint32_t default_handshake_timeout_ms = 10000;
+
+// What browsers offer: "permessage-deflate; client_max_window_bits" (RFC 7692 7.1.2.2:
+// the server may then ask for a smaller client window).
+inline codec::PerMessageDeflateOffer default_deflate_offer() {
+    codec::PerMessageDeflateOffer offer;
+    offer.client_max_window_bits = true;
+    return offer;
+}
 
 struct EchoClientOptions {
     peer::TargetUrl url;  // the fuzzingserver's base URL (its path is a prefix)
@@ -34,6 +43,10 @@ struct EchoClientOptions {
     std::uint32_t read_timeout_ms = 60000;
     bool update_reports = true;
     ClientDefectSet defects;
+    // permessage-deflate (RFC 7692): offered on every connection and used when the server
+    // accepts; an answer that does not fit the offer fails the connection (7). nullopt:
+    // not offered (`--no-permessage-deflate`). The default offer is what browsers send.
+    std::optional<codec::PerMessageDeflateOffer> permessage_deflate = default_deflate_offer();
     peer::VariantSet variants;         // RFC-allowed behaviour (`--variant`), not defects
     std::ostream* progress = nullptr;  // one line per case when set
     const std::atomic<bool>* stop = nullptr;
@@ -44,6 +57,7 @@ struct ConnectionResult {
     bool opened = false;                // the opening handshake succeeded
     std::string error;                  // why it did not, or the rule the server broke
     std::vector<std::string> messages;  // the first messages received (endpoint answers)
+    std::string extension;              // the server's accepted permessage-deflate element
 };
 
 // Connects to `target` (path and query on the options' host), echoes until the server

@@ -7,6 +7,8 @@
 #include <atomic>
 #include <iostream>
 #include <memory>
+#include <mutex>
+#include <sstream>
 #include <thread>
 #include <vector>
 #include "harness/peer/asio_include.h"
@@ -15,6 +17,7 @@
 #include "harness/codec/frame_writer.h"
 #include "harness/codec/handshake_request.h"
 #include "harness/codec/http_head.h"
+#include "harness/codec/permessage_deflate.h"
 #include "harness/peer/blocking_io.h"
 #include "harness/peer/entropy.h"
 
@@ -99,8 +102,16 @@ class Session : public std::enable_shared_from_this<Session>, codec::ConnectionH
         }
         codec::ServerAcceptOptions accept;
         accept.extra_headers.push_back({"Server", options_.server_name});
+        const codec::ServerNegotiation deflate = negotiate_deflate(validation.request);
+        if (deflate.agreed) accept.extensions.push_back(deflate.response);
         const auto response = codec::build_accept_response(validation.request, accept);
         if (!response.ok()) return close_now();
+        // RFC 7692 6: from the first frame on, RSV1 marks a compressed message.
+        if (deflate.agreed) {
+            connection_.use_extension(
+                codec::make_permessage_deflate(codec::Role::server, *deflate.agreed));
+        }
+        if (options_.verbose) log_connection(validation.request, deflate);
         open_ = true;
         timer_.cancel();
         last_read_ = Clock::now();
@@ -119,6 +130,34 @@ class Session : public std::enable_shared_from_this<Session>, codec::ConnectionH
             write_pending_pong();
         }
         flush_then_continue();
+    }
+
+    // RFC 7692 5: the first acceptable permessage-deflate offer, under --pmd-* policy.
+    codec::ServerNegotiation negotiate_deflate(const codec::AcceptedRequest& request) const {
+        if (!options_.permessage_deflate || request.extensions.empty()) return {};
+        return codec::negotiate_permessage_deflate(request.extensions,
+                                                   *options_.permessage_deflate);
+    }
+
+    // --verbose: one line per connection, whole, so threads do not interleave them.
+    void log_connection(const codec::AcceptedRequest& request,
+                        const codec::ServerNegotiation& deflate) {
+        static std::mutex log_mutex;
+        error_code ec;
+        const auto remote = socket_.remote_endpoint(ec);
+        std::ostringstream line;
+        line << "wsspec serve: " << (ec ? std::string("?") : remote.address().to_string()) << ":"
+             << (ec ? 0 : remote.port()) << " open";
+        if (deflate.agreed) {
+            line << ", " << deflate.response;
+        } else if (!request.extensions.empty()) {
+            line << ", no extension";
+        }
+        for (const auto& declined : deflate.declined)
+            line << " (offer " << declined.index + 1 << " declined: " << declined.reason << ")";
+        line << "\n";
+        const std::lock_guard lock(log_mutex);
+        std::cout << line.str() << std::flush;
     }
 
     // Writes everything queued, then either reads on or winds the connection down.

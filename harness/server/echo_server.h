@@ -6,8 +6,10 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 
+#include "harness/codec/permessage_deflate_negotiation.h"
 #include "harness/peer/allowed_variants.h"
 #include "harness/server/server_defects.h"
 
@@ -32,6 +34,13 @@ struct EchoServerOptions {
     std::string server_name = "wsspec-serve";
     DefectSet defects;
     peer::VariantSet variants;  // RFC-allowed behaviour (`--variant`), not defects
+    // permessage-deflate (RFC 7692): negotiated with this policy when a client offers it,
+    // as real servers do; nullopt: never accepted (`--no-permessage-deflate`). Once
+    // agreed, echoes are compressed and bad compressed input fails with the codec's code.
+    std::optional<codec::PerMessageDeflateServerPolicy> permessage_deflate =
+        codec::PerMessageDeflateServerPolicy{};
+    // One line per WebSocket connection on stdout: the peer and the negotiated extension.
+    bool verbose = false;
     // Called once the socket listens, with the port actually bound.
     std::function<void(std::uint16_t)> on_listening;
 };
