@@ -17,9 +17,9 @@
 #include <string>
 #include <vector>
 
+#include "harness/oracle/case_outcome.h"
 #include "harness/report/report_files.h"
 #include "harness/report/results_json.h"
-#include "harness/oracle/case_outcome.h"
 
 namespace {
 

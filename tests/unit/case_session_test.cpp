@@ -55,7 +55,7 @@ struct SessionRun {
 
 // Runs `steps` as a client against the echo peer; `incoming` is what the peer sends first.
 SessionRun run_steps(const std::vector<cases::Step>& steps, std::string incoming = {},
-              std::size_t chunk = 1 << 16, SessionSettings settings = {}) {
+                     std::size_t chunk = 1 << 16, SessionSettings settings = {}) {
     SessionRun run;
     EchoServerPeer peer;
     auto transport = std::make_unique<testing::MemoryTransport>();
@@ -121,8 +121,9 @@ TEST(CaseSessionTest, RecordsTheEchoAndACleanClosingHandshake) {
 TEST(CaseSessionTest, AHeartbeatPingIsAnsweredButIsNotTheAwaitedAnswer) {
     // The peer pings first (a keep-alive), delivered on its own before the echo.
     const std::string ping = std::string("\x89\x02hb", 4);
-    const SessionRun run = run_steps({text_message("x"), await_answers(1), cases::CloseStep{}}, ping,
-                              /*chunk=*/4);
+    const SessionRun run =
+        run_steps({text_message("x"), await_answers(1), cases::CloseStep{}}, ping,
+                  /*chunk=*/4);
     ASSERT_EQ(run.obs.events.size(), 2u);
     EXPECT_EQ(run.obs.events[0].kind, ObservedEvent::Kind::ping);
     EXPECT_EQ(run.obs.events[1].kind, ObservedEvent::Kind::message);
