@@ -20,7 +20,11 @@ MAX_SIZE = 2**25
 
 
 async def main(args):
-    async with aiohttp.ClientSession() as session:
+    # One TCP connection per request: after a refused upgrade (hsc.*) aiohttp would keep the
+    # connection alive and send the next case's request on it, where the refused case's
+    # session reads it as frames, and that next case is never run.
+    connector = aiohttp.TCPConnector(force_close=True)
+    async with aiohttp.ClientSession(connector=connector) as session:
 
         async def echo_until_closed(url):
             async with session.ws_connect(url, max_msg_size=MAX_SIZE, autoping=True) as ws:
