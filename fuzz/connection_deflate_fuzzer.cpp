@@ -68,31 +68,8 @@ codec::Connection deflate_connection(codec::Role role, const DeflateConfig& conf
 
 ConnectionRun run(const DeflateConfig& config, const std::uint8_t* data, std::size_t size,
                   ChunkPlan plan) {
-    ConnectionRun result;
-    codec::Connection connection = deflate_connection(config.role, config, config.limits);
-    std::size_t pos = 0;
-    while (pos < size) {
-        const std::size_t n = plan.next(size - pos);
-        std::vector<std::uint8_t> chunk(data + pos, data + pos + n);
-        const bool ok = connection.receive(chunk.data(), n, result.events);
-        pos += n;
-        if (!ok) {
-            FUZZ_CHECK(connection.state() == codec::ConnectionState::failed,
-                       "receive() returned false without failing");
-            FUZZ_CHECK(result.events.errors == 1, "a failure is reported exactly once");
-            if (pos < size) {
-                std::vector<std::uint8_t> rest(data + pos, data + size);
-                const std::string before = result.events.trace;
-                FUZZ_CHECK(!connection.receive(rest.data(), rest.size(), result.events),
-                           "receive() after a failure returned true");
-                FUZZ_CHECK(result.events.trace == before, "events reported after a failure");
-            }
-            break;
-        }
-    }
-    result.state = connection.state();
-    result.error = connection.error();
-    return result;
+    return feed_connection(deflate_connection(config.role, config, config.limits), data, size,
+                           plan);
 }
 
 void check_echo(const DeflateConfig& config, const TraceHandler& seen) {

@@ -95,10 +95,10 @@ struct ConnectionRun {
     codec::ProtocolError error;
 };
 
-inline ConnectionRun run_connection(codec::Role role, const codec::ConnectionLimits& limits,
-                                    const std::uint8_t* data, std::size_t size, ChunkPlan plan) {
+// Feeds `data` to `connection` in the plan's chunks and checks the failure contract.
+inline ConnectionRun feed_connection(codec::Connection connection, const std::uint8_t* data,
+                                     std::size_t size, ChunkPlan plan) {
     ConnectionRun run;
-    codec::Connection connection(role, limits, fixed_mask_seed);
     std::size_t pos = 0;
     while (pos < size) {
         const std::size_t n = plan.next(size - pos);
@@ -123,6 +123,11 @@ inline ConnectionRun run_connection(codec::Role role, const codec::ConnectionLim
     run.state = connection.state();
     run.error = connection.error();
     return run;
+}
+
+inline ConnectionRun run_connection(codec::Role role, const codec::ConnectionLimits& limits,
+                                    const std::uint8_t* data, std::size_t size, ChunkPlan plan) {
+    return feed_connection(codec::Connection(role, limits, fixed_mask_seed), data, size, plan);
 }
 
 inline codec::ConnectionLimits limits_from(std::uint8_t flags) {
