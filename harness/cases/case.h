@@ -20,7 +20,7 @@ enum class Role : std::uint8_t { server, client };
 // Bytes described compactly: literal text, hex, or a pattern repeated to a length
 // (so a 16 MiB payload is a line of JSON, not 16 MiB of it).
 struct Payload {
-    enum class Kind : std::uint8_t { text, hex, pattern, close };
+    enum class Kind : std::uint8_t { text, hex, pattern, close, data };
     Kind kind = Kind::text;
     std::string text;          // kind == text: UTF-8 (or any bytes) as written in JSON
     std::string bytes;         // kind == hex: decoded bytes; kind == pattern: the unit
@@ -28,6 +28,10 @@ struct Payload {
     // kind == close: a close frame body built from a code and a reason
     std::optional<std::uint16_t> close_code;
     std::string close_reason;  // raw bytes (may be invalid UTF-8 on purpose)
+    // kind == data: `length` bytes of the named test data set (test_data.h) from `offset`,
+    // wrapping at its end
+    std::string data_set;
+    std::uint64_t offset = 0;
 
     // Materializes the bytes. Patterns are expanded; callers that only need a digest of
     // a huge payload should still call this: the largest catalog payload is 16 MiB.
@@ -36,6 +40,10 @@ struct Payload {
     // Compares with received bytes without expanding a pattern (16 MiB echoes).
     [[nodiscard]] bool matches(std::string_view received) const;
 };
+
+// `length` bytes of the named test data set from `offset`, wrapping at its end (Autobahn
+// 12.*/13.* slide a window over their data files). Empty for an unknown set.
+std::string data_window(std::string_view data_set, std::uint64_t offset, std::uint64_t length);
 
 // A pause inside one frame's bytes (Autobahn 6.4.3/6.4.4 write one frame in chops with
 // waits between them): after the header and the first `after` payload bytes are written,
@@ -60,6 +68,9 @@ struct FrameStep {
     std::uint64_t chop = 0;               // write in pieces of this many bytes (0: whole)
     std::uint32_t chop_delay_ms = 0;      // pause between pieces
     std::vector<FramePause> pauses;       // ascending `after`; none: no pauses
+    // Compress the payload with our side of the agreed permessage-deflate (as one whole
+    // message); fin, rsv and opcode stay as given.
+    bool compress = false;
 };
 
 // A whole message, fragmented automatically (Autobahn 9.3/9.4, 10.1).
@@ -69,6 +80,21 @@ struct MessageStep {
     std::uint64_t fragment_size = 0;  // 0: one frame
     std::uint64_t chop = 0;           // write the resulting bytes in pieces of this size
     std::uint32_t chop_delay_ms = 0;
+    // Compressed with our side of the agreed permessage-deflate; `fragment_size` then
+    // splits the compressed bytes and RSV1 marks the first frame (RFC 7692 6).
+    bool compress = false;
+};
+
+// Autobahn 12.*/13.*: `count` messages sent one at a time, each the next `length` bytes of
+// a test data set (a sliding window that wraps), each echo checked -- type, length and
+// bytes -- as it arrives and then forgotten; the series stops at the first mismatch.
+struct EchoSeriesStep {
+    std::uint32_t count = 1;
+    std::uint8_t opcode = 1;
+    std::string data_set;
+    std::uint64_t length = 0;
+    std::uint64_t fragment_size = 0;  // 0: one frame
+    bool compress = false;
 };
 
 struct RawStep {
@@ -111,7 +137,7 @@ struct AwaitCloseStep {
 struct RepeatStep;
 
 using Step = std::variant<FrameStep, MessageStep, RawStep, SleepStep, AwaitStep, CloseStep,
-                          AwaitCloseStep, RepeatStep>;
+                          AwaitCloseStep, RepeatStep, EchoSeriesStep>;
 
 struct RepeatStep {
     std::uint32_t times = 1;
@@ -184,6 +210,9 @@ struct HandshakeMatch {
     // Header (lower-case name) that must be present once with a value (OWS trimmed) equal
     // to one of the listed values (a selected subprotocol must be one that was offered).
     std::vector<std::pair<std::string, std::vector<std::string>>> header_in;
+    // Whether permessage-deflate was agreed (the server accepted one of the offers and its
+    // answer fits); nullopt: either.
+    std::optional<bool> deflate_agreed;
     // Matches only when the server sent no HTTP response at all: it closed the connection
     // or stayed silent until the case timeout. Other fields are then ignored.
     bool no_response = false;
@@ -235,6 +264,32 @@ struct CloseExpectation {
     std::vector<std::string> tolerated_violations;
 };
 
+// Client role: how wsspec, the server, chooses among the client's permessage-deflate offers
+// (codec::PerMessageDeflateServerPolicy), and which parameters an offer must carry.
+struct DeflateAccept {
+    bool server_no_context_takeover = false;
+    bool client_no_context_takeover = false;
+    std::uint8_t server_max_window_bits = 15;
+    std::optional<std::uint8_t> client_max_window_bits;
+    std::vector<std::string> needs;  // parameter names an accepted offer must carry
+};
+
+// A case about permessage-deflate (RFC 7692).
+struct DeflateCase {
+    // UNIMPLEMENTED when the handshake completed without permessage-deflate agreed.
+    bool required = true;
+    // Client role: the first policy whose `needs` an offer meets decides (Autobahn 13.7
+    // tries three); empty: wsspec's defaults.
+    std::vector<DeflateAccept> accept;
+    // Client role: the Sec-WebSocket-Extensions element answered as is, instead of
+    // negotiating (responses a client must refuse, or accept). Sent only when some
+    // permessage-deflate offer of the client carries every parameter in `needs` and none
+    // in `lacks`; otherwise the case is UNIMPLEMENTED for that client.
+    std::optional<std::string> response;
+    std::vector<std::string> needs;
+    std::vector<std::string> lacks;
+};
+
 struct Case {
     std::string id;                // "1.1.1", "hs.2.3"
     std::string description;       // one line
@@ -247,6 +302,7 @@ struct Case {
     std::optional<HandshakeResponse> handshake_response;
     std::vector<std::string> offer_protocols;   // Sec-WebSocket-Protocol offered
     std::vector<std::string> offer_extensions;  // Sec-WebSocket-Extensions offered
+    std::optional<DeflateCase> permessage_deflate;
     std::vector<Step> steps;
     std::vector<Expectation> expect;  // first match wins; no match: FAILED
     CloseExpectation expect_close;

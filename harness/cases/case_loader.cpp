@@ -37,7 +37,7 @@ Case parse_case(const json& j, const JsonPath& w, const std::string& group,
     check_keys(j, w,
                {"id", "description", "rfc", "requirement", "roles", "timeout_ms", "handshake",
                 "handshake_response", "offer_protocols", "offer_extensions", "steps", "expect",
-                "expect_close", "informational", "measure_throughput"});
+                "expect_close", "informational", "measure_throughput", "permessage_deflate"});
     Case c;
     c.source_file = file;
     c.id = as_string(require(j, w, "id"), w / "id");
@@ -94,6 +94,9 @@ Case parse_case(const json& j, const JsonPath& w, const std::string& group,
     }
     if (const json* v = find(j, "offer_extensions")) {
         c.offer_extensions = string_list(*v, w / "offer_extensions", false);
+    }
+    if (const json* v = find(j, "permessage_deflate")) {
+        c.permessage_deflate = parse_deflate_case(*v, w / "permessage_deflate");
     }
     c.steps = parse_steps(require(j, w, "steps"), w / "steps");
     {

@@ -27,6 +27,7 @@ inline constexpr int kMaxStatus = 599;
 // payload_parser.cpp
 Payload parse_payload(const json& j, const JsonPath& w);
 Payload optional_payload(const json& obj, const JsonPath& w);  // the "payload" key, if any
+std::string parse_data_set_name(const json& j, const JsonPath& w);  // a test_data.h name
 
 // step_parser.cpp
 std::vector<Step> parse_steps(const json& j, const JsonPath& w);
@@ -36,6 +37,9 @@ std::uint32_t optional_timeout(const json& obj, const JsonPath& w);  // "timeout
 // expectation_parser.cpp
 Expectation parse_expectation(const json& j, const JsonPath& w);
 CloseExpectation parse_close_expectation(const json& j, const JsonPath& w);
+
+// deflate_parser.cpp
+DeflateCase parse_deflate_case(const json& j, const JsonPath& w);
 
 // handshake_parser.cpp
 HandshakeRequest parse_handshake_request(const json& j, const JsonPath& w);

@@ -103,6 +103,30 @@ json close_expectation_to_json(const CloseExpectation& c) {
     return j;
 }
 
+json deflate_case_to_json(const DeflateCase& d) {
+    json j = json::object();
+    if (!d.required) j["required"] = false;
+    if (d.response) j["response"] = *d.response;
+    if (!d.needs.empty()) j["needs"] = d.needs;
+    if (!d.lacks.empty()) j["lacks"] = d.lacks;
+    if (!d.accept.empty()) {
+        json list = json::array();
+        for (const auto& policy : d.accept) {
+            json a = json::object();
+            if (policy.server_no_context_takeover) a["server_no_context_takeover"] = true;
+            if (policy.client_no_context_takeover) a["client_no_context_takeover"] = true;
+            if (policy.server_max_window_bits != 15)
+                a["server_max_window_bits"] = policy.server_max_window_bits;
+            if (policy.client_max_window_bits)
+                a["client_max_window_bits"] = *policy.client_max_window_bits;
+            if (!policy.needs.empty()) a["needs"] = policy.needs;
+            list.push_back(std::move(a));
+        }
+        j["accept"] = std::move(list);
+    }
+    return j;
+}
+
 void put_chop(json& j, std::uint64_t chop, std::uint32_t delay) {
     if (chop != 0) j["chop"] = chop;
     if (delay != 0) j["chop_delay_ms"] = delay;
@@ -135,6 +159,11 @@ json payload_to_json(const Payload& p) {
             j["close_code"] = *p.close_code;
             if (!p.close_reason.empty()) put_bytes(j, "reason", "reason_hex", p.close_reason);
             return j;
+        case Payload::Kind::data:
+            j["data"] = p.data_set;
+            if (p.offset != 0) j["offset"] = p.offset;
+            j["length"] = p.length;
+            return j;
     }
     return j;
 }
@@ -152,6 +181,7 @@ json step_to_json(const Step& s) {
         if (f->length) b["length"] = *f->length;
         if (f->length_form) b["length_form"] = *f->length_form;
         put_chop(b, f->chop, f->chop_delay_ms);
+        if (f->compress) b["compress"] = true;
         if (!f->pauses.empty()) {
             json pauses = json::array();
             for (const auto& p : f->pauses) {
@@ -168,7 +198,14 @@ json step_to_json(const Step& s) {
         if (m->payload.size() > 0) b["payload"] = payload_to_json(m->payload);
         if (m->fragment_size != 0) b["fragment_size"] = m->fragment_size;
         put_chop(b, m->chop, m->chop_delay_ms);
+        if (m->compress) b["compress"] = true;
         j["message"] = std::move(b);
+    } else if (const auto* e = std::get_if<EchoSeriesStep>(&s)) {
+        json b{{"count", e->count}, {"opcode", opcode_json(e->opcode)}, {"data", e->data_set},
+               {"length", e->length}};
+        if (e->fragment_size != 0) b["fragment_size"] = e->fragment_size;
+        if (e->compress) b["compress"] = true;
+        j["echo_series"] = std::move(b);
     } else if (const auto* r = std::get_if<RawStep>(&s)) {
         json b;
         b["hex"] = codec::to_hex(r->bytes);
@@ -217,6 +254,7 @@ json case_to_json(const Case& c) {
     if (c.timeout_ms != 0) j["timeout_ms"] = c.timeout_ms;
     if (!c.offer_protocols.empty()) j["offer_protocols"] = c.offer_protocols;
     if (!c.offer_extensions.empty()) j["offer_extensions"] = c.offer_extensions;
+    if (c.permessage_deflate) j["permessage_deflate"] = deflate_case_to_json(*c.permessage_deflate);
     json steps = json::array();
     for (const auto& s : c.steps)
         steps.push_back(step_to_json(s));

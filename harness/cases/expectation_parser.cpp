@@ -63,7 +63,7 @@ static HandshakeMatch parse_handshake_match(const json& j, const JsonPath& w) {
     object_at(j, w);
     check_keys(j, w,
                {"status", "status_class", "accept_key_valid", "header_has_token", "header_absent",
-                "header_in", "no_response"});
+                "header_in", "no_response", "deflate"});
     HandshakeMatch m;
     if (const json* v = find(j, "status")) {
         const json& arr = array_at(*v, w / "status");
@@ -93,6 +93,13 @@ static HandshakeMatch parse_handshake_match(const json& j, const JsonPath& w) {
     }
     if (const json* v = find(j, "header_in")) m.header_in = header_value_map(*v, w / "header_in");
     if (const json* v = find(j, "no_response")) m.no_response = as_bool(*v, w / "no_response");
+    if (const json* v = find(j, "deflate")) {
+        const std::string d = as_string(*v, w / "deflate");
+        if (d != "agreed" && d != "declined") {
+            (w / "deflate").fail("deflate is \"agreed\" or \"declined\", got " + in_quotes(d));
+        }
+        m.deflate_agreed = d == "agreed";
+    }
     return m;
 }
 

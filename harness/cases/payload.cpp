@@ -1,7 +1,9 @@
 // Payload expansion (case.h): the compact JSON forms become the bytes put on the wire.
+#include <algorithm>
 #include <string>
 
 #include "harness/cases/case.h"
+#include "harness/cases/test_data.h"
 
 namespace wsspec::cases {
 
@@ -24,6 +26,8 @@ std::string Payload::materialize() const {
             out.append(bytes, 0, length - out.size());
             return out;
         }
+        case Kind::data:
+            return data_window(data_set, offset, length);
         case Kind::close: {
             std::string out;
             if (close_code) {
@@ -46,6 +50,8 @@ std::uint64_t Payload::size() const {
             return bytes.size();
         case Kind::pattern:
             return bytes.empty() ? 0 : length;
+        case Kind::data:
+            return length;
         case Kind::close:
             return (close_code ? kCloseCodeBytes : 0) + close_reason.size();
     }
@@ -60,6 +66,20 @@ bool Payload::matches(std::string_view received) const {
         if (received.substr(at, unit.size()) != unit.substr(0, received.size() - at)) return false;
     }
     return true;
+}
+
+std::string data_window(std::string_view data_set, std::uint64_t offset, std::uint64_t length) {
+    std::string out;
+    const auto data = test_data(data_set);
+    if (!data || data->empty()) return out;
+    out.reserve(length);
+    std::size_t at = static_cast<std::size_t>(offset % data->size());
+    while (out.size() < length) {
+        const std::size_t n = std::min<std::size_t>(data->size() - at, length - out.size());
+        out.append(data->substr(at, n));
+        at = (at + n) % data->size();
+    }
+    return out;
 }
 
 }  // namespace wsspec::cases

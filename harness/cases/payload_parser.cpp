@@ -1,4 +1,5 @@
 #include "harness/cases/case_parsers.h"
+#include "harness/cases/test_data.h"
 
 #include <array>
 #include <string>
@@ -22,8 +23,8 @@ Payload parse_payload(const json& j, const JsonPath& w) {
             "or close_code), got " +
             describe_type(j));
     }
-    static constexpr std::array<std::string_view, 5> kForms = {"text", "hex", "pattern",
-                                                               "pattern_hex", "close_code"};
+    static constexpr std::array<std::string_view, 6> kForms = {
+        "text", "hex", "pattern", "pattern_hex", "close_code", "data"};
     std::string_view form;
     for (auto f : kForms) {
         if (j.contains(f)) {
@@ -36,8 +37,8 @@ Payload parse_payload(const json& j, const JsonPath& w) {
     }
     if (form.empty()) {
         if (j.empty()) w.fail("empty payload object (omit the payload for no bytes)");
-        check_keys(j, w, {"text", "hex", "pattern", "pattern_hex", "close_code"});
-        w.fail("payload object needs one of text, hex, pattern, pattern_hex or close_code");
+        check_keys(j, w, {"text", "hex", "pattern", "pattern_hex", "close_code", "data"});
+        w.fail("payload object needs one of text, hex, pattern, pattern_hex, close_code or data");
     }
     const std::string key(form);
     if (form == "text") {
@@ -55,6 +56,12 @@ Payload parse_payload(const json& j, const JsonPath& w) {
             form == "pattern" ? as_string(j.at(key), w / key) : decode_hex(j.at(key), w / key);
         if (p.bytes.empty()) (w / form).fail("a pattern needs at least one byte");
         p.length = as_uint(require(j, w, "length"), w / "length", kMaxPatternLength);
+    } else if (form == "data") {
+        check_keys(j, w, {"data", "offset", "length"});
+        p.kind = Payload::Kind::data;
+        p.data_set = parse_data_set_name(j.at(key), w / key);
+        if (const json* o = find(j, "offset")) p.offset = as_uint(*o, w / "offset");
+        p.length = as_uint(require(j, w, "length"), w / "length", kMaxPatternLength);
     } else {
         check_keys(j, w, {"close_code", "reason", "reason_hex"});
         p.kind = Payload::Kind::close;
@@ -68,6 +75,17 @@ Payload parse_payload(const json& j, const JsonPath& w) {
         if (reason_hex != nullptr) p.close_reason = decode_hex(*reason_hex, w / "reason_hex");
     }
     return p;
+}
+
+std::string parse_data_set_name(const json& j, const JsonPath& w) {
+    std::string name = as_string(j, w);
+    if (!test_data(name)) {
+        std::string names;
+        for (const auto n : test_data_names())
+            names += (names.empty() ? "" : ", ") + std::string(n);
+        w.fail("unknown test data set " + in_quotes(name) + " (expected one of: " + names + ")");
+    }
+    return name;
 }
 
 Payload optional_payload(const json& obj, const JsonPath& w) {

@@ -38,7 +38,7 @@ static FrameStep parse_frame(const json& j, const JsonPath& w) {
     object_at(j, w);
     check_keys(j, w,
                {"opcode", "fin", "rsv", "mask", "mask_key", "payload", "length", "length_form",
-                "chop", "chop_delay_ms", "pauses"});
+                "chop", "chop_delay_ms", "pauses", "compress"});
     FrameStep f;
     f.opcode = parse_opcode(require(j, w, "opcode"), w / "opcode");
     if (const json* v = find(j, "fin")) f.fin = as_bool(*v, w / "fin");
@@ -64,6 +64,7 @@ static FrameStep parse_frame(const json& j, const JsonPath& w) {
         f.length_form = form;
     }
     parse_chop(j, w, f.chop, f.chop_delay_ms);
+    if (const json* v = find(j, "compress")) f.compress = as_bool(*v, w / "compress");
     if (const json* v = find(j, "pauses")) {
         const JsonPath pw = w / "pauses";
         const json& arr = array_at(*v, pw);
@@ -92,7 +93,7 @@ static FrameStep parse_frame(const json& j, const JsonPath& w) {
 }
 static MessageStep parse_message(const json& j, const JsonPath& w) {
     object_at(j, w);
-    check_keys(j, w, {"opcode", "payload", "fragment_size", "chop", "chop_delay_ms"});
+    check_keys(j, w, {"opcode", "payload", "fragment_size", "chop", "chop_delay_ms", "compress"});
     MessageStep m;
     const json& op = require(j, w, "opcode");
     m.opcode = parse_opcode(op, w / "opcode");
@@ -104,7 +105,28 @@ static MessageStep parse_message(const json& j, const JsonPath& w) {
         m.fragment_size = as_uint(*v, w / "fragment_size");
     }
     parse_chop(j, w, m.chop, m.chop_delay_ms);
+    if (const json* v = find(j, "compress")) m.compress = as_bool(*v, w / "compress");
     return m;
+}
+static EchoSeriesStep parse_echo_series(const json& j, const JsonPath& w) {
+    object_at(j, w);
+    check_keys(j, w, {"count", "opcode", "data", "length", "fragment_size", "compress"});
+    EchoSeriesStep e;
+    e.count = static_cast<std::uint32_t>(
+        as_uint(require(j, w, "count"), w / "count", kMaxUint32));
+    if (e.count == 0) (w / "count").fail("an echo series needs at least 1 message");
+    const json& op = require(j, w, "opcode");
+    e.opcode = parse_opcode(op, w / "opcode");
+    if (e.opcode != 1 && e.opcode != 2) {
+        (w / "opcode").fail("a message is text or binary, got " + op.dump());
+    }
+    e.data_set = parse_data_set_name(require(j, w, "data"), w / "data");
+    e.length = as_uint(require(j, w, "length"), w / "length", kMaxPatternLength);
+    if (const json* v = find(j, "fragment_size")) {
+        e.fragment_size = as_uint(*v, w / "fragment_size");
+    }
+    if (const json* v = find(j, "compress")) e.compress = as_bool(*v, w / "compress");
+    return e;
 }
 static RawStep parse_raw(const json& j, const JsonPath& w) {
     object_at(j, w);
@@ -127,7 +149,8 @@ std::uint32_t optional_timeout(const json& j, const JsonPath& w) {
 
 static Step parse_step(const json& j, const JsonPath& w) {
     const std::initializer_list<std::string_view> kKinds = {
-        "frame", "message", "raw", "sleep", "await", "close", "await_close", "repeat"};
+        "frame",       "message", "raw",        "sleep", "await",
+        "close",       "await_close", "repeat", "echo_series"};
     object_at(j, w, "a step object");
     if (j.size() != 1) {
         w.fail("a step has exactly one key (" + join(kKinds) + "), found " +
@@ -140,6 +163,7 @@ static Step parse_step(const json& j, const JsonPath& w) {
     if (kind == "frame") return parse_frame(body, bw);
     if (kind == "message") return parse_message(body, bw);
     if (kind == "raw") return parse_raw(body, bw);
+    if (kind == "echo_series") return parse_echo_series(body, bw);
     if (kind == "sleep") {
         object_at(body, bw);
         check_keys(body, bw, {"ms", "mark"});
