@@ -126,6 +126,51 @@ bench_server_catalog() {
   if [ "$miss" = 1 ] && [ "${WSSPEC_BENCH_STRICT:-0}" = 1 ]; then return 1; fi
 }
 
+# --- Section: deflate_catalog ------------------------------------------------------------
+# Autobahn 12.* and 13.* (216 cases, 1000 compressed messages each, about 11 GB each way)
+# with test-server against `wsspec serve` at -j 2, both with permessage-deflate on. Floors:
+# under 300 s (Autobahn takes 15-30 minutes for the same cases) and a peak RSS of the
+# harness under 300 MiB; every case OK. Also prints the server's peak RSS.
+bench_deflate_catalog() {
+  echo "== deflate_catalog: 12.* and 13.* against wsspec serve, -j 2 =="
+  build_release wsspec
+  local wsspec=$build_dir/harness/wsspec out url server_pid status=0 start end
+  out=$(mktemp -d)
+  /usr/bin/time -f "%M" -o "$out/serve_rss.txt" "$wsspec" serve --listen 127.0.0.1:0 \
+    >"$out/serve.log" 2>&1 &
+  server_pid=$!
+  for _ in $(seq 1 100); do
+    url=$(sed -n 's/^wsspec serve: listening on \(ws:.*\)$/\1/p' "$out/serve.log")
+    [ -n "$url" ] && break
+    sleep 0.1
+  done
+  start=$(date +%s.%N)
+  /usr/bin/time -f "%M" -o "$out/rss.txt" timeout 900 "$wsspec" test-server "$url" \
+    --cases '12.*,13.*' -j 2 -q --format json --report-dir "$out/report" >"$out/run.txt" 2>&1 ||
+    status=$?
+  end=$(date +%s.%N)
+  # SIGINT: serve stops and /usr/bin/time writes its figure.
+  pkill -INT -P "$server_pid" 2>/dev/null || kill -INT "$server_pid" 2>/dev/null || true
+  wait "$server_pid" 2>/dev/null || true
+  local seconds rss serve_rss verdict=PASS
+  seconds=$(python3 -c "print(f'{$end - $start:.1f}')")
+  rss=$(( $(tail -1 "$out/rss.txt") / 1024 ))
+  serve_rss=$(( $(tail -1 "$out/serve_rss.txt" 2>/dev/null || echo 0) / 1024 ))
+  python3 -c "import sys; sys.exit(0 if $end - $start < 300 and $status == 0 and $rss < 300 else 1)" ||
+    verdict=MISS
+  echo "12.* and 13.*: $(grep -o '[0-9]* of [0-9]* cases passed' "$out/run.txt") in $seconds s," \
+    "peak RSS $rss MiB (wsspec serve: $serve_rss MiB) (floors: under 300 s, under 300 MiB," \
+    "all passed) $verdict"
+  python3 - "$out/report/wsspec.json" <<'PY'
+import json, sys
+cases = json.load(open(sys.argv[1]))["cases"]
+slow = sorted(cases, key=lambda c: -c.get("duration_ms", 0))[:3]
+print("slowest: " + ", ".join(f"{c['id']} {c['duration_ms'] / 1000:.1f} s" for c in slow))
+PY
+  rm -rf "$out"
+  if [ "$verdict" = MISS ] && [ "${WSSPEC_BENCH_STRICT:-0}" = 1 ]; then return 1; fi
+}
+
 # --- Section: floods -----------------------------------------------------------------------
 # Peers that answer the handshake and then flood (tests/integration/peers/flood_peer.py:
 # 64 KiB text frames, empty frames, 125-byte Pings, a Ping every 2 ms), as a server for
@@ -187,7 +232,7 @@ bench_floods() {
   if [ "$miss" = 1 ] && [ "${WSSPEC_BENCH_STRICT:-0}" = 1 ]; then return 1; fi
 }
 
-sections=(codec reports client_catalog server_catalog floods)
+sections=(codec reports client_catalog server_catalog deflate_catalog floods)
 
 main() {
   local selected=("$@")

@@ -126,7 +126,7 @@ void CaseSession::add_wire(WireEntry e) {
 }
 
 void CaseSession::log_octets(WireEntry::Kind kind, const std::uint8_t* data, std::size_t n) {
-    if (wire_full()) return;
+    if (wire_paused_ || wire_full()) return;
     WireEntry e;
     e.kind = kind;
     e.length = n;
@@ -136,7 +136,7 @@ void CaseSession::log_octets(WireEntry::Kind kind, const std::uint8_t* data, std
 
 void CaseSession::log_frame(WireEntry::Kind kind, const codec::FrameHeader& h,
                             std::string_view payload) {
-    if (wire_full()) return;
+    if (wire_paused_ || wire_full()) return;
     WireEntry e;
     e.kind = kind;
     e.length = h.payload_length;
@@ -529,6 +529,15 @@ void CaseSession::use_deflate(const codec::PerMessageDeflateParams& agreed) {
 bool CaseSession::echo_series(const cases::EchoSeriesStep& e) {
     auto& series = obs_.series.emplace();
     series.count = e.count;
+    // Like Autobahn (12.*/13.* turn the wire log off while messages flow): 1000 round trips
+    // of up to 128 KiB in up to 512 frames each would only fill the log with look-alikes.
+    note("echo series: " + std::to_string(e.count) + " messages of " + std::to_string(e.length) +
+         " bytes of \"" + e.data_set + "\"; the wire log resumes after it");
+    wire_paused_ = true;
+    struct Resume {
+        bool& paused;
+        ~Resume() { paused = false; }
+    } resume{wire_paused_};
     series.binary = e.opcode == 2;
     std::uint64_t offset = 0;
     for (std::uint32_t i = 0; i < e.count; ++i) {
@@ -597,6 +606,8 @@ void CaseSession::check_series_echo(bool binary, std::string_view payload) {
         return;
     }
     // The first mismatch ends the series: kept as an event so the report shows it.
+    wire_paused_ = false;
+    note("echo series stopped: " + series.failure);
     record_event(oracle::ObservedEvent::Kind::message, binary, payload, EventRole::answer);
 }
 

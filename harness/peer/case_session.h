@@ -163,6 +163,7 @@ class CaseSession : codec::ConnectionHandler {
     std::uint64_t event_bytes_ = 0;  // payload bytes kept in obs_.events
     std::uint64_t wire_bytes_ = 0;   // data bytes kept in obs_.wire
     bool wire_full_ = false;
+    bool wire_paused_ = false;  // during an echo series
     // Awaits count answers: every recorded event except heartbeats (Pings the peer sent on
     // its own, unsolicited Pongs), which a peer MAY send at any time (RFC 6455 5.5.2, 5.5.3)
     // and which must not end a wait before the answer arrives.
