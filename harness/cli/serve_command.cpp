@@ -20,6 +20,7 @@ void add_serve_command(CLI::App& app, int& exit_status) {
         std::string variants;
         bool verbose = false;
         bool no_permessage_deflate = false;
+        int deflate_level = 1;
         codec::PerMessageDeflateServerPolicy deflate;
         unsigned server_max_window_bits = codec::max_window_bits;
         unsigned client_max_window_bits = 0;  // 0: not asked for
@@ -66,6 +67,11 @@ void add_serve_command(CLI::App& app, int& exit_status) {
                     "(client_max_window_bits, 7.1.2.2)")
         ->check(CLI::Range(unsigned{codec::min_window_bits}, unsigned{codec::max_window_bits}))
         ->group(pmd);
+    cmd->add_option("--pmd-level", options->deflate_level,
+                    "zlib compression level of our compressor, 0 (store) to 9 (smallest)")
+        ->capture_default_str()
+        ->check(CLI::Range(0, 9))
+        ->group(pmd);
     // Test-only: breaks RFC rules on purpose so the mutation tests can check the catalog.
     cmd->add_option("--inject-defect", options->defects,
                     "Comma-separated defects to inject (testing wsspec itself)")
@@ -87,6 +93,7 @@ void add_serve_command(CLI::App& app, int& exit_status) {
         server_options.defects = server::parse_defects(options->defects);
         server_options.variants = peer::parse_variants(options->variants);
         server_options.verbose = options->verbose;
+        server_options.deflate_level = options->deflate_level;
         if (options->no_permessage_deflate) {
             server_options.permessage_deflate.reset();
         } else {

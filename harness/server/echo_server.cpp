@@ -108,8 +108,10 @@ class Session : public std::enable_shared_from_this<Session>, codec::ConnectionH
         if (!response.ok()) return close_now();
         // RFC 7692 6: from the first frame on, RSV1 marks a compressed message.
         if (deflate.agreed) {
-            connection_.use_extension(
-                codec::make_permessage_deflate(codec::Role::server, *deflate.agreed));
+            codec::PerMessageDeflateOptions deflate_options;
+            deflate_options.compression_level = options_.deflate_level;
+            connection_.use_extension(codec::make_permessage_deflate(
+                codec::Role::server, *deflate.agreed, deflate_options));
         }
         if (options_.verbose) log_connection(validation.request, deflate);
         open_ = true;
