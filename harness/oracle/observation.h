@@ -35,6 +35,10 @@ struct WireEntry {
     bool fin = true;
     std::uint8_t rsv = 0;
     bool masked = false;
+    // Received frames: what the frame meant once decoded, e.g. "close 1002 \"bad\"",
+    // "text message, 5 bytes" (on the first frame of its message; `data` then holds the
+    // start of the message, inflated when it was compressed). Empty: nothing decoded.
+    std::string decoded;
 };
 
 struct HandshakeObservation {

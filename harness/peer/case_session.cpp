@@ -703,7 +703,18 @@ void CaseSession::on_frame(const codec::FrameHeader& header) {
     if (obs_.compression && header.opcode < 8) {
         obs_.compression->received_wire += header.payload_length;
     }
+    const std::size_t before = obs_.wire.size();
     log_frame(WireEntry::Kind::rx_frame, header, {});
+    const bool logged =
+        obs_.wire.size() > before && obs_.wire.back().kind == WireEntry::Kind::rx_frame;
+    // The frame whose payload the next codec event describes: a control frame's own, or the
+    // first frame of a data message (its continuations keep the message's place).
+    if (header.opcode >= 8) {
+        last_rx_control_ = logged ? obs_.wire.size() - 1 : no_entry;
+    } else if (header.opcode != 0) {
+        message_first_frame_ = logged ? obs_.wire.size() - 1 : no_entry;
+        message_compressed_ = header.rsv != 0;
+    }
 }
 
 void CaseSession::release_held_pongs() {
@@ -711,7 +722,25 @@ void CaseSession::release_held_pongs() {
     if (!held_pongs_.empty()) queue_pong(std::exchange(held_pongs_, {}));
 }
 
+void CaseSession::describe_rx(std::size_t& entry, std::string_view payload, std::string decoded) {
+    if (entry == no_entry || entry >= obs_.wire.size()) return;
+    WireEntry& e = obs_.wire[entry];
+    entry = no_entry;
+    const std::size_t n = std::min(payload.size(), settings_.wire_data_bytes);
+    if (wire_bytes_ + n + decoded.size() > settings_.wire_bytes) return;
+    wire_bytes_ += n + decoded.size();
+    e.data.assign(payload.substr(0, n));
+    e.decoded = std::move(decoded);
+}
+
 void CaseSession::on_message(codec::MessageType type, std::string_view payload) {
+    {
+        std::string what = std::string(type == codec::MessageType::binary ? "binary" : "text") +
+                           " message, " + std::to_string(payload.size()) + " bytes";
+        if (message_compressed_) what += " inflated (payload shown inflated)";
+        message_compressed_ = false;
+        describe_rx(message_first_frame_, payload, std::move(what));
+    }
     if (obs_.compression) obs_.compression->received_plain += payload.size();
     if (series_waiting_) {
         return check_series_echo(type == codec::MessageType::binary, payload);
@@ -721,6 +750,7 @@ void CaseSession::on_message(codec::MessageType type, std::string_view payload) 
 }
 
 void CaseSession::on_ping(std::string_view payload) {
+    describe_rx(last_rx_control_, payload, "ping, " + std::to_string(payload.size()) + " bytes");
     // The peer's own Ping: recorded, answered, but not an answer to anything of ours.
     record_event(oracle::ObservedEvent::Kind::ping, false, payload, EventRole::heartbeat);
     if (obs_.close_sent) return;  // 5.5.1: after our Close we send nothing more
@@ -736,6 +766,7 @@ void CaseSession::on_ping(std::string_view payload) {
 }
 
 void CaseSession::on_pong(std::string_view payload) {
+    describe_rx(last_rx_control_, payload, "pong, " + std::to_string(payload.size()) + " bytes");
     // RFC 6455 5.5.3: a Pong carries the data of the Ping it answers, and may answer only
     // the most recent of several; so it answers the oldest unanswered Ping with its data,
     // and the Pings before that one are no longer waiting. Any other Pong is unsolicited.
@@ -751,6 +782,19 @@ void CaseSession::on_pong(std::string_view payload) {
 
 void CaseSession::on_close(const codec::ClosePayload& close) {
     if (flooded_) return;
+    {
+        std::string what = "close";
+        std::string body;
+        if (close.code) {
+            what += " " + std::to_string(*close.code);
+            body.push_back(static_cast<char>(*close.code >> 8));
+            body.push_back(static_cast<char>(*close.code & 0xFF));
+            body += close.reason;
+        }
+        if (!close.reason.empty()) what += " \"" + std::string(close.reason) + "\"";
+        if (!close.code) what += " (no status code)";
+        describe_rx(last_rx_control_, body, std::move(what));
+    }
     obs_.close_received = true;
     obs_.remote_close_code = close.code;
     obs_.remote_close_reason = std::string(close.reason);

@@ -164,6 +164,12 @@ class CaseSession : codec::ConnectionHandler {
     std::uint64_t wire_bytes_ = 0;   // data bytes kept in obs_.wire
     bool wire_full_ = false;
     bool wire_paused_ = false;  // during an echo series
+    // Received frames in the wire log whose payload a codec event will describe.
+    static constexpr std::size_t no_entry = static_cast<std::size_t>(-1);
+    std::size_t last_rx_control_ = no_entry;
+    std::size_t message_first_frame_ = no_entry;
+    bool message_compressed_ = false;
+    void describe_rx(std::size_t& entry, std::string_view payload, std::string decoded);
     // Awaits count answers: every recorded event except heartbeats (Pings the peer sent on
     // its own, unsolicited Pongs), which a peer MAY send at any time (RFC 6455 5.5.2, 5.5.3)
     // and which must not end a wait before the answer arrives.

@@ -59,6 +59,7 @@ json wire_to_json(const std::vector<WireEntry>& wire) {
             j["rsv"] = e.rsv;
             j["mask"] = e.masked;
         }
+        if (!e.decoded.empty()) j["decoded"] = e.decoded;
         out.push_back(std::move(j));
     }
     return out;

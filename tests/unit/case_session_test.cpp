@@ -223,6 +223,22 @@ TEST(CaseSessionTest, AFloodEndsTheCaseAndClosesTheTransport) {
     EXPECT_TRUE(run.obs.dropped_by_me);
 }
 
+TEST(CaseSessionTest, ReceivedFramesAreDecodedInTheWireLog) {
+    const SessionRun run = run_steps({text_message("Hello"), await_answers(1), cases::CloseStep{}});
+    std::vector<std::string> decoded;
+    std::vector<std::string> data;
+    for (const auto& e : run.obs.wire) {
+        if (e.kind != WireEntry::Kind::rx_frame) continue;
+        decoded.push_back(e.decoded);
+        data.push_back(e.data);
+    }
+    ASSERT_EQ(decoded.size(), 2u);
+    EXPECT_EQ(decoded[0], "text message, 5 bytes");
+    EXPECT_EQ(data[0], "Hello");
+    EXPECT_EQ(decoded[1], "close 1000");
+    EXPECT_EQ(data[1], std::string("\x03\xe8", 2));
+}
+
 // ---- permessage-deflate ---------------------------------------------------------------------
 
 cases::EchoSeriesStep json_series(std::uint32_t count, std::uint64_t length,
