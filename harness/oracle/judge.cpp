@@ -138,7 +138,8 @@ bool expectation_events_match(const cases::Expectation& want, const CountedTrace
     return false;
 }
 
-// " (noted, not counted: 1 Ping the peer sent on its own)" -- empty when nothing was left out.
+// " Noted, not counted: 1 Ping the peer sent on its own (...)." -- empty when nothing was
+// left out.
 std::string heartbeat_note(const CountedTrace& trace) {
     std::string out;
     const auto add = [&out](std::size_t n, const char* one, const char* many) {
@@ -148,7 +149,7 @@ std::string heartbeat_note(const CountedTrace& trace) {
     add(trace.peer_pings, "Ping the peer sent on its own", "Pings the peer sent on its own");
     add(trace.unsolicited_pongs, "unsolicited Pong", "unsolicited Pongs");
     if (out.empty()) return out;
-    return " (noted, not counted: " + out + "; RFC 6455 5.5.2/5.5.3 allow them at any time)";
+    return " Noted, not counted: " + out + " (RFC 6455 5.5.2/5.5.3 allow them at any time).";
 }
 
 template <class Events>
@@ -267,6 +268,27 @@ std::string describe_observed_handshake(const HandshakeObservation& hs) {
     else if (!hs.failure.empty())
         out += " (" + hs.failure + ")";
     if (hs.completed && !hs.deflate.empty()) out += ", permessage-deflate " + hs.deflate;
+    return out;
+}
+
+// What happened, briefly: the events (or the handshake answer) and how the connection
+// ended, for the reason of a passing verdict.
+std::string observed_outcome(const Observation& obs, bool handshake_case) {
+    std::string out =
+        handshake_case ? describe_observed_handshake(obs.handshake) : list(obs.events);
+    if (handshake_case && !obs.events.empty()) out += "; " + list(obs.events);
+    if (obs.failed_by_me) {
+        out += "; wsspec failed the connection: " + obs.peer_violation;
+    } else if (obs.close_received) {
+        out += obs.remote_close_code
+                   ? "; the peer's Close carried " + std::to_string(*obs.remote_close_code)
+                   : std::string("; the peer's Close carried no status code");
+        if (!obs.closed_by_me) out += " (the peer closed first)";
+    } else if (obs.peer_closed_tcp && obs.handshake.completed) {
+        out += "; the peer closed TCP without a Close";
+    } else if (obs.timed_out) {
+        out += "; " + (obs.timeout_note.empty() ? std::string("timed out") : obs.timeout_note);
+    }
     return out;
 }
 
@@ -500,7 +522,11 @@ Judgement judge(const cases::Case& c, const Observation& obs, cases::Role under_
             continue;
         }
         j.behavior = e.verdict;
+        // The case's note says why this outcome gets this verdict; what was observed follows,
+        // so the reason never claims more than the wire log shows.
         j.result = e.note.empty() ? "Actual events match at least one expected." : e.note;
+        if (!j.result.empty() && j.result.back() != '.') j.result += '.';
+        j.result += " Observed: " + observed_outcome(obs, e.handshake.has_value()) + ".";
         j.result += heartbeat_note(trace);
         break;
     }

@@ -140,7 +140,9 @@ TEST(Judge, MatchingAlternativeGivesItsVerdictAndNote) {
     for (const Role r : both_roles) {
         const Judgement j = judge(echo_case(), clean_close(r, {message("Hello")}), r);
         EXPECT_EQ(j.behavior, verdict::ok) << role_name(r);
-        EXPECT_EQ(j.result, "the message was echoed");
+        EXPECT_EQ(j.result,
+                  "the message was echoed. Observed: message(text, 5 bytes) \"Hello\"; the "
+                  "peer's Close carried 1000.");
         EXPECT_EQ(j.behavior_close, verdict::ok);
         EXPECT_EQ(j.result_close, "Connection was properly closed.");
         EXPECT_TRUE(passed(j, true));
@@ -153,7 +155,7 @@ TEST(Judge, FirstMatchingAlternativeWinsAndNonStrictPassesOnlyWhenNotStrict) {
     for (const Role r : both_roles) {
         const Judgement j = judge(c, clean_close(r), r);
         EXPECT_EQ(j.behavior, verdict::non_strict) << role_name(r);
-        EXPECT_EQ(j.result, "failed before echoing");
+        EXPECT_THAT(j.result, ::testing::StartsWith("failed before echoing. Observed: "));
         EXPECT_TRUE(passed(j, false));
         EXPECT_FALSE(passed(j, true));
     }
@@ -434,8 +436,10 @@ TEST(Judge, PeerPingIsNotedButNotCounted) {
             judge(echo_case(), clean_close(r, {ping("heartbeat"), message("Hello")}), r);
         EXPECT_EQ(j.behavior, verdict::ok) << role_name(r);
         EXPECT_EQ(j.result,
-                  "the message was echoed (noted, not counted: 1 Ping the peer sent on its own; "
-                  "RFC 6455 5.5.2/5.5.3 allow them at any time)");
+                  "the message was echoed. Observed: ping(9 bytes) \"heartbeat\", "
+                  "message(text, 5 bytes) \"Hello\"; the peer's Close carried 1000. Noted, not "
+                  "counted: 1 Ping the peer sent on its own (RFC 6455 5.5.2/5.5.3 allow them at "
+                  "any time).");
     }
 }
 
@@ -445,8 +449,8 @@ TEST(Judge, UnsolicitedPongsAreNotedButNotCounted) {
             echo_case(),
             clean_close(r, {pong("hb", true), message("Hello"), pong("hb", true), ping("")}), r);
         EXPECT_EQ(j.behavior, verdict::ok) << role_name(r);
-        EXPECT_THAT(j.result, HasSubstr("(noted, not counted: 1 Ping the peer sent on its own, "
-                                        "2 unsolicited Pongs;"));
+        EXPECT_THAT(j.result, HasSubstr("Noted, not counted: 1 Ping the peer sent on its own, "
+                                        "2 unsolicited Pongs (RFC"));
         EXPECT_THAT(j.observed, HasSubstr("pong(2 bytes) \"hb\" (unsolicited)"));
     }
 }
@@ -492,14 +496,15 @@ cases::Case unsolicited_pong_case() {
 TEST(Judge, CaseAboutUnsolicitedPongsCountsThem) {
     for (const Role r : both_roles) {
         const cases::Case c = unsolicited_pong_case();
-        EXPECT_EQ(judge(c, clean_close(r), r).result, "nothing was sent in reply");
+        EXPECT_THAT(judge(c, clean_close(r), r).result,
+                    ::testing::StartsWith("nothing was sent in reply. Observed: no events"));
         const Judgement answered = judge(c, clean_close(r, {pong("p", true)}), r);
         EXPECT_EQ(answered.behavior, verdict::non_strict) << role_name(r);
-        EXPECT_EQ(answered.result, "looks like an answer");
+        EXPECT_THAT(answered.result, ::testing::StartsWith("looks like an answer. Observed: "));
         const Judgement heartbeat = judge(c, clean_close(r, {pong("hb", true)}), r);
         EXPECT_EQ(heartbeat.behavior, verdict::ok);
-        EXPECT_THAT(heartbeat.result, HasSubstr("heartbeats do not count (noted, not counted: 1 "
-                                                "unsolicited Pong;"));
+        EXPECT_THAT(heartbeat.result, HasSubstr("heartbeats do not count. Observed: "));
+        EXPECT_THAT(heartbeat.result, HasSubstr("Noted, not counted: 1 unsolicited Pong (RFC"));
     }
 }
 
@@ -611,7 +616,7 @@ TEST(Judge, HeaderTokensAreSplitLikeTheCodecDoes) {
 TEST(Judge, RefusalMatchingAnAlternativeGetsItsVerdict) {
     const Judgement j = judge(handshake_case(), handshake_answer(426, {}), Role::server);
     EXPECT_EQ(j.behavior, verdict::non_strict);
-    EXPECT_EQ(j.result, "refused a valid request");
+    EXPECT_THAT(j.result, ::testing::StartsWith("refused a valid request. Observed: HTTP "));
     EXPECT_EQ(j.behavior_close, verdict::ok);
     EXPECT_EQ(j.result_close,
               "No WebSocket connection was opened, so there was no closing handshake to judge.");
