@@ -15,6 +15,8 @@
 #include "harness/report/report_files.h"
 #include "harness/report/results_json.h"
 #include "harness/runner/autobahn_spec.h"
+
+#include <deque>
 #include "harness/runner/case_runner.h"
 #include "harness/runner/process_supervisor.h"
 
@@ -39,7 +41,28 @@ struct TestServerOptions {
     std::string exec;
     std::uint32_t startup_timeout_ms = 10000;
     bool report_dir_given = false;
+    int ws_version = 0;  // 0: not given (13, or the spec's options.version)
 };
+
+// Autobahn's options.version is the draft number: hybi-10 to hybi-12 send
+// Sec-WebSocket-Version 8, hybi-13 to hybi-17 and RFC 6455 ("18") send 13. Hixie-76 (0) and
+// the drafts before 8 are not spoken.
+int ws_version_of_draft(const nlohmann::json& options, const std::string& where) {
+    const auto it = options.find("version");
+    if (it == options.end()) return 0;
+    if (!it->is_number_integer()) {
+        throw runner::SpecError(where +
+                                "/options/version: expected a number (10: hybi-10, "
+                                "18: RFC 6455), got " +
+                                it->dump());
+    }
+    const int draft = it->get<int>();
+    if (draft >= 8 && draft <= 12) return 8;
+    if (draft >= 13 && draft <= 18) return 13;
+    throw runner::SpecError(where + "/options/version: " + std::to_string(draft) +
+                            " is not supported (wsspec speaks hybi-10 (version 8) and RFC 6455 "
+                            "(13); use 10 or 18)");
+}
 
 // Before running hundreds of cases, check that anything listens at all (exit status 2).
 std::string preflight(const peer::TargetUrl& url) {
@@ -84,15 +107,49 @@ struct Target {
     std::vector<std::string> include;
     std::vector<std::string> exclude;
     std::string report_dir;
+    int ws_version = 13;
 };
 
-int run_target(const TestServerOptions& o, const Target& t) {
+// Over the hybi-10 handshake the cases that write their own request (hs.*: the version 13
+// handshake itself) have no meaning: they are left out, and the run says so.
+std::vector<const cases::Case*> without_own_handshakes(const std::vector<const cases::Case*>& in,
+                                                       std::vector<std::string>& skipped) {
+    std::vector<const cases::Case*> out;
+    for (const auto* c : in) {
+        if (c->handshake && c->handshake->ws_version != 8)
+            skipped.push_back(c->id);
+        else
+            out.push_back(c);
+    }
+    return out;
+}
+
+// A finished target whose reports are written together with the others' (an Autobahn spec
+// with several servers: one outdir/index.json and one page for every agent).
+struct CollectedRun {
+    Catalog catalog;  // the outcomes point into it (moving a vector keeps its elements)
+    report::RunInfo info;
+    std::vector<oracle::CaseOutcome> outcomes;
+};
+
+int run_target(const TestServerOptions& o, const Target& t,
+               std::deque<CollectedRun>* collect = nullptr) {
     const peer::TargetUrl url = peer::parse_target_url(t.url);
     CatalogOptions catalog_options = o.catalog;
     Catalog catalog = load_selected(catalog_options, cases::Role::server);
     if (!t.include.empty() || !t.exclude.empty()) {
         catalog.selected =
             cases::select_cases(catalog.all, t.include, t.exclude, cases::Role::server);
+    }
+    std::vector<std::string> skipped;
+    if (t.ws_version == 8) {
+        catalog.selected = without_own_handshakes(catalog.selected, skipped);
+        if (!skipped.empty() && !o.report.quiet) {
+            std::cout << "wsspec test-server: hybi-10 handshake (version 8): " << skipped.size()
+                      << " cases that check the version 13 opening handshake itself are "
+                         "skipped ("
+                      << skipped.front() << " ... " << skipped.back() << ")\n";
+        }
     }
     const auto shard = shard_record(o.report, catalog.selected);
     catalog.selected = apply_shard(o.report, catalog.selected);
@@ -114,6 +171,7 @@ int run_target(const TestServerOptions& o, const Target& t) {
     settings.client.origin = t.origin;
     settings.client.protocols = t.protocols;
     settings.client.default_timeout_ms = o.timeout_ms;
+    settings.client.ws_version = t.ws_version;
     settings.jobs = o.jobs;
     settings.stop = &install_interrupt_handler();
 
@@ -158,6 +216,14 @@ int run_target(const TestServerOptions& o, const Target& t) {
                     {"strict", report.strict}};
     if (!o.exec.empty()) info.options["exec"] = o.exec;
     if (!o.spec.empty()) info.options["spec"] = o.spec;
+    info.options["ws_version"] = t.ws_version;
+    if (!skipped.empty()) {
+        info.options["skipped"] = {
+            {"cases", skipped},
+            {"reason",
+             "the hybi-10 handshake (--ws-version 8): these cases check the version 13 "
+             "opening handshake itself"}};
+    }
     info.started = std::chrono::system_clock::now();
     const EmergencyReport emergency([&]() -> std::string {
         std::lock_guard lock(state_mutex);
@@ -204,14 +270,25 @@ int run_target(const TestServerOptions& o, const Target& t) {
     std::lock_guard lock(state_mutex);  // not while a second Ctrl-C writes its report
     if (reports_written) return exit_interrupted;
     reports_written = true;
+    if (collect != nullptr) {
+        collect->push_back({std::move(catalog), info, std::move(outcomes)});
+        return 0;
+    }
     return finish_run(report, info, outcomes, progress.color());
 }
 
 int run(const TestServerOptions& o) {
     if (o.spec.empty()) {
         if (o.url.empty()) throw CLI::ValidationError("url", "a URL or --spec FILE is required");
-        return run_target(
-            o, {o.url, o.agent, o.origin, o.protocols, o.server_name, {}, {}, o.report.report_dir});
+        return run_target(o, {o.url,
+                              o.agent,
+                              o.origin,
+                              o.protocols,
+                              o.server_name,
+                              {},
+                              {},
+                              o.report.report_dir,
+                              o.ws_version == 0 ? 13 : o.ws_version});
     }
     const runner::AutobahnSpec spec = runner::load_autobahn_spec(o.spec);
     if (spec.servers.empty()) throw runner::SpecError(o.spec + ": /servers: no servers listed");
@@ -221,6 +298,7 @@ int run(const TestServerOptions& o) {
     // Autobahn's fuzzingclient runs every case unless the spec lists some.
     const std::vector<std::string> spec_cases = spec.cases.value_or(std::vector<std::string>{"*"});
     int status = 0;
+    std::deque<CollectedRun> runs;  // stable addresses for AgentRun
     for (const auto& s : spec.servers) {
         Target t{o.url.empty() ? s.url : o.url,
                  o.agent.empty() ? s.agent : o.agent,
@@ -229,15 +307,25 @@ int run(const TestServerOptions& o) {
                  o.server_name.empty() ? s.hostname : o.server_name,
                  spec_cases,
                  spec.excluded_for(s.agent),
-                 dir};
-        if (spec.servers.size() > 1) {
-            t.report_dir =
-                (std::filesystem::path(dir) / (s.agent.empty() ? "server" : s.agent)).string();
-        }
-        status = std::max(status, run_target(o, t));
+                 dir,
+                 13};
+        // --ws-version wins; else the server's options.version, else the spec's.
+        const std::string where = o.spec + ": /servers/" + std::to_string(&s - spec.servers.data());
+        int version = ws_version_of_draft(s.options, where);
+        if (version == 0) version = ws_version_of_draft(spec.options, o.spec + ": ");
+        t.ws_version = o.ws_version != 0 ? o.ws_version : (version == 0 ? 13 : version);
+        status = std::max(status, run_target(o, t, spec.servers.size() > 1 ? &runs : nullptr));
         if (install_interrupt_handler().load()) break;
     }
-    return status;
+    if (runs.empty()) return status;
+    // Autobahn's layout: every agent in one outdir/index.json (and one page, agents side by
+    // side), which is the file projects' CI scripts read.
+    std::vector<AgentRun> agents;
+    for (const auto& r : runs)
+        agents.push_back({r.info, &r.outcomes});
+    ReportOptions report = o.report;
+    report.report_dir = dir;
+    return std::max(status, finish_runs(report, agents, stdout_is_tty()));
 }
 
 }  // namespace
@@ -276,6 +364,11 @@ void add_test_server_command(CLI::App& app, int& exit_status) {
     cmd->add_option("--sni", o->server_name, "TLS server name (default: the URL's host)");
     cmd->add_option("--origin", o->origin, "Origin header to send");
     cmd->add_option("--protocol", o->protocols, "Subprotocol to offer (repeatable)");
+    cmd->add_option("--ws-version", o->ws_version,
+                    "Opening handshake: 13 (RFC 6455, default) or 8 (hybi-10: "
+                    "Sec-WebSocket-Version 8 and Sec-WebSocket-Origin); with 8 the cases about "
+                    "the version 13 handshake itself are skipped")
+        ->check(CLI::IsMember({8, 13}));
     cmd->callback([o, cmd, &exit_status] {
         o->report_dir_given = cmd->count("--report-dir") > 0;
         exit_status = run(*o);

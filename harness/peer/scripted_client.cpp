@@ -172,7 +172,7 @@ oracle::Observation run_case_as_client(const cases::Case& c, const ClientSetting
     if (!settings.origin.empty()) request.origin = settings.origin;
     request.subprotocols = c.offer_protocols.empty() ? settings.protocols : c.offer_protocols;
     request.extensions = c.offer_extensions;
-    if (c.handshake && c.handshake->ws_version == 8)
+    if ((c.handshake && c.handshake->ws_version == 8) || (!c.handshake && settings.ws_version == 8))
         request.version = codec::HandshakeVersion::hybi10;
     const Placeholders ph{request.host, request.target, request.key, settings.origin};
     std::string request_bytes = build_request(c, request, ph);

@@ -21,6 +21,9 @@ struct ClientSettings : CaseLimits {
     TlsSettings tls;
     std::string origin;                  // sent as Origin when set
     std::vector<std::string> protocols;  // offered to every case (Autobahn spec "protocols")
+    // The opening handshake of cases without a handshake of their own: 13 (RFC 6455) or
+    // 8 (hybi-10: Sec-WebSocket-Version 8, Sec-WebSocket-Origin).
+    int ws_version = 13;
 };
 
 oracle::Observation run_case_as_client(const cases::Case& c, const ClientSettings& settings);
