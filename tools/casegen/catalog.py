@@ -8,6 +8,7 @@ from .autobahn_5_fragmentation import group_5
 from .autobahn_6_utf8 import group_6_1_to_6_4, group_6_kuhn
 from .autobahn_7_closing import group_7
 from .autobahn_9_10_performance import group_9, group_10
+from .autobahn_12_13_compression import group_12, group_13
 from .cf_client_framing import group_cf
 from .hs_server_handshake import group_hs
 from .hsc_client_handshake import group_hsc
@@ -42,6 +43,8 @@ def all_groups():
     groups += group_7()
     groups += group_9()
     groups += group_10()
+    groups += group_12()
+    groups += group_13()
     groups += group_hs()
     groups += group_sf()
     groups += group_u8()
