@@ -12,6 +12,7 @@ from .autobahn_12_13_compression import group_12, group_13
 from .cf_client_framing import group_cf
 from .hs_server_handshake import group_hs
 from .hsc_client_handshake import group_hsc
+from .pmd_server_deflate import group_pmd
 from .sf_server_framing import group_sf
 from .u8_utf8_final_fragment import group_u8
 
@@ -48,6 +49,7 @@ def all_groups():
     groups += group_hs()
     groups += group_sf()
     groups += group_u8()
+    groups += group_pmd()
     groups += group_hsc()
     groups += group_cf()
     return groups
