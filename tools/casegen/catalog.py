@@ -13,6 +13,7 @@ from .cf_client_framing import group_cf
 from .hs_server_handshake import group_hs
 from .hsc_client_handshake import group_hsc
 from .pmd_server_deflate import group_pmd
+from .pmdc_client_deflate import group_pmdc
 from .sf_server_framing import group_sf
 from .u8_utf8_final_fragment import group_u8
 
@@ -52,6 +53,7 @@ def all_groups():
     groups += group_pmd()
     groups += group_hsc()
     groups += group_cf()
+    groups += group_pmdc()
     return groups
 
 
