@@ -201,7 +201,9 @@ json step_to_json(const Step& s) {
         if (m->compress) b["compress"] = true;
         j["message"] = std::move(b);
     } else if (const auto* e = std::get_if<EchoSeriesStep>(&s)) {
-        json b{{"count", e->count}, {"opcode", opcode_json(e->opcode)}, {"data", e->data_set},
+        json b{{"count", e->count},
+               {"opcode", opcode_json(e->opcode)},
+               {"data", e->data_set},
                {"length", e->length}};
         if (e->fragment_size != 0) b["fragment_size"] = e->fragment_size;
         if (e->compress) b["compress"] = true;

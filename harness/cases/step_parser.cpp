@@ -112,8 +112,7 @@ static EchoSeriesStep parse_echo_series(const json& j, const JsonPath& w) {
     object_at(j, w);
     check_keys(j, w, {"count", "opcode", "data", "length", "fragment_size", "compress"});
     EchoSeriesStep e;
-    e.count = static_cast<std::uint32_t>(
-        as_uint(require(j, w, "count"), w / "count", kMaxUint32));
+    e.count = static_cast<std::uint32_t>(as_uint(require(j, w, "count"), w / "count", kMaxUint32));
     if (e.count == 0) (w / "count").fail("an echo series needs at least 1 message");
     const json& op = require(j, w, "opcode");
     e.opcode = parse_opcode(op, w / "opcode");
@@ -149,8 +148,8 @@ std::uint32_t optional_timeout(const json& j, const JsonPath& w) {
 
 static Step parse_step(const json& j, const JsonPath& w) {
     const std::initializer_list<std::string_view> kKinds = {
-        "frame",       "message", "raw",        "sleep", "await",
-        "close",       "await_close", "repeat", "echo_series"};
+        "frame", "message",     "raw",    "sleep",      "await",
+        "close", "await_close", "repeat", "echo_series"};
     object_at(j, w, "a step object");
     if (j.size() != 1) {
         w.fail("a step has exactly one key (" + join(kKinds) + "), found " +

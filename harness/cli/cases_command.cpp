@@ -1,12 +1,15 @@
 #include "harness/cli/cases_command.h"
 
+#include <algorithm>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
 
 #include "harness/cases/case_loader.h"
 #include "harness/cases/case_selection.h"
+#include "harness/cases/test_data.h"
 #include "harness/cli/catalog_location.h"
 
 namespace wsspec::cli {
@@ -44,6 +47,27 @@ nlohmann::ordered_json case_json(const cases::Case& c) {
     return nullptr;
 }
 
+// The test data sets a case sends (echo series, data payloads), each once, in order.
+std::vector<std::string> data_sets_of(const cases::Case& c) {
+    std::vector<std::string> names;
+    const auto add = [&](const std::string& name) {
+        if (!name.empty() && std::find(names.begin(), names.end(), name) == names.end())
+            names.push_back(name);
+    };
+    const std::function<void(const std::vector<cases::Step>&)> walk =
+        [&](const std::vector<cases::Step>& steps) {
+            for (const auto& step : steps) {
+                if (const auto* e = std::get_if<cases::EchoSeriesStep>(&step)) add(e->data_set);
+                if (const auto* m = std::get_if<cases::MessageStep>(&step))
+                    add(m->payload.data_set);
+                if (const auto* f = std::get_if<cases::FrameStep>(&step)) add(f->payload.data_set);
+                if (const auto* r = std::get_if<cases::RepeatStep>(&step)) walk(r->steps);
+            }
+        };
+    walk(c.steps);
+    return names;
+}
+
 }  // namespace
 
 void add_cases_command(CLI::App& app, int& exit_status) {
@@ -74,6 +98,11 @@ void add_cases_command(CLI::App& app, int& exit_status) {
                       << "\n\n"
                       << c.requirement << "\n\n"
                       << case_json(c).dump(2) << "\n";
+            for (const auto& name : data_sets_of(c)) {
+                std::cout << "\ntest data \"" << name
+                          << "\": " << cases::test_data_description(name).value_or("?")
+                          << "; generated with a fixed seed (harness/cases/test_data.h)\n";
+            }
             exit_status = 0;
             return;
         }

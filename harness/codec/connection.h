@@ -122,6 +122,12 @@ class Connection {
     // extension, only the first frame carries its RSV bits (RFC 7692 6.1).
     WriteStatus write_fragment(std::string& out, MessageType type, std::string_view payload,
                                bool fin);
+    // The payload of one whole message as the extension in use would send it, for writers
+    // that frame it themselves (a test peer splitting compressed bytes at any boundary).
+    // `rsv` receives the bits its first frame carries (0: sent as is; `out` is then the
+    // payload unchanged). Without an extension: the payload, rsv 0.
+    WriteStatus encode_message(MessageType type, std::string_view payload, std::string& out,
+                               std::uint8_t& rsv);
 
     [[nodiscard]] ConnectionState state() const { return state_; }
     [[nodiscard]] const ProtocolError& error() const { return error_; }

@@ -78,6 +78,20 @@ WriteStatus Connection::write_fragment(std::string& out, MessageType type, std::
     return status;
 }
 
+WriteStatus Connection::encode_message(MessageType type, std::string_view payload, std::string& out,
+                                       std::uint8_t& rsv) {
+    if (!may_send_more()) return WriteStatus::after_close;
+    if (sending_fragments_) return WriteStatus::message_in_progress;
+    rsv = extension_ ? extension_->begin_outbound_message(type == MessageType::text) : 0;
+    if (rsv == 0) {
+        out.assign(payload);
+        return WriteStatus::written;
+    }
+    out.clear();
+    return extension_->encode(payload, true, out) ? WriteStatus::written
+                                                  : WriteStatus::extension_failed;
+}
+
 WriteStatus Connection::write_data_frame(std::string& out, MessageType type,
                                          std::string_view payload, bool first, bool fin) {
     FrameSpec spec;

@@ -153,6 +153,24 @@ std::string format_offer(const PerMessageDeflateOffer& offer) {
     return format_extension_element(e);
 }
 
+std::vector<ParsedOffer> parse_permessage_deflate_offers(std::span<const std::string> elements) {
+    std::vector<ParsedOffer> out;
+    for (const std::string& text : elements) {
+        const ExtensionParseResult parsed = parse_extension_element(text);
+        if (!parsed.ok() || !iequals(parsed.element.name, permessage_deflate_name)) continue;
+        DeflateElementParams p;
+        if (read_params(parsed.element, /*is_offer=*/true, p).kind != K::none) continue;
+        PerMessageDeflateOffer offer;
+        offer.server_no_context_takeover = p.server_no_context_takeover;
+        offer.client_no_context_takeover = p.client_no_context_takeover;
+        offer.server_max_window_bits = p.server_max_window_bits;
+        offer.client_max_window_bits = p.client_max_window_bits;
+        offer.client_max_window_bits_value = p.client_max_window_bits_value;
+        out.push_back({offer, text});
+    }
+    return out;
+}
+
 ServerNegotiation negotiate_permessage_deflate(std::span<const std::string> offered,
                                                const PerMessageDeflateServerPolicy& policy) {
     ServerNegotiation result;

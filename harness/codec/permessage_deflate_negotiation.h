@@ -57,6 +57,16 @@ struct PerMessageDeflateOffer {
 // "permessage-deflate; client_max_window_bits" and so on, for ClientRequestOptions.
 std::string format_offer(const PerMessageDeflateOffer& offer);
 
+// The well-formed permessage-deflate offers among Sec-WebSocket-Extensions elements, in
+// order, each with the element it was read from (a test peer reads a client's offers, or its
+// own, with this). Elements naming other extensions, malformed ones and offers a server must
+// decline (RFC 7692 7: unknown, duplicate or invalid parameters) are left out.
+struct ParsedOffer {
+    PerMessageDeflateOffer offer;
+    std::string element;
+};
+std::vector<ParsedOffer> parse_permessage_deflate_offers(std::span<const std::string> elements);
+
 // ---- server: choose an offer -----------------------------------------------------------
 
 // What wsspec's server side answers with, beyond what an offer requires.

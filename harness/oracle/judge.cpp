@@ -224,6 +224,9 @@ std::string handshake_mismatch(const cases::HandshakeMatch& m, const HandshakeOb
             if (codec::iequals(n, name)) return "header " + name + " present (\"" + v + "\")";
         }
     }
+    if (m.deflate_agreed && *m.deflate_agreed != hs.deflate_agreed) {
+        return "permessage-deflate " + hs.deflate;
+    }
     return {};
 }
 
@@ -251,6 +254,8 @@ std::string describe_handshake_match(const cases::HandshakeMatch& m) {
         out += ", " + name + " lists " + token;
     for (const auto& name : m.header_absent)
         out += ", no " + name;
+    if (m.deflate_agreed)
+        out += *m.deflate_agreed ? ", permessage-deflate agreed" : ", permessage-deflate declined";
     return out.empty() ? "any response" : out;
 }
 
@@ -261,6 +266,7 @@ std::string describe_observed_handshake(const HandshakeObservation& hs) {
         out += " (valid upgrade)";
     else if (!hs.failure.empty())
         out += " (" + hs.failure + ")";
+    if (hs.completed && !hs.deflate.empty()) out += ", permessage-deflate " + hs.deflate;
     return out;
 }
 
@@ -445,6 +451,33 @@ Judgement judge(const cases::Case& c, const Observation& obs, cases::Role under_
     if (!obs.connect_error.empty()) {
         j.behavior = j.behavior_close = verdict::failed;
         j.result = j.result_close = obs.connect_error;
+        return j;
+    }
+
+    // Autobahn 12.*/13.*: a case about permessage-deflate with a peer that did not agree to
+    // it says nothing about the peer's compression (UNIMPLEMENTED), unless the case judges
+    // the negotiation itself (a handshake expectation).
+    const bool judges_negotiation = std::any_of(
+        c.expect.begin(), c.expect.end(), [](const auto& e) { return e.handshake.has_value(); });
+    if (c.permessage_deflate && c.permessage_deflate->required && obs.handshake.completed &&
+        !obs.handshake.deflate_agreed && !judges_negotiation) {
+        j.behavior = verdict::unimplemented;
+        j.result =
+            "permessage-deflate was not agreed (" +
+            (obs.handshake.deflate.empty() ? std::string("declined") : obs.handshake.deflate) +
+            "), so the case did not run.";
+        judge_close(c, obs, under_test, j);
+        return j;
+    }
+    // An echo series (12.*/13.*) checked its echoes as they came; its first mismatch, or
+    // missing echoes, fail the case whatever else matched.
+    if (obs.series && !obs.series->failure.empty()) {
+        j.behavior = verdict::failed;
+        j.result = "Expected " + std::to_string(obs.series->count) +
+                   " echoes of the messages sent; " + std::to_string(obs.series->echoed) +
+                   " matched, then " + obs.series->failure + ".";
+        if (obs.failed_by_me) j.result += " The peer broke a rule: " + obs.peer_violation + ".";
+        judge_close(c, obs, under_test, j);
         return j;
     }
 

@@ -46,6 +46,27 @@ struct HandshakeObservation {
     std::vector<std::pair<std::string, std::string>> headers;
     bool accept_key_valid = false;
     std::string failure;  // why the handshake did not complete, in words
+    // permessage-deflate (RFC 7692): agreed in this handshake (client role: wsspec answered
+    // the client's offer with a permessage-deflate element), and what was agreed or why not.
+    bool deflate_agreed = false;
+    std::string deflate;  // "permessage-deflate; server_no_context_takeover", "declined: ..."
+};
+
+// Payload bytes of data messages before (plain) and after (wire) permessage-deflate, in
+// each direction: Autobahn's compression ratio is wire / plain.
+struct CompressionStats {
+    std::uint64_t sent_plain = 0;
+    std::uint64_t sent_wire = 0;
+    std::uint64_t received_plain = 0;
+    std::uint64_t received_wire = 0;
+};
+
+// An echo series (Autobahn 12.*/13.*): each echo is checked as it arrives and forgotten.
+struct EchoSeriesObservation {
+    std::uint32_t count = 0;   // messages the series sends
+    std::uint32_t echoed = 0;  // echoes that matched, in order
+    bool binary = false;
+    std::string failure;  // the first mismatch, or why the series stopped; empty: complete
 };
 
 // What wsspec did not keep of what the peer sent, once a per-case budget was full
@@ -96,6 +117,8 @@ struct Observation {
     double throughput_mbps = 0;  // measured cases only (9.*): MB/s both directions
 
     std::uint64_t frames_received = 0;  // frame headers the peer sent (after the handshake)
+    std::optional<CompressionStats> compression;  // permessage-deflate was in use
+    std::optional<EchoSeriesObservation> series;
     DroppedCounts dropped;
     std::optional<FloodObservation> flood;
 

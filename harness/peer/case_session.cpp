@@ -4,8 +4,12 @@
 #include <random>
 #include <utility>
 
+#include <openssl/sha.h>
+
 #include "harness/cases/frame_step_spec.h"
+#include "harness/codec/ascii.h"
 #include "harness/codec/frame_writer.h"
+#include "harness/codec/permessage_deflate.h"
 #include "harness/peer/entropy.h"
 
 namespace wsspec::peer {
@@ -30,6 +34,21 @@ codec::FrameHeader logged_header(const codec::FrameSpec& spec, std::uint64_t pay
     return h;
 }
 
+// "5.2" -> "RFC 6455 5.2"; "6.1 (RFC 7692)" -> "RFC 7692 6.1".
+std::string rfc_reference(std::string_view section) {
+    constexpr std::string_view other = " (RFC 7692)";
+    if (section.size() > other.size() && section.substr(section.size() - other.size()) == other) {
+        return "RFC 7692 " + std::string(section.substr(0, section.size() - other.size()));
+    }
+    return "RFC 6455 " + std::string(section);
+}
+
+std::string hex_digest(std::string_view bytes) {
+    unsigned char digest[SHA_DIGEST_LENGTH];
+    SHA1(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), digest);
+    return codec::to_hex(std::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
+}
+
 std::optional<std::uint16_t> close_code_of(std::string_view body) {
     if (body.size() < 2) return std::nullopt;
     return static_cast<std::uint16_t>((static_cast<std::uint8_t>(body[0]) << 8) |
@@ -37,6 +56,16 @@ std::optional<std::uint16_t> close_code_of(std::string_view body) {
 }
 
 }  // namespace
+
+void run_case_steps(const cases::Case& c, const oracle::Observation& obs, CaseSession& session) {
+    if (c.permessage_deflate && c.permessage_deflate->required && !obs.handshake.deflate_agreed) {
+        session.note("permessage-deflate was not agreed (" + obs.handshake.deflate +
+                     "): the case's steps are skipped");
+        session.run_steps({cases::CloseStep{}});
+        return;
+    }
+    session.run_steps(c.steps);
+}
 
 SessionSettings session_settings(codec::Role role, const CaseLimits& limits) {
     SessionSettings s;
@@ -341,6 +370,7 @@ void CaseSession::run_steps(const std::vector<cases::Step>& steps) {
 bool CaseSession::run_step(const cases::Step& step) {
     if (const auto* f = std::get_if<cases::FrameStep>(&step)) return send_frame(*f);
     if (const auto* m = std::get_if<cases::MessageStep>(&step)) return send_message(*m);
+    if (const auto* e = std::get_if<cases::EchoSeriesStep>(&step)) return echo_series(*e);
     if (const auto* r = std::get_if<cases::RawStep>(&step)) {
         steps_sent(r->bytes.size(), 0);
         write_all(r->bytes, r->chop, r->chop_delay_ms);
@@ -372,6 +402,16 @@ bool CaseSession::run_step(const cases::Step& step) {
 
 bool CaseSession::send_frame(const cases::FrameStep& f) {
     std::string payload = f.payload.materialize();
+    std::uint64_t credit = 0;  // what the peer may echo beyond the frame's own bytes
+    if (f.compress) {
+        const std::uint64_t plain = payload.size();
+        std::uint8_t rsv = 0;
+        if (!compress(f.opcode == 2 ? codec::MessageType::binary : codec::MessageType::text,
+                      payload, rsv)) {
+            return false;
+        }
+        credit = plain;
+    }
     const codec::FrameSpec spec =
         cases::frame_spec_of(f, settings_.role == codec::Role::client, codec_.next_mask_key());
     std::string bytes;
@@ -389,7 +429,7 @@ bool CaseSession::send_frame(const cases::FrameStep& f) {
     }
     const std::size_t payload_size = payload.size();
     std::string().swap(payload);  // the frame holds its own copy; keep memory to one
-    steps_sent(bytes.size(), 1);
+    steps_sent(bytes.size() + credit, 1);
     if (f.pauses.empty()) {
         write_all(std::move(bytes), f.chop, f.chop_delay_ms);
         return Clock::now() < deadline_;
@@ -418,16 +458,52 @@ bool CaseSession::send_frame(const cases::FrameStep& f) {
 
 bool CaseSession::send_message(const cases::MessageStep& m) {
     std::string payload = m.payload.materialize();
-    const std::size_t piece = m.fragment_size == 0 ? std::max<std::size_t>(payload.size(), 1)
-                                                   : static_cast<std::size_t>(m.fragment_size);
+    std::uint8_t rsv = 0;
+    std::uint64_t credit = 0;
+    if (m.compress) {
+        credit = payload.size();
+        const auto type = m.opcode == 2 ? codec::MessageType::binary : codec::MessageType::text;
+        if (!compress(type, payload, rsv)) return false;
+    }
+    std::uint64_t frames = 0;
+    std::string bytes = frame_message(m.opcode, rsv, payload, m.fragment_size, frames);
+    std::string().swap(payload);
+    steps_sent(bytes.size() + credit, frames);
+    write_all(std::move(bytes), m.chop, m.chop_delay_ms);
+    return Clock::now() < deadline_;
+}
+
+bool CaseSession::compress(codec::MessageType type, std::string& payload, std::uint8_t& rsv) {
+    std::string encoded;
+    const auto status = codec_.encode_message(type, payload, encoded, rsv);
+    if (status != codec::WriteStatus::written) {
+        note(status == codec::WriteStatus::extension_failed
+                 ? "could not compress the message: the compressor could not be allocated"
+                 : "could not compress the message: the connection is closing");
+        return false;
+    }
+    if (obs_.compression) {
+        obs_.compression->sent_plain += payload.size();
+        obs_.compression->sent_wire += encoded.size();
+    }
+    payload.swap(encoded);
+    return true;
+}
+
+std::string CaseSession::frame_message(std::uint8_t opcode, std::uint8_t rsv,
+                                       const std::string& payload, std::uint64_t fragment_size,
+                                       std::uint64_t& frames) {
+    const std::size_t piece = fragment_size == 0 ? std::max<std::size_t>(payload.size(), 1)
+                                                 : static_cast<std::size_t>(fragment_size);
     std::string bytes;
     bytes.reserve(payload.size() + (payload.size() / piece + 1) * codec::max_frame_header_size);
     std::size_t at = 0;
-    std::uint64_t frames = 0;
+    frames = 0;
     do {
         const std::size_t n = std::min(piece, payload.size() - at);
         codec::FrameSpec spec;
-        spec.opcode = at == 0 ? m.opcode : static_cast<std::uint8_t>(codec::Opcode::continuation);
+        spec.opcode = at == 0 ? opcode : static_cast<std::uint8_t>(codec::Opcode::continuation);
+        spec.rsv = at == 0 ? rsv : 0;  // RFC 7692 6.1: RSV1 on the first frame only
         spec.fin = at + n >= payload.size();
         spec.masked = settings_.role == codec::Role::client;
         if (spec.masked) spec.mask_key = codec_.next_mask_key();
@@ -437,10 +513,91 @@ bool CaseSession::send_message(const cases::MessageStep& m) {
         at += n;
         ++frames;
     } while (at < payload.size());
-    std::string().swap(payload);
-    steps_sent(bytes.size(), frames);
-    write_all(std::move(bytes), m.chop, m.chop_delay_ms);
-    return Clock::now() < deadline_;
+    return bytes;
+}
+
+void CaseSession::use_deflate(const codec::PerMessageDeflateParams& agreed) {
+    // How hard wsspec compresses says nothing about the peer under test, and 12.*/13.* move
+    // about 11 GB each way: zlib's fastest level keeps the tester's share of the work small.
+    // Everything else (windows, context takeover, exact distance checks) follows `agreed`.
+    codec::PerMessageDeflateOptions options;
+    options.compression_level = 1;
+    codec_.use_extension(codec::make_permessage_deflate(settings_.role, agreed, options));
+    obs_.compression.emplace();
+}
+
+bool CaseSession::echo_series(const cases::EchoSeriesStep& e) {
+    auto& series = obs_.series.emplace();
+    series.count = e.count;
+    series.binary = e.opcode == 2;
+    std::uint64_t offset = 0;
+    for (std::uint32_t i = 0; i < e.count; ++i) {
+        if (!still_open()) {
+            series.failure = "the connection ended after " + std::to_string(series.echoed) +
+                             " of " + std::to_string(e.count) + " echoes";
+            return true;
+        }
+        std::string payload = cases::data_window(e.data_set, offset, e.length);
+        offset += e.length;
+        series_expected_ = payload;  // compared with the echo as it arrives, then dropped
+        series_waiting_ = true;
+        std::uint8_t rsv = 0;
+        std::uint64_t credit = 0;
+        if (e.compress) {
+            credit = payload.size();
+            const auto type = series.binary ? codec::MessageType::binary : codec::MessageType::text;
+            if (!compress(type, payload, rsv)) return false;
+        }
+        std::uint64_t frames = 0;
+        std::string bytes = frame_message(e.opcode, rsv, payload, e.fragment_size, frames);
+        steps_sent(bytes.size() + credit, frames);
+        write_all(std::move(bytes));
+        pump_until(
+            [&] {
+                return !series_waiting_ || !tcp_open_ || obs_.close_received || obs_.failed_by_me;
+            },
+            deadline_);
+        if (!series.failure.empty()) return true;
+        if (series_waiting_) {
+            series_waiting_ = false;
+            const bool late = Clock::now() >= deadline_;
+            series.failure = (late ? "no echo of message "
+                                   : "the connection ended before the echo of message ") +
+                             std::to_string(i + 1) + " of " + std::to_string(e.count) +
+                             (late ? " within the case timeout" : "");
+            if (late) {
+                obs_.timed_out = true;
+                obs_.timeout_note = series.failure;
+            }
+            return !late;
+        }
+    }
+    std::string().swap(series_expected_);
+    return true;
+}
+
+// An echo of the series' current message: Autobahn compares type, length and SHA-1.
+void CaseSession::check_series_echo(bool binary, std::string_view payload) {
+    auto& series = *obs_.series;
+    series_waiting_ = false;
+    if (binary != series.binary) {
+        series.failure = "echo " + std::to_string(series.echoed + 1) + " is " +
+                         (binary ? "binary" : "text") + ", sent " +
+                         (series.binary ? "binary" : "text");
+    } else if (payload.size() != series_expected_.size()) {
+        series.failure = "echo " + std::to_string(series.echoed + 1) + " has " +
+                         std::to_string(payload.size()) + " bytes, sent " +
+                         std::to_string(series_expected_.size());
+    } else if (payload != series_expected_) {
+        series.failure = "echo " + std::to_string(series.echoed + 1) +
+                         " differs from what was sent (SHA-1 " + hex_digest(payload) + ", sent " +
+                         hex_digest(series_expected_) + ")";
+    } else {
+        ++series.echoed;
+        return;
+    }
+    // The first mismatch ends the series: kept as an event so the report shows it.
+    record_event(oracle::ObservedEvent::Kind::message, binary, payload, EventRole::answer);
 }
 
 bool CaseSession::sleep(const cases::SleepStep& s) {
@@ -532,6 +689,9 @@ void CaseSession::on_frame(const codec::FrameHeader& header) {
     ++obs_.frames_received;
     if (flooded_) return;
     if (!budget_.received_frame()) return stop_flood();
+    if (obs_.compression && header.opcode < 8) {
+        obs_.compression->received_wire += header.payload_length;
+    }
     log_frame(WireEntry::Kind::rx_frame, header, {});
 }
 
@@ -541,6 +701,10 @@ void CaseSession::release_held_pongs() {
 }
 
 void CaseSession::on_message(codec::MessageType type, std::string_view payload) {
+    if (obs_.compression) obs_.compression->received_plain += payload.size();
+    if (series_waiting_) {
+        return check_series_echo(type == codec::MessageType::binary, payload);
+    }
     record_event(oracle::ObservedEvent::Kind::message, type == codec::MessageType::binary, payload,
                  EventRole::answer);
 }
@@ -590,8 +754,7 @@ void CaseSession::on_close(const codec::ClosePayload& close) {
 void CaseSession::on_error(const codec::ProtocolError& error) {
     if (flooded_) return;
     obs_.failed_by_me = true;
-    obs_.peer_violation =
-        std::string(error.reason) + " (RFC 6455 " + std::string(error.rfc_section) + ")";
+    obs_.peer_violation = std::string(error.reason) + " (" + rfc_reference(error.rfc_section) + ")";
     obs_.peer_violation_kind = std::string(codec::error_kind_name(error.kind));
     note("the peer broke a rule: " + obs_.peer_violation);
     if (obs_.close_sent) return;

@@ -14,6 +14,7 @@
 
 #include "harness/cases/case.h"
 #include "harness/codec/connection.h"
+#include "harness/codec/permessage_deflate_negotiation.h"
 #include "harness/oracle/observation.h"
 #include "harness/peer/receive_budget.h"
 #include "harness/peer/session_transport.h"
@@ -71,6 +72,9 @@ class CaseSession : codec::ConnectionHandler {
 
     // Runs the steps, then waits for the peer to close (dropping TCP at the deadline).
     void run_steps(const std::vector<cases::Step>& steps);
+    // permessage-deflate was agreed in the opening handshake: from now on our side of the
+    // connection follows `agreed` (before start_websocket).
+    void use_deflate(const codec::PerMessageDeflateParams& agreed);
     void finish();
     // finish(), then the case's duration and (for measured cases) its throughput.
     void conclude(bool measure_throughput);
@@ -90,6 +94,13 @@ class CaseSession : codec::ConnectionHandler {
     bool run_step(const cases::Step& step);
     bool send_frame(const cases::FrameStep& f);
     bool send_message(const cases::MessageStep& m);
+    bool echo_series(const cases::EchoSeriesStep& e);
+    void check_series_echo(bool binary, std::string_view payload);
+    // Replaces `payload` with its encoding by the agreed extension; `rsv`: its bits.
+    bool compress(codec::MessageType type, std::string& payload, std::uint8_t& rsv);
+    // The frames of one message (`fragment_size` 0: one frame), RSV bits on the first.
+    std::string frame_message(std::uint8_t opcode, std::uint8_t rsv, const std::string& payload,
+                              std::uint64_t fragment_size, std::uint64_t& frames);
     bool sleep(const cases::SleepStep& s);
     bool await_events(const cases::AwaitStep& a);
     bool close(const cases::CloseStep& c);
@@ -164,7 +175,14 @@ class CaseSession : codec::ConnectionHandler {
     // between frames).
     bool mid_frame_ = false;
     std::string held_pongs_;  // the latest such Pong
+    // Echo series (Autobahn 12/13): the message whose echo is awaited.
+    bool series_waiting_ = false;
+    std::string series_expected_;
     void release_held_pongs();
 };
+
+// Runs the case's steps after the opening handshake; a case that needs permessage-deflate
+// but did not get it is UNIMPLEMENTED, and wsspec just closes with 1000 (Autobahn 12/13).
+void run_case_steps(const cases::Case& c, const oracle::Observation& obs, CaseSession& session);
 
 }  // namespace wsspec::peer

@@ -8,6 +8,7 @@
 #include "harness/codec/http_head.h"
 #include "harness/peer/asio_transport.h"
 #include "harness/peer/case_session.h"
+#include "harness/peer/deflate_agreement.h"
 #include "harness/peer/entropy.h"
 #include "harness/peer/placeholders.h"
 #include "harness/peer/tcp_connect.h"
@@ -221,9 +222,23 @@ oracle::Observation run_case_as_client(const cases::Case& c, const ClientSetting
         obs.dropped_by_me = false;  // expected after a refusal; not a close-behaviour fault
         return finish();
     }
+    const ClientDeflateOutcome deflate =
+        check_deflate_answer(request.extensions, validation.accepted.extensions);
+    obs.handshake.deflate = deflate.summary;
+    if (!deflate.failure.empty()) {
+        // RFC 7692 7: "the client MUST _Fail the WebSocket Connection_".
+        obs.handshake.failure = deflate.failure;
+        session.drop("the opening handshake did not complete (" + deflate.failure + ")");
+        obs.dropped_by_me = false;
+        return finish();
+    }
+    if (deflate.params) {
+        obs.handshake.deflate_agreed = true;
+        session.use_deflate(*deflate.params);
+    }
     obs.handshake.completed = true;
     session.start_websocket(raw.substr(parsed.consumed));
-    session.run_steps(c.steps);
+    run_case_steps(c, obs, session);
     return finish();
 }
 

@@ -7,6 +7,7 @@
 #include "harness/codec/http_head.h"
 #include "harness/peer/asio_transport.h"
 #include "harness/peer/case_session.h"
+#include "harness/peer/deflate_agreement.h"
 #include "harness/peer/placeholders.h"
 
 namespace wsspec::peer {
@@ -112,13 +113,18 @@ oracle::Observation run_case_as_server(const cases::Case& c, asio::io_context& i
 
     std::string response;
     int status = codec::http_status::switching_protocols;
+    ServerDeflateAnswer deflate;
     if (c.handshake_response) {
         response = scripted_response(*c.handshake_response, validation.request, settings);
         status = c.handshake_response->raw ? 0 : c.handshake_response->status;
     } else {
-        // Decline every offered extension (permessage-deflate included) and select no
-        // subprotocol: both are allowed answers (RFC 6455 4.2.2 item 5.4 and 9.1).
+        // Select no subprotocol and decline every offered extension, permessage-deflate
+        // included unless the case is about it: both are allowed answers (RFC 6455 4.2.2
+        // item 5.4 and 9.1).
+        deflate = answer_deflate_offers(c, validation.request.extensions);
+        obs.handshake.deflate = deflate.summary;
         codec::ServerAcceptOptions accept;
+        if (!deflate.element.empty()) accept.extensions.push_back(deflate.element);
         if (!settings.server_name.empty())
             accept.extra_headers.push_back({"Server", settings.server_name});
         const codec::BuiltResponse built = codec::build_accept_response(validation.request, accept);
@@ -142,8 +148,12 @@ oracle::Observation run_case_as_server(const cases::Case& c, asio::io_context& i
     if (!session.write_all(std::move(response), chop, chop_delay)) {
         session.note("the client closed the connection before the whole response was sent");
     }
+    if (!deflate.element.empty()) {
+        obs.handshake.deflate_agreed = true;
+        if (deflate.params) session.use_deflate(*deflate.params);
+    }
     session.start_websocket(request.leftover);
-    session.run_steps(c.steps);
+    run_case_steps(c, obs, session);
     return finish();
 }
 

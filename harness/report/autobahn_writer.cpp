@@ -92,6 +92,22 @@ void traffic_stats(const json& wire, json& result) {
     result["txFrameStats"] = tx_frames;
 }
 
+// ATS "trafficStats" for permessage-deflate cases (reportCompressionRatio): octets at the
+// application level (before compression) and at the WebSocket level (payload on the wire).
+json autobahn_traffic_stats(const json& c) {
+    const auto it = c.find("compression");
+    if (it == c.end() || !it->is_object()) return nullptr;
+    const json& s = *it;
+    return {
+        {"outgoingOctetsAppLevel", s.value("sent_plain", 0ULL)},
+        {"outgoingOctetsWebSocketLevel", s.value("sent_wire", 0ULL)},
+        {"outgoingCompressionRatio", s.value("sent_ratio", json(nullptr))},
+        {"incomingOctetsAppLevel", s.value("received_plain", 0ULL)},
+        {"incomingOctetsWebSocketLevel", s.value("received_wire", 0ULL)},
+        {"incomingCompressionRatio", s.value("received_ratio", json(nullptr))},
+    };
+}
+
 // ATS "received": [("message", payload, binary), ("ping", payload), ("pong", payload),
 // ("timeout", tag)]; payloads here are wsspec's short descriptions.
 json received(const json& events) {
@@ -266,7 +282,7 @@ json autobahn_case(const json& run, const json& c) {
         {"createStats", true},
         {"httpRequest", null_if_missing(hs, "request")},
         {"httpResponse", null_if_missing(hs, "response")},
-        {"trafficStats", nullptr},
+        {"trafficStats", autobahn_traffic_stats(c)},
         // What ATS does not have: where the case comes from in the RFC.
         {"wsspec",
          {{"category", c.value("category", "")},

@@ -109,6 +109,24 @@ std::string iso_utc(std::chrono::system_clock::time_point t) {
     return out;
 }
 
+// Autobahn's compression ratio: payload bytes on the wire / bytes before compression, per
+// direction (null when nothing went that way).
+json ratio(std::uint64_t wire, std::uint64_t plain) {
+    if (plain == 0) return nullptr;
+    return std::round(static_cast<double>(wire) / static_cast<double>(plain) * 10000) / 10000;
+}
+
+json compression_to_json(const oracle::CompressionStats& s) {
+    return {
+        {"sent_plain", s.sent_plain},
+        {"sent_wire", s.sent_wire},
+        {"sent_ratio", ratio(s.sent_wire, s.sent_plain)},
+        {"received_plain", s.received_plain},
+        {"received_wire", s.received_wire},
+        {"received_ratio", ratio(s.received_wire, s.received_plain)},
+    };
+}
+
 json case_to_json(const oracle::CaseOutcome& o) {
     const auto& c = *o.c;
     const auto& obs = o.obs;
@@ -163,8 +181,18 @@ json case_to_json(const oracle::CaseOutcome& o) {
         {"request", obs.handshake.request},
         {"response", obs.handshake.response},
         {"failure", obs.handshake.failure.empty() ? json(nullptr) : json(obs.handshake.failure)},
+        {"deflate_agreed", obs.handshake.deflate_agreed},
+        {"deflate", obs.handshake.deflate.empty() ? json(nullptr) : json(obs.handshake.deflate)},
     };
     j["frames_received"] = obs.frames_received;
+    j["compression"] = obs.compression ? compression_to_json(*obs.compression) : json(nullptr);
+    if (obs.series) {
+        j["echo_series"] = {
+            {"count", obs.series->count},
+            {"echoed", obs.series->echoed},
+            {"failure", obs.series->failure.empty() ? json(nullptr) : json(obs.series->failure)},
+        };
+    }
     // What the per-case budgets kept out of the events and the wire log (STYLE 6).
     j["dropped"] = {
         {"events", obs.dropped.events},

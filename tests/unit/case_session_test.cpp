@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "harness/codec/connection.h"
+#include "harness/codec/permessage_deflate.h"
 #include "harness/peer/case_session.h"
 #include "tests/unit/memory_transport.h"
 
@@ -20,6 +21,12 @@ using oracle::WireEntry;
 class EchoServerPeer : codec::ConnectionHandler {
   public:
     bool closed = false;
+    // With permessage-deflate agreed: the peer inflates and compresses its echoes.
+    void use_deflate(const codec::PerMessageDeflateParams& agreed) {
+        conn_.use_extension(codec::make_permessage_deflate(codec::Role::server, agreed));
+    }
+    // A broken peer: from the `corrupt_from`th echo on (1-based), its first byte is changed.
+    std::size_t corrupt_from = 0;
 
     std::string answer(std::string_view written) {
         out_.clear();
@@ -31,6 +38,13 @@ class EchoServerPeer : codec::ConnectionHandler {
 
   private:
     void on_message(codec::MessageType type, std::string_view payload) override {
+        ++echoes_;
+        if (corrupt_from != 0 && echoes_ >= corrupt_from && !payload.empty()) {
+            std::string changed(payload);
+            changed[0] = static_cast<char>(changed[0] ^ 1);
+            conn_.write_message(out_, type, changed);
+            return;
+        }
         conn_.write_message(out_, type, payload);
     }
     void on_ping(std::string_view payload) override { conn_.write_pong(out_, payload); }
@@ -45,6 +59,13 @@ class EchoServerPeer : codec::ConnectionHandler {
 
     codec::Connection conn_{codec::Role::server, {}, 7};
     std::string out_;
+    std::size_t echoes_ = 0;
+};
+
+// How the session and its peer are set up beyond the defaults.
+struct PeerSetup {
+    std::optional<codec::PerMessageDeflateParams> deflate;  // agreed on both sides
+    std::size_t corrupt_from = 0;
 };
 
 struct SessionRun {
@@ -55,9 +76,12 @@ struct SessionRun {
 
 // Runs `steps` as a client against the echo peer; `incoming` is what the peer sends first.
 SessionRun run_steps(const std::vector<cases::Step>& steps, std::string incoming = {},
-                     std::size_t chunk = 1 << 16, SessionSettings settings = {}) {
+                     std::size_t chunk = 1 << 16, SessionSettings settings = {},
+                     const PeerSetup& setup = {}) {
     SessionRun run;
     EchoServerPeer peer;
+    peer.corrupt_from = setup.corrupt_from;
+    if (setup.deflate) peer.use_deflate(*setup.deflate);
     auto transport = std::make_unique<testing::MemoryTransport>();
     auto* t = transport.get();
     t->incoming = std::move(incoming);
@@ -71,6 +95,7 @@ SessionRun run_steps(const std::vector<cases::Step>& steps, std::string incoming
     const auto now = Clock::now();
     CaseSession session(run.obs, settings, now, now + std::chrono::seconds(5));
     session.attach(std::move(transport));
+    if (setup.deflate) session.use_deflate(*setup.deflate);
     session.start_websocket({});
     session.run_steps(steps);
     session.conclude(false);
@@ -196,6 +221,128 @@ TEST(CaseSessionTest, AFloodEndsTheCaseAndClosesTheTransport) {
     EXPECT_LE(run.obs.events.size(), settings.events_kept_after_flood + 101);
     EXPECT_TRUE(run.closed_by_session);
     EXPECT_TRUE(run.obs.dropped_by_me);
+}
+
+// ---- permessage-deflate ---------------------------------------------------------------------
+
+cases::EchoSeriesStep json_series(std::uint32_t count, std::uint64_t length,
+                                  std::uint64_t fragment_size = 0) {
+    cases::EchoSeriesStep e;
+    e.count = count;
+    e.data_set = "json";
+    e.length = length;
+    e.fragment_size = fragment_size;
+    e.compress = true;
+    return e;
+}
+
+bool first_frame_has_rsv1(const std::string& write) {
+    return !write.empty() && (static_cast<std::uint8_t>(write[0]) & 0x40) != 0;
+}
+
+TEST(CaseSessionDeflateTest, ACompressedMessageIsSentWithRsv1AndItsCompressedEchoInflated) {
+    PeerSetup setup;
+    setup.deflate = codec::PerMessageDeflateParams{};
+    auto m = text_message(std::string(4000, 'a'));
+    m.compress = true;
+    const SessionRun run =
+        run_steps({m, await_answers(1), cases::CloseStep{}}, {}, 1 << 16, {}, setup);
+    ASSERT_EQ(run.obs.events.size(), 1u);
+    EXPECT_EQ(run.obs.events[0].payload, std::string(4000, 'a'));
+    ASSERT_FALSE(run.writes.empty());
+    EXPECT_TRUE(first_frame_has_rsv1(run.writes[0]));
+    EXPECT_LT(run.writes[0].size(), 100u);  // 4000 equal octets compress to a few
+    ASSERT_TRUE(run.obs.compression.has_value());
+    EXPECT_EQ(run.obs.compression->sent_plain, 4000u);
+    EXPECT_EQ(run.obs.compression->received_plain, 4000u);
+    EXPECT_LT(run.obs.compression->sent_wire, 100u);
+    EXPECT_LT(run.obs.compression->received_wire, 100u);
+    EXPECT_FALSE(run.obs.failed_by_me);
+}
+
+TEST(CaseSessionDeflateTest, FragmentsSplitTheCompressedBytesWithRsv1OnTheFirstOnly) {
+    PeerSetup setup;
+    setup.deflate = codec::PerMessageDeflateParams{};
+    auto m = text_message("a compressed message split into three-octet fragments");
+    m.compress = true;
+    m.fragment_size = 3;
+    const SessionRun run =
+        run_steps({m, await_answers(1), cases::CloseStep{}}, {}, 1 << 16, {}, setup);
+    // The peer's codec fails a continuation frame with RSV1 (RFC 7692 6.1): the echo proves
+    // every continuation went out without it.
+    ASSERT_EQ(run.obs.events.size(), 1u);
+    EXPECT_EQ(run.obs.events[0].payload, "a compressed message split into three-octet fragments");
+    std::size_t frames_with_rsv1 = 0, data_frames = 0;
+    for (const auto& e : run.obs.wire) {
+        if (e.kind != WireEntry::Kind::tx_frame || e.opcode >= 8) continue;
+        ++data_frames;
+        if (e.rsv & 4) ++frames_with_rsv1;
+        EXPECT_LE(e.length, 3u);
+    }
+    EXPECT_GT(data_frames, 3u);
+    EXPECT_EQ(frames_with_rsv1, 1u);
+}
+
+TEST(CaseSessionDeflateTest, AnEchoSeriesChecksEveryEchoAndKeepsNoEvents) {
+    PeerSetup setup;
+    setup.deflate = codec::PerMessageDeflateParams{};
+    const SessionRun run =
+        run_steps({json_series(50, 1000, 256), cases::CloseStep{}}, {}, 1 << 16, {}, setup);
+    ASSERT_TRUE(run.obs.series.has_value());
+    EXPECT_EQ(run.obs.series->count, 50u);
+    EXPECT_EQ(run.obs.series->echoed, 50u);
+    EXPECT_EQ(run.obs.series->failure, "");
+    EXPECT_TRUE(run.obs.events.empty());
+    EXPECT_EQ(run.obs.compression->sent_plain, 50u * 1000u);
+    EXPECT_TRUE(run.obs.close_sent && run.obs.close_received);
+}
+
+TEST(CaseSessionDeflateTest, AnEchoSeriesStopsAtTheFirstWrongEchoAndNamesIt) {
+    PeerSetup setup;
+    setup.deflate = codec::PerMessageDeflateParams{};
+    setup.corrupt_from = 7;
+    const SessionRun run =
+        run_steps({json_series(50, 100), cases::CloseStep{}}, {}, 1 << 16, {}, setup);
+    ASSERT_TRUE(run.obs.series.has_value());
+    EXPECT_EQ(run.obs.series->echoed, 6u);
+    EXPECT_NE(run.obs.series->failure.find("echo 7 differs"), std::string::npos)
+        << run.obs.series->failure;
+    EXPECT_NE(run.obs.series->failure.find("SHA-1"), std::string::npos);
+    ASSERT_EQ(run.obs.events.size(), 1u);  // the wrong echo, kept for the report
+}
+
+TEST(CaseSessionDeflateTest, ContextTakeoverKeptAfterAgreeingNotToIsAViolation) {
+    // The peer keeps its compression context (it was set up without no-context-takeover),
+    // while the session holds it to server_no_context_takeover: the second echo refers
+    // back into the first message, which the session's reset inflater no longer has.
+    codec::PerMessageDeflateParams peer_side;
+    codec::PerMessageDeflateParams ours;
+    ours.server_no_context_takeover = true;
+    const std::string text(300, 'q');
+    auto m = text_message(text);
+    m.compress = true;
+
+    oracle::Observation obs;
+    EchoServerPeer peer;
+    peer.use_deflate(peer_side);
+    auto transport = std::make_unique<testing::MemoryTransport>();
+    auto* t = transport.get();
+    t->peer = [&peer, t](std::string_view written) {
+        std::string answer = peer.answer(written);
+        t->peer_closes_after = peer.closed;
+        return answer;
+    };
+    const auto now = Clock::now();
+    CaseSession session(obs, SessionSettings{}, now, now + std::chrono::seconds(5));
+    session.attach(std::move(transport));
+    session.use_deflate(ours);
+    session.start_websocket({});
+    session.run_steps({m, await_answers(1), m, await_answers(2)});
+    session.conclude(false);
+    EXPECT_TRUE(obs.failed_by_me);
+    EXPECT_EQ(obs.peer_violation_kind, "deflate_distance_too_far") << obs.peer_violation;
+    EXPECT_NE(obs.peer_violation.find("RFC 7692"), std::string::npos) << obs.peer_violation;
+    EXPECT_EQ(obs.local_close_code, std::optional<std::uint16_t>(1007));
 }
 
 }  // namespace

@@ -643,5 +643,67 @@ TEST(Judge, RefusingAValidRequestWithNoAlternativeForItIsFailed) {
     EXPECT_THAT(j.result, HasSubstr("Observed HTTP 426"));
 }
 
+// ---- permessage-deflate ----------------------------------------------------------------------
+
+cases::Case deflate_series_case() {
+    cases::Case c;
+    c.id = "12.1.1";
+    c.permessage_deflate.emplace();
+    c.expect.push_back(alternative("OK", {}));
+    return c;
+}
+
+TEST(Judge, ADeflateCaseWithoutDeflateAgreedIsUnimplementedInBothRoles) {
+    for (const Role r : both_roles) {
+        Observation o = clean_close(r);
+        o.handshake.deflate = "declined by the server";
+        const Judgement j = judge(deflate_series_case(), o, r);
+        EXPECT_EQ(j.behavior, verdict::unimplemented) << role_name(r);
+        EXPECT_THAT(j.result, HasSubstr("permessage-deflate was not agreed (declined"));
+        EXPECT_EQ(j.behavior_close, verdict::ok);
+        EXPECT_TRUE(passed(j, true));
+    }
+}
+
+TEST(Judge, AnEchoSeriesThatStoppedIsFailedWithWhatDiffered) {
+    Observation o = clean_close(Role::server);
+    o.handshake.deflate_agreed = true;
+    o.series.emplace();
+    o.series->count = 1000;
+    o.series->echoed = 41;
+    o.series->failure = "echo 42 has 15 bytes, sent 16";
+    const Judgement j = judge(deflate_series_case(), o, Role::server);
+    EXPECT_EQ(j.behavior, verdict::failed);
+    EXPECT_THAT(j.result, HasSubstr("Expected 1000 echoes"));
+    EXPECT_THAT(j.result, HasSubstr("41 matched, then echo 42 has 15 bytes, sent 16"));
+
+    o.series->failure.clear();
+    o.series->echoed = 1000;
+    EXPECT_EQ(judge(deflate_series_case(), o, Role::server).behavior, verdict::ok);
+}
+
+TEST(Judge, AHandshakeMatchCanRequireDeflateAgreedOrDeclined) {
+    cases::Case c;
+    c.id = "pmd.1.1";
+    c.permessage_deflate.emplace();
+    cases::Expectation declined;
+    declined.verdict = "OK";
+    declined.handshake.emplace();
+    declined.handshake->status = {101};
+    declined.handshake->deflate_agreed = false;
+    c.expect.push_back(declined);
+    c.expect_close.not_applicable = true;
+
+    Observation o = clean_close(Role::server);
+    o.handshake.deflate = "declined by the server";
+    EXPECT_EQ(judge(c, o, Role::server).behavior, verdict::ok);
+
+    o.handshake.deflate_agreed = true;
+    o.handshake.deflate = "agreed: permessage-deflate";
+    const Judgement j = judge(c, o, Role::server);
+    EXPECT_EQ(j.behavior, verdict::failed);
+    EXPECT_THAT(j.expected, HasSubstr("permessage-deflate declined"));
+}
+
 }  // namespace
 }  // namespace wsspec::oracle

@@ -1,0 +1,149 @@
+#include "harness/peer/deflate_agreement.h"
+
+#include <algorithm>
+#include <vector>
+
+namespace wsspec::peer {
+namespace {
+
+using codec::deflate_param::client_max_window_bits;
+using codec::deflate_param::client_no_context_takeover;
+using codec::deflate_param::server_max_window_bits;
+using codec::deflate_param::server_no_context_takeover;
+
+bool carries(const codec::PerMessageDeflateOffer& o, std::string_view param) {
+    if (param == server_no_context_takeover) return o.server_no_context_takeover;
+    if (param == client_no_context_takeover) return o.client_no_context_takeover;
+    if (param == server_max_window_bits) return o.server_max_window_bits.has_value();
+    if (param == client_max_window_bits) return o.client_max_window_bits;
+    return false;
+}
+
+bool carries_all(const codec::PerMessageDeflateOffer& o, const std::vector<std::string>& params) {
+    return std::all_of(params.begin(), params.end(),
+                       [&](const std::string& p) { return carries(o, p); });
+}
+
+bool carries_none(const codec::PerMessageDeflateOffer& o, const std::vector<std::string>& params) {
+    return std::none_of(params.begin(), params.end(),
+                        [&](const std::string& p) { return carries(o, p); });
+}
+
+std::string list_text(const std::vector<std::string>& items) {
+    std::string out;
+    for (const auto& i : items)
+        out += (out.empty() ? "" : ", ") + i;
+    return out;
+}
+
+codec::PerMessageDeflateServerPolicy policy_of(const cases::DeflateAccept& a) {
+    codec::PerMessageDeflateServerPolicy p;
+    p.server_no_context_takeover = a.server_no_context_takeover;
+    p.client_no_context_takeover = a.client_no_context_takeover;
+    p.server_max_window_bits = a.server_max_window_bits;
+    p.client_max_window_bits = a.client_max_window_bits;
+    return p;
+}
+
+// A `response` case: the element goes out as written; wsspec then holds to what it says,
+// as a client that accepted it would.
+ServerDeflateAnswer scripted_answer(const cases::DeflateCase& d,
+                                    const std::vector<codec::ParsedOffer>& offers) {
+    ServerDeflateAnswer a;
+    const bool fits_conditions = std::any_of(offers.begin(), offers.end(), [&](const auto& o) {
+        return carries_all(o.offer, d.needs) && carries_none(o.offer, d.lacks);
+    });
+    if (!fits_conditions) {
+        a.summary =
+            "not answered: no permessage-deflate offer of the client carries " +
+            (d.needs.empty() ? std::string("the parameters this case needs") : list_text(d.needs)) +
+            (d.lacks.empty() ? std::string() : " without " + list_text(d.lacks));
+        return a;
+    }
+    a.element = *d.response;
+    std::vector<codec::PerMessageDeflateOffer> plain;
+    for (const auto& o : offers)
+        plain.push_back(o.offer);
+    const std::vector<std::string> answer{a.element};
+    const codec::ClientNegotiation judged = codec::check_permessage_deflate_response(answer, plain);
+    if (judged.ok()) {
+        a.params = judged.agreed;
+        a.summary = "answered \"" + a.element + "\" (fits the client's offer)";
+        return a;
+    }
+    a.client_must_refuse = true;
+    a.summary = "answered \"" + a.element + "\", which a client MUST refuse (RFC 7692 " +
+                std::string(judged.error.rfc_section) + "): " + judged.error.reason;
+    // Should the client go on anyway, read its frames as the element says, so what it
+    // sends is judged against the answer it took.
+    codec::PerMessageDeflateOffer permissive;
+    permissive.client_max_window_bits = true;
+    const std::vector<codec::PerMessageDeflateOffer> any{permissive};
+    const codec::ClientNegotiation lenient = codec::check_permessage_deflate_response(answer, any);
+    if (lenient.ok()) a.params = lenient.agreed;
+    return a;
+}
+
+}  // namespace
+
+ServerDeflateAnswer answer_deflate_offers(const cases::Case& c,
+                                          std::span<const std::string> client_elements) {
+    ServerDeflateAnswer a;
+    if (!c.permessage_deflate) return a;  // every offer declined
+    const auto offers = codec::parse_permessage_deflate_offers(client_elements);
+    if (offers.empty()) {
+        a.summary = "declined: the client made no acceptable permessage-deflate offer";
+        return a;
+    }
+    const cases::DeflateCase& d = *c.permessage_deflate;
+    if (d.response) return scripted_answer(d, offers);
+
+    const std::vector<cases::DeflateAccept> defaults(1);
+    const auto& policies = d.accept.empty() ? defaults : d.accept;
+    for (const auto& policy : policies) {
+        std::vector<std::string> eligible;
+        for (const auto& o : offers) {
+            if (carries_all(o.offer, policy.needs)) eligible.push_back(o.element);
+        }
+        const codec::ServerNegotiation n =
+            codec::negotiate_permessage_deflate(eligible, policy_of(policy));
+        if (!n.agreed) continue;
+        a.element = n.response;
+        a.params = n.agreed;
+        a.summary = "agreed: " + n.response;
+        return a;
+    }
+    a.summary = "declined: no offer of the client carries what this case needs";
+    for (const auto& policy : policies) {
+        if (!policy.needs.empty()) a.summary += " (" + list_text(policy.needs) + ")";
+    }
+    return a;
+}
+
+ClientDeflateOutcome check_deflate_answer(std::span<const std::string> offered_elements,
+                                          std::span<const std::string> accepted_elements) {
+    ClientDeflateOutcome out;
+    std::vector<codec::PerMessageDeflateOffer> offers;
+    for (const auto& o : codec::parse_permessage_deflate_offers(offered_elements))
+        offers.push_back(o.offer);
+    const codec::ClientNegotiation n =
+        codec::check_permessage_deflate_response(accepted_elements, offers);
+    if (!n.ok()) {
+        out.failure = "the server's permessage-deflate answer does not fit the offer (RFC 7692 " +
+                      std::string(n.error.rfc_section) + "): " + n.error.reason;
+        out.summary = out.failure;
+        return out;
+    }
+    out.params = n.agreed;
+    if (n.agreed) {
+        for (const auto& e : accepted_elements) {
+            if (e.rfind(codec::permessage_deflate_name, 0) == 0) out.summary = "agreed: " + e;
+        }
+        if (out.summary.empty()) out.summary = "agreed";
+    } else {
+        out.summary = offered_elements.empty() ? "not offered" : "declined by the server";
+    }
+    return out;
+}
+
+}  // namespace wsspec::peer

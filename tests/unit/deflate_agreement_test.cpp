@@ -1,0 +1,121 @@
+// What wsspec agrees to for a permessage-deflate case, in both roles (peer/deflate_agreement.h).
+#include "harness/peer/deflate_agreement.h"
+
+#include <gtest/gtest.h>
+
+namespace wsspec::peer {
+namespace {
+
+const std::vector<std::string> autobahn_offer = {
+    "permessage-deflate; client_no_context_takeover; client_max_window_bits"};
+
+cases::Case deflate_case() {
+    cases::Case c;
+    c.permessage_deflate.emplace();
+    return c;
+}
+
+TEST(DeflateAgreementTest, ACaseWithoutDeflateDeclinesEveryOffer) {
+    const ServerDeflateAnswer a = answer_deflate_offers(cases::Case{}, autobahn_offer);
+    EXPECT_TRUE(a.element.empty());
+    EXPECT_FALSE(a.params);
+}
+
+TEST(DeflateAgreementTest, TheDefaultPolicyAcceptsTheFirstOffer) {
+    const ServerDeflateAnswer a = answer_deflate_offers(deflate_case(), autobahn_offer);
+    EXPECT_EQ(a.element, "permessage-deflate; client_no_context_takeover");
+    ASSERT_TRUE(a.params);
+    EXPECT_TRUE(a.params->client_no_context_takeover);
+    EXPECT_FALSE(a.client_must_refuse);
+}
+
+TEST(DeflateAgreementTest, APolicyDeclinesOffersWithoutWhatItNeeds) {
+    cases::Case c = deflate_case();
+    cases::DeflateAccept needs_bits;
+    needs_bits.client_max_window_bits = 9;
+    needs_bits.needs = {"client_max_window_bits"};
+    c.permessage_deflate->accept = {needs_bits};
+    const std::vector<std::string> bare = {"permessage-deflate"};
+    const ServerDeflateAnswer declined = answer_deflate_offers(c, bare);
+    EXPECT_TRUE(declined.element.empty());
+    EXPECT_NE(declined.summary.find("client_max_window_bits"), std::string::npos);
+
+    const ServerDeflateAnswer agreed = answer_deflate_offers(c, autobahn_offer);
+    ASSERT_TRUE(agreed.params);
+    EXPECT_EQ(agreed.params->client_max_window_bits, 9);
+    EXPECT_NE(agreed.element.find("client_max_window_bits=9"), std::string::npos);
+}
+
+TEST(DeflateAgreementTest, PoliciesAreTriedInOrderLikeAutobahn13_7) {
+    cases::Case c = deflate_case();
+    cases::DeflateAccept strict;
+    strict.client_no_context_takeover = true;
+    strict.client_max_window_bits = 9;
+    strict.needs = {"client_no_context_takeover", "client_max_window_bits"};
+    cases::DeflateAccept plain;
+    c.permessage_deflate->accept = {strict, plain};
+    const std::vector<std::string> bare = {"permessage-deflate"};
+    const ServerDeflateAnswer a = answer_deflate_offers(c, bare);
+    EXPECT_EQ(a.element, "permessage-deflate");  // the fallback policy
+    const ServerDeflateAnswer b = answer_deflate_offers(c, autobahn_offer);
+    ASSERT_TRUE(b.params);
+    EXPECT_EQ(b.params->client_max_window_bits, 9);
+}
+
+TEST(DeflateAgreementTest, AScriptedResponseThatFitsIsHeldTo) {
+    cases::Case c = deflate_case();
+    c.permessage_deflate->response = "permessage-deflate; server_no_context_takeover";
+    const ServerDeflateAnswer a = answer_deflate_offers(c, autobahn_offer);
+    EXPECT_EQ(a.element, "permessage-deflate; server_no_context_takeover");
+    ASSERT_TRUE(a.params);
+    EXPECT_TRUE(a.params->server_no_context_takeover);
+    EXPECT_FALSE(a.client_must_refuse);
+}
+
+TEST(DeflateAgreementTest, AScriptedResponseAClientMustRefuseSaysWhy) {
+    cases::Case c = deflate_case();
+    c.permessage_deflate->response = "permessage-deflate; x_unknown=1";
+    const ServerDeflateAnswer a = answer_deflate_offers(c, autobahn_offer);
+    EXPECT_EQ(a.element, "permessage-deflate; x_unknown=1");
+    EXPECT_TRUE(a.client_must_refuse);
+    EXPECT_NE(a.summary.find("MUST refuse"), std::string::npos) << a.summary;
+}
+
+TEST(DeflateAgreementTest, NeedsAndLacksDecideWhetherAResponseIsSentAtAll) {
+    cases::Case c = deflate_case();
+    c.permessage_deflate->response = "permessage-deflate; client_max_window_bits=10";
+    c.permessage_deflate->lacks = {"client_max_window_bits"};
+    // The client offered client_max_window_bits: this response would be valid, so the case
+    // (about clients that did not offer it) does not apply.
+    const ServerDeflateAnswer a = answer_deflate_offers(c, autobahn_offer);
+    EXPECT_TRUE(a.element.empty());
+    const std::vector<std::string> bare = {"permessage-deflate"};
+    const ServerDeflateAnswer b = answer_deflate_offers(c, bare);
+    EXPECT_EQ(b.element, "permessage-deflate; client_max_window_bits=10");
+    EXPECT_TRUE(b.client_must_refuse);
+}
+
+TEST(DeflateAgreementTest, TheClientSideChecksTheAnswerAgainstTheOffer) {
+    const std::vector<std::string> bare = {"permessage-deflate"};
+    const std::vector<std::string> unoffered = {"permessage-deflate; client_max_window_bits=10"};
+    const ClientDeflateOutcome bad = check_deflate_answer(bare, unoffered);
+    EXPECT_NE(bad.failure.find("RFC 7692 7.1.2.2"), std::string::npos) << bad.failure;
+    EXPECT_FALSE(bad.params);
+
+    const ClientDeflateOutcome declined = check_deflate_answer(bare, {});
+    EXPECT_TRUE(declined.failure.empty());
+    EXPECT_FALSE(declined.params);
+    EXPECT_EQ(declined.summary, "declined by the server");
+
+    const std::vector<std::string> smaller = {
+        "permessage-deflate; server_no_context_takeover; server_max_window_bits=9"};
+    const std::vector<std::string> offer = {
+        "permessage-deflate; server_no_context_takeover; server_max_window_bits=10"};
+    const ClientDeflateOutcome ok = check_deflate_answer(offer, smaller);
+    ASSERT_TRUE(ok.params);
+    EXPECT_EQ(ok.params->server_max_window_bits, 9);
+    EXPECT_TRUE(ok.params->server_no_context_takeover);
+}
+
+}  // namespace
+}  // namespace wsspec::peer
