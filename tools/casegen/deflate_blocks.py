@@ -6,6 +6,8 @@ stored blocks) so that a case can hold exactly the block, code or distance it is
 one stands alone: it never refers to bytes of an earlier message, so it is valid whatever
 the peer's window holds (cases/README.md, Compression)."""
 
+import zlib
+
 from .blocks import (CLOSE_INTERNAL_ERROR, CLOSE_INVALID_PAYLOAD, CLOSE_PROTOCOL_ERROR,
                      await_close, await_events, case, close_exp, expect, frame, hexp)
 
@@ -170,6 +172,28 @@ CORRUPT = {
                               "connection (RFC 1951 3.2: a distance never refers past the "
                               "beginning of the output stream)"),
 }
+
+
+def inflate(message):
+    """RFC 7692 7.2.2 with zlib: the generator's check of its own hand-made data."""
+    d = zlib.decompressobj(-15)
+    return d.decompress(message + bytes.fromhex("0000ffff"))
+
+
+def _check_hand_made():
+    for valid in (RFC_HELLO, RFC_HELLO_STORED, RFC_HELLO_BFINAL, ZLIB_FINISH_HELLO,
+                  RFC_HELLO_TWO_BLOCKS, HELLO_TAIL_KEPT):
+        assert inflate(valid) == b"Hello", valid.hex()
+    assert inflate(EMPTY_COMPRESSED) == b"" and inflate(b"") == b""
+    for key, (data, _) in CORRUPT.items():
+        try:
+            inflate(data)
+        except zlib.error:
+            continue
+        raise AssertionError(f"hand-made corrupt data {key} inflates: {data.hex()}")
+
+
+_check_hand_made()
 
 
 def split(data, at):

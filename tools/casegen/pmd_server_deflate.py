@@ -13,7 +13,7 @@ from .deflate_blocks import (CORRUPT, CORRUPT_CODES, CORRUPT_CODES_NOTE, EMPTY_C
                              Q_QUOTED, Q_RSV1, Q_SMWB_ACCEPT, Q_SNCT_ACCEPT, Q_WINDOW_VALUE,
                              RFC_HELLO, RFC_HELLO_BFINAL, RFC_HELLO_STORED,
                              RFC_HELLO_TWO_BLOCKS, ZLIB_FINISH_HELLO, deflate_fail_case,
-                             echo_or_fail_case, fixed_message, hex_frame, pseudo_text,
+                             echo_or_fail_case, fixed_message, hex_frame, inflate, pseudo_text,
                              repeated_block, split)
 from .requirements import (REQ_PMD_DECOMPRESS, REQ_RSV, REQ_UTF8_INVALID, RFC_CONTROL,
                            RFC_EXTENSIONS, RFC_FRAG, RFC_FRAMING, RFC_LIMITS, RFC_PMCE,
@@ -51,7 +51,8 @@ def echo_steps(payload, binary=False, answer_ms=ANSWER_MS):
 
 def negotiation_case(cid, description, rfc, requirement, headers, payload=CHECK,
                      declined=None, refused=None, agreed_note=None, answer_ms=ANSWER_MS):
-    """The server answers the offers in `headers` (a list of header values, one line each).
+    """The server answers the offers in `headers`: with `refused`, header values written one
+    line each; otherwise the elements of offer_extensions (one header, joined by commas).
     Accepting makes wsspec hold the answer against the offers (RFC 7692 7); a compressed
     message must then be echoed. `declined` / `refused`: (verdict, note) for a 101 without
     permessage-deflate / a 4xx, or None when that outcome matches nothing (FAILED; a decline
@@ -219,13 +220,13 @@ def group_pmd_1():
         "a compressed echo.", [RFC_PMCE, RFC_EXTENSIONS],
         "RFC 6455 9.1: the server answers with the extensions it supports and ignores the "
         "others; RFC 7692 5: a server accepts a PMCE by naming it in its answer.",
-        [f"x-wsspec-unknown; a=1, {FIREFOX_OFFER}"], declined=pref_declined))
+        ["x-wsspec-unknown; a=1", FIREFOX_OFFER], declined=pref_declined))
     c.append(negotiation_case(
         cid(), "Offer three fallbacks (server_no_context_takeover with "
         "server_max_window_bits=9; server_no_context_takeover; bare); expect one accepted "
         "with an answer that fits it, then a compressed echo.",
         [RFC_PMCE, RFC_PMD_SNCT, RFC_PMD_SMWB], Q_PREFERENCE + " " + Q_SNCT_ACCEPT,
-        [f"{PMD}; {snct}; server_max_window_bits=9, {PMD}; {snct}, {PMD}"]))
+        [f"{PMD}; {snct}; server_max_window_bits=9", f"{PMD}; {snct}", PMD]))
     return ("pmd.1", "Compression: negotiation", c, "deflate-negotiation")
 
 
@@ -587,6 +588,7 @@ def group_pmd_4():
     far = pseudo_text(600, 48).encode()
     far_message = fixed_message([far, (16, 600)])
     far_text = (far + far[:16]).decode()
+    assert inflate(far_message) == far_text.encode()
     c.append(echo_or_fail_case(
         cid(), "Offer client_max_window_bits=9, then send a hand-made compressed message with "
         "a back-reference 600 octets back (beyond 512); the server may inflate it "
