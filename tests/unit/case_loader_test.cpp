@@ -40,9 +40,9 @@ bool has_role(const Case& c, Role r) {
 
 TEST(CatalogTest, CommittedCatalogLoadsWithoutErrors) {
     ASSERT_NO_THROW(catalog());
-    // Autobahn's 517 server cases minus the permessage-deflate categories 12 (90) and 13
-    // (126), plus at least 40 handshake cases of our own.
-    EXPECT_GE(catalog().size(), 517u - 90u - 126u + 40u);
+    // Autobahn's 517 server cases (the permessage-deflate categories 12 and 13 included),
+    // plus at least 40 handshake cases and 40 permessage-deflate cases of our own.
+    EXPECT_GE(catalog().size(), 517u + 40u + 40u);
 }
 
 TEST(CatalogTest, HasEveryAutobahnCategoryWithAutobahnsCounts) {
@@ -58,24 +58,32 @@ TEST(CatalogTest, HasEveryAutobahnCategoryWithAutobahnsCounts) {
     EXPECT_EQ(per_category["7"], 37);
     EXPECT_EQ(per_category["9"], 54);
     EXPECT_EQ(per_category["10"], 1);
+    EXPECT_EQ(per_category["12"], 90);
+    EXPECT_EQ(per_category["13"], 126);
     EXPECT_GE(per_category["hs"], 40);
+    EXPECT_GE(per_category["pmd"], 40);
+    EXPECT_GE(per_category["pmdc"], 20);
 }
 
 TEST(CatalogTest, ContainsAutobahnIds) {
     for (const char* id :
          {"1.1.1", "1.2.8", "2.11", "3.7", "4.2.5", "5.19", "5.20", "6.4.4", "6.6.11", "6.12.8",
-          "6.22.34", "6.23.7", "7.1.6", "7.13.2", "7.9.9", "9.8.6", "10.1.1"}) {
+          "6.22.34", "6.23.7", "7.1.6", "7.13.2", "7.9.9", "9.8.6", "10.1.1", "12.1.1",
+          "12.5.18", "13.1.1", "13.7.18"}) {
         EXPECT_NO_THROW(find_case(id)) << id;
     }
 }
 
 TEST(CatalogTest, AutobahnCasesApplyToBothRolesAndHandshakeCasesToServersOnly) {
     for (const Case& c : catalog()) {
-        if (c.id.rfind("hs.", 0) == 0 || c.id.rfind("sf.", 0) == 0) {
+        if (c.id.rfind("hs.", 0) == 0 || c.id.rfind("sf.", 0) == 0 ||
+            c.id.rfind("pmd.", 0) == 0) {
             EXPECT_TRUE(has_role(c, Role::server)) << c.id;
             EXPECT_FALSE(has_role(c, Role::client)) << c.id;
-        } else if (c.id.rfind("hsc.", 0) == 0 || c.id.rfind("cf.", 0) == 0) {
-            // wsspec's own client groups: client handshake and client framing.
+        } else if (c.id.rfind("hsc.", 0) == 0 || c.id.rfind("cf.", 0) == 0 ||
+                   c.id.rfind("pmdc.", 0) == 0) {
+            // wsspec's own client groups: client handshake, client framing and client
+            // permessage-deflate.
             EXPECT_TRUE(has_role(c, Role::client)) << c.id;
             EXPECT_FALSE(has_role(c, Role::server)) << c.id;
         } else {

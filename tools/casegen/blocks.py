@@ -9,6 +9,8 @@ CLIENT_ONLY = ["client"]
 CLOSE_NORMAL = 1000
 CLOSE_PROTOCOL_ERROR = 1002
 CLOSE_INVALID_PAYLOAD = 1007
+CLOSE_MESSAGE_TOO_BIG = 1009
+CLOSE_INTERNAL_ERROR = 1011
 
 # How long we wait for an answer the peer should send at once (Autobahn: killAfter(1)).
 ANSWER_MS = 1000
@@ -48,7 +50,16 @@ def close_body(code, reason=None, reason_hex=None):
     return body
 
 
-def frame(opcode, payload=None, fin=True, rsv=0, chop=None, pauses=None):
+def data_window(data_set, length, offset=0):
+    """`length` bytes of a named test data set (cases/README.md, Compression)."""
+    d = {"data": data_set}
+    if offset:
+        d["offset"] = offset
+    d["length"] = length
+    return d
+
+
+def frame(opcode, payload=None, fin=True, rsv=0, chop=None, pauses=None, compress=False):
     f = {"opcode": opcode}
     if not fin:
         f["fin"] = False
@@ -58,18 +69,33 @@ def frame(opcode, payload=None, fin=True, rsv=0, chop=None, pauses=None):
         f["payload"] = payload
     if chop:
         f["chop"] = chop
+    if compress:
+        f["compress"] = True
     if pauses:
         f["pauses"] = pauses
     return {"frame": f}
 
 
-def message(opcode, payload, fragment_size=None, chop=None):
+def message(opcode, payload, fragment_size=None, chop=None, compress=False):
     m = {"opcode": opcode, "payload": payload}
     if fragment_size:
         m["fragment_size"] = fragment_size
     if chop:
         m["chop"] = chop
+    if compress:
+        m["compress"] = True
     return {"message": m}
+
+
+def echo_series(count, opcode, data_set, length, fragment_size=0, compress=True):
+    """Autobahn 12.*/13.*: `count` messages, each the next `length` bytes of a data set,
+    each sent after the previous echo arrived and checked."""
+    e = {"count": count, "opcode": opcode, "data": data_set, "length": length}
+    if fragment_size:
+        e["fragment_size"] = fragment_size
+    if compress:
+        e["compress"] = True
+    return {"echo_series": e}
 
 
 def sleep(ms, mark=None):
@@ -173,7 +199,7 @@ def case(cid, description, rfc, requirement, steps, expects, expect_close, roles
         "roles": roles,
     }
     for key in ("timeout_ms", "handshake", "handshake_response", "offer_protocols",
-                "offer_extensions"):
+                "offer_extensions", "permessage_deflate"):
         if key in extra:
             c[key] = extra.pop(key)
     c["steps"] = steps

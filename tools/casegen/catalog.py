@@ -8,9 +8,12 @@ from .autobahn_5_fragmentation import group_5
 from .autobahn_6_utf8 import group_6_1_to_6_4, group_6_kuhn
 from .autobahn_7_closing import group_7
 from .autobahn_9_10_performance import group_9, group_10
+from .autobahn_12_13_compression import group_12, group_13
 from .cf_client_framing import group_cf
 from .hs_server_handshake import group_hs
 from .hsc_client_handshake import group_hsc
+from .pmd_server_deflate import group_pmd
+from .pmdc_client_deflate import group_pmdc
 from .sf_server_framing import group_sf
 from .u8_utf8_final_fragment import group_u8
 
@@ -42,11 +45,15 @@ def all_groups():
     groups += group_7()
     groups += group_9()
     groups += group_10()
+    groups += group_12()
+    groups += group_13()
     groups += group_hs()
     groups += group_sf()
     groups += group_u8()
+    groups += group_pmd()
     groups += group_hsc()
     groups += group_cf()
+    groups += group_pmdc()
     return groups
 
 

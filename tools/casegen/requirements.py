@@ -75,3 +75,22 @@ RFC_HS_SEND = "RFC 6455 4.2.2"
 RFC_HS_VERSION = "RFC 6455 4.4"
 RFC_KEY_HEADER = "RFC 6455 11.3.1"
 RFC_VERSION_HEADER = "RFC 6455 11.3.5"
+
+
+# permessage-deflate (RFC 7692), cited by 12.*, 13.*, pmd.* and pmdc.*.
+RFC_PMCE = "RFC 7692 5"
+RFC_PMCE_FRAMING = "RFC 7692 6"
+RFC_PMD_PARAMS = "RFC 7692 7"
+RFC_PMD_SNCT = "RFC 7692 7.1.1.1"
+RFC_PMD_CNCT = "RFC 7692 7.1.1.2"
+RFC_PMD_SMWB = "RFC 7692 7.1.2.1"
+RFC_PMD_CMWB = "RFC 7692 7.1.2.2"
+RFC_PMD_COMPRESS = "RFC 7692 7.2.1"
+RFC_PMD_DECOMPRESS = "RFC 7692 7.2.2"
+RFC_EXTENSIONS = "RFC 6455 9.1"
+
+# RFC 7692 7.2.2, quoted.
+REQ_PMD_DECOMPRESS = ("RFC 7692 7.2.2: \"An endpoint uses the following algorithm to "
+                      "decompress a message. 1. Append 4 octets of 0x00 0x00 0xff 0xff to the "
+                      "tail end of the payload of the message. 2. Decompress the resulting data "
+                      "using DEFLATE.\"")
