@@ -288,6 +288,10 @@ struct DeflateCase {
     std::optional<std::string> response;
     std::vector<std::string> needs;
     std::vector<std::string> lacks;
+    // With `response`: whether the answer is meant to fit the client's offer (a client must
+    // accept it) or not (it must refuse). When this client's offer says otherwise (values
+    // `needs` cannot express), the case does not apply: UNIMPLEMENTED.
+    std::optional<bool> response_fits;
 };
 
 struct Case {

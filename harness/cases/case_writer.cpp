@@ -109,6 +109,7 @@ json deflate_case_to_json(const DeflateCase& d) {
     if (d.response) j["response"] = *d.response;
     if (!d.needs.empty()) j["needs"] = d.needs;
     if (!d.lacks.empty()) j["lacks"] = d.lacks;
+    if (d.response_fits) j["response_fits"] = *d.response_fits;
     if (!d.accept.empty()) {
         json list = json::array();
         for (const auto& policy : d.accept) {

@@ -62,7 +62,7 @@ DeflateAccept parse_accept(const json& j, const JsonPath& w) {
 
 DeflateCase parse_deflate_case(const json& j, const JsonPath& w) {
     object_at(j, w);
-    check_keys(j, w, {"required", "accept", "response", "needs", "lacks"});
+    check_keys(j, w, {"required", "accept", "response", "needs", "lacks", "response_fits"});
     DeflateCase d;
     if (const json* v = find(j, "required")) d.required = as_bool(*v, w / "required");
     if (const json* v = find(j, "accept")) {
@@ -81,8 +81,10 @@ DeflateCase parse_deflate_case(const json& j, const JsonPath& w) {
     }
     if (const json* v = find(j, "needs")) d.needs = param_names(*v, w / "needs");
     if (const json* v = find(j, "lacks")) d.lacks = param_names(*v, w / "lacks");
-    if (!d.response && (!d.needs.empty() || !d.lacks.empty())) {
-        w.fail("\"needs\" and \"lacks\" apply to a \"response\" case");
+    if (const json* v = find(j, "response_fits"))
+        d.response_fits = as_bool(*v, w / "response_fits");
+    if (!d.response && (!d.needs.empty() || !d.lacks.empty() || d.response_fits)) {
+        w.fail("\"needs\", \"lacks\" and \"response_fits\" apply to a \"response\" case");
     }
     return d;
 }

@@ -300,6 +300,16 @@ ClientNegotiation check_permessage_deflate_response(
         agreed.server_max_window_bits = response.server_max_window_bits.value_or(max_window_bits);
         agreed.client_max_window_bits =
             response.client_max_window_bits_value.value_or(max_window_bits);
+        // The offer's hints bind the client even when the answer does not repeat them:
+        // client_no_context_takeover says the client "is going to use no context takeover"
+        // (7.1.1.2), and client_max_window_bits=N that it will not use a larger window
+        // (7.1.2.2); a server may rely on either.
+        agreed.client_no_context_takeover =
+            agreed.client_no_context_takeover || offer.client_no_context_takeover;
+        if (offer.client_max_window_bits_value) {
+            agreed.client_max_window_bits =
+                std::min(agreed.client_max_window_bits, *offer.client_max_window_bits_value);
+        }
         result.agreed = agreed;
         return result;
     }

@@ -225,6 +225,8 @@ std::string handshake_mismatch(const cases::HandshakeMatch& m, const HandshakeOb
             if (codec::iequals(n, name)) return "header " + name + " present (\"" + v + "\")";
         }
     }
+    // A handshake that failed on the deflate answer matches neither "agreed" nor "declined".
+    if (m.deflate_agreed && !hs.completed) return "the handshake failed: " + hs.failure;
     if (m.deflate_agreed && *m.deflate_agreed != hs.deflate_agreed) {
         return "permessage-deflate " + hs.deflate;
     }
@@ -481,14 +483,20 @@ Judgement judge(const cases::Case& c, const Observation& obs, cases::Role under_
     // the negotiation itself (a handshake expectation).
     const bool judges_negotiation = std::any_of(
         c.expect.begin(), c.expect.end(), [](const auto& e) { return e.handshake.has_value(); });
-    if (c.permessage_deflate && c.permessage_deflate->required && obs.handshake.completed &&
-        !obs.handshake.deflate_agreed && !judges_negotiation) {
+    // Without the agreement wsspec skipped the steps and closed with 1000 (run_case_steps):
+    // that close is judged as such, not as the one the case expects after its steps (e.g. a
+    // peer that must fail the connection).
+    const bool steps_skipped = c.permessage_deflate && c.permessage_deflate->required &&
+                               obs.handshake.completed && !obs.handshake.deflate_agreed;
+    cases::Case skipped_close;
+    const cases::Case& close_case = steps_skipped ? skipped_close : c;
+    if (steps_skipped && !judges_negotiation) {
         j.behavior = verdict::unimplemented;
         j.result =
             "permessage-deflate was not agreed (" +
             (obs.handshake.deflate.empty() ? std::string("declined") : obs.handshake.deflate) +
             "), so the case did not run.";
-        judge_close(c, obs, under_test, j);
+        judge_close(close_case, obs, under_test, j);
         return j;
     }
     // An echo series (12.*/13.*) checked its echoes as they came; its first mismatch, or
@@ -541,7 +549,7 @@ Judgement judge(const cases::Case& c, const Observation& obs, cases::Role under_
         }
         if (obs.timed_out && !obs.timeout_note.empty()) j.result += " (" + obs.timeout_note + ")";
     }
-    judge_close(c, obs, under_test, j);
+    judge_close(close_case, obs, under_test, j);
     const bool behavior_passed = j.behavior != verdict::failed;
     // A rule the peer broke never ends OK in either role (RFC 6455 7.1.7: the endpoint that
     // detects it MUST _Fail the WebSocket Connection_, here wsspec). Only a case that

@@ -3,8 +3,21 @@
 #include <algorithm>
 #include <vector>
 
+#include "harness/codec/http_head.h"
+
 namespace wsspec::peer {
 namespace {
+
+// A case may write several elements in one entry ("x; a=1, permessage-deflate"), as one
+// header line would carry them: the elements, split as the codec splits a header's list.
+std::vector<std::string> elements_of(std::span<const std::string> entries) {
+    std::vector<std::string> out;
+    for (const auto& entry : entries) {
+        for (const auto element : codec::split_header_list(entry))
+            out.emplace_back(element);
+    }
+    return out;
+}
 
 using codec::deflate_param::client_max_window_bits;
 using codec::deflate_param::client_no_context_takeover;
@@ -64,8 +77,19 @@ ServerDeflateAnswer scripted_answer(const cases::DeflateCase& d,
     std::vector<codec::PerMessageDeflateOffer> plain;
     for (const auto& o : offers)
         plain.push_back(o.offer);
-    const std::vector<std::string> answer{a.element};
+    const std::vector<std::string> whole{a.element};
+    const std::vector<std::string> answer = elements_of(whole);
     const codec::ClientNegotiation judged = codec::check_permessage_deflate_response(answer, plain);
+    // A response meant to fit (or not) whose fit depends on values the client offered (a
+    // window smaller than the answer's): for this client the case does not apply.
+    if (d.response_fits && *d.response_fits != judged.ok()) {
+        a.summary = std::string("not answered: for this client's offer \"") + a.element +
+                    (judged.ok() ? "\" would be valid"
+                                 : "\" would be invalid (" + judged.error.reason + ")") +
+                    ", and the case is about the opposite";
+        a.element.clear();
+        return a;
+    }
     if (judged.ok()) {
         a.params = judged.agreed;
         a.summary = "answered \"" + a.element + "\" (fits the client's offer)";
@@ -90,7 +114,7 @@ ServerDeflateAnswer answer_deflate_offers(const cases::Case& c,
                                           std::span<const std::string> client_elements) {
     ServerDeflateAnswer a;
     if (!c.permessage_deflate) return a;  // every offer declined
-    const auto offers = codec::parse_permessage_deflate_offers(client_elements);
+    const auto offers = codec::parse_permessage_deflate_offers(elements_of(client_elements));
     if (offers.empty()) {
         a.summary = "declined: the client made no acceptable permessage-deflate offer";
         return a;
@@ -124,7 +148,7 @@ ClientDeflateOutcome check_deflate_answer(std::span<const std::string> offered_e
                                           std::span<const std::string> accepted_elements) {
     ClientDeflateOutcome out;
     std::vector<codec::PerMessageDeflateOffer> offers;
-    for (const auto& o : codec::parse_permessage_deflate_offers(offered_elements))
+    for (const auto& o : codec::parse_permessage_deflate_offers(elements_of(offered_elements)))
         offers.push_back(o.offer);
     const codec::ClientNegotiation n =
         codec::check_permessage_deflate_response(accepted_elements, offers);

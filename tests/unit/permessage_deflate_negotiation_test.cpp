@@ -527,3 +527,30 @@ TEST(DeflateNegotiationRoundTrip, ServerResponsesSatisfyTheClientCheck) {
 
 }  // namespace
 }  // namespace wsspec::codec
+
+namespace wsspec::codec {
+namespace {
+
+TEST(DeflateClientHints, TheOffersHintsBindTheClientWhenTheAnswerOmitsThem) {
+    // RFC 7692 7.1.1.2 / 7.1.2.2: an offered client_no_context_takeover or
+    // client_max_window_bits=N binds the client even if the server does not repeat it.
+    PerMessageDeflateOffer offer;
+    offer.client_no_context_takeover = true;
+    offer.client_max_window_bits = true;
+    offer.client_max_window_bits_value = 10;
+    const std::vector<std::string> answer = {"permessage-deflate"};
+    const std::vector<PerMessageDeflateOffer> offers = {offer};
+    const ClientNegotiation n = check_permessage_deflate_response(answer, offers);
+    ASSERT_TRUE(n.ok());
+    ASSERT_TRUE(n.agreed);
+    EXPECT_TRUE(n.agreed->client_no_context_takeover);
+    EXPECT_EQ(n.agreed->client_max_window_bits, 10);
+
+    const std::vector<std::string> smaller = {"permessage-deflate; client_max_window_bits=9"};
+    const ClientNegotiation m = check_permessage_deflate_response(smaller, offers);
+    ASSERT_TRUE(m.agreed);
+    EXPECT_EQ(m.agreed->client_max_window_bits, 9);
+}
+
+}  // namespace
+}  // namespace wsspec::codec
