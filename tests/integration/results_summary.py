@@ -6,7 +6,7 @@ as long as the verdicts are.
     python3 results_summary.py wsspec.json NAME [--failed-out FILE]
 
 Prints the summary. --failed-out writes the ids of the cases that did not pass (a verdict
-outside OK / NON-STRICT / INFORMATIONAL on either field), one per line, sorted.
+outside OK / NON-STRICT / INFORMATIONAL / UNIMPLEMENTED on either field (the judge passes those too)), one per line, sorted.
 """
 
 import argparse
@@ -15,7 +15,7 @@ import json
 import re
 import sys
 
-PASSING = {"OK", "NON-STRICT", "INFORMATIONAL"}
+PASSING = {"OK", "NON-STRICT", "INFORMATIONAL", "UNIMPLEMENTED"}
 
 
 def id_key(cid):
