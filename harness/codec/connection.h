@@ -112,14 +112,14 @@ class Connection {
     // ---- extensions (connection_extension.cpp) ----------------------------------------
     // Puts a negotiated extension (e.g. make_permessage_deflate()) in use, before the first
     // receive() or write. From then on its RSV bits are allowed on the first frame of a
-    // data message and nowhere else (RFC 7692 6.1), inbound messages it marked are decoded
+    // data message and nowhere else (RFC 7692 6), inbound messages it marked are decoded
     // before delivery (limits and UTF-8 apply to the decoded bytes), and write_message()
     // and write_fragment() encode what the extension chooses to.
     void use_extension(std::unique_ptr<MessageExtension> extension);
     [[nodiscard]] const MessageExtension* extension() const { return extension_.get(); }
     // One frame of a fragmented data message (RFC 6455 5.4): the first call starts it with
     // `type`, later calls continue it (their `type` is ignored), `fin` ends it. With an
-    // extension, only the first frame carries its RSV bits (RFC 7692 6.1).
+    // extension, only the first frame carries its RSV bits (RFC 7692 6).
     WriteStatus write_fragment(std::string& out, MessageType type, std::string_view payload,
                                bool fin);
     // The payload of one whole message as the extension in use would send it, for writers

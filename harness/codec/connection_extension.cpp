@@ -1,5 +1,5 @@
 // The parts of Connection that only run once an extension is in use (connection.h): the RSV
-// rules of RFC 7692 6.1, decoding inbound messages into the reassembly buffer under the
+// rules of RFC 7692 6, decoding inbound messages into the reassembly buffer under the
 // message size limit and the UTF-8 check, and writing encoded messages and fragments. Kept
 // apart from connection.cpp so the plain frame path stays as it was.
 #include <string>
@@ -44,7 +44,7 @@ void Connection::use_extension(std::unique_ptr<MessageExtension> extension) {
 
 // The frame has some of the extension's RSV bits set.
 bool Connection::check_extension_bits(ConnectionHandler& handler) {
-    // RFC 7692 6.1: "An endpoint MUST NOT set the "Per-Message Compressed" bit of control
+    // RFC 7692 6: "An endpoint MUST NOT set the "Per-Message Compressed" bit of control
     // frames and non-first fragments of a data message. An endpoint receiving such a frame
     // MUST _Fail the WebSocket Connection_."
     if (is_control(frame_.opcode)) {
@@ -100,7 +100,7 @@ WriteStatus Connection::write_data_frame(std::string& out, MessageType type,
         !first ? Opcode::continuation
                : (type == MessageType::text ? Opcode::text : Opcode::binary));
     if (first) {
-        // RFC 7692 6.1: the bit goes on the first frame of the message only.
+        // RFC 7692 6: the bit goes on the first frame of the message only.
         const std::uint8_t rsv =
             extension_ ? extension_->begin_outbound_message(type == MessageType::text) : 0;
         encoding_ = rsv != 0;

@@ -55,10 +55,10 @@ ProtocolError make_error(ErrorKind kind) {
         // within a message that was not consistent with the type of the message" (RFC 6455
         // 7.4.1: 1007), as for invalid UTF-8; a window or context violation is bad data too.
         case ErrorKind::compressed_bit_on_continuation:
-            return {kind, protocol_error, "6.1 (RFC 7692)",
+            return {kind, protocol_error, "6 (RFC 7692)",
                     "RSV1 (Per-Message Compressed) set on a continuation frame"};
         case ErrorKind::compressed_bit_on_control:
-            return {kind, protocol_error, "6.1 (RFC 7692)",
+            return {kind, protocol_error, "6 (RFC 7692)",
                     "RSV1 (Per-Message Compressed) set on a control frame"};
         case ErrorKind::deflate_invalid_data:
             return {kind, invalid_payload, "7.2.2 (RFC 7692)",

@@ -34,7 +34,7 @@ codec::FrameHeader logged_header(const codec::FrameSpec& spec, std::uint64_t pay
     return h;
 }
 
-// "5.2" -> "RFC 6455 5.2"; "6.1 (RFC 7692)" -> "RFC 7692 6.1".
+// "5.2" -> "RFC 6455 5.2"; "7.2.2 (RFC 7692)" -> "RFC 7692 7.2.2".
 std::string rfc_reference(std::string_view section) {
     constexpr std::string_view other = " (RFC 7692)";
     if (section.size() > other.size() && section.substr(section.size() - other.size()) == other) {
@@ -503,7 +503,7 @@ std::string CaseSession::frame_message(std::uint8_t opcode, std::uint8_t rsv,
         const std::size_t n = std::min(piece, payload.size() - at);
         codec::FrameSpec spec;
         spec.opcode = at == 0 ? opcode : static_cast<std::uint8_t>(codec::Opcode::continuation);
-        spec.rsv = at == 0 ? rsv : 0;  // RFC 7692 6.1: RSV1 on the first frame only
+        spec.rsv = at == 0 ? rsv : 0;  // RFC 7692 6: RSV1 on the first frame only
         spec.fin = at + n >= payload.size();
         spec.masked = settings_.role == codec::Role::client;
         if (spec.masked) spec.mask_key = codec_.next_mask_key();

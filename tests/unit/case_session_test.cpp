@@ -284,7 +284,7 @@ TEST(CaseSessionDeflateTest, FragmentsSplitTheCompressedBytesWithRsv1OnTheFirstO
     m.fragment_size = 3;
     const SessionRun run =
         run_steps({m, await_answers(1), cases::CloseStep{}}, {}, 1 << 16, {}, setup);
-    // The peer's codec fails a continuation frame with RSV1 (RFC 7692 6.1): the echo proves
+    // The peer's codec fails a continuation frame with RSV1 (RFC 7692 6): the echo proves
     // every continuation went out without it.
     ASSERT_EQ(run.obs.events.size(), 1u);
     EXPECT_EQ(run.obs.events[0].payload, "a compressed message split into three-octet fragments");

@@ -395,7 +395,7 @@ TEST(DeflateUncompressed, CompressOutboundOffSendsPlainFrames) {
     EXPECT_EQ(r.messages.at(0).payload, "Hello");
 }
 
-// ---- RSV1 rules (RFC 7692 6.1, RFC 6455 5.2) ------------------------------------------------
+// ---- RSV1 rules (RFC 7692 6, RFC 6455 5.2) --------------------------------------------------
 
 void expect_error(Connection& c, const std::string& wire, ErrorKind kind, std::uint16_t code) {
     Recorder r;
