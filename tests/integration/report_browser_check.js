@@ -230,6 +230,11 @@ async function checkMerged() {
   runs.forEach((r, i) => r.cases.filter(fails).forEach((c) => pairs.push(c.id + "@" + i)));
   const panel = await page.$$eval("#failures-table tbody tr", (trs) => trs.map((tr) => tr.getAttribute("data-case") + "@" + tr.getAttribute("data-agent-index")));
   check(JSON.stringify(panel.slice().sort()) === JSON.stringify(pairs.slice().sort()), `failures panel ${panel.length} vs ${pairs.length}`);
+  // One agent's failures.
+  await page.selectOption("#failures-agent", "3");
+  const mine = await page.$$eval("#failures-table tbody tr:not([hidden])", (trs) => trs.map((tr) => tr.getAttribute("data-agent-index")));
+  check(mine.length === pairs.filter((p) => p.endsWith("@3")).length && mine.every((a) => a === "3"), "the failures of one agent");
+  await page.selectOption("#failures-agent", "");
   await page.screenshot({ path: screenshotPath, fullPage: false });
   // The header row naming the agents stays on screen while scrolling.
   await page.evaluate(() => window.scrollTo(0, document.getElementById("matrix").offsetTop + 2500));
