@@ -3,6 +3,8 @@
 #include <iostream>
 #include <memory>
 
+#include "harness/cases/case_loader.h"
+#include "harness/cli/catalog_location.h"
 #include "harness/cli/progress_printer.h"
 #include "harness/cli/report_options.h"
 #include "harness/report/atomic_file.h"
@@ -90,6 +92,29 @@ int compare(const ReportCommandOptions& o) {
     return c.failed ? exit_failures : 0;
 }
 
+// Titles of the case groups from the catalog, for results recorded before cases carried
+// their group's title (the HTML page titles its sections with them). None when every case
+// has one, or when no catalog can be read: the page then shows the ids alone.
+report::GroupTitles catalog_group_titles(const std::vector<nlohmann::json>& runs) {
+    bool missing = false;
+    for (const auto& run : runs) {
+        for (const auto& c : report::array_at(run, "cases")) {
+            const auto title = c.find("group_title");
+            missing = missing || title == c.end() || !title->is_string() ||
+                      title->get_ref<const std::string&>().empty();
+        }
+    }
+    report::GroupTitles titles;
+    if (!missing) return titles;
+    try {
+        for (const auto& c : cases::load_catalog(default_catalog_dir()))
+            titles.emplace(c.group, c.group_title);
+    } catch (const std::exception&) {
+        titles.clear();
+    }
+    return titles;
+}
+
 int render(const ReportCommandOptions& o) {
     std::vector<nlohmann::json> parts;
     for (const auto& file : o.inputs) {
@@ -139,7 +164,9 @@ int render(const ReportCommandOptions& o) {
         // Writing a baseline is all that was asked unless reports were asked for too.
         if (!o.reports_asked) return status;
     }
-    for (const auto& w : report::write_reports(runs, o.report_dir, parse_formats(o.formats)))
+    const auto formats = parse_formats(o.formats);
+    const auto titles = formats.html ? catalog_group_titles(runs) : report::GroupTitles{};
+    for (const auto& w : report::write_reports(runs, o.report_dir, formats, titles))
         std::cout << "report: " << w.path.string() << "\n";
     return status;
 }

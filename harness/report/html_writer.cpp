@@ -53,7 +53,22 @@ void cap_text(json& obj, const char* key, std::size_t limit) {
     s += "\n[... truncated]";
 }
 
-json trimmed_case(const json& c) {
+std::string text_at(const json& obj, const char* key) {
+    const auto it = obj.find(key);
+    return it != obj.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+// The group of a case: its case file's "group", which every id in the file extends by one
+// part ("6.4" for 6.4.1, "hs.1" for hs.1.3).
+std::string case_group(const json& c) {
+    const std::string group = text_at(c, "group");
+    if (!group.empty()) return group;
+    const std::string id = text_at(c, "id");
+    const auto dot = id.rfind('.');
+    return dot == std::string::npos ? id : id.substr(0, dot);
+}
+
+json trimmed_case(const json& c, const GroupTitles& titles) {
     json out = json::object();
     for (const auto& [key, value] : c.items()) {
         if (key == "wire") {
@@ -75,6 +90,13 @@ json trimmed_case(const json& c) {
         cap_text(out["handshake"], "response", html_handshake_chars);
     }
     if (!out.contains("category")) out["category"] = case_category(out.value("id", ""));
+    if (!titles.empty() && text_at(out, "group_title").empty()) {
+        const std::string group = case_group(out);
+        if (const auto it = titles.find(group); it != titles.end()) {
+            out["group"] = group;
+            out["group_title"] = it->second;
+        }
+    }
     return out;
 }
 
@@ -95,7 +117,7 @@ std::string script_safe(const std::string& json_text) {
 
 }  // namespace
 
-json html_data(const std::vector<json>& runs) {
+json html_data(const std::vector<json>& runs, const GroupTitles& titles) {
     json out_runs = json::array();
     for (const auto& run : runs) {
         json r = json::object();
@@ -105,7 +127,7 @@ json html_data(const std::vector<json>& runs) {
         }
         json cases = json::array();
         for (const auto& c : array_at(run, "cases"))
-            cases.push_back(trimmed_case(c));
+            cases.push_back(trimmed_case(c, titles));
         r["cases"] = std::move(cases);
         out_runs.push_back(std::move(r));
     }
@@ -117,13 +139,13 @@ json html_data(const std::vector<json>& runs) {
             {"runs", std::move(out_runs)}};
 }
 
-std::string html_report(const std::vector<json>& runs) {
+std::string html_report(const std::vector<json>& runs, const GroupTitles& titles) {
     const std::string_view tpl = html_report_template;
     const auto at = tpl.find(data_placeholder);
     if (at == std::string_view::npos)
         throw std::logic_error("HTML report template has no data placeholder");
     const std::string data =
-        script_safe(html_data(runs).dump(-1, ' ', false, json::error_handler_t::replace));
+        script_safe(html_data(runs, titles).dump(-1, ' ', false, json::error_handler_t::replace));
     std::string out;
     out.reserve(tpl.size() + data.size());
     out.append(tpl.substr(0, at));

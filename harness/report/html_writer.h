@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -19,9 +20,14 @@ inline constexpr std::size_t html_wire_tail_entries = 100;
 // Handshake request/response text kept per case.
 inline constexpr std::size_t html_handshake_chars = 4096;
 
-// The data embedded in the page: the runs with case records trimmed as above.
-nlohmann::json html_data(const std::vector<nlohmann::json>& runs);
+// Case group -> its case file's title ("1.1" -> "Text messages"): the page's section titles
+// for results written before case records carried `group_title`.
+using GroupTitles = std::map<std::string, std::string>;
 
-std::string html_report(const std::vector<nlohmann::json>& runs);
+// The data embedded in the page: the runs with case records trimmed as above; a case without
+// `group_title` gets the one `titles` has for its group.
+nlohmann::json html_data(const std::vector<nlohmann::json>& runs, const GroupTitles& titles = {});
+
+std::string html_report(const std::vector<nlohmann::json>& runs, const GroupTitles& titles = {});
 
 }  // namespace wsspec::report

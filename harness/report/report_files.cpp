@@ -35,7 +35,8 @@ std::size_t write_text(const std::filesystem::path& path, const std::string& tex
 
 std::vector<WrittenReport> write_reports(const std::vector<nlohmann::json>& runs,
                                          const std::filesystem::path& dir,
-                                         const ReportFormats& formats) {
+                                         const ReportFormats& formats,
+                                         const GroupTitles& group_titles) {
     std::vector<WrittenReport> written;
     if (formats.json) {
         written.push_back(timed(dir / "wsspec.json", [&] {
@@ -61,8 +62,9 @@ std::vector<WrittenReport> write_reports(const std::vector<nlohmann::json>& runs
                                 [&] { return write_text(dir / "junit.xml", junit_xml(runs)); }));
     }
     if (formats.html) {
-        written.push_back(timed(dir / "index.html",
-                                [&] { return write_text(dir / "index.html", html_report(runs)); }));
+        written.push_back(timed(dir / "index.html", [&] {
+            return write_text(dir / "index.html", html_report(runs, group_titles));
+        }));
     }
     return written;
 }

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "harness/report/html_writer.h"
+
 namespace wsspec::report {
 
 // Which reports to write (--format).
@@ -25,8 +27,10 @@ struct WrittenReport {
 };
 
 // Writes the requested reports for `runs` (one per agent) into `dir`, wsspec.json first.
+// `group_titles` titles the HTML page's sections for cases recorded without `group_title`.
 std::vector<WrittenReport> write_reports(const std::vector<nlohmann::json>& runs,
                                          const std::filesystem::path& dir,
-                                         const ReportFormats& formats);
+                                         const ReportFormats& formats,
+                                         const GroupTitles& group_titles = {});
 
 }  // namespace wsspec::report

@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
-# The HTML report of a real run, opened in real headless Chromium: no console errors, the
-# counts in the page match wsspec.json, a FAILED case opens with its wire log; saves a
-# screenshot under the build directory.
+# HTML reports of real runs, opened in real headless Chromium (report_browser_check.js): no
+# console errors or network requests, counts that match wsspec.json, the failures panel,
+# filters in the URL, permalinks with Back/Forward and reload, keyboard use, a 420 px screen,
+# five agents at 1400 px without clipping, baseline regressions, and the rendering time of a
+# 600-case report (printed). Inputs: five `wsspec serve` runs with different injected defects,
+# their merge, a baseline check, and a committed sample of a real server (reports/samples/).
+# Saves a screenshot of the five-agent page under the build directory.
 #   bash test_report_browser.sh path/to/wsspec BUILD_DIR
 set -euo pipefail
 WSSPEC=$1
@@ -16,19 +20,70 @@ source "$(dirname "$0")/report_test_lib.sh"
 work="$BUILD_DIR/report-browser-test"
 rm -rf "$work"
 mkdir -p "$work"
-start_server "$work/server.log" --inject-defect no-pong,skip-utf8-check
+cases='1.1.*,2.*,3.*,5.1*,6.3.*,7.1.*,7.9.*'
 
+# run_agent DIR AGENT [serve options...]: one run of the selection against its own server;
+# sets RUN_STATUS to the exit status of `wsspec test-server`.
+run_agent() {
+  local dir=$1 agent=$2
+  shift 2
+  start_server "$work/$dir.server.log" "$@"
+  set +e
+  timeout 300 "$WSSPEC" test-server "$SERVER_URL" --cases "$cases" --jobs 4 \
+    --report-dir "$work/$dir" --agent "$agent" > "$work/$dir.log" 2>&1
+  RUN_STATUS=$?
+  set -e
+  stop_server
+  [ -s "$work/$dir/wsspec.json" ] || { cat "$work/$dir.log"; fail "$dir: no wsspec.json (exit status $RUN_STATUS)"; }
+}
+
+run_agent single "wsspec serve (defects)" --inject-defect no-pong,skip-utf8-check
+[ "$RUN_STATUS" = 1 ] || { cat "$work/single.log"; fail "expected exit status 1 (failures), got $RUN_STATUS"; }
+for f in index.html wsspec.json junit.xml index.json; do
+  [ -s "$work/single/$f" ] || fail "missing $f"
+done
+run_agent reference "reference echo (no defects)"
+[ "$RUN_STATUS" = 0 ] || { cat "$work/reference.log"; fail "reference run: exit status $RUN_STATUS"; }
+run_agent codes "echo with wrong error codes (fail-with-wrong-code)" --inject-defect fail-with-wrong-code
+run_agent lenient "lenient echo (accept-bad-close-code, accept-reserved-bits)" \
+  --inject-defect accept-bad-close-code,accept-reserved-bits
+run_agent pongs "echo with bad pongs (wrong-pong-payload, drop-empty-messages)" \
+  --inject-defect wrong-pong-payload,drop-empty-messages
+
+"$WSSPEC" report --merge "$work"/{single,reference,codes,lenient,pongs}/wsspec.json \
+  --report-dir "$work/merged" --format json,html > "$work/merged.log" 2>&1 || { cat "$work/merged.log"; fail "merge"; }
 set +e
-timeout 300 "$WSSPEC" test-server "$SERVER_URL" --cases '1.1.*,2.*,5.1*,6.3.*,7.1.*' --jobs 4 \
-  --report-dir "$work/report" --agent "wsspec serve (defects)" > "$work/run.log" 2>&1
+"$WSSPEC" report --from "$work/single/wsspec.json" --baseline "$work/reference/wsspec.json" \
+  --report-dir "$work/baseline" --format json,html > "$work/baseline.log" 2>&1
 status=$?
 set -e
-[ "$status" = 1 ] || { cat "$work/run.log"; fail "expected exit status 1 (failures), got $status"; }
-for f in index.html wsspec.json junit.xml index.json; do
-  [ -s "$work/report/$f" ] || fail "missing $f"
-done
+[ "$status" = 1 ] || { cat "$work/baseline.log"; fail "baseline: expected exit status 1 (regressions), got $status"; }
+"$WSSPEC" report --from "$SRC/reports/samples/servers/python-tornado/wsspec.json" \
+  --report-dir "$work/sample" --format json,html > "$work/sample.log" 2>&1 || { cat "$work/sample.log"; fail "sample"; }
 
-timeout 180 node "$(dirname "$0")/report_browser_check.js" "$work/report/index.html" \
-  "$work/report/wsspec.json" "$work/report-screenshot.png"
+# 600 cases: the defects run's cases, repeated under other ids.
+python3 - "$work/single/wsspec.json" "$work/big.json" 600 <<'PY'
+import copy, json, sys
+src, dst, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+run = json.load(open(src))
+base, cases, k = run["cases"], list(run["cases"]), 1
+while len(cases) < n:
+    for c in base[: n - len(cases)]:
+        d = copy.deepcopy(c)
+        d["id"] = "x%d.%s" % (k, c["id"])
+        d["category"] = "x%d" % k
+        if d.get("group"):
+            d["group"] = "x%d.%s" % (k, d["group"])
+        cases.append(d)
+    k += 1
+for i, c in enumerate(cases):
+    c["index"] = i
+run["cases"] = cases
+json.dump(run, open(dst, "w"))
+PY
+"$WSSPEC" report --from "$work/big.json" --report-dir "$work/big" --format html > "$work/big.log" 2>&1 \
+  || { cat "$work/big.log"; fail "600-case report"; }
+
+timeout 300 node "$(dirname "$0")/report_browser_check.js" "$work" "$work/report-screenshot.png"
 [ -s "$work/report-screenshot.png" ] || fail "no screenshot"
 echo "test_report_browser: OK (screenshot: $work/report-screenshot.png)"

@@ -61,7 +61,7 @@ for key in ("total", "passed", "failed", "not_run", "behavior", "behavior_close"
     assert merged["summary"][key] == whole["summary"][key], key
 print("merge: OK (%d cases in 3 shards)" % len(whole["cases"]))
 PY
-grep -q 'Category' "$work/merged/index.html" || fail "merged HTML report"
+grep -q 'id="wsspec-data" type="application/json">{' "$work/merged/index.html" || fail "merged HTML report"
 
 # A missing shard makes the merge incomplete and fail.
 set +e
