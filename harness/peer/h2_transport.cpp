@@ -181,13 +181,15 @@ void H2Transport::settle() {
         socket_open_ = false;
         stream_->close();
     }
-    if (io_.stopped()) io_.restart();
-    io_.run_for(std::chrono::seconds(1));
+    // Only until our own read and write have finished (bounded): the io_context may hold
+    // other work that is not ours to wait for.
+    run_until([this] { return !reading_ && !writing_; },
+              Clock::now() + std::chrono::seconds(1));
     if (socket_open_) {
         socket_open_ = false;
         stream_->close();
-        io_.restart();
-        io_.run_for(std::chrono::milliseconds(100));
+        run_until([this] { return !reading_ && !writing_; },
+                  Clock::now() + std::chrono::milliseconds(100));
     }
 }
 

@@ -153,6 +153,7 @@ oracle::Observation run_case_over_h2(const cases::Case& c, const ClientSettings&
                                     {":authority", request.authority},
                                     {"sec-websocket-version", "13"}};
     obs.handshake.attempted = true;
+    obs.handshake.http2 = true;
     obs.handshake.request = describe_fields(sent);
     const H2Transport::OpenResult opened = transport.open(request, deadline);
     session.attach(std::move(owned));
