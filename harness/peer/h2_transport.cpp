@@ -177,20 +177,16 @@ void H2Transport::close() {
 }
 
 void H2Transport::settle() {
-    if (socket_open_ && !writing_) {
-        socket_open_ = false;
-        stream_->close();
-    }
-    // Only until our own read and write have finished (bounded): the io_context may hold
-    // other work that is not ours to wait for.
-    run_until([this] { return !reading_ && !writing_; },
-              Clock::now() + std::chrono::seconds(1));
+    // A write in flight (say our Close reply) finishes first, then the socket closes and the
+    // read it aborts completes; both bounded. The io_context may hold other work that is not
+    // ours to wait for, so this runs only until our own operations are done.
+    run_until([this] { return !writing_; }, Clock::now() + std::chrono::seconds(1));
     if (socket_open_) {
         socket_open_ = false;
         stream_->close();
-        run_until([this] { return !reading_ && !writing_; },
-                  Clock::now() + std::chrono::milliseconds(100));
     }
+    run_until([this] { return !reading_ && !writing_; },
+              Clock::now() + std::chrono::milliseconds(100));
 }
 
 }  // namespace wsspec::peer
