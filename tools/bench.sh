@@ -82,6 +82,43 @@ bench_client_catalog() {
   if [ "$verdict" = MISS ] && [ "${WSSPEC_BENCH_STRICT:-0}" = 1 ]; then return 1; fi
 }
 
+# --- Section: h2 ----------------------------------------------------------------------------
+# The catalog except 9.* over HTTP/2 (RFC 8441 extended CONNECT, h2c) and over HTTP/1.1,
+# against the same `wsspec serve` (both listeners), -j 2; prints both times and the ratio
+# (issue 13's goal: h2c within 1.5x of HTTP/1.1). Over h2c, hs.* are skipped by test-server.
+bench_h2() {
+  echo "== h2: catalog except 9.* over h2c vs HTTP/1.1, same wsspec serve, -j 2 =="
+  build_release wsspec
+  local wsspec=$build_dir/harness/wsspec out log ws_url h2_url server_pid
+  out=$(mktemp -d)
+  log=$out/serve.log
+  "$wsspec" serve --listen 127.0.0.1:0 --h2c-listen 127.0.0.1:0 >"$log" 2>&1 &
+  server_pid=$!
+  for _ in $(seq 1 100); do
+    ws_url=$(sed -n 's/^wsspec serve: listening on \(ws:.*\)$/\1/p' "$log")
+    h2_url=$(sed -n 's/^wsspec serve: listening on \(h2c:.*\)$/\1/p' "$log")
+    [ -n "$ws_url" ] && [ -n "$h2_url" ] && break
+    sleep 0.1
+  done
+  local name url start end status h1_seconds="" seconds
+  for name in http1 h2c; do
+    url=$ws_url
+    [ "$name" = h2c ] && url=$h2_url
+    status=0
+    start=$(date +%s.%N)
+    timeout 600 "$wsspec" test-server "$url" --exclude='9.*' -j 2 -q --format json \
+      --report-dir "$out/$name" >"$out/$name.txt" 2>&1 || status=$?
+    end=$(date +%s.%N)
+    seconds=$(python3 -c "print(f'{$end - $start:.2f}')")
+    echo "$name: $(grep -o '[0-9]* of [0-9]* cases passed' "$out/$name.txt") in $seconds s (exit $status)"
+    [ "$name" = http1 ] && h1_seconds=$seconds
+  done
+  python3 -c "print(f'h2c / http1: {$seconds / max($h1_seconds, 0.01):.2f}x (goal: under 1.5x)')"
+  kill "$server_pid" 2>/dev/null || true
+  wait "$server_pid" 2>/dev/null || true
+  rm -rf "$out"
+}
+
 # === Later sections go here ==============================================================
 # Add one function per section (bench_catalog for server catalog timing, bench_report for
 # report timing, ...), following bench_codec, and list its name in `sections` below.
@@ -232,7 +269,7 @@ bench_floods() {
   if [ "$miss" = 1 ] && [ "${WSSPEC_BENCH_STRICT:-0}" = 1 ]; then return 1; fi
 }
 
-sections=(codec reports client_catalog server_catalog deflate_catalog floods)
+sections=(codec reports client_catalog server_catalog deflate_catalog floods h2)
 
 main() {
   local selected=("$@")

@@ -124,6 +124,20 @@ std::vector<const cases::Case*> without_own_handshakes(const std::vector<const c
     return out;
 }
 
+// Over HTTP/2 (RFC 8441) every case that writes its own HTTP/1.1 request, and every hs.*
+// case (they judge the 101 response's header fields), is left out.
+std::vector<const cases::Case*> without_http1_handshakes(const std::vector<const cases::Case*>& in,
+                                                         std::vector<std::string>& skipped) {
+    std::vector<const cases::Case*> out;
+    for (const auto* c : in) {
+        if (c->handshake || c->id.starts_with("hs."))
+            skipped.push_back(c->id);
+        else
+            out.push_back(c);
+    }
+    return out;
+}
+
 // A finished target whose reports are written together with the others' (an Autobahn spec
 // with several servers: one outdir/index.json and one page for every agent).
 struct CollectedRun {
@@ -142,7 +156,21 @@ int run_target(const TestServerOptions& o, const Target& t,
             cases::select_cases(catalog.all, t.include, t.exclude, cases::Role::server);
     }
     std::vector<std::string> skipped;
-    if (t.ws_version == 8) {
+    std::string skip_reason =
+        "the hybi-10 handshake (--ws-version 8): these cases check the version 13 "
+        "opening handshake itself";
+    if (url.http2) {
+        // RFC 8441: over HTTP/2 the opening handshake is an extended CONNECT; cases that
+        // write their own HTTP/1.1 Upgrade request have no meaning there.
+        skip_reason = "WebSockets over HTTP/2 (RFC 8441): these cases check the HTTP/1.1 "
+                      "opening handshake, which an extended CONNECT replaces";
+        catalog.selected = without_http1_handshakes(catalog.selected, skipped);
+        if (!skipped.empty()) {
+            std::cout << "wsspec test-server: HTTP/2 (RFC 8441): " << skipped.size()
+                      << " cases that check the HTTP/1.1 opening handshake are skipped ("
+                      << skipped.front() << " ... " << skipped.back() << ")\n";
+        }
+    } else if (t.ws_version == 8) {
         catalog.selected = without_own_handshakes(catalog.selected, skipped);
         if (!skipped.empty()) {
             std::cout << "wsspec test-server: hybi-10 handshake (version 8): " << skipped.size()
@@ -220,9 +248,7 @@ int run_target(const TestServerOptions& o, const Target& t,
     if (!skipped.empty()) {
         info.options["skipped"] = {
             {"cases", skipped},
-            {"reason",
-             "the hybi-10 handshake (--ws-version 8): these cases check the version 13 "
-             "opening handshake itself"}};
+            {"reason", skip_reason}};
     }
     info.started = std::chrono::system_clock::now();
     const EmergencyReport emergency([&]() -> std::string {
@@ -334,7 +360,7 @@ void add_test_server_command(CLI::App& app, int& exit_status) {
     auto* cmd =
         app.add_subcommand("test-server", "Run the case catalog against a WebSocket server");
     auto o = std::make_shared<TestServerOptions>();
-    cmd->add_option("url", o->url, "ws:// or wss:// URL of the server under test");
+    cmd->add_option("url", o->url, "ws://, wss:// or h2c:// (RFC 8441) URL of the server under test");
     cmd->add_option("--spec", o->spec,
                     "Autobahn fuzzingclient spec file (servers, cases, exclude-cases, "
                     "exclude-agent-cases, outdir)")
