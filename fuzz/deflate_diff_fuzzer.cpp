@@ -70,6 +70,11 @@
 //      where zlib stopped at the limit -- allowed where zlib with that much more room
 //      finds it -- or an inflate error where wsspec judged the invalid UTF-8 inflated
 //      before it (zlib: Z_DATA_ERROR).
+//  B7. A distance beyond the agreed window: Beast's inflater checks it as zlib's does,
+//      against its window plus what the current call wrote, but a call of Beast's writes at
+//      most one read buffer (see B6), so it rejects some distances beyond a small window
+//      that zlib, writing into a larger buffer, lets through. Allowed where zlib's exact
+//      check (Z1) finds a distance beyond the window in that message.
 // Beast fails an inflate error without sending a Close frame; the close codes are not
 // compared, Beast's error codes are.
 #include <boost/beast/zlib/error.hpp>
@@ -390,7 +395,7 @@ bool beast_tail_output_explained(const std::vector<Message>& messages, std::size
 }
 
 // Whether Beast's step at message i is what zlib's verdict `z` on that message means for
-// Beast, given Beast's own ways (B1, B2, B4, B6). `config` is the agreement zlib ran with.
+// Beast, given Beast's own ways (B1, B2, B4, B6, B7). `config` is the agreement zlib ran with.
 bool beast_agrees_with_zlib(const DiffConfig& config, const std::vector<Message>& messages,
                             std::size_t i, const ReferenceMessage& z, const At& beast) {
     const Message& m = messages[i];
@@ -420,8 +425,9 @@ bool beast_agrees_with_zlib(const DiffConfig& config, const std::vector<Message>
         case Step::too_big:
             return z.verdict == Verdict::too_big;
         case Step::inflate_error:  // B6: Beast stops at the error before judging UTF-8
-            return z.verdict == Verdict::data_error || within_last_read(beast.step);
-        case Step::final_block:  // B1
+            return z.verdict == Verdict::data_error || within_last_read(beast.step) ||
+                   beyond_window(config, messages, i);  // B7
+        case Step::final_block:                         // B1
             return z.final_block || within_last_read(beast.step);
         case Step::tail_output:  // B2
             return beast_tail_output_explained(messages, i, config.window_bits, z) ||

@@ -138,6 +138,12 @@ class ReferenceInflater {
             // A call that cannot progress reports another state (it turns TYPE into TYPEDO
             // before finding nothing to read), so the boundary is the last progress's.
             if (progress) data_type_ = z_.data_type;
+            // What was inflated before anything else is judged first (as the receiver's
+            // sink does): more than the limit, then a data error or a final block.
+            if (filled_ > limit_) {
+                m.verdict = ReferenceMessage::Verdict::too_big;
+                return false;
+            }
             if (ret == Z_DATA_ERROR) {
                 m.verdict = ReferenceMessage::Verdict::data_error;
                 m.too_far = z_.msg != nullptr &&
@@ -148,10 +154,6 @@ class ReferenceInflater {
                 stream_ended_ = true;
                 m.final_block = true;
                 continue;
-            }
-            if (filled_ > limit_) {
-                m.verdict = ReferenceMessage::Verdict::too_big;
-                return false;
             }
             if (ret != Z_OK || !progress) return true;  // Z_BUF_ERROR: all input used
             if (z_.avail_in == 0 && z_.avail_out != 0) return true;
