@@ -18,8 +18,10 @@ constexpr int smallest_zlib_deflate_window = 9;
 constexpr std::size_t deflate_slack = 64;
 // zlib's text for a distance past the data it holds (inflate.c, inffast.c).
 constexpr std::string_view zlib_distance_too_far = "invalid distance too far back";
-// inflate() sets data_type bit 7 when it stopped at a block boundary (zlib.h).
+// inflate() sets data_type bit 7 when it stopped at a block boundary, and puts in its low
+// bits how many bits of the last byte it read are still unused (zlib.h).
 constexpr int zlib_at_block_boundary = 128;
+constexpr int zlib_unused_bits = 63;
 // z_stream counts input in uInt (32 bits): larger buffers go in pieces of this size.
 constexpr std::size_t zlib_max_input = std::size_t{1} << 30;
 
@@ -181,13 +183,17 @@ ErrorKind PerMessageDeflate::decode(const std::uint8_t* data, std::size_t size, 
     // complete without it, and wsspec takes them as they are (appending the tail would
     // leave a block cut short):
     //  - one that ended with a final block (7.2.3.4 without its trailing 0x00);
-    //  - one that ends on a block boundary: its sender did not remove the flush's 4 octets
-    //    (7.2.1 step 3), but nothing is lost -- a properly stripped payload always ends
-    //    inside the header of the empty stored block the tail completes;
+    //  - one that ends on a block boundary with no bits left over: its sender did not
+    //    remove the flush's 4 octets (7.2.1 step 3), but nothing is lost -- a properly
+    //    stripped payload always ends inside the header of the empty stored block the
+    //    tail completes. Bits left over after the boundary are the start of the next
+    //    block header, which the tail continues, so then the tail is appended: skipping it
+    //    would leave them in front of the next message's data;
     //  - an empty one: 7.2.1 always yields at least one octet, but encoders send it for an
     //    empty message, and there are no bytes to misread.
-    if (s.stream_ended || !s.message_has_payload || (s.data_type & zlib_at_block_boundary) != 0)
-        return ErrorKind::none;
+    const bool clean_boundary =
+        (s.data_type & zlib_at_block_boundary) != 0 && (s.data_type & zlib_unused_bits) == 0;
+    if (s.stream_ended || !s.message_has_payload || clean_boundary) return ErrorKind::none;
     if (const ErrorKind e = run(deflate_flush_tail, sizeof deflate_flush_tail, true);
         e != ErrorKind::none)
         return e;

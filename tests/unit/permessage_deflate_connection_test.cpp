@@ -332,6 +332,45 @@ TEST(DeflateRfcExamples, MessageEndingWithAFinalBlockKeepsTheWindowForTheNext) {
               (std::vector<Received>{{MessageType::text, "Hello"}, {MessageType::text, "Hello"}}));
 }
 
+// A fixed-Huffman block holding "\xC3\xA9\xC3\xA9" and its end-of-block code: 46 bits, so
+// the payload's last byte carries 2 bits after the block. A sync flush never ends like that
+// (its empty stored block follows), and RFC 7692 7.2.2 says what the receiver does with any
+// payload: append 0x00 0x00 0xff 0xff and inflate. The 2 bits then start the next block
+// header, so they decide the message, not the next one. Found by fuzz/deflate_diff: the
+// tail was once skipped at every block boundary, leaving the 2 bits in front of the next
+// message's data (a valid "Hello" failed as "distance too far" or "invalid data").
+std::string two_e_acute_then_bits(std::uint8_t last_two_bits) {
+    return hex({0x3a, 0xbc, 0xf2, 0xf0, 0x4a}) +
+           hex({static_cast<std::uint8_t>(last_two_bits << 6)});
+}
+
+TEST(DeflateTail, BitsAfterABlockBoundaryAreDecodedWithTheTail) {
+    // Bits 1, 1 and the tail's first bit: a final fixed block, and the tail's zeros its
+    // end-of-block code. The message is complete; the next one starts a new run of blocks.
+    auto client = deflate_connection(Role::client, {});
+    Recorder r;
+    ASSERT_TRUE(feed(*client,
+                     frame(Role::server, op_text, rsv1, true, two_e_acute_then_bits(0x3)) +
+                         frame(Role::server, op_text, rsv1, true, hello_compressed),
+                     r));
+    EXPECT_EQ(r.messages, (std::vector<Received>{{MessageType::text, "\xC3\xA9\xC3\xA9"},
+                                                 {MessageType::text, "Hello"}}));
+}
+
+TEST(DeflateTail, ZeroBitsAfterABlockBoundaryLeaveTheMessageTruncated) {
+    // Bits 0, 0 and the tail's first bit: a stored block whose length the tail cannot
+    // complete. The message that ends so is the broken one, not the next.
+    auto client = deflate_connection(Role::client, {});
+    Recorder r;
+    EXPECT_FALSE(feed(*client,
+                      frame(Role::server, op_text, rsv1, true, two_e_acute_then_bits(0x0)) +
+                          frame(Role::server, op_text, rsv1, true, hello_compressed),
+                      r));
+    EXPECT_TRUE(r.messages.empty());
+    EXPECT_EQ(r.errors, std::vector<ErrorKind>{ErrorKind::deflate_truncated});
+    EXPECT_EQ(r.close_code, close_code::invalid_payload);
+}
+
 TEST(DeflateUtf8, InvalidTextBeforeCorruptDataIsReportedFirst) {
     // The verdict follows the stream, whatever the reads: bad UTF-8 that inflated before
     // the corrupt block wins. Stored block "ab\xFF" then a reserved block type.
