@@ -94,7 +94,9 @@ int run(const FuzzServerOptions& o) {
     std::cout << "fuzz: run seed " << settings.seed << "; " << stats.skipped
               << " inputs skipped (they end inside a frame or announce one beyond 64 MiB), "
               << stats.tolerated << " tolerated refusals, " << stats.handshake_refused
-              << " edited handshakes refused, " << stats.liveness_checks << " liveness checks, "
+              << " edited handshakes refused, " << stats.extension_agreed
+              << " not judged (an extension agreed), " << stats.liveness_checks
+              << " liveness checks, "
               << stats.restarts << " restarts\n";
     if (supervisor && stats.rss_baseline != 0) {
         std::cout << "fuzz: the server held " << (stats.rss_baseline >> 20) << " MiB and "

@@ -175,6 +175,15 @@ std::string input_shape(const FuzzInput& in) {
     return s;
 }
 
+bool agreed_extension(const oracle::Observation& obs) {
+    if (obs.handshake.deflate_agreed) return true;
+    return std::any_of(obs.handshake.headers.begin(), obs.handshake.headers.end(),
+                       [](const auto& h) {
+                           return h.first == "sec-websocket-extensions" &&
+                                  h.second.find_first_not_of(" \t,") != std::string::npos;
+                       });
+}
+
 FuzzInput liveness_input() {
     cases::FrameStep hello;
     hello.mask_key = 0x11223344;
@@ -319,6 +328,11 @@ void Engine::classify(Execution& x) {
             return;
         }
         x.kind = "liveness";
+    } else if (agreed_extension(x.obs)) {
+        // An edited request offered an extension and the server took it: the frames mean
+        // something else then (RSV1, compressed payloads) than the derivation assumes.
+        ++stats_.extension_agreed;
+        return;
     } else if (!oracle::passed(x.j, false)) {
         if (tolerated_failure(x)) {
             x.tolerated = true;
