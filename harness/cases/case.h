@@ -294,6 +294,14 @@ struct DeflateCase {
     std::optional<bool> response_fits;
 };
 
+// What a server under test may keep of the resources one case uses, once the case is over
+// (a fuzz finding's leak). Checked only when wsspec supervises the server (--exec) and so
+// can read its memory and descriptors; unset: not limited.
+struct ResourceLimits {
+    std::optional<std::uint64_t> rss_growth_kib;  // resident memory, KiB
+    std::optional<std::uint64_t> fd_growth;       // open file descriptors
+};
+
 struct Case {
     std::string id;                // "1.1.1", "hs.2.3"
     std::string description;       // one line
@@ -312,6 +320,7 @@ struct Case {
     CloseExpectation expect_close;
     bool informational = false;       // 7.1.6: OK / NON-STRICT become INFORMATIONAL
     bool measure_throughput = false;  // 9.*: report bytes/s
+    std::optional<ResourceLimits> resource_limits;
     std::string source_file;          // where it was loaded from (for errors and reports)
     std::string group;                // the case file's "group" ("1.1")
     std::string group_title;          // the case file's "title" ("Text messages")

@@ -37,7 +37,8 @@ Case parse_case(const json& j, const JsonPath& w, const std::string& group,
     check_keys(j, w,
                {"id", "description", "rfc", "requirement", "roles", "timeout_ms", "handshake",
                 "handshake_response", "offer_protocols", "offer_extensions", "steps", "expect",
-                "expect_close", "informational", "measure_throughput", "permessage_deflate"});
+                "expect_close", "informational", "measure_throughput", "permessage_deflate",
+                "resource_limits"});
     Case c;
     c.source_file = file;
     c.id = as_string(require(j, w, "id"), w / "id");
@@ -111,6 +112,16 @@ Case parse_case(const json& j, const JsonPath& w, const std::string& group,
         c.informational = as_bool(*v, w / "informational");
     if (const json* v = find(j, "measure_throughput")) {
         c.measure_throughput = as_bool(*v, w / "measure_throughput");
+    }
+    if (const json* v = find(j, "resource_limits")) {
+        const JsonPath rw = w / "resource_limits";
+        object_at(*v, rw);
+        check_keys(*v, rw, {"rss_growth_kib", "fd_growth"});
+        ResourceLimits limits;
+        if (const json* n = find(*v, "rss_growth_kib"))
+            limits.rss_growth_kib = as_uint(*n, rw / "rss_growth_kib");
+        if (const json* n = find(*v, "fd_growth")) limits.fd_growth = as_uint(*n, rw / "fd_growth");
+        c.resource_limits = limits;
     }
     return c;
 }

@@ -133,6 +133,37 @@ void put_chop(json& j, std::uint64_t chop, std::uint32_t delay) {
     if (delay != 0) j["chop_delay_ms"] = delay;
 }
 
+json header_lines_to_json(const std::vector<std::pair<std::string, std::string>>& headers) {
+    json out = json::array();
+    for (const auto& [name, value] : headers) {
+        Payload p;
+        p.kind = Payload::Kind::hex;
+        p.bytes = value;
+        out.push_back(json::array({name, payload_to_json(p)}));
+    }
+    return out;
+}
+
+// Only what differs from the defaults, as a case author would write it.
+json handshake_request_to_json(const HandshakeRequest& h) {
+    const HandshakeRequest defaults;
+    json j = json::object();
+    if (h.raw) {
+        j["raw"] = *h.raw;
+    } else {
+        if (h.method != defaults.method) j["method"] = h.method;
+        if (h.target != defaults.target) j["target"] = h.target;
+        if (h.http_version != defaults.http_version) j["http_version"] = h.http_version;
+        if (h.ws_version != defaults.ws_version) j["ws_version"] = h.ws_version;
+        if (!h.headers.empty()) j["headers"] = header_lines_to_json(h.headers);
+        if (!h.add_headers.empty()) j["add_headers"] = header_lines_to_json(h.add_headers);
+        if (!h.remove_headers.empty()) j["remove_headers"] = h.remove_headers;
+    }
+    put_chop(j, h.chop, h.chop_delay_ms);
+    if (!h.pipelined.empty()) j["pipelined_hex"] = codec::to_hex(h.pipelined);
+    return j;
+}
+
 }  // namespace
 
 json payload_to_json(const Payload& p) {
@@ -255,6 +286,7 @@ json case_to_json(const Case& c) {
         roles.push_back(r == Role::server ? "server" : "client");
     j["roles"] = std::move(roles);
     if (c.timeout_ms != 0) j["timeout_ms"] = c.timeout_ms;
+    if (c.handshake) j["handshake"] = handshake_request_to_json(*c.handshake);
     if (!c.offer_protocols.empty()) j["offer_protocols"] = c.offer_protocols;
     if (!c.offer_extensions.empty()) j["offer_extensions"] = c.offer_extensions;
     if (c.permessage_deflate) j["permessage_deflate"] = deflate_case_to_json(*c.permessage_deflate);
@@ -269,6 +301,12 @@ json case_to_json(const Case& c) {
     j["expect_close"] = close_expectation_to_json(c.expect_close);
     if (c.informational) j["informational"] = true;
     if (c.measure_throughput) j["measure_throughput"] = true;
+    if (c.resource_limits) {
+        json r = json::object();
+        if (c.resource_limits->rss_growth_kib) r["rss_growth_kib"] = *c.resource_limits->rss_growth_kib;
+        if (c.resource_limits->fd_growth) r["fd_growth"] = *c.resource_limits->fd_growth;
+        j["resource_limits"] = std::move(r);
+    }
     return j;
 }
 

@@ -28,6 +28,9 @@ struct FuzzServerOptions {
     std::uint32_t timeout_ms = 1000;
     std::size_t liveness_every = 250;
     std::uint32_t startup_timeout_ms = 10000;
+    std::uint64_t rss_limit_mib = 32;
+    std::size_t fd_limit = 64;
+    double raw_rate_s = 0;
     bool seed_given = false;
     bool runs_given = false;
 };
@@ -55,6 +58,8 @@ int run(const FuzzServerOptions& o) {
     settings.time_s = o.time_s;
     settings.answer_timeout_ms = o.timeout_ms;
     settings.liveness_every = o.liveness_every;
+    settings.rss_limit_bytes = o.rss_limit_mib << 20;
+    settings.fd_limit = o.fd_limit;
     settings.findings_dir = o.findings_dir;
     if (settings.findings_dir.empty() && !o.report_dir.empty())
         settings.findings_dir = std::filesystem::path(o.report_dir) / "findings";
@@ -66,6 +71,14 @@ int run(const FuzzServerOptions& o) {
         supervisor = start_supervised_server(o.exec, url, o.startup_timeout_ms, "fuzz-server");
         if (!supervisor) return 2;
         settings.supervisor = supervisor.get();
+    }
+
+    if (o.raw_rate_s > 0) {
+        const fuzzer::RawRate raw = fuzzer::measure_raw_rate(settings, o.raw_rate_s);
+        std::cout << "raw: " << raw.connections << " connections (connect, handshake, one echo, "
+                  << "close) in " << raw.seconds << " s: " << raw.per_second() << "/s"
+                  << (raw.failures != 0 ? ", " + std::to_string(raw.failures) + " failed" : "")
+                  << "\n";
     }
 
     fuzzer::FuzzStats stats;
@@ -80,8 +93,16 @@ int run(const FuzzServerOptions& o) {
     std::cout << stats.summary_line() << (stats.interrupted ? " (interrupted)" : "") << "\n";
     std::cout << "fuzz: run seed " << settings.seed << "; " << stats.skipped
               << " inputs skipped (they end inside a frame or announce one beyond 64 MiB), "
-              << stats.tolerated << " tolerated refusals, " << stats.liveness_checks
-              << " liveness checks\n";
+              << stats.tolerated << " tolerated refusals, " << stats.handshake_refused
+              << " edited handshakes refused, " << stats.extension_agreed
+              << " not judged (an extension agreed), " << stats.liveness_checks
+              << " liveness checks, "
+              << stats.restarts << " restarts\n";
+    if (supervisor && stats.rss_baseline != 0) {
+        std::cout << "fuzz: the server held " << (stats.rss_baseline >> 20) << " MiB and "
+                  << stats.fds_baseline << " descriptors after warming up, at most "
+                  << (stats.rss_peak >> 20) << " MiB and " << stats.fds_peak << "\n";
+    }
     for (const auto& f : stats.findings) {
         std::cout << "finding " << f.id << " [" << f.kind << "] " << f.result << "\n";
         if (!f.file.empty()) {
@@ -127,6 +148,20 @@ void add_fuzz_server_command(CLI::App& app, int& exit_status) {
                     "ms a server has to answer one input before it counts as a hang")
         ->capture_default_str()
         ->check(CLI::Range(50, 600000));
+    cmd->add_option("--rss-limit", o->rss_limit_mib,
+                    "With --exec: MiB the server's resident memory may grow over its level after "
+                    "start before it is a finding")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 1 << 20));
+    cmd->add_option("--fd-limit", o->fd_limit,
+                    "With --exec: open descriptors the server may gain over its level after "
+                    "start before it is a finding")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 1 << 20));
+    cmd->add_option("--raw-rate", o->raw_rate_s,
+                    "First measure for this many seconds how many plain connections (connect, "
+                    "handshake, one echo, close) the server takes per second, and print it")
+        ->check(CLI::Range(0.1, 3600.0));
     cmd->add_option("--liveness-every", o->liveness_every,
                     "Inputs between liveness checks (handshake + one echo)")
         ->capture_default_str()

@@ -230,6 +230,14 @@ int run_target(const TestServerOptions& o, const Target& t,
             std::lock_guard lock(state_mutex);
             return supervisor ? supervisor->check_exit() : std::nullopt;
         };
+        hooks.sample_resources = [&]() -> std::optional<runner::ResourceUsage> {
+            std::lock_guard lock(state_mutex);
+            if (!supervisor || !supervisor->running()) return std::nullopt;
+            runner::ProcessGroupSampler sampler(supervisor->process_group());
+            const auto usage = sampler.sample();
+            if (usage.processes == 0) return std::nullopt;
+            return usage;
+        };
     }
 
     report::RunInfo info;

@@ -16,6 +16,9 @@ constexpr std::uint32_t terminator_mask_key = 0x5A17C0DE;
 // The case deadline is the answer timeout plus this margin, so that the await_close step
 // (not the case deadline) is what gives up on a silent server.
 constexpr std::uint32_t case_timeout_margin_ms = 250;
+// How long a server that may wait for the rest of a message (server_may_wait) is given to
+// fail the connection anyway.
+constexpr std::uint32_t may_wait_ms = 100;
 // Ignored by the reference codec in this role, but Connection needs one.
 constexpr std::uint64_t unused_mask_seed = 1;
 
@@ -65,6 +68,64 @@ bool has_non_minimal_length(const cases::Step& s) {
     const std::uint64_t n = f->length.value_or(f->payload.size());
     const int minimal = n <= 125 ? 7 : n <= codec::max_16bit_payload ? 16 : 64;
     return *f->length_form > minimal;
+}
+
+// Where the frame that holds the protocol error ends, relative to the octets sent. A
+// server may read a whole frame before judging it (a length that lies, or an opcode it
+// checks only once the payload is in, leaves it waiting), so an error the reference codec
+// sees inside a frame the steps do not complete requires no answer.
+struct ErrorFrame {
+    bool complete = false;  // its header and payload are all sent
+    bool header_complete = false;
+    bool fin = false;
+};
+
+ErrorFrame locate_error_frame(const std::vector<cases::Step>& sent,
+                              const codec::ConnectionLimits& limits) {
+    std::string before;
+    for (std::size_t i = 0; i + 1 < sent.size(); ++i)
+        before += client_step_bytes(sent[i]);
+    const std::string last = sent.empty() ? std::string() : client_step_bytes(sent.back());
+    // The error is reported on the first prefix that shows it: bisect for that octet.
+    const auto fails = [&](std::size_t k) {
+        codec::Connection c(codec::Role::server, limits, unused_mask_seed);
+        Recorder r;
+        std::string bytes = before + last.substr(0, k);
+        c.receive(reinterpret_cast<std::uint8_t*>(bytes.data()), bytes.size(), r);
+        return static_cast<bool>(r.error);
+    };
+    std::size_t lo = 1, hi = last.size();
+    if (hi == 0 || !fails(hi)) return {};
+    while (lo < hi) {
+        const std::size_t mid = lo + (hi - lo) / 2;
+        if (fails(mid))
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    const std::string all = before + last;
+    const std::size_t at = before.size() + lo - 1;
+    const auto byte = [&](std::size_t i) { return static_cast<std::uint8_t>(all[i]); };
+    // Walk the frames as the codec framed them (RFC 6455 5.2): every frame before the
+    // error was parsed without one, so the boundaries agree.
+    for (std::size_t start = 0;;) {
+        if (start + 2 > all.size()) return {};
+        const std::uint8_t len7 = byte(start + 1) & 0x7F;
+        const std::size_t ext = len7 == 126 ? 2 : len7 == 127 ? 8 : 0;
+        const std::size_t header = 2 + ext + ((byte(start + 1) & 0x80) != 0 ? 4 : 0);
+        if (start + header > all.size()) return {};
+        std::uint64_t length = len7;
+        if (ext != 0) {
+            length = 0;
+            for (std::size_t i = 0; i < ext; ++i)
+                length = length << 8 | byte(start + 2 + i);
+        }
+        const bool fin = (byte(start) & 0x80) != 0;
+        if (length > all.size() - start - header) return {false, true, fin};
+        const std::size_t end = start + header + static_cast<std::size_t>(length);
+        if (at < end) return {true, true, fin};
+        start = end;
+    }
 }
 
 std::string rule_of(const codec::ProtocolError& e) {
@@ -184,6 +245,18 @@ Derivation derive_expectations(const std::vector<cases::Step>& body,
     wait.timeout_ms = settings.answer_timeout_ms;
 
     if (rec.error) {
+        const ErrorFrame frame = locate_error_frame(steps, limits);
+        // A length with its top bit set is wrong in itself (5.2): no payload to wait for.
+        if (!frame.complete && !(frame.header_complete &&
+                                 rec.error.kind == codec::ErrorKind::length_msb_set)) {
+            d.outcome = DerivedOutcome::incomplete;
+            d.error = rec.error.kind;
+            c.steps = std::move(steps);
+            return d;
+        }
+        // RFC 6455 8.1 says to fail on text that is not UTF-8, not when: a server may
+        // validate a message once it is whole, and the rest of it is never sent.
+        d.server_may_wait = rec.error.kind == codec::ErrorKind::invalid_utf8 && !frame.fin;
         d.outcome = DerivedOutcome::fail;
         d.error = rec.error.kind;
         d.rule = rule_of(rec.error);
@@ -220,6 +293,13 @@ Derivation derive_expectations(const std::vector<cases::Step>& body,
             c.expect_close.require_code = true;
         } else {
             c.expect_close.wrong_endpoint_is_fatal = true;
+        }
+        // A server that may wait (see server_may_wait) is given a short while, not the whole
+        // answer timeout: either answer is right, and a fail-fast server answers at once.
+        // With nothing else to wait for, the whole case is that short.
+        if (d.server_may_wait) {
+            wait.timeout_ms = std::min(wait.timeout_ms, may_wait_ms);
+            if (rec.events.empty()) c.timeout_ms = std::min(c.timeout_ms, 2 * may_wait_ms);
         }
         steps.emplace_back(wait);
         c.steps = std::move(steps);

@@ -38,7 +38,8 @@ struct DerivationSettings {
 enum class DerivedOutcome : std::uint8_t {
     clean_close,  // no protocol error: answers, then a clean closing handshake
     fail,         // a protocol error: answers before it, then the server fails the connection
-    incomplete,   // the octets end inside a frame: a conforming server just waits (not judged)
+    incomplete,   // the octets end inside a frame (or inside the frame that holds the error):
+                  // a conforming server may just wait (not judged)
 };
 
 struct Derivation {
@@ -53,6 +54,9 @@ struct Derivation {
     // The largest data message the steps send completely (the 1009 tolerance).
     std::uint64_t largest_message = 0;
     bool non_minimal_length = false;  // some frame's length is not in its minimal form
+    // The error is invalid UTF-8 in a fragment before the last: a server that validates
+    // whole messages waits for the rest (never sent) instead of failing. Not a finding.
+    bool server_may_wait = false;
 };
 
 // Close codes a server may fail the connection with for this rule (catalog conventions:

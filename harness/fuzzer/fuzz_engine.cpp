@@ -1,6 +1,7 @@
 #include "harness/fuzzer/fuzz_engine.h"
 
 #include <algorithm>
+#include <deque>
 #include <exception>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -10,6 +11,8 @@
 
 #include "harness/cases/case_writer.h"
 #include "harness/codec/constants.h"
+#include "harness/fuzzer/finding_signature.h"
+#include "harness/runner/process_resources.h"
 #include "harness/runner/process_supervisor.h"
 
 namespace wsspec::fuzzer {
@@ -26,6 +29,23 @@ constexpr auto exit_grace = std::chrono::milliseconds(200);
 constexpr std::size_t signature_event_kinds = 4;
 // The corpus keeps at most this many inputs (the oldest non-seed ones go first).
 constexpr std::size_t max_corpus = 4096;
+// Parents: this share from the catalog seeds, the rest from the corpus by tournament.
+constexpr unsigned seed_parent_percent = 35;
+constexpr int tournament_size = 3;
+// Resource oracle: inputs after a (re)start before the level is taken (caches, pools and
+// the allocator settle), the growth after one input that feedback notices, how many inputs
+// after which the server grew are kept as suspects and how many are run again.
+constexpr std::size_t warmup_inputs = 50;
+constexpr std::size_t measure_warmup_inputs = 5;
+constexpr std::uint64_t grew_bytes = 512 * 1024;
+constexpr std::size_t kept_grown = 512;
+constexpr std::size_t resource_suspects = 4;
+constexpr double resource_minimize_time_s = 60;
+// Single inputs after which the server held this much more are suspects on their own, run
+// again every so often (a few kept, the largest).
+constexpr std::uint64_t suspect_bytes = 768 * 1024;
+constexpr std::size_t kept_suspects = 8;
+constexpr auto suspect_check_interval = std::chrono::seconds(15);
 
 const char* outcome_name(DerivedOutcome o) {
     switch (o) {
@@ -54,19 +74,20 @@ char event_letter(oracle::ObservedEvent::Kind k) {
 }
 
 struct Execution {
-    bool ran = false;  // false: skipped (incomplete)
+    bool ran = false;               // false: skipped (incomplete)
+    bool edited_handshake = false;  // the input changes the opening request
     Derivation d;
     oracle::Observation obs;
     oracle::Judgement j;
     std::string kind;  // empty: no finding
     std::string finding_signature;
     std::string response_signature;
+    std::string divergence;
     bool tolerated = false;
     std::string crash;
 };
 
-// `exact_code`: the close code itself (feedback), or only whether it was one the case allows
-// (findings: our random close codes come back echoed, and should not make one bug many).
+// `exact_code`: the close code itself (feedback), or only whether it was one the case allows.
 std::string base_signature(const Execution& x, bool exact_code) {
     std::string s = x.j.behavior + "|" + x.j.behavior_close + "|close=";
     if (!x.obs.remote_close_code) {
@@ -88,9 +109,19 @@ std::string base_signature(const Execution& x, bool exact_code) {
     return s;
 }
 
+// What the server answered to an edited opening request: the status and the header names
+// it sent, in order ("response shapes" are peer behaviour worth keeping an input for).
+std::string handshake_shape(const oracle::Observation& obs) {
+    std::string s = "|hs=" + std::to_string(obs.handshake.status);
+    for (const auto& [name, value] : obs.handshake.headers)
+        s += "," + name;
+    return s;
+}
+
 // RFC-allowed answers the derived expectations cannot express (one close expectation per
-// case): a 1009 refusal of a large message (10.4), and failing a frame whose length is not
-// in its minimal form (5.2 puts that MUST on the sender; a receiver may insist).
+// case): a 1009 refusal of a large message (10.4), failing a frame whose length is not in
+// its minimal form (5.2 puts that MUST on the sender; a receiver may insist), and waiting
+// for the rest of a text message before judging its UTF-8 (8.1 does not say when).
 bool tolerated_failure(const Execution& x) {
     const auto& obs = x.obs;
     const bool peer_failed = !obs.closed_by_me && (obs.close_received || obs.peer_closed_tcp);
@@ -102,6 +133,13 @@ bool tolerated_failure(const Execution& x) {
         (!obs.remote_close_code || *obs.remote_close_code == codec::close_code::protocol_error)) {
         return true;
     }
+    if (x.d.server_may_wait && x.j.behavior != oracle::verdict::failed) {
+        // Failing in the short while it is given is right too, however it then ends.
+        const auto& allowed = x.d.c.expect_close.codes;
+        if (!obs.remote_close_code ||
+            std::find(allowed.begin(), allowed.end(), *obs.remote_close_code) != allowed.end())
+            return true;
+    }
     return false;
 }
 
@@ -111,23 +149,86 @@ std::string one_line(std::string s) {
     return s;
 }
 
+std::string mib(std::uint64_t bytes) {
+    std::ostringstream s;
+    s.setf(std::ios::fixed);
+    s.precision(1);
+    s << static_cast<double>(bytes) / (1 << 20) << " MiB";
+    return s.str();
+}
+
+// A frame-by-frame outline of an input ("hs,b-,o,c+,C"), to tell resource findings apart.
+std::string input_shape(const FuzzInput& in) {
+    std::string s = in.handshake ? "hs" : "";
+    for (const auto& step : in.steps) {
+        if (!s.empty()) s += ",";
+        if (const auto* f = std::get_if<cases::FrameStep>(&step)) {
+            static constexpr const char* letters = "ctb34567CIO?????";
+            s += letters[f->opcode & 0xF];
+            if (!f->fin) s += "-";
+        } else if (std::holds_alternative<cases::RawStep>(step)) {
+            s += "raw";
+        } else {
+            s += "sleep";
+        }
+    }
+    return s;
+}
+
+bool agreed_extension(const oracle::Observation& obs) {
+    if (obs.handshake.deflate_agreed) return true;
+    return std::any_of(obs.handshake.headers.begin(), obs.handshake.headers.end(),
+                       [](const auto& h) {
+                           return h.first == "sec-websocket-extensions" &&
+                                  h.second.find_first_not_of(" \t,") != std::string::npos;
+                       });
+}
+
+FuzzInput liveness_input() {
+    cases::FrameStep hello;
+    hello.mask_key = 0x11223344;
+    hello.payload.kind = cases::Payload::Kind::text;
+    hello.payload.text = "wsspec liveness";
+    FuzzInput input;
+    input.steps = {hello};
+    input.origin = "liveness";
+    input.mutations = {"none"};
+    return input;
+}
+
+struct ResourceGrowth {
+    std::int64_t rss = 0;  // bytes
+    std::int64_t fds = 0;
+};
+
 class Engine {
   public:
     Engine(const std::vector<const cases::Case*>& seeds, const FuzzSettings& settings)
         : seeds_(seeds), settings_(settings), rng_(settings.seed) {}
 
     FuzzStats run();
-    void loop();
 
   private:
-    Execution execute(const std::vector<cases::Step>& body, bool judge_only_liveness = false);
+    using Predicate = std::function<bool(const FuzzInput&)>;
+
+    void loop();
+    Execution execute(const FuzzInput& input, bool liveness_check = false);
     void classify(Execution& x);
     void ensure_server();
     std::optional<std::string> check_crash(const oracle::Observation& obs);
     void on_finding(const FuzzInput& input, Execution x);
-    std::vector<cases::Step> minimize(std::vector<cases::Step> body, const Execution& first,
-                                      std::size_t& runs);
+    FuzzInput minimize(FuzzInput input, const Predicate& same, std::size_t& runs,
+                       double time_s);
     bool liveness();
+    const FuzzInput& choose_parent();
+    // The resource oracle.
+    void sample_resources(const FuzzInput& input, Execution& x);
+    void on_resource_growth(bool memory, std::uint64_t growth);
+    bool try_suspect(const FuzzInput& suspect, bool memory, const std::string& during);
+    void check_suspects();
+    std::optional<ResourceGrowth> measure(const FuzzInput& input, std::size_t repeats);
+    bool grows(const ResourceGrowth& g, bool memory, std::size_t repeats) const;
+    void write_finding(Finding& f);
     bool should_stop() const;
     void progress(bool final_point);
     void log(const std::string& line) const {
@@ -137,16 +238,38 @@ class Engine {
         return std::chrono::duration<double>(Clock::now() - started_).count();
     }
 
+    struct CorpusEntry {
+        FuzzInput input;
+        std::string signature;
+    };
+    struct Grown {  // an input after which the server held more than before it
+        FuzzInput input;
+        std::int64_t rss = 0;
+        std::int64_t fds = 0;
+    };
+
     const std::vector<const cases::Case*>& seeds_;
     const FuzzSettings& settings_;
     Rng rng_;
     FuzzStats stats_;
-    std::vector<FuzzInput> corpus_;
+    std::vector<CorpusEntry> corpus_;
     std::size_t seed_count_ = 0;
     std::set<std::string> known_findings_;
     Clock::time_point started_ = Clock::now();
     Clock::time_point last_progress_ = Clock::now();
     std::size_t since_liveness_ = 0;
+    // Resource oracle state, per start of the server.
+    runner::ProcessGroupSampler sampler_;
+    int epoch_ = -1;  // the supervisor's restart count the state belongs to
+    std::size_t epoch_samples_ = 0;
+    std::optional<runner::ResourceUsage> baseline_, last_usage_;
+    std::deque<Grown> grown_;
+    std::vector<Grown> suspects_;  // the largest single-input growths, across restarts
+    std::set<std::string> tested_;
+    Clock::time_point next_suspect_check_ = Clock::now() + suspect_check_interval;
+    std::uint64_t rss_limit_ = 0;
+    std::size_t fd_limit_ = 0;
+    bool measuring_ = false;
 };
 
 bool Engine::should_stop() const {
@@ -165,7 +288,9 @@ std::optional<std::string> Engine::check_crash(const oracle::Observation& obs) {
     auto* sup = settings_.supervisor;
     if (sup == nullptr) return std::nullopt;
     // A server that dies takes its connections with it: give the exit time to show.
-    if (obs.peer_closed_tcp && !obs.close_received) {
+    const bool dropped = obs.peer_closed_tcp && !obs.close_received;
+    const bool no_response = obs.handshake.attempted && obs.handshake.status == 0;
+    if (dropped || no_response) {
         const auto until = Clock::now() + exit_grace;
         while (sup->running() && Clock::now() < until)
             std::this_thread::sleep_for(std::chrono::milliseconds(5));
@@ -179,38 +304,60 @@ std::optional<std::string> Engine::check_crash(const oracle::Observation& obs) {
 }
 
 void Engine::classify(Execution& x) {
+    x.divergence = divergence(x.d, x.obs, x.j);
     x.response_signature = base_signature(x, true);
     std::string kinds;
     for (const auto& e : x.obs.events) {
         if (kinds.size() >= signature_event_kinds) break;
         kinds += event_letter(e.kind);
     }
-    x.response_signature += "|ev=" + kinds;
+    x.response_signature += "|ev=" + kinds + "|div=" + x.divergence;
+    if (x.edited_handshake || !x.obs.handshake.completed)
+        x.response_signature += handshake_shape(x.obs);
     if (!x.crash.empty()) {
         x.kind = "crash";
-    } else if (!x.obs.connect_error.empty() || !x.obs.handshake.completed) {
+        x.finding_signature = "crash|" + crash_signature(x.crash);
+        return;
+    }
+    if (!x.obs.connect_error.empty()) {
         x.kind = "liveness";
+    } else if (!x.obs.handshake.completed) {
+        // An edited request may be refused, or the connection dropped: the server's call.
+        if (x.edited_handshake) {
+            ++stats_.handshake_refused;
+            return;
+        }
+        x.kind = "liveness";
+    } else if (agreed_extension(x.obs)) {
+        // An edited request offered an extension and the server took it: the frames mean
+        // something else then (RSV1, compressed payloads) than the derivation assumes.
+        ++stats_.extension_agreed;
+        return;
     } else if (!oracle::passed(x.j, false)) {
         if (tolerated_failure(x)) {
             x.tolerated = true;
             return;
         }
-        // Waiting for the answer to our Close (or to a message before it) that never came.
-        x.kind = x.obs.timed_out && x.d.outcome == DerivedOutcome::clean_close ? "hang" : "judge";
+        // Waiting for an answer that never came, where one was due.
+        const bool waited = x.obs.timed_out && !x.obs.close_received && !x.obs.peer_closed_tcp;
+        const bool answers_missing = x.divergence.rfind("missing-", 0) == 0;
+        x.kind = waited && (x.d.outcome == DerivedOutcome::clean_close || answers_missing)
+                     ? "hang"
+                     : "judge";
     }
-    if (x.kind == "crash") {
-        // One crash signature per way of dying ("killed by signal 11"), not per response.
-        x.finding_signature = "crash|" + x.crash.substr(0, x.crash.find(';'));
-    } else if (!x.kind.empty()) {
-        x.finding_signature = x.kind + "|" + base_signature(x, false);
+    if (!x.kind.empty()) {
+        x.finding_signature =
+            x.kind + "|" + (x.divergence.empty() ? base_signature(x, false) : x.divergence);
     }
 }
 
-Execution Engine::execute(const std::vector<cases::Step>& body, bool liveness_check) {
+Execution Engine::execute(const FuzzInput& input, bool liveness_check) {
     Execution x;
     DerivationSettings ds;
     ds.answer_timeout_ms = settings_.answer_timeout_ms;
-    x.d = derive_expectations(body, ds);
+    x.d = derive_expectations(input.steps, ds);
+    x.d.c.handshake = input.handshake;
+    x.edited_handshake = input.handshake.has_value();
     // Not judged: octets that end inside a frame (no answer is required), and a frame whose
     // header announces more than the reference limit (64 MiB): whether a server fails it
     // with 1009 or waits for the payload depends on its own limit (RFC 6455 10.4).
@@ -239,41 +386,81 @@ Execution Engine::execute(const std::vector<cases::Step>& body, bool liveness_ch
     return x;
 }
 
-std::vector<cases::Step> Engine::minimize(std::vector<cases::Step> body, const Execution& first,
-                                          std::size_t& runs) {
+FuzzInput Engine::minimize(FuzzInput input, const Predicate& same_finding, std::size_t& runs,
+                           double time_s) {
     const auto until = Clock::now() + std::chrono::duration_cast<Clock::duration>(
-                                          std::chrono::duration<double>(settings_.minimize_time_s));
-    const auto same = [&](const std::vector<cases::Step>& candidate) {
+                                          std::chrono::duration<double>(time_s));
+    const auto same = [&](const FuzzInput& candidate) {
         if (runs >= settings_.minimize_budget || Clock::now() >= until ||
             (settings_.stop && settings_.stop->load()))
             return false;
         ++runs;
-        const Execution x = execute(candidate);
-        return x.ran && x.finding_signature == first.finding_signature;
+        return same_finding(candidate);
     };
+    // 0. The handshake: the default request, else fewer edits and smaller fields.
+    if (input.handshake) {
+        FuzzInput candidate = input;
+        candidate.handshake.reset();
+        if (same(candidate)) {
+            input = std::move(candidate);
+        } else {
+            const cases::HandshakeRequest defaults;
+            auto& hs = *input.handshake;
+            for (std::size_t i = hs.headers.size(); i-- > 0 && hs.headers.size() > 1;) {
+                candidate = input;
+                candidate.handshake->headers.erase(candidate.handshake->headers.begin() +
+                                                   static_cast<std::ptrdiff_t>(i));
+                if (same(candidate)) input = std::move(candidate);
+            }
+            const auto reset = [&](auto field) {
+                candidate = input;
+                auto& target = candidate.handshake.value().*field;
+                if (target == defaults.*field) return;
+                target = defaults.*field;
+                if (same(candidate)) input = std::move(candidate);
+            };
+            reset(&cases::HandshakeRequest::method);
+            reset(&cases::HandshakeRequest::target);
+            reset(&cases::HandshakeRequest::http_version);
+            reset(&cases::HandshakeRequest::chop);
+            for (std::size_t i = 0; i < input.handshake->headers.size(); ++i) {
+                for (int round = 0; round < 8; ++round) {
+                    candidate = input;
+                    auto& value = candidate.handshake->headers[i].second;
+                    if (value.size() < 64) break;
+                    value.resize(value.size() / 2);
+                    if (!same(candidate)) break;
+                    input = std::move(candidate);
+                }
+            }
+        }
+    }
     // 1. Drop runs of steps, halving the run length down to one step (ddmin-like: a long
-    // valid prefix before the error goes in a few tries), from the end first.
+    // valid prefix before the error goes in a few tries), from the end first. A finding in
+    // the handshake may lose every step.
+    auto& body = input.steps;
+    const std::size_t keep = input.handshake ? 0 : 1;
     for (std::size_t chunk = std::max<std::size_t>(body.size() / 2, 1); chunk >= 1; chunk /= 2) {
-        for (std::size_t end = body.size(); end > 0 && body.size() > 1;) {
+        for (std::size_t end = body.size(); end > 0 && body.size() > keep;) {
             const std::size_t begin = end >= chunk ? end - chunk : 0;
-            if (end - begin >= body.size()) {
+            if (end - begin > body.size() - keep) {
                 end = begin;
                 continue;
             }
-            auto candidate = body;
-            candidate.erase(candidate.begin() + static_cast<std::ptrdiff_t>(begin),
-                            candidate.begin() + static_cast<std::ptrdiff_t>(end));
-            if (same(candidate)) body = std::move(candidate);
+            FuzzInput candidate = input;
+            candidate.steps.erase(candidate.steps.begin() + static_cast<std::ptrdiff_t>(begin),
+                                  candidate.steps.begin() + static_cast<std::ptrdiff_t>(end));
+            if (same(candidate)) input = std::move(candidate);
             end = std::min(begin, body.size());
         }
         if (chunk == 1) break;
     }
-    // 2. Shrink payloads: halve each while the finding stays.
+    // 2. Shrink payloads: halve each while the finding stays; then writes in one piece.
     for (std::size_t i = 0; i < body.size(); ++i) {
         for (int round = 0; round < 8; ++round) {
-            auto candidate = body;
+            FuzzInput candidate = input;
             bool changed = false;
-            if (auto* f = std::get_if<cases::FrameStep>(&candidate[i])) {
+            if (auto* f = std::get_if<cases::FrameStep>(&candidate.steps[i])) {
                 const std::string p = f->payload.materialize();
                 if (p.size() < 2 || f->payload.kind == cases::Payload::Kind::close) break;
                 if (f->payload.kind == cases::Payload::Kind::pattern) {
@@ -286,67 +473,28 @@ std::vector<cases::Step> Engine::minimize(std::vector<cases::Step> body, const E
                 }
                 if (f->length) f->length.reset();
                 changed = true;
-            } else if (auto* r = std::get_if<cases::RawStep>(&candidate[i])) {
+            } else if (auto* r = std::get_if<cases::RawStep>(&candidate.steps[i])) {
                 if (r->bytes.size() < 2) break;
                 r->bytes.resize(r->bytes.size() / 2);
                 changed = true;
             }
             if (!changed || !same(candidate)) break;
-            body = std::move(candidate);
+            input = std::move(candidate);
         }
     }
-    return body;
+    for (std::size_t i = 0; i < body.size(); ++i) {
+        FuzzInput candidate = input;
+        std::uint64_t* chop = nullptr;
+        if (auto* f = std::get_if<cases::FrameStep>(&candidate.steps[i])) chop = &f->chop;
+        if (auto* r = std::get_if<cases::RawStep>(&candidate.steps[i])) chop = &r->chop;
+        if (chop == nullptr || *chop == 0) continue;
+        *chop = 0;
+        if (same(candidate)) input = std::move(candidate);
+    }
+    return input;
 }
 
-void Engine::on_finding(const FuzzInput& input, Execution x) {
-    if (!known_findings_.insert(x.finding_signature).second) return;
-    Finding f;
-    f.kind = x.kind;
-    f.signature = x.finding_signature;
-    f.seed = input.seed;
-    f.origin = input.origin;
-    f.mutations = input.mutations;
-    f.exec = stats_.execs;
-    f.at_s = elapsed();
-    f.steps_found = input.steps.size();
-    f.id = "fz.1." + std::to_string(stats_.findings.size() + 1);
-    log("finding " + f.id + " (" + f.kind + ") after " + std::to_string(f.exec) + " inputs, " +
-        std::to_string(static_cast<long long>(f.at_s)) + " s; minimizing");
-
-    std::vector<cases::Step> body = input.steps;
-    std::exception_ptr stopped;  // the server could not be restarted while minimizing
-    if (x.kind != "liveness") {
-        try {
-            body = minimize(body, x, f.minimize_runs);
-            Execution again = execute(body);
-            ++f.minimize_runs;
-            if (again.ran && again.finding_signature == x.finding_signature)
-                x = std::move(again);
-            else
-                body = input.steps;  // flaky after minimizing: keep what was found
-        } catch (const std::exception&) {
-            stopped = std::current_exception();
-            body = input.steps;
-        }
-    }
-    f.steps_minimized = body.size();
-    f.c = x.d.c;
-    f.c.id = f.id;
-    const bool never_failed = x.d.outcome == DerivedOutcome::fail && !x.obs.close_received &&
-                              !x.obs.peer_closed_tcp && x.obs.closed_by_me == x.d.closed_by_me;
-    if (!x.crash.empty())
-        f.result = x.crash;
-    else if (never_failed)
-        f.result = "The server did not fail the connection within " +
-                   std::to_string(settings_.answer_timeout_ms) + " ms after " + x.d.rule +
-                   " (RFC 6455 7.1.7); wsspec dropped it. " + x.j.behavior + "/" +
-                   x.j.behavior_close + ": " + x.j.result_close;
-    else if (x.j.behavior != oracle::verdict::failed)
-        f.result = x.j.behavior_close + ": " + x.j.result_close;
-    else
-        f.result = x.j.result;
-    f.expected = x.j.expected;
-    f.observed = x.j.observed;
+void Engine::write_finding(Finding& f) {
     std::string mutations;
     for (const auto& m : f.mutations)
         mutations += (mutations.empty() ? "" : ", ") + m;
@@ -364,6 +512,67 @@ void Engine::on_finding(const FuzzInput& input, Execution x) {
     log("finding " + f.id + " minimized to " + std::to_string(f.steps_minimized) + " of " +
         std::to_string(f.steps_found) + " steps in " + std::to_string(f.minimize_runs) + " runs" +
         (f.file.empty() ? "" : "; written to " + f.file.string()));
+}
+
+void Engine::on_finding(const FuzzInput& input, Execution x) {
+    if (!known_findings_.insert(x.finding_signature).second) return;
+    Finding f;
+    f.kind = x.kind;
+    f.signature = x.finding_signature;
+    f.seed = input.seed;
+    f.origin = input.origin;
+    f.mutations = input.mutations;
+    f.exec = stats_.execs;
+    f.at_s = elapsed();
+    f.steps_found = input.steps.size();
+    f.id = "fz.1." + std::to_string(stats_.findings.size() + 1);
+    log("finding " + f.id + " (" + f.kind + ": " + f.signature.substr(f.kind.size() + 1) +
+        ") after " + std::to_string(f.exec) + " inputs, " +
+        std::to_string(static_cast<long long>(f.at_s)) + " s; minimizing");
+
+    FuzzInput minimized = input;
+    std::exception_ptr stopped;  // the server could not be restarted while minimizing
+    if (x.kind != "liveness") {
+        try {
+            const std::string signature = x.finding_signature;
+            minimized = minimize(
+                input,
+                [&](const FuzzInput& candidate) {
+                    const Execution again = execute(candidate);
+                    return again.ran && again.finding_signature == signature;
+                },
+                f.minimize_runs, settings_.minimize_time_s);
+            Execution again = execute(minimized);
+            ++f.minimize_runs;
+            if (again.ran && again.finding_signature == x.finding_signature)
+                x = std::move(again);
+            else
+                minimized = input;  // flaky after minimizing: keep what was found
+        } catch (const std::exception&) {
+            stopped = std::current_exception();
+            minimized = input;
+        }
+    }
+    f.input = minimized;
+    f.steps_minimized = minimized.steps.size();
+    f.c = x.d.c;
+    f.c.id = f.id;
+    const bool never_failed = x.d.outcome == DerivedOutcome::fail && !x.obs.close_received &&
+                              !x.obs.peer_closed_tcp && x.obs.closed_by_me == x.d.closed_by_me;
+    if (!x.crash.empty())
+        f.result = x.crash;
+    else if (never_failed)
+        f.result = "The server did not fail the connection within " +
+                   std::to_string(settings_.answer_timeout_ms) + " ms after " + x.d.rule +
+                   " (RFC 6455 7.1.7); wsspec dropped it. " + x.j.behavior + "/" +
+                   x.j.behavior_close + ": " + x.j.result_close;
+    else if (x.j.behavior != oracle::verdict::failed)
+        f.result = x.j.behavior_close + ": " + x.j.result_close;
+    else
+        f.result = x.j.result;
+    f.expected = x.j.expected;
+    f.observed = x.j.observed;
+    write_finding(f);
     stats_.findings.push_back(std::move(f));
     if (stopped) std::rethrow_exception(stopped);  // after the finding is kept and written
 }
@@ -371,18 +580,239 @@ void Engine::on_finding(const FuzzInput& input, Execution x) {
 bool Engine::liveness() {
     ++stats_.liveness_checks;
     since_liveness_ = 0;
-    cases::FrameStep hello;
-    hello.mask_key = 0x11223344;
-    hello.payload.kind = cases::Payload::Kind::text;
-    hello.payload.text = "wsspec liveness";
-    FuzzInput input;
-    input.steps = {hello};
-    input.origin = "liveness";
-    input.mutations = {"none"};
-    Execution x = execute(input.steps, true);
+    const FuzzInput input = liveness_input();
+    Execution x = execute(input, true);
     if (x.kind.empty()) return true;
     on_finding(input, std::move(x));
     return false;
+}
+
+// ---- the resource oracle ---------------------------------------------------------------
+
+// After each input: what the server holds now, against the previous sample (which input
+// made it grow) and against its level once warmed up after its start (the limit).
+void Engine::sample_resources(const FuzzInput& input, Execution& x) {
+    auto* sup = settings_.supervisor;
+    if (sup == nullptr || measuring_ || !sup->running()) return;
+    if (sup->restarts() != epoch_) {
+        epoch_ = sup->restarts();
+        sampler_.reset(sup->process_group());
+        epoch_samples_ = 0;
+        baseline_.reset();
+        last_usage_.reset();
+        grown_.clear();
+    }
+    const runner::ResourceUsage now = sampler_.sample();
+    if (now.processes == 0) return;
+    ++epoch_samples_;
+    if (last_usage_) {
+        const auto rss = static_cast<std::int64_t>(now.rss_bytes) -
+                         static_cast<std::int64_t>(last_usage_->rss_bytes);
+        const auto fds =
+            static_cast<std::int64_t>(now.fds) - static_cast<std::int64_t>(last_usage_->fds);
+        if (rss >= static_cast<std::int64_t>(grew_bytes)) x.response_signature += "|rss+";
+        if (fds > 0) x.response_signature += "|fd+";
+        if (rss > 0 || fds > 0) {
+            grown_.push_back({input, rss, fds});
+            if (grown_.size() > kept_grown) grown_.pop_front();
+        }
+        if (rss >= static_cast<std::int64_t>(suspect_bytes) || fds > 0) {
+            suspects_.push_back({input, rss, fds});
+            if (suspects_.size() > kept_suspects) {
+                suspects_.erase(std::min_element(
+                    suspects_.begin(), suspects_.end(),
+                    [](const Grown& a, const Grown& b) { return a.rss + a.fds < b.rss + b.fds; }));
+            }
+        }
+    }
+    last_usage_ = now;
+    if (epoch_samples_ == warmup_inputs) {
+        baseline_ = now;
+        stats_.rss_baseline = now.rss_bytes;
+        stats_.fds_baseline = now.fds;
+    }
+    stats_.rss_peak = std::max(stats_.rss_peak, now.rss_bytes);
+    stats_.fds_peak = std::max(stats_.fds_peak, now.fds);
+    if (!baseline_) return;
+    if (now.rss_bytes > baseline_->rss_bytes + rss_limit_) {
+        on_resource_growth(true, now.rss_bytes - baseline_->rss_bytes);
+    } else if (now.fds > baseline_->fds + fd_limit_) {
+        on_resource_growth(false, now.fds - baseline_->fds);
+    }
+}
+
+// Runs `input` `repeats` times on a freshly started server, after a warm-up, and says how
+// much more it then holds. Nothing when the server died on the way.
+std::optional<ResourceGrowth> Engine::measure(const FuzzInput& input, std::size_t repeats) {
+    auto* sup = settings_.supervisor;
+    measuring_ = true;
+    epoch_ = -1;  // the main loop starts over on this server
+    sup->start();
+    ++stats_.restarts;
+    runner::ProcessGroupSampler sampler(sup->process_group());
+    const FuzzInput warm = liveness_input();
+    for (std::size_t i = 0; i < measure_warmup_inputs; ++i)
+        execute(warm);
+    const runner::ResourceUsage before = sampler.sample();
+    bool died = false;
+    for (std::size_t i = 0; i < repeats && !died; ++i)
+        died = execute(input).kind == "crash";
+    const runner::ResourceUsage after = sampler.sample();
+    measuring_ = false;
+    if (died || before.processes == 0 || after.processes == 0) return std::nullopt;
+    return ResourceGrowth{
+        static_cast<std::int64_t>(after.rss_bytes) - static_cast<std::int64_t>(before.rss_bytes),
+        static_cast<std::int64_t>(after.fds) - static_cast<std::int64_t>(before.fds)};
+}
+
+// Growth that confirms a suspect: a quarter of the limit over the repeated runs (memory), or
+// a descriptor kept on half of them.
+bool Engine::grows(const ResourceGrowth& g, bool memory, std::size_t repeats) const {
+    if (memory) return g.rss >= static_cast<std::int64_t>(settings_.rss_limit_bytes / 4);
+    return g.fds >= static_cast<std::int64_t>(std::max(settings_.fd_limit / 4, repeats / 2));
+}
+
+// Runs a suspect again on a fresh server; when it makes the server grow, minimizes it and
+// writes the finding (unless one of the same shape is known). True when confirmed.
+bool Engine::try_suspect(const FuzzInput& suspect, bool memory, const std::string& during) {
+    if (!tested_.insert(std::to_string(suspect.seed) + input_shape(suspect)).second) return false;
+    const std::size_t repeats = settings_.resource_repeats;
+    const auto g = measure(suspect, repeats);
+    if (!g || !grows(*g, memory, repeats)) return false;
+    const std::string what = memory ? "resident memory" : "open file descriptors";
+    Finding f;
+    f.kind = "resource";
+    f.seed = suspect.seed;
+    f.origin = suspect.origin;
+    f.mutations = suspect.mutations;
+    f.exec = stats_.execs;
+    f.at_s = elapsed();
+    f.steps_found = suspect.steps.size();
+    FuzzInput minimized = minimize(
+        suspect,
+        [&](const FuzzInput& candidate) {
+            const auto again = measure(candidate, repeats);
+            return again && grows(*again, memory, repeats);
+        },
+        f.minimize_runs, resource_minimize_time_s);
+    f.signature =
+        std::string("resource|") + (memory ? "rss" : "fds") + "|" + input_shape(minimized);
+    if (!known_findings_.insert(f.signature).second) return true;
+    f.id = "fz.1." + std::to_string(stats_.findings.size() + 1);
+    // The reproducer: the minimized steps `repeats` times over one connection, when that
+    // grows the server as much (a leak per connection needs that many connections).
+    FuzzInput repeated = minimized;
+    repeated.steps.clear();
+    for (std::size_t i = 0; i < repeats; ++i)
+        repeated.steps.insert(repeated.steps.end(), minimized.steps.begin(), minimized.steps.end());
+    const auto once = measure(repeated, 1);
+    ++f.minimize_runs;
+    const bool one_connection = once && grows(*once, memory, repeats);
+    const FuzzInput& reproducer = one_connection ? repeated : minimized;
+    const auto measured = one_connection ? once : measure(minimized, repeats);
+    f.input = reproducer;
+    f.steps_minimized = minimized.steps.size();
+    DerivationSettings ds;
+    ds.answer_timeout_ms = settings_.answer_timeout_ms;
+    Derivation d = derive_expectations(reproducer.steps, ds);
+    d.c.handshake = reproducer.handshake;
+    f.c = d.c;
+    f.c.id = f.id;
+    const std::uint64_t limit_kib = settings_.rss_limit_bytes / 4 / 1024;
+    const std::size_t fd_limit = std::max(settings_.fd_limit / 4, repeats / 2);
+    cases::ResourceLimits limits;
+    if (memory)
+        limits.rss_growth_kib = limit_kib;
+    else
+        limits.fd_growth = fd_limit;
+    f.c.resource_limits = limits;
+    const auto grown_by = [&](const ResourceGrowth& r) {
+        return memory ? mib(static_cast<std::uint64_t>(std::max<std::int64_t>(r.rss, 0)))
+                      : std::to_string(r.fds) + " descriptors";
+    };
+    f.result = "The server's " + what + " grew by " +
+               (measured ? grown_by(*measured) : std::string("(not measured again)")) + " over " +
+               (one_connection ? "one connection repeating these steps " +
+                                     std::to_string(repeats) + " times"
+                               : std::to_string(repeats) + " connections each sending them") +
+               " (limit " +
+               (memory ? std::to_string(limit_kib) + " KiB" : std::to_string(fd_limit)) + "); " +
+               during;
+    f.c.description = "The steps, repeated, must not make the server keep " + what +
+                      " for good (" + f.c.description + ")";
+    f.c.rfc.push_back("RFC 6455 10.4");
+    f.c.requirement =
+        "RFC 6455 10.4: \"Implementations that have implementation- and/or platform-specific "
+        "limitations regarding the frame size or total message size after reassembly from "
+        "multiple frames MUST protect themselves against exceeding those limits\"; a server that "
+        "keeps resources after the messages that needed them are gone runs out of them. " +
+        f.c.requirement;
+    log("finding " + f.id + " (resource: " + (memory ? "rss" : "fds") + ") after " +
+        std::to_string(f.exec) + " inputs, " + std::to_string(static_cast<long long>(f.at_s)) +
+        " s");
+    write_finding(f);
+    stats_.findings.push_back(std::move(f));
+    return true;
+}
+
+void Engine::on_resource_growth(bool memory, std::uint64_t growth) {
+    const std::string what = memory ? "resident memory" : "open file descriptors";
+    const std::string amount = memory ? mib(growth) : std::to_string(growth);
+    log("resource: the server's " + what + " grew by " + amount + " over its level after " +
+        "start; looking for the input that does it");
+    // Suspects: the inputs after which it grew most, on this server.
+    std::vector<Grown> suspects(grown_.begin(), grown_.end());
+    std::stable_sort(suspects.begin(), suspects.end(), [&](const Grown& a, const Grown& b) {
+        return memory ? a.rss > b.rss : a.fds > b.fds;
+    });
+    // Later events need twice the growth: a leak that is already reported (or cannot be
+    // pinned on one input) is not chased again and again.
+    (memory ? rss_limit_ : fd_limit_) *= 2;
+    std::size_t tried = 0;
+    for (const Grown& suspect : suspects) {
+        if (tried++ >= resource_suspects || should_stop()) break;
+        if (try_suspect(suspect.input, memory,
+                        "during the run it grew by " + amount + " over its level after start."))
+            return;
+    }
+    log("resource: no single input makes the server grow when run again; going on");
+    epoch_ = -1;
+    settings_.supervisor->start();  // a fresh level to measure from
+    ++stats_.restarts;
+}
+
+// Between limit events (a server that crashes or is restarted often never accumulates
+// enough): now and then, the input after which the server grew most is run again.
+void Engine::check_suspects() {
+    if (suspects_.empty() || Clock::now() < next_suspect_check_) return;
+    next_suspect_check_ = Clock::now() + suspect_check_interval;
+    const auto best = std::max_element(suspects_.begin(), suspects_.end(),
+                                       [](const Grown& a, const Grown& b) { return a.rss < b.rss; });
+    const Grown suspect = *best;
+    suspects_.erase(best);
+    const bool memory = suspect.rss >= static_cast<std::int64_t>(grew_bytes);
+    try_suspect(suspect.input, memory,
+                "after it the server had grown by " +
+                    (memory ? mib(static_cast<std::uint64_t>(suspect.rss))
+                            : std::to_string(suspect.fds) + " descriptors") +
+                    " during the run.");
+}
+
+// Parents: the catalog seeds, or what feedback kept, favouring the rarest response
+// signatures (a small tournament: the least common of three draws).
+const FuzzInput& Engine::choose_parent() {
+    if (!rng_.percent(seed_parent_percent) && corpus_.size() > seed_count_) {
+        const std::size_t kept = corpus_.size() - seed_count_;
+        std::size_t best = seed_count_ + rng_.below(kept);
+        for (int i = 1; i < tournament_size; ++i) {
+            const std::size_t other = seed_count_ + rng_.below(kept);
+            if (stats_.signatures[corpus_[other].signature] <
+                stats_.signatures[corpus_[best].signature])
+                best = other;
+        }
+        return corpus_[best].input;
+    }
+    return corpus_[rng_.below(seed_count_)].input;
 }
 
 // A summary line about once a second; the final point only goes into the timeline (the
@@ -403,11 +833,13 @@ FuzzStats Engine::run() {
         FuzzInput in;
         if (seed_from_case(*c, rng_, settings_.limits, in)) {
             in.mutations = {"seed"};
-            corpus_.push_back(std::move(in));
+            corpus_.push_back({std::move(in), "seed"});
         }
     }
     seed_count_ = corpus_.size();
     if (corpus_.empty()) throw std::runtime_error("no usable seed cases (frames to mutate)");
+    rss_limit_ = settings_.rss_limit_bytes;
+    fd_limit_ = settings_.fd_limit;
     log("fuzz-server: " + std::to_string(corpus_.size()) + " seeds from " +
         std::to_string(seeds_.size()) + " cases, run seed " + std::to_string(settings_.seed));
     try {
@@ -424,15 +856,11 @@ FuzzStats Engine::run() {
 void Engine::loop() {
     liveness();
     while (!should_stop()) {
-        // Half the inputs start from a seed, half from what feedback kept.
-        const std::size_t parent = rng_.percent(50) && corpus_.size() > seed_count_
-                                       ? seed_count_ + rng_.below(corpus_.size() - seed_count_)
-                                       : rng_.below(seed_count_);
-        FuzzInput child = corpus_[parent];
+        FuzzInput child = choose_parent();
         child.seed = rng_.next();
         Rng local(child.seed);
         if (!mutate(child, local, settings_.limits)) continue;
-        Execution x = execute(child.steps);
+        Execution x = execute(child);
         if (!x.ran) {
             ++stats_.skipped;
             progress(false);
@@ -442,10 +870,13 @@ void Engine::loop() {
         ++since_liveness_;
         ++stats_.outcomes[outcome_name(x.d.outcome)];
         if (x.tolerated) ++stats_.tolerated;
-        if (stats_.signatures[x.response_signature]++ == 0) {
+        if (x.kind.empty()) sample_resources(child, x);
+        // Inputs that make findings are not parents (AFL keeps crashes out of its queue too):
+        // their children would mostly find the same again, at the cost of a restart each.
+        if (stats_.signatures[x.response_signature]++ == 0 && x.kind.empty()) {
             if (corpus_.size() >= max_corpus)
                 corpus_.erase(corpus_.begin() + static_cast<std::ptrdiff_t>(seed_count_));
-            corpus_.push_back(child);
+            corpus_.push_back({child, x.response_signature});
         }
         if (!x.kind.empty()) {
             on_finding(child, std::move(x));
@@ -453,6 +884,7 @@ void Engine::loop() {
         } else if (since_liveness_ >= settings_.liveness_every) {
             liveness();
         }
+        if (settings_.supervisor != nullptr) check_suspects();
         progress(false);
     }
 }
@@ -461,7 +893,7 @@ void Engine::loop() {
 
 std::map<std::string, std::size_t> FuzzStats::findings_by_kind() const {
     std::map<std::string, std::size_t> out = {
-        {"judge", 0}, {"hang", 0}, {"crash", 0}, {"liveness", 0}};
+        {"judge", 0}, {"hang", 0}, {"crash", 0}, {"liveness", 0}, {"resource", 0}};
     for (const auto& f : findings)
         ++out[f.kind];
     return out;
@@ -477,6 +909,23 @@ std::string FuzzStats::summary_line() const {
     for (const auto& [kind, n] : findings_by_kind())
         s << " " << kind << "=" << n;
     return s.str();
+}
+
+RawRate measure_raw_rate(const FuzzSettings& settings, double seconds) {
+    DerivationSettings ds;
+    ds.answer_timeout_ms = settings.answer_timeout_ms;
+    const Derivation d = derive_expectations(liveness_input().steps, ds);
+    RawRate r;
+    const auto start = Clock::now();
+    const auto until = start + std::chrono::duration_cast<Clock::duration>(
+                                   std::chrono::duration<double>(seconds));
+    while (Clock::now() < until && !(settings.stop && settings.stop->load())) {
+        const oracle::Observation obs = peer::run_case_as_client(d.c, settings.client);
+        const bool echoed = !obs.events.empty() && obs.close_received;
+        ++(echoed ? r.connections : r.failures);
+    }
+    r.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    return r;
 }
 
 FuzzStats run_fuzzer(const std::vector<const cases::Case*>& seeds, const FuzzSettings& settings) {

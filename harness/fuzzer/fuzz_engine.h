@@ -1,19 +1,23 @@
 // The live fuzzer's loop (`wsspec fuzz-server`): seeds from the catalog, structured
-// mutations (mutator.h), expectations derived from the reference codec
+// mutations (mutator.h, handshake_mutator.h), expectations derived from the reference codec
 // (expectation_derivation.h), one connection per input through the same scripted client
 // test-server uses, and the same judge. Oracles:
 //
 //   judge     the judge FAILED the input against the derived expectations
-//   hang      we sent our Close and waited for an answer a conforming server must give,
-//             and none came before the deadline (the judge's timeout results)
+//   hang      we waited for an answer a conforming server must give (an echo, a Pong, the
+//             reply to our Close) and none came before the deadline
 //   crash     with --exec: the supervised server exited or was killed during the input
 //   liveness  a fresh connection cannot complete a handshake and one echo (checked every
 //             N inputs and after each finding), or the server cannot be reached at all
+//   resource  with --exec: the server's resident memory or open descriptors grew past a
+//             limit over their level after its start, and one input, run again on a fresh
+//             server, makes them grow
 //
 // Feedback: an input is kept in the in-memory corpus when its response signature (verdicts,
-// close code, who failed the connection, the first event kinds, the violation, the derived
-// outcome) is new. Findings are deduplicated by (oracle, finding signature: the same
-// without the event kinds), minimized, and written as catalog case files.
+// close code, who failed the connection, the first event kinds, the violation, the
+// handshake answer, where it parted from the expectations, resource growth) is new; parents
+// are drawn favouring inputs whose signature is rare. Findings are deduplicated by (oracle,
+// finding_signature.h), minimized, and written as catalog case files.
 #pragma once
 
 #include <atomic>
@@ -47,6 +51,11 @@ struct FuzzSettings {
     std::size_t minimize_budget = 40;  // executions spent minimizing one finding
     double minimize_time_s = 10;       // and at most this long
     MutationLimits limits;
+    // Resource oracle (with --exec): growth over the server's level after start (or restart)
+    // that makes a finding, and the runs of one input that confirm it on a fresh server.
+    std::uint64_t rss_limit_bytes = 32ULL << 20;
+    std::size_t fd_limit = 64;
+    std::size_t resource_repeats = 16;
     std::filesystem::path findings_dir;  // empty: findings are not written as files
     const std::atomic<bool>* stop = nullptr;
     runner::ProcessSupervisor* supervisor = nullptr;  // --exec
@@ -55,11 +64,12 @@ struct FuzzSettings {
 
 struct Finding {
     std::string id;    // fz.1.N
-    std::string kind;  // judge, hang, crash, liveness
+    std::string kind;  // judge, hang, crash, liveness, resource
     std::string signature;
     std::uint64_t seed = 0;
     std::string origin;
     std::vector<std::string> mutations;
+    FuzzInput input;     // minimized
     cases::Case c;       // minimized, with the derived expectations
     std::string result;  // the judge's reason, or the crash description
     std::string expected, observed;
@@ -81,6 +91,10 @@ struct FuzzStats {
     std::size_t liveness_checks = 0;
     std::size_t restarts = 0;
     std::size_t corpus = 0;
+    std::size_t handshake_refused = 0;  // inputs with an edited handshake the server refused
+    std::size_t extension_agreed = 0;   // ... or answered agreeing to an extension (not judged)
+    std::uint64_t rss_baseline = 0, rss_peak = 0;  // bytes, of the supervised server
+    std::size_t fds_baseline = 0, fds_peak = 0;
     std::map<std::string, std::size_t> signatures;  // response signature -> inputs
     std::map<std::string, std::size_t> outcomes;    // derived outcome -> inputs
     std::vector<Finding> findings;
@@ -93,6 +107,15 @@ struct FuzzStats {
 };
 
 FuzzStats run_fuzzer(const std::vector<const cases::Case*>& seeds, const FuzzSettings& settings);
+
+// The rate of plain connections -- connect, handshake, one echo, close -- through the same
+// scripted client, without mutation or judging: what the fuzzer's execs/s compare with.
+struct RawRate {
+    std::size_t connections = 0, failures = 0;
+    double seconds = 0;
+    [[nodiscard]] double per_second() const { return seconds > 0 ? connections / seconds : 0; }
+};
+RawRate measure_raw_rate(const FuzzSettings& settings, double seconds);
 
 // The run summary and findings as fuzz.json.
 std::string fuzz_report_json(const FuzzStats& stats, const FuzzSettings& settings,

@@ -4,6 +4,7 @@
 #include <functional>
 
 #include "harness/codec/constants.h"
+#include "harness/fuzzer/handshake_mutator.h"
 #include "harness/fuzzer/step_bytes.h"
 
 namespace wsspec::fuzzer {
@@ -36,6 +37,25 @@ const std::vector<std::string> invalid_utf8 = {
 const std::vector<std::string> valid_utf8 = {"\xC2\xA9", "\xE2\x82\xAC", "\xF0\x9D\x84\x9E",
                                              "\xEF\xBF\xBF", "\xF4\x8F\xBF\xBF"};
 const std::vector<std::uint64_t> chops = {1, 2, 3, 5, 16};
+// Of the mutations, this share edits the opening handshake (the rest: frames and bytes).
+constexpr unsigned handshake_mutation_percent = 8;
+// Close reason lengths at the edges (5.5: a Close body of 125 octets at most, 2 of them the
+// code), and any length in between.
+const std::vector<std::uint64_t> reason_sizes = {0, 1, 2, 10, 122, 123, 124};
+// Control frame payload sizes (5.5: at most 125).
+const std::vector<std::uint64_t> control_sizes = {0, 1, 2, 8, 16, 64, 100, 124, 125};
+
+std::string close_reason(Rng& rng) {
+    const std::uint64_t n = rng.percent(40) ? rng.pick(reason_sizes) : rng.below(124);
+    std::string r;
+    while (r.size() < n) {
+        // ASCII, or a 2- or 3-octet code point (cut at the end: invalid UTF-8 sometimes).
+        r += rng.percent(80) ? std::string(1, static_cast<char>('a' + rng.below(26)))
+                             : valid_utf8[static_cast<std::size_t>(rng.below(2))];
+    }
+    r.resize(n);
+    return r;
+}
 
 Payload bytes_payload(std::string bytes) {
     Payload p;
@@ -194,22 +214,52 @@ void havoc(std::string& bytes, Rng& rng) {
     }
 }
 
-// Splits a whole data frame into 2-4 fragments (RFC 6455 5.4), cuts anywhere (inside a code
-// point too: validity is judged over the whole message).
-bool split_message(std::vector<Step>& steps, Rng& rng, bool ping_between) {
+bool is_data_start(std::uint8_t opcode) {
+    return opcode == op_text || opcode == op_binary;
+}
+
+// A control frame to put between fragments (RFC 6455 5.4: "Control frames MAY be injected in
+// the middle of a fragmented message"): a Ping or an unsolicited Pong of a size from the
+// edges of 5.5, or (rarely) a Close.
+FrameStep control_frame(Rng& rng) {
+    FrameStep f;
+    f.mask_key = new_mask_key(rng);
+    const auto k = rng.below(10);
+    f.opcode = k < 6 ? op_ping : k < 9 ? op_pong : op_close;
+    if (f.opcode == op_close) {
+        f.payload.kind = Payload::Kind::close;
+        f.payload.close_code = rng.pick(close_codes);
+        f.payload.close_reason = close_reason(rng);
+        return f;
+    }
+    const std::uint64_t n = rng.percent(70) ? rng.pick(control_sizes) : rng.below(126);
+    std::string p = f.opcode == op_ping ? "ping " : "pong ";
+    while (p.size() < n)
+        p += static_cast<char>('0' + rng.below(10));
+    p.resize(n);
+    f.payload = bytes_payload(std::move(p));
+    return f;
+}
+
+// Splits a whole data frame into 2-6 fragments (RFC 6455 5.4), cuts anywhere (inside a code
+// point too: validity is judged over the whole message), empty fragments included; with
+// `controls`, control frames between some of them.
+bool split_message(std::vector<Step>& steps, Rng& rng, bool controls) {
     const auto candidates = indexes_of(steps, [](const Step& s) {
         const auto* f = std::get_if<FrameStep>(&s);
-        return f != nullptr && f->fin && (f->opcode == op_text || f->opcode == op_binary) &&
-               !f->length && f->payload.size() <= 70000;
+        return f != nullptr && f->fin && is_data_start(f->opcode) && !f->length &&
+               f->payload.size() <= 140000;
     });
     if (candidates.empty()) return false;
     const std::size_t at = rng.pick(candidates);
     const FrameStep whole = std::get<FrameStep>(steps[at]);
     const std::string payload = whole.payload.materialize();
-    const std::size_t pieces = 2 + static_cast<std::size_t>(rng.below(3));
+    const std::size_t pieces = 2 + static_cast<std::size_t>(rng.below(5));
     std::vector<std::size_t> cuts = {0, payload.size()};
-    for (std::size_t i = 1; i < pieces; ++i)
-        cuts.push_back(position(rng, payload.size()));
+    for (std::size_t i = 1; i < pieces; ++i) {
+        // An empty fragment now and then: the same cut twice.
+        cuts.push_back(i > 1 && rng.percent(25) ? cuts.back() : position(rng, payload.size()));
+    }
     std::sort(cuts.begin(), cuts.end());
     std::vector<Step> frames;
     for (std::size_t i = 0; i + 1 < cuts.size(); ++i) {
@@ -219,23 +269,39 @@ bool split_message(std::vector<Step>& steps, Rng& rng, bool ping_between) {
         f.payload = bytes_payload(payload.substr(cuts[i], cuts[i + 1] - cuts[i]));
         f.mask_key = new_mask_key(rng);
         frames.emplace_back(std::move(f));
-        // RFC 6455 5.4: control frames MAY be injected in the middle of a fragmented message.
-        if (ping_between && i + 2 < cuts.size()) {
-            FrameStep ping;
-            ping.opcode = op_ping;
-            ping.mask_key = new_mask_key(rng);
-            ping.payload = bytes_payload("between " + std::to_string(i));
-            frames.emplace_back(std::move(ping));
-        }
+        if (controls && i + 2 < cuts.size() && rng.percent(60))
+            frames.emplace_back(control_frame(rng));
     }
     steps.erase(steps.begin() + static_cast<std::ptrdiff_t>(at));
     steps.insert(steps.begin() + static_cast<std::ptrdiff_t>(at), frames.begin(), frames.end());
     return true;
 }
 
+// Positions right after a data frame without FIN: inside a fragmented message.
+std::vector<std::size_t> inside_messages(const std::vector<Step>& steps) {
+    std::vector<std::size_t> out;
+    for (std::size_t i = 0; i < steps.size(); ++i) {
+        const auto* f = std::get_if<FrameStep>(&steps[i]);
+        if (f != nullptr && !f->fin && (f->opcode == op_cont || is_data_start(f->opcode)))
+            out.push_back(i + 1);
+    }
+    return out;
+}
+
+// Fragments of a message (continuations, and frames without FIN).
+std::vector<std::size_t> fragments(const std::vector<Step>& steps) {
+    std::vector<std::size_t> out;
+    for (std::size_t i = 0; i < steps.size(); ++i) {
+        const auto* f = std::get_if<FrameStep>(&steps[i]);
+        if (f != nullptr && (f->opcode == op_cont || (!f->fin && is_data_start(f->opcode))))
+            out.push_back(i);
+    }
+    return out;
+}
+
 // One mutation; returns its name (empty: not applicable, try another).
 std::string mutate_once(std::vector<Step>& steps, Rng& rng) {
-    switch (rng.below(20)) {
+    switch (rng.below(24)) {
         case 0: {
             FrameStep& f = some_frame(steps, rng);
             f.fin = !f.fin;
@@ -317,15 +383,17 @@ std::string mutate_once(std::vector<Step>& steps, Rng& rng) {
                 return "close-empty";
             }
             f.payload.kind = Payload::Kind::close;
-            f.payload.close_code = rng.pick(close_codes);
-            const std::vector<std::uint64_t> reason_sizes = {0, 1, 10, 123, 124};
-            f.payload.close_reason = std::string(rng.pick(reason_sizes), 'r');
+            // A code from the list, or any code of a range (7.4.2: 3000-3999 registered,
+            // 4000-4999 private use, the rest reserved or invalid).
+            f.payload.close_code = rng.percent(60) ? rng.pick(close_codes)
+                                                   : static_cast<std::uint16_t>(rng.below(5001));
+            f.payload.close_reason = close_reason(rng);
             return "close-code";
         }
         case 10:
             return split_message(steps, rng, false) ? "split-fragments" : "";
         case 11:
-            return split_message(steps, rng, true) ? "split-with-ping" : "";
+            return split_message(steps, rng, true) ? "split-with-controls" : "";
         case 12: {
             if (steps.empty()) return "";
             const std::size_t i = static_cast<std::size_t>(rng.below(steps.size()));
@@ -397,6 +465,36 @@ std::string mutate_once(std::vector<Step>& steps, Rng& rng) {
             steps[i] = raw;
             return "frame-to-raw-havoc";
         }
+        case 20: {
+            const auto inside = inside_messages(steps);
+            if (inside.empty()) return "";
+            const std::size_t at = rng.pick(inside);
+            steps.insert(steps.begin() + static_cast<std::ptrdiff_t>(at), control_frame(rng));
+            return "control-between-fragments";
+        }
+        case 21: {
+            // The other data type for a whole message (its first frame).
+            const auto starts = indexes_of(steps, [](const Step& s) {
+                const auto* f = std::get_if<FrameStep>(&s);
+                return f != nullptr && is_data_start(f->opcode);
+            });
+            if (starts.empty()) return "";
+            auto& f = std::get<FrameStep>(steps[rng.pick(starts)]);
+            f.opcode = f.opcode == op_text ? op_binary : op_text;
+            return "toggle-data-type";
+        }
+        case 22: {
+            // One fragment resized: empty, or to a size at a length-encoding edge, so that a
+            // message grows past 125 / 65535 / 65536 octets in pieces.
+            const auto frags = fragments(steps);
+            if (frags.empty()) return "";
+            auto& f = std::get<FrameStep>(steps[rng.pick(frags)]);
+            const bool text = f.opcode == op_text || f.opcode == op_cont;
+            const std::uint64_t size = rng.percent(30) ? 0 : rng.pick(boundary_sizes);
+            f.payload = sized_payload(f.payload, size, text, rng);
+            f.length.reset();
+            return "fragment-size";
+        }
         default: {
             FrameStep f = new_frame(rng);
             f.opcode = op_ping;
@@ -419,6 +517,7 @@ void flatten(const std::vector<Step>& in, Rng& rng, const MutationLimits& limits
         if (const auto* f = std::get_if<FrameStep>(&s)) {
             FrameStep copy = *f;
             copy.pauses.clear();  // marks would be events the derivation cannot predict
+            copy.compress = false;  // no extension is agreed: the payload goes as it is
             copy.chop_delay_ms = 0;
             if (!copy.mask_key) copy.mask_key = new_mask_key(rng);
             out.emplace_back(std::move(copy));
@@ -470,17 +569,6 @@ void flatten(const std::vector<Step>& in, Rng& rng, const MutationLimits& limits
 
 }  // namespace
 
-std::uint64_t Rng::next() {
-    std::uint64_t z = (state_ += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-}
-
-std::uint64_t Rng::below(std::uint64_t n) {
-    return n == 0 ? 0 : next() % n;
-}
-
 std::uint64_t sent_bytes(const std::vector<Step>& steps) {
     std::uint64_t n = 0;
     for (const auto& s : steps) {
@@ -511,25 +599,43 @@ bool within_limits(const std::vector<Step>& steps, const MutationLimits& limits)
 }
 
 bool seed_from_case(const cases::Case& c, Rng& rng, const MutationLimits& limits, FuzzInput& out) {
-    if (c.handshake) return false;  // the fuzzer mutates frames, not handshakes
     out = FuzzInput{};
     out.origin = c.id;
+    out.handshake = c.handshake;
+    if (out.handshake) out.handshake->chop_delay_ms = 0;  // as the frames' chops: no pauses
+    if (out.handshake && !out.handshake->pipelined.empty()) {
+        // Octets sent with the request (hs.8.3): the first step, so the derivation sees them.
+        out.steps.emplace_back(RawStep{out.handshake->pipelined, 0, 0});
+        out.handshake->pipelined.clear();
+    }
     bool too_big = false;
     flatten(c.steps, rng, limits, out.steps, too_big);
-    if (too_big || !within_limits(out.steps, limits)) return false;
+    if (too_big || !within_limits(out, limits)) return false;
     return std::any_of(out.steps.begin(), out.steps.end(),
                        [](const Step& s) { return !std::holds_alternative<SleepStep>(s); });
+}
+
+bool within_limits(const FuzzInput& input, const MutationLimits& limits) {
+    if (input.handshake && handshake_bytes(*input.handshake) > limits.max_handshake_bytes)
+        return false;
+    return within_limits(input.steps, limits);
 }
 
 bool mutate(FuzzInput& input, Rng& rng, const MutationLimits& limits) {
     const unsigned n = 1 + static_cast<unsigned>(rng.below(4));
     for (unsigned done = 0, tries = 0; done < n && tries < 16; ++tries) {
-        const std::string name = mutate_once(input.steps, rng);
+        std::string name;
+        if (rng.percent(handshake_mutation_percent)) {
+            if (!input.handshake) input.handshake = cases::HandshakeRequest{};
+            name = mutate_handshake(*input.handshake, rng);
+        } else {
+            name = mutate_once(input.steps, rng);
+        }
         if (name.empty()) continue;
         input.mutations.push_back(name);
         ++done;
     }
-    return within_limits(input.steps, limits);
+    return within_limits(input, limits);
 }
 
 }  // namespace wsspec::fuzzer

@@ -7,30 +7,18 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "harness/cases/case.h"
+#include "harness/fuzzer/rng.h"
 
 namespace wsspec::fuzzer {
 
-// splitmix64: small, fast, and fully determined by its seed.
-class Rng {
-  public:
-    explicit Rng(std::uint64_t seed) : state_(seed) {}
-    std::uint64_t next();
-    std::uint64_t below(std::uint64_t n);  // 0 .. n-1 (0 when n == 0)
-    bool percent(unsigned p) { return below(100) < p; }
-    template <class T>
-    const T& pick(const std::vector<T>& v) {
-        return v[static_cast<std::size_t>(below(v.size()))];
-    }
-
-  private:
-    std::uint64_t state_;
-};
-
 struct FuzzInput {
+    // Edits of the opening request (handshake_mutator.h); none: the default request.
+    std::optional<cases::HandshakeRequest> handshake;
     std::vector<cases::Step> steps;      // frame, raw and sleep steps only
     std::uint64_t seed = 0;              // the RNG seed that made it from its parent
     std::string origin;                  // the catalog case it descends from
@@ -45,6 +33,7 @@ struct MutationLimits {
     // A step written in chops takes one write (and a wake-up of the server) per piece: a
     // 64 KiB frame one octet at a time outlasts any answer deadline. Bound the pieces.
     std::uint64_t max_chop_pieces = 256;
+    std::uint64_t max_handshake_bytes = 80 * 1024;  // an oversized header field and then some
 };
 
 // A catalog case as a seed: messages become frames (with mask keys from `rng`), repeats are
@@ -58,6 +47,7 @@ bool mutate(FuzzInput& input, Rng& rng, const MutationLimits& limits);
 
 // Within the limits: steps, octets, pieces of chopped steps.
 bool within_limits(const std::vector<cases::Step>& steps, const MutationLimits& limits);
+bool within_limits(const FuzzInput& input, const MutationLimits& limits);
 
 // Total octets the steps send.
 std::uint64_t sent_bytes(const std::vector<cases::Step>& steps);

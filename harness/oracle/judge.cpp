@@ -442,7 +442,41 @@ std::string describe(const cases::Event& e) {
     return describe_parts(kind, e.binary, e.payload.materialize());
 }
 
+namespace {
+Judgement judge_conversation(const cases::Case& c, const Observation& obs,
+                             cases::Role under_test);
+}  // namespace
+
+// A case with resource limits (a fuzz finding's leak) fails when the supervised peer kept
+// more than they allow; without a measurement (no --exec) only the conversation is judged.
 Judgement judge(const cases::Case& c, const Observation& obs, cases::Role under_test) {
+    Judgement j = judge_conversation(c, obs, under_test);
+    if (!c.resource_limits) return j;
+    if (!obs.resources) {
+        j.result += " (resource limits not checked: the peer is not supervised; use --exec)";
+        return j;
+    }
+    const auto& r = *obs.resources;
+    std::string over;
+    if (const auto& kib = c.resource_limits->rss_growth_kib;
+        kib && r.rss_after > r.rss_before + *kib * 1024) {
+        over = "its resident memory grew by " + std::to_string((r.rss_after - r.rss_before) / 1024) +
+               " KiB (this case allows " + std::to_string(*kib) + " KiB)";
+    }
+    if (const auto& fds = c.resource_limits->fd_growth; fds && r.fds_after > r.fds_before + *fds) {
+        over += (over.empty() ? "" : " and ") + std::string("its open descriptors grew by ") +
+                std::to_string(r.fds_after - r.fds_before) + " (this case allows " +
+                std::to_string(*fds) + ")";
+    }
+    if (over.empty()) return j;
+    j.behavior = verdict::failed;
+    j.result = "The peer kept resources after the case: " + over + ". " + j.result;
+    return j;
+}
+
+namespace {
+Judgement judge_conversation(const cases::Case& c, const Observation& obs,
+                             cases::Role under_test) {
     Judgement j;
     j.observed = obs.handshake.attempted ? describe_observed_handshake(obs.handshake) + "; " : "";
     j.observed += list(obs.events);
@@ -583,6 +617,7 @@ Judgement judge(const cases::Case& c, const Observation& obs, cases::Role under_
     }
     return j;
 }
+}  // namespace
 
 bool passed(const Judgement& j, bool strict) {
     const auto fine = [strict](const std::string& v) {

@@ -96,6 +96,13 @@ struct FloodObservation {
     std::string what;  // "N frames / M bytes in T ms (this case allows ...)"
 };
 
+// The supervised peer's resources before and after the case (test-server --exec, for cases
+// with resource limits).
+struct ResourceSample {
+    std::uint64_t rss_before = 0, rss_after = 0;  // bytes
+    std::uint64_t fds_before = 0, fds_after = 0;
+};
+
 struct Observation {
     std::string connect_error;  // could not even connect (before any byte)
     HandshakeObservation handshake;
@@ -131,6 +138,7 @@ struct Observation {
 
     // Supervised peer (--exec) died during the case.
     std::optional<std::string> peer_crash;
+    std::optional<ResourceSample> resources;
 };
 
 }  // namespace wsspec::oracle

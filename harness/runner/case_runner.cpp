@@ -1,6 +1,8 @@
 #include "harness/runner/case_runner.h"
 
+#include <chrono>
 #include <mutex>
+#include <thread>
 
 #include "harness/runner/run_in_parallel.h"
 
@@ -10,6 +12,9 @@ namespace {
 // Once judged, a case keeps only the start of each payload (reports show a prefix), so a
 // run of many large messages does not hold them all in memory.
 constexpr std::size_t kept_payload_bytes = 1024;
+// A server releases what a connection used once it sees the connection end, a little after
+// the case's last octet: sample its resources after this.
+constexpr auto resource_settle = std::chrono::milliseconds(100);
 
 void trim_payloads(oracle::Observation& obs) {
     for (auto& e : obs.events) {
@@ -44,7 +49,21 @@ std::vector<oracle::CaseOutcome> run_server_cases(const std::vector<const cases:
                 std::lock_guard lock(hook_mutex);
                 hooks.before_case();
             }
+            std::optional<ResourceUsage> before;
+            const bool sample = out.c->resource_limits && hooks.sample_resources;
+            if (sample) {
+                std::lock_guard lock(hook_mutex);
+                before = hooks.sample_resources();
+            }
             out.obs = peer::run_case_as_client(*out.c, settings.client);
+            if (sample && before) {
+                std::this_thread::sleep_for(resource_settle);
+                std::lock_guard lock(hook_mutex);
+                if (const auto after = hooks.sample_resources()) {
+                    out.obs.resources = oracle::ResourceSample{before->rss_bytes, after->rss_bytes,
+                                                               before->fds, after->fds};
+                }
+            }
             if (hooks.after_case) {
                 std::lock_guard lock(hook_mutex);
                 if (auto crash = hooks.after_case()) out.obs.peer_crash = std::move(crash);

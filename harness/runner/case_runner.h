@@ -11,6 +11,7 @@
 #include "harness/cases/case.h"
 #include "harness/oracle/case_outcome.h"
 #include "harness/peer/scripted_client.h"
+#include "harness/runner/process_resources.h"
 
 namespace wsspec::runner {
 
@@ -19,6 +20,9 @@ struct RunHooks {
     std::function<void()> before_case;
     // Called after each case; returns a description if the supervised peer died.
     std::function<std::optional<std::string>()> after_case;
+    // What the supervised peer holds, for cases with resource limits (sampled before and
+    // after them); nothing when it cannot be read.
+    std::function<std::optional<ResourceUsage>()> sample_resources;
     // Progress: called once per finished case, from worker threads (serialized).
     std::function<void(const oracle::CaseOutcome&, std::size_t done, std::size_t total)> on_done;
 };

@@ -121,6 +121,7 @@ void ProcessSupervisor::start() {
     {
         std::lock_guard lock(mutex_);
         stopped_by_us_ = false;
+        lines_.clear();  // a crash is described by what this run of the child printed
     }
     child->group = static_cast<pid_t>(child->process.id());
     Child* c = child.get();
@@ -210,6 +211,10 @@ void ProcessSupervisor::stop() {
             std::this_thread::sleep_for(exit_poll_interval);
     }
     reap();
+}
+
+pid_t ProcessSupervisor::process_group() const {
+    return child_ && running() ? child_->group : 0;
 }
 
 bool ProcessSupervisor::crashed() const {

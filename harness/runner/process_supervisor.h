@@ -19,6 +19,8 @@
 #include <thread>
 #include <vector>
 
+#include <sys/types.h>
+
 namespace wsspec::runner {
 
 struct SupervisorSettings {
@@ -63,12 +65,15 @@ class ProcessSupervisor {
     // group is killed and the child is forgotten. Fine to call after the exit too.
     void stop();
     int restarts() const { return restarts_; }
+    // The child's process group (its pid), while it runs; 0 otherwise.
+    [[nodiscard]] pid_t process_group() const;
 
     // About the last exit; only meaningful once exited().
     [[nodiscard]] bool crashed() const;  // non-zero status or killed, and not by stop()
     [[nodiscard]] std::string describe_exit() const;  // "exited with status 1", "killed by ..."
     [[nodiscard]] std::chrono::steady_clock::time_point exit_time() const;
 
+    // The last lines the child printed since it was last started.
     [[nodiscard]] std::vector<std::string> last_lines() const;
     std::string last_output() const;  // last_lines(), one per line
 

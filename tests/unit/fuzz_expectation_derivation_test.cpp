@@ -205,6 +205,27 @@ TEST(FuzzExpectationDerivation, OctetsEndingInsideAFrameAreNotJudged) {
     EXPECT_EQ(d.outcome, DerivedOutcome::incomplete);
 }
 
+TEST(FuzzExpectationDerivation, AnErrorInsideAFrameTheStepsDoNotCompleteIsNotJudged) {
+    // The length lies short: the text frame's last octet reads as the next frame's first,
+    // whose RSV bits the reference codec rejects at once -- but a server may wait for that
+    // frame's header and payload, which never come.
+    FrameStep shortened = frame(text_op, "ab\xF0");
+    shortened.length = 2;
+    const auto d = derive_expectations({shortened});
+    EXPECT_EQ(d.outcome, DerivedOutcome::incomplete);
+    EXPECT_EQ(d.error, codec::ErrorKind::reserved_bits_set);
+}
+
+TEST(FuzzExpectationDerivation, InvalidUtf8BeforeTheLastFragmentMayWaitForTheMessageEnd) {
+    const auto early = derive_expectations({frame(text_op, "a\xFF", false)});
+    ASSERT_EQ(early.outcome, DerivedOutcome::fail);
+    EXPECT_TRUE(early.server_may_wait);
+    EXPECT_LT(std::get<cases::AwaitCloseStep>(early.c.steps.back()).timeout_ms, 1000u);
+    const auto last = derive_expectations({frame(text_op, "a\xFF")});
+    ASSERT_EQ(last.outcome, DerivedOutcome::fail);
+    EXPECT_FALSE(last.server_may_wait);
+}
+
 TEST(FuzzExpectationDerivation, APongTheSessionCannotMatchToAPingStepIsCounted) {
     cases::RawStep raw;
     raw.bytes = client_frame_bytes(frame(ping_op, "raw"));

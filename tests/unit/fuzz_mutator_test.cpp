@@ -2,6 +2,8 @@
 // give the same child, and every frame carries its own mask key (the octets are known).
 #include "harness/fuzzer/mutator.h"
 
+#include "harness/fuzzer/handshake_mutator.h"
+
 #include <gtest/gtest.h>
 
 #include <set>
@@ -34,6 +36,11 @@ const char* seed_file = R"({
 
 std::string dump(const FuzzInput& in) {
     std::string out;
+    if (in.handshake) {
+        cases::Case c;
+        c.handshake = in.handshake;
+        out += cases::case_to_json(c).dump() + "\n";
+    }
     for (const auto& s : in.steps)
         out += cases::step_to_json(s).dump() + "\n";
     for (const auto& m : in.mutations)
@@ -100,6 +107,61 @@ TEST(FuzzMutator, MutatedInputsStayWithinTheLimitsAndFramesKeepMaskKeys) {
             }
         }
     }
+}
+
+TEST(FuzzMutator, EveryKindOfMutationComesUpIncludingHandshakeAndFragmentEdits) {
+    std::set<std::string> names;
+    for (std::uint64_t s = 1; s <= 3000; ++s) {
+        FuzzInput a = seed();
+        Rng r(s);
+        mutate(a, r, {});
+        names.insert(a.mutations.begin(), a.mutations.end());
+    }
+    for (const char* want : {"split-with-controls", "control-between-fragments", "fragment-size",
+                             "toggle-data-type", "close-code", "header-duplicate",
+                             "header-name-case-upper", "header-oversized", "header-drop",
+                             "header-reorder", "request-method", "payload-size"}) {
+        EXPECT_TRUE(names.count(want)) << want;
+    }
+}
+
+TEST(FuzzMutator, HandshakeEditsStartFromTheDefaultRequestAndLoadBackFromJson) {
+    cases::HandshakeRequest hs;
+    Rng r(5);
+    for (int i = 0; i < 20; ++i)
+        mutate_handshake(hs, r);
+    EXPECT_FALSE(hs.headers.empty());
+    cases::Case c;
+    c.id = "fz.1.1";
+    c.description = "d";
+    c.rfc = {"RFC 6455 4.1"};
+    c.requirement = "r";
+    c.roles = {cases::Role::server};
+    c.handshake = hs;
+    c.expect.push_back({});
+    c.expect.back().verdict = "OK";
+    const std::string text = cases::case_file_text("fz", "t", {c});
+    const auto loaded = cases::load_catalog_from_string(text, "fz.1.1.json");
+    ASSERT_EQ(loaded.size(), 1u);
+    ASSERT_TRUE(loaded[0].handshake.has_value());
+    EXPECT_EQ(loaded[0].handshake->headers, hs.headers);
+    EXPECT_EQ(loaded[0].handshake->method, hs.method);
+}
+
+TEST(FuzzMutator, CloseReasonsTakeEveryLengthAControlFrameAllows) {
+    std::set<std::size_t> lengths;
+    for (std::uint64_t s = 1; s <= 4000; ++s) {
+        FuzzInput a = seed();
+        Rng r(s);
+        mutate(a, r, {});
+        for (const auto& st : a.steps) {
+            const auto* f = std::get_if<cases::FrameStep>(&st);
+            if (f != nullptr && f->payload.kind == cases::Payload::Kind::close && f->payload.close_code)
+                lengths.insert(f->payload.close_reason.size());
+        }
+    }
+    EXPECT_GT(lengths.size(), 60u);
+    EXPECT_TRUE(lengths.count(123) && lengths.count(124) && lengths.count(0));
 }
 
 }  // namespace

@@ -1,0 +1,24 @@
+// Structured mutations of the opening handshake a fuzz input sends (RFC 6455 4.1, RFC 7230
+// 3): header fields added, dropped, duplicated, reordered, case-changed, folded, padded
+// with whitespace or made oversized, and request line edits. The request stays a
+// cases::HandshakeRequest with an explicit header list (placeholders {host}, {key}, {path}
+// filled in by the scripted client), so a finding replays from its case file.
+#pragma once
+
+#include <string>
+
+#include "harness/cases/case.h"
+#include "harness/fuzzer/rng.h"
+
+namespace wsspec::fuzzer {
+
+// The default version 13 request as an explicit header list (what build_request sends).
+cases::HandshakeRequest default_handshake();
+
+// One edit of `hs` (made explicit first when it relies on the defaults); returns its name.
+std::string mutate_handshake(cases::HandshakeRequest& hs, Rng& rng);
+
+// Octets of the request line and header fields (placeholders unfilled), for the limits.
+std::uint64_t handshake_bytes(const cases::HandshakeRequest& hs);
+
+}  // namespace wsspec::fuzzer

@@ -1,0 +1,116 @@
+// Each bug the live fuzzer finds is reported once: crash signatures come from the sanitizer
+// report (the last one, addresses dropped) or the Python exception, and judge/hang findings
+// are named by where the peer's behaviour parted from the derived expectations, not by the
+// shape of the input that reached it.
+#include "harness/fuzzer/finding_signature.h"
+
+#include <gtest/gtest.h>
+
+#include "harness/oracle/judge.h"
+
+namespace wsspec::fuzzer {
+namespace {
+
+constexpr const char* old_report = R"(stderr: ==7==ERROR: AddressSanitizer: stack-buffer-overflow on address 0x1
+stderr:     #0 0x55 in format_reason server.cc:3
+SUMMARY: AddressSanitizer: stack-buffer-overflow server.cc in format_reason
+)";
+
+constexpr const char* report = R"(stdout: listening on 127.0.0.1:9001
+stderr: ==12==ERROR: AddressSanitizer: heap-buffer-overflow on address 0x602000000010
+stderr: READ of size 1 at 0x602000000010 thread T0
+stderr:     #0 0x4f5e2a in reassemble /src/frames.cc:10:3
+stderr:     #1 0x4f5f00 in on_frame(int) /src/frames.cc:40
+stderr:     #2 0x4f6000 in run_loop /src/server.cc:7
+stderr:     #3 0x4f6100 in main /src/main.cc:2
+stderr: 0x602000000010 is located 0 bytes after 16-byte region
+stderr:     #0 0x4a0000 in malloc
+stderr: SUMMARY: AddressSanitizer: heap-buffer-overflow /src/frames.cc:10:3 in reassemble
+)";
+
+TEST(FuzzFindingSignature, ACrashIsNamedByTheLastSanitizerReportsKindAndTopFrames) {
+    EXPECT_EQ(crash_signature(std::string("killed by signal 6; last output:\n") + report),
+              "AddressSanitizer:heap-buffer-overflow@reassemble<on_frame<run_loop");
+    EXPECT_EQ(crash_signature(std::string("exited with status 1; last output:\n") + old_report +
+                              report),
+              "AddressSanitizer:heap-buffer-overflow@reassemble<on_frame<run_loop");
+}
+
+TEST(FuzzFindingSignature, APythonCrashIsNamedByItsExceptionAndInnermostFrame) {
+    const std::string out = R"(Traceback (most recent call last):
+  File "server.py", line 10, in main
+  File "server.py", line 22, in on_close
+IndexError: list index out of range)";
+    EXPECT_EQ(crash_signature("exited with status 1; last output:\n" + out),
+              "IndexError@on_close");
+}
+
+TEST(FuzzFindingSignature, WithoutAReportACrashIsNamedByHowItDied) {
+    EXPECT_EQ(crash_signature("killed by signal 11 (SIGSEGV); last output:\nbye"),
+              "killed by signal 11 (SIGSEGV)");
+}
+
+cases::Event message(std::string bytes) {
+    cases::Event e;
+    e.payload.kind = cases::Payload::Kind::hex;
+    e.payload.bytes = std::move(bytes);
+    return e;
+}
+
+oracle::ObservedEvent observed(std::string bytes) {
+    oracle::ObservedEvent e;
+    e.size = bytes.size();
+    e.payload = std::move(bytes);
+    return e;
+}
+
+TEST(FuzzFindingSignature, AWrongEchoIsNamedTheSameWhateverTheInputsOutcome) {
+    for (const auto outcome : {DerivedOutcome::clean_close, DerivedOutcome::fail}) {
+        Derivation d;
+        d.outcome = outcome;
+        d.error = codec::ErrorKind::reserved_opcode;
+        d.answers = {message("hello")};
+        d.c.expect_close.codes = {1000, 1002};
+        oracle::Observation obs;
+        obs.events = {observed("hellO")};
+        obs.close_received = true;
+        obs.remote_close_code = 1000;
+        obs.peer_closed_tcp = true;
+        oracle::Judgement j;
+        j.behavior = oracle::verdict::failed;
+        EXPECT_EQ(divergence(d, obs, j), "wrong-bytes");
+    }
+}
+
+TEST(FuzzFindingSignature, AServerThatStoppedAnsweringIsNamedByTheFirstMissingAnswer) {
+    Derivation d;
+    d.outcome = DerivedOutcome::fail;
+    d.error = codec::ErrorKind::reserved_bits_set;
+    cases::Event pong = message("p");
+    pong.kind = cases::Event::Kind::pong;
+    d.answers = {pong, message("m")};
+    d.c.expect_close.codes = {1002};
+    oracle::Observation obs;  // nothing came back, and the connection stayed open
+    obs.timed_out = true;
+    oracle::Judgement j;
+    j.behavior = oracle::verdict::non_strict;  // failing before answering is NON-STRICT
+    EXPECT_EQ(divergence(d, obs, j), "missing-pong");
+    d.answers.clear();
+    EXPECT_EQ(divergence(d, obs, j), "no-fail:reserved_bits_set");
+}
+
+TEST(FuzzFindingSignature, AValidInputFailedWithACodeIsNamedByTheCode) {
+    Derivation d;
+    d.outcome = DerivedOutcome::clean_close;
+    d.answers = {message("a")};
+    d.c.expect_close.codes = {1000};
+    oracle::Observation obs;
+    obs.close_received = true;
+    obs.remote_close_code = 1002;
+    oracle::Judgement j;
+    j.behavior = oracle::verdict::failed;
+    EXPECT_EQ(divergence(d, obs, j), "close-code:1002");
+}
+
+}  // namespace
+}  // namespace wsspec::fuzzer
