@@ -251,6 +251,7 @@ int run_target(const TestServerOptions& o, const Target& t,
                     {"timeout_ms", o.timeout_ms},
                     {"strict", report.strict}};
     if (!o.exec.empty()) info.options["exec"] = o.exec;
+    if (report.full_wire_log) info.options["full_wire_log"] = true;
     if (!o.spec.empty()) info.options["spec"] = o.spec;
     info.options["ws_version"] = t.ws_version;
     if (!skipped.empty()) {
@@ -273,8 +274,9 @@ int run_target(const TestServerOptions& o, const Target& t,
         now.finished = std::chrono::system_clock::now();
         now.complete = false;
         now.agent = t.agent.empty() ? agent_from(partial, url) : t.agent;
-        report::write_reports({report::results_to_json(now, partial, report.strict)},
-                              report.report_dir, parse_formats(report.formats));
+        report::write_reports(
+            {report::results_to_json(now, partial, report.strict, report.wire_log())},
+            report.report_dir, parse_formats(report.formats));
         reports_written = true;
         // The server under test runs in a process group of its own, which a terminal's
         // Ctrl-C does not reach; it must not outlive us.

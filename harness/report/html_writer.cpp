@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "harness/report/results_json.h"
+#include "harness/report/wire_excerpt.h"
 #include "report_template.h"  // generated: html_report_template
 
 namespace wsspec::report {
@@ -21,24 +22,65 @@ json slim_wire_entry(const json& e) {
     return out;
 }
 
-json trimmed_wire(const json& wire) {
+// An event as the page needs it: the description says what the page shows.
+json slim_event(const json& e) {
+    json out = e;
+    out.erase("hex");
+    return out;
+}
+
+// How many entries of a long list (wire log, events) the page keeps at each end: more for
+// a case that does not pass, the wire log excerpt's share for one that does.
+struct PageEnds {
+    std::size_t head;
+    std::size_t tail;
+};
+
+PageEnds page_ends(const json& c) {
+    if (case_passed(c, /*strict=*/true)) return {excerpt_first_entries, excerpt_last_entries};
+    return {html_wire_head_entries, html_wire_tail_entries};
+}
+
+// The two ends of `list` (slimmed), with `gap(left out, first left out)` between them.
+template <typename Slim, typename Gap>
+json page_excerpt(const json& list, PageEnds ends, bool keep_whole, Slim slim, Gap gap) {
     json out = json::array();
-    const std::size_t n = wire.size();
-    if (n <= html_wire_head_entries + html_wire_tail_entries) {
-        for (const auto& e : wire)
-            out.push_back(slim_wire_entry(e));
+    const std::size_t n = list.size();
+    if (keep_whole || n <= ends.head + ends.tail) {
+        for (const auto& e : list)
+            out.push_back(slim(e));
         return out;
     }
-    for (std::size_t i = 0; i < html_wire_head_entries; ++i)
-        out.push_back(slim_wire_entry(wire[i]));
-    const std::size_t omitted = n - html_wire_head_entries - html_wire_tail_entries;
-    out.push_back({{"kind", "NOTE"},
-                   {"t", wire[html_wire_head_entries].value("t", 0.0)},
-                   {"text", std::to_string(omitted) +
-                                " wire log entries omitted in this page (see wsspec.json)"}});
-    for (std::size_t i = n - html_wire_tail_entries; i < n; ++i)
-        out.push_back(slim_wire_entry(wire[i]));
+    for (std::size_t i = 0; i < ends.head; ++i)
+        out.push_back(slim(list[i]));
+    out.push_back(gap(n - ends.head - ends.tail, list[ends.head]));
+    for (std::size_t i = n - ends.tail; i < n; ++i)
+        out.push_back(slim(list[i]));
     return out;
+}
+
+// A wire log the results already excerpted (wire_excerpt.h) is kept as it is, with its note.
+json trimmed_wire(const json& c) {
+    const bool excerpted = !object_at(c, "wire_excerpt").empty();
+    return page_excerpt(
+        array_at(c, "wire"), page_ends(c), excerpted, slim_wire_entry,
+        [](std::size_t omitted, const json& first) {
+            return json{{"kind", "NOTE"},
+                        {"t", first.value("t", 0.0)},
+                        {"text", std::to_string(omitted) + " wire log entries omitted in this page "
+                                                           "(see wsspec.json)"}};
+        });
+}
+
+// 9.7.* and 9.8.* answer with a thousand messages: the page lists the ends.
+json trimmed_events(const json& c) {
+    return page_excerpt(array_at(c, "events"), page_ends(c), false, slim_event,
+                        [](std::size_t omitted, const json&) {
+                            return json{{"type", "note"},
+                                        {"description", "... " + std::to_string(omitted) +
+                                                            " events omitted in this page "
+                                                            "(see wsspec.json)"}};
+                        });
 }
 
 void cap_text(json& obj, const char* key, std::size_t limit) {
@@ -72,15 +114,9 @@ json trimmed_case(const json& c, const GroupTitles& titles) {
     json out = json::object();
     for (const auto& [key, value] : c.items()) {
         if (key == "wire") {
-            out[key] = trimmed_wire(value);
+            out[key] = trimmed_wire(c);
         } else if (key == "events") {
-            json events = json::array();
-            for (const auto& e : value) {
-                json slim = e;
-                slim.erase("hex");  // the description says what the page needs
-                events.push_back(std::move(slim));
-            }
-            out[key] = std::move(events);
+            out[key] = trimmed_events(c);
         } else {
             out[key] = value;
         }
@@ -134,8 +170,10 @@ json html_data(const std::vector<json>& runs, const GroupTitles& titles) {
     return {{"generated", iso_utc(std::chrono::system_clock::now())},
             {"wsspec_version", WSSPEC_VERSION},
             {"results_format_version", results_format_version},
-            {"wire_entries_kept",
-             std::to_string(html_wire_head_entries) + "+" + std::to_string(html_wire_tail_entries)},
+            {"wire_entries_kept", std::to_string(html_wire_head_entries) + "+" +
+                                      std::to_string(html_wire_tail_entries) +
+                                      " (passing cases: " + std::to_string(excerpt_first_entries) +
+                                      "+" + std::to_string(excerpt_last_entries) + ")"},
             {"runs", std::move(out_runs)}};
 }
 

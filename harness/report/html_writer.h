@@ -12,9 +12,11 @@
 
 namespace wsspec::report {
 
-// Wire log entries kept per case in the page: the first `head` and the last `tail`, with a
-// note saying how many were left out between them (the full log is in wsspec.json). With
-// Autobahn's 64 bytes per entry this keeps a 600-case report well under 20 MB.
+// Wire log entries (and events) kept in the page for a case that does not pass: the first
+// `head` and the last `tail`, with a note saying how many were left out between them (the
+// full lists are in wsspec.json). A passing case keeps as many as its wire log excerpt in
+// the results (wire_excerpt.h: 16 + 16). With Autobahn's 64 bytes per entry this keeps a
+// 600-case report with failures under 3 MB.
 inline constexpr std::size_t html_wire_head_entries = 200;
 inline constexpr std::size_t html_wire_tail_entries = 100;
 // Handshake request/response text kept per case.

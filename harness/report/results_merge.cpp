@@ -226,6 +226,14 @@ json wire_from_wirelog(const json& wirelog) {
         if (!t.is_array() || t.empty() || !t[0].is_string()) continue;
         const std::string kind = t[0].get<std::string>();
         const bool frame = kind == "RF" || kind == "TF";
+        if (kind == "WLM") {
+            // ATS's wire log mode: the rows between "off" and "on" were not logged.
+            const bool on = t.size() > 1 && t[1].is_boolean() && t[1].get<bool>();
+            out.push_back({{"t", 0},
+                           {"kind", "NOTE"},
+                           {"text", on ? "wire log on again" : "wire log off (not logged)"}});
+            continue;
+        }
         if (kind != "RO" && kind != "TO" && !frame) {
             out.push_back(
                 {{"t", 0},

@@ -7,6 +7,7 @@
 #include "harness/report/junit_writer.h"
 #include "harness/report/results_json.h"
 #include "harness/report/results_merge.h"
+#include "harness/report/wire_excerpt.h"
 #include "tests/unit/report_test_runs.h"
 
 namespace wsspec::report {
@@ -247,7 +248,7 @@ TEST(HtmlData, TitlesGroupsOfOlderResultsFromTheCatalog) {
 
 TEST(HtmlData, TrimsLongWireLogs) {
     SyntheticRun run("srv");
-    CaseSpec big{"9.7.1"};
+    CaseSpec big{"9.7.1", "FAILED"};
     big.wire_entries = 2000;
     run.add(big).add({"1.1.1"});
     const json data = html_data({run.json()});
@@ -256,6 +257,49 @@ TEST(HtmlData, TrimsLongWireLogs) {
     EXPECT_EQ(wire[html_wire_head_entries]["kind"], "NOTE");
     EXPECT_FALSE(wire[0].contains("text")) << "the page derives text from hex";
     EXPECT_EQ(data["runs"][0]["cases"][1]["wire"].size(), 4U);
+}
+
+TEST(HtmlData, PassingCasesKeepTheExcerptsShare) {
+    SyntheticRun run("srv");
+    CaseSpec big{"9.7.1"};
+    big.wire_entries = 2000;
+    run.add(big);
+    // Recorded with --full-wire-log (or before excerpts): the page still keeps only the ends.
+    const json full = html_data({run.json(false, true, WireLogPolicy::full)});
+    const json& wire = full["runs"][0]["cases"][0]["wire"];
+    ASSERT_EQ(wire.size(), excerpt_first_entries + 1 + excerpt_last_entries);
+    EXPECT_NE(wire[excerpt_first_entries]["text"].get<std::string>().find("see wsspec.json"),
+              std::string::npos);
+    // An excerpt in the results is shown as it is, with its own note.
+    const json excerpted = html_data({run.json()});
+    const json& kept = excerpted["runs"][0]["cases"][0]["wire"];
+    ASSERT_EQ(kept.size(), excerpt_first_entries + 1 + excerpt_last_entries);
+    EXPECT_NE(kept[excerpt_first_entries]["text"].get<std::string>().find("wire log excerpt"),
+              std::string::npos);
+    EXPECT_EQ(excerpted["runs"][0]["cases"][0]["wire_excerpt"]["entries"], 2000);
+}
+
+TEST(HtmlData, ListsTheEndsOfLongEventLists) {
+    SyntheticRun run("srv");
+    run.add({"9.7.1"}).add({"9.7.2", "FAILED"});
+    json doc = run.json();
+    for (auto& c : doc["cases"]) {
+        c["events"] = json::array();
+        for (int i = 0; i < 1000; ++i) {
+            c["events"].push_back({{"type", "message"},
+                                   {"description", "message " + std::to_string(i)},
+                                   {"hex", "41"}});
+        }
+    }
+    const json data = html_data({doc});
+    const json& passing = data["runs"][0]["cases"][0]["events"];
+    ASSERT_EQ(passing.size(), excerpt_first_entries + 1 + excerpt_last_entries);
+    EXPECT_EQ(passing[excerpt_first_entries]["description"],
+              "... 968 events omitted in this page (see wsspec.json)");
+    EXPECT_EQ(passing.back()["description"], "message 999");
+    EXPECT_FALSE(passing[0].contains("hex"));
+    EXPECT_EQ(data["runs"][0]["cases"][1]["events"].size(),
+              html_wire_head_entries + 1 + html_wire_tail_entries);
 }
 
 TEST(ResultsJson, SummaryCountsPerCategory) {
