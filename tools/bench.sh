@@ -30,10 +30,12 @@ build_release() {
 
 # --- Section: codec ----------------------------------------------------------------------
 # The sans-IO codec's hot paths (unmasking, UTF-8 validation, receiving small frames)
-# against Boost.Beast, side by side in one binary (tests/bench/). Prints throughput and
-# ratios, and PASS/MISS for each floor (tools/bench_codec_summary.py).
+# against Boost.Beast, and permessage-deflate against zlib called directly and Beast's
+# permessage-deflate, side by side in one binary (tests/bench/). Prints throughput and
+# ratios, the deflate overhead over zlib and ours/Beast, and PASS/MISS for each floor
+# (tools/bench_codec_summary.py).
 bench_codec() {
-  echo "== codec: wsspec codec vs Boost.Beast =="
+  echo "== codec: wsspec codec vs Boost.Beast (and zlib for permessage-deflate) =="
   build_release codec_bench
   mkdir -p "$results_dir"
   local out=$results_dir/codec_bench.json
