@@ -4,8 +4,10 @@
 
 #include <algorithm>
 #include <cstring>
+#include <limits>
 #include <vector>
 
+#include "harness/codec/deflate_window_checker.h"
 #include "harness/codec/frame_header.h"
 
 namespace wsspec::codec {
@@ -40,6 +42,11 @@ struct PerMessageDeflate::Streams {
     int inflate_bits = max_window_bits;
     bool inflate_reset_per_message = false;
     std::vector<std::uint8_t> out;  // one chunk of inflated bytes
+    // Below 15 bits with exact_window_check: reads each piece before zlib inflates it (header).
+    std::unique_ptr<DeflateWindowChecker> window_checker;
+    // Once the checker has stopped (a distance too far, or data it cannot decode): one output
+    // byte per inflate() call from its position on, so that zlib itself judges, exactly.
+    bool byte_at_a_time = false;
 
     // Outbound.
     z_stream deflater{};
@@ -95,9 +102,11 @@ bool PerMessageDeflate::begin_inbound_message(std::uint8_t rsv) {
     // window; so does our inflater, so a peer that breaks the promise is caught.
     if (s.inflater_ready && s.inflater_used && s.inflate_reset_per_message) {
         inflateReset(&s.inflater);
+        if (s.window_checker) s.window_checker->reset();
         s.inflater_used = false;
     } else if (s.stream_ended) {
         // The last message ended with a final block: continue with its window.
+        // (The window checker continues after a final block by itself.)
         inflateResetKeep(&s.inflater);
     }
     s.stream_ended = false;
@@ -113,14 +122,27 @@ ErrorKind PerMessageDeflate::decode(const std::uint8_t* data, std::size_t size, 
             return ErrorKind::extension_internal_error;
         s.inflater_ready = true;
         s.out.resize(options_.inflate_chunk);
+        // Below 15 bits zlib's check in ordinary chunks is not exact (header).
+        if (s.inflate_bits < max_window_bits && options_.exact_window_check)
+            s.window_checker = std::make_unique<DeflateWindowChecker>(s.inflate_bits);
     }
-    // Below 15 bits, one output byte per call makes zlib's distance check exact (header).
-    const bool exact_window = s.inflate_bits < max_window_bits && options_.exact_window_check;
     const std::size_t cap = s.out.size();
 
     // Inflates data[0, size); `tail` is the appended flush block, after which a stream end
     // leaves the rest of it unread.
     const auto run = [&](const std::uint8_t* in, std::size_t n, bool tail) -> ErrorKind {
+        // Bytes to inflate in ordinary chunks; after them, one byte per inflate() call. The
+        // checker reads the piece first and says where (if anywhere) zlib must take over.
+        std::uint64_t chunked = std::numeric_limits<std::uint64_t>::max();
+        if (s.byte_at_a_time) {
+            chunked = 0;
+        } else if (s.window_checker) {
+            if (const auto stop = s.window_checker->follow(in, n, tail)) {
+                chunked = *stop;
+                s.byte_at_a_time = true;
+            }
+        }
+        std::uint64_t inflated = 0;  // by this call
         z_stream& z = s.inflater;
         z.next_in = const_cast<Bytef*>(in);
         z.avail_in = static_cast<uInt>(n);
@@ -133,12 +155,14 @@ ErrorKind PerMessageDeflate::decode(const std::uint8_t* data, std::size_t size, 
                 s.stream_ended = false;
             }
             z.next_out = s.out.data() + filled;
-            z.avail_out = static_cast<uInt>(exact_window ? 1 : cap - filled);
+            z.avail_out = static_cast<uInt>(
+                inflated < chunked ? std::min<std::uint64_t>(cap - filled, chunked - inflated) : 1);
             const uInt in_before = z.avail_in;
             const uInt out_before = z.avail_out;
             const int ret = inflate(&z, Z_SYNC_FLUSH);
             const std::size_t produced = out_before - z.avail_out;
             filled += produced;
+            inflated += produced;
             if (produced != 0 || in_before != z.avail_in) {
                 s.inflater_used = true;
                 s.data_type = z.data_type;
