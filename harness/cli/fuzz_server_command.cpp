@@ -96,8 +96,7 @@ int run(const FuzzServerOptions& o) {
               << stats.tolerated << " tolerated refusals, " << stats.handshake_refused
               << " edited handshakes refused, " << stats.extension_agreed
               << " not judged (an extension agreed), " << stats.liveness_checks
-              << " liveness checks, "
-              << stats.restarts << " restarts\n";
+              << " liveness checks, " << stats.restarts << " restarts\n";
     if (supervisor && stats.rss_baseline != 0) {
         std::cout << "fuzz: the server held " << (stats.rss_baseline >> 20) << " MiB and "
                   << stats.fds_baseline << " descriptors after warming up, at most "

@@ -162,8 +162,9 @@ int run_target(const TestServerOptions& o, const Target& t,
     if (url.http2) {
         // RFC 8441: over HTTP/2 the opening handshake is an extended CONNECT; cases that
         // write their own HTTP/1.1 Upgrade request have no meaning there.
-        skip_reason = "WebSockets over HTTP/2 (RFC 8441): these cases check the HTTP/1.1 "
-                      "opening handshake, which an extended CONNECT replaces";
+        skip_reason =
+            "WebSockets over HTTP/2 (RFC 8441): these cases check the HTTP/1.1 "
+            "opening handshake, which an extended CONNECT replaces";
         catalog.selected = without_http1_handshakes(catalog.selected, skipped);
         if (!skipped.empty()) {
             std::cout << "wsspec test-server: HTTP/2 (RFC 8441): " << skipped.size()
@@ -255,9 +256,7 @@ int run_target(const TestServerOptions& o, const Target& t,
     if (!o.spec.empty()) info.options["spec"] = o.spec;
     info.options["ws_version"] = t.ws_version;
     if (!skipped.empty()) {
-        info.options["skipped"] = {
-            {"cases", skipped},
-            {"reason", skip_reason}};
+        info.options["skipped"] = {{"cases", skipped}, {"reason", skip_reason}};
     }
     info.started = std::chrono::system_clock::now();
     const EmergencyReport emergency([&]() -> std::string {
@@ -370,7 +369,8 @@ void add_test_server_command(CLI::App& app, int& exit_status) {
     auto* cmd =
         app.add_subcommand("test-server", "Run the case catalog against a WebSocket server");
     auto o = std::make_shared<TestServerOptions>();
-    cmd->add_option("url", o->url, "ws://, wss:// or h2c:// (RFC 8441) URL of the server under test");
+    cmd->add_option("url", o->url,
+                    "ws://, wss:// or h2c:// (RFC 8441) URL of the server under test");
     cmd->add_option("--spec", o->spec,
                     "Autobahn fuzzingclient spec file (servers, cases, exclude-cases, "
                     "exclude-agent-cases, outdir)")

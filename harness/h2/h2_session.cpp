@@ -16,7 +16,9 @@ constexpr int status_success_end = 300;
 constexpr std::string_view websocket_protocol = "websocket";
 constexpr std::string_view websocket_version = "13";  // RFC 6455 4.1, item 9
 
-H2Session& self_of(void* user_data) { return *static_cast<H2Session*>(user_data); }
+H2Session& self_of(void* user_data) {
+    return *static_cast<H2Session*>(user_data);
+}
 
 int on_begin_headers(nghttp2_session*, const nghttp2_frame* frame, void* user_data) {
     if (frame->hd.type == NGHTTP2_HEADERS) self_of(user_data).incoming()[frame->hd.stream_id];
@@ -295,11 +297,20 @@ bool H2Session::stream_open(std::int32_t stream) const {
 }
 
 std::string error_code_name(std::uint32_t code) {
-    static constexpr std::array<const char*, 14> names = {
-        "NO_ERROR",       "PROTOCOL_ERROR",     "INTERNAL_ERROR",      "FLOW_CONTROL_ERROR",
-        "SETTINGS_TIMEOUT", "STREAM_CLOSED",    "FRAME_SIZE_ERROR",    "REFUSED_STREAM",
-        "CANCEL",         "COMPRESSION_ERROR",  "CONNECT_ERROR",       "ENHANCE_YOUR_CALM",
-        "INADEQUATE_SECURITY", "HTTP_1_1_REQUIRED"};
+    static constexpr std::array<const char*, 14> names = {"NO_ERROR",
+                                                          "PROTOCOL_ERROR",
+                                                          "INTERNAL_ERROR",
+                                                          "FLOW_CONTROL_ERROR",
+                                                          "SETTINGS_TIMEOUT",
+                                                          "STREAM_CLOSED",
+                                                          "FRAME_SIZE_ERROR",
+                                                          "REFUSED_STREAM",
+                                                          "CANCEL",
+                                                          "COMPRESSION_ERROR",
+                                                          "CONNECT_ERROR",
+                                                          "ENHANCE_YOUR_CALM",
+                                                          "INADEQUATE_SECURITY",
+                                                          "HTTP_1_1_REQUIRED"};
     if (code < names.size()) return names[code];
     return "error " + std::to_string(code);
 }

@@ -47,9 +47,9 @@ struct HandshakeObservation {
     // The opening handshake was an extended CONNECT on an HTTP/2 stream (RFC 8441): its
     // 200 stands where HTTP/1.1 has 101, and there is no Sec-WebSocket-Accept.
     bool http2 = false;
-    std::string request;     // what we sent (truncated for huge requests)
-    std::string response;    // the head we received, as text (truncated)
-    int status = 0;          // HTTP status; 0: none received
+    std::string request;   // what we sent (truncated for huge requests)
+    std::string response;  // the head we received, as text (truncated)
+    int status = 0;        // HTTP status; 0: none received
     std::vector<std::pair<std::string, std::string>> headers;
     bool accept_key_valid = false;
     std::string failure;  // why the handshake did not complete, in words

@@ -50,7 +50,9 @@ H2Transport::OpenResult H2Transport::open(const h2::WebSocketRequest& request,
     return out;
 }
 
-std::string H2Transport::take_early_data() { return std::exchange(early_, {}); }
+std::string H2Transport::take_early_data() {
+    return std::exchange(early_, {});
+}
 
 void H2Transport::start(Handlers handlers) {
     handlers_ = std::move(handlers);

@@ -108,7 +108,6 @@ void record_response(oracle::HandshakeObservation& hs, const codec::HttpResponse
     }
 }
 
-
 // The request and response of an extended CONNECT, as text for the report (RFC 8441 has no
 // HTTP/1.1 head: the header fields are listed one per line, pseudo-headers first).
 std::string describe_fields(const std::vector<h2::Header>& headers) {
@@ -137,8 +136,7 @@ oracle::Observation run_case_over_h2(const cases::Case& c, const ClientSettings&
                                      asio::io_context& io, tcp::socket socket,
                                      Clock::time_point deadline,
                                      const std::function<oracle::Observation()>& finish) {
-    auto owned = std::make_unique<H2Transport>(
-        io, std::make_unique<ByteStream>(std::move(socket)));
+    auto owned = std::make_unique<H2Transport>(io, std::make_unique<ByteStream>(std::move(socket)));
     H2Transport& transport = *owned;
     h2::WebSocketRequest request;
     request.authority = settings.url.host_header();
@@ -165,7 +163,8 @@ oracle::Observation run_case_over_h2(const cases::Case& c, const ClientSettings&
     obs.handshake.response = describe_fields(opened.headers);
     obs.handshake.status = opened.status;
     for (const auto& h : opened.headers) {
-        if (!h.name.empty() && h.name.front() != ':') obs.handshake.headers.emplace_back(h.name, h.value);
+        if (!h.name.empty() && h.name.front() != ':')
+            obs.handshake.headers.emplace_back(h.name, h.value);
     }
     const auto refuse = [&](std::string why) {
         obs.handshake.failure = std::move(why);
@@ -179,12 +178,12 @@ oracle::Observation run_case_over_h2(const cases::Case& c, const ClientSettings&
                       ", not 200 (RFC 8441 5)");
     }
     const auto protocols = list_elements(opened.headers, "sec-websocket-protocol");
-    if (!protocols.empty() &&
-        (protocols.size() != 1 || std::find(request.subprotocols.begin(),
-                                            request.subprotocols.end(),
-                                            protocols.front()) == request.subprotocols.end())) {
-        return refuse("sec-websocket-protocol names a subprotocol the client did not offer "
-                      "(RFC 6455 4.1, via RFC 8441 5)");
+    if (!protocols.empty() && (protocols.size() != 1 ||
+                               std::find(request.subprotocols.begin(), request.subprotocols.end(),
+                                         protocols.front()) == request.subprotocols.end())) {
+        return refuse(
+            "sec-websocket-protocol names a subprotocol the client did not offer "
+            "(RFC 6455 4.1, via RFC 8441 5)");
     }
     const auto accepted = list_elements(opened.headers, "sec-websocket-extensions");
     const ClientDeflateOutcome deflate = check_deflate_answer(request.extensions, accepted);

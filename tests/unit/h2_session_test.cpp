@@ -193,12 +193,9 @@ TEST(H2Session, ANon2xxAnswerEndsTheStream) {
 }
 
 TEST(H2Session, ChecksWhatTheServerRefuses) {
-    const std::vector<Header> ok = {{":method", "CONNECT"},
-                                    {":protocol", "websocket"},
-                                    {":scheme", "http"},
-                                    {":path", "/"},
-                                    {":authority", "a"},
-                                    {"sec-websocket-version", "13"}};
+    const std::vector<Header> ok = {{":method", "CONNECT"}, {":protocol", "websocket"},
+                                    {":scheme", "http"},    {":path", "/"},
+                                    {":authority", "a"},    {"sec-websocket-version", "13"}};
     EXPECT_EQ(check_websocket_request(ok).status, 0);
     auto with = [&](std::string name, std::string value) {
         auto h = ok;
