@@ -4,7 +4,9 @@
 #include <stdexcept>
 #include <string_view>
 
+#include "harness/report/deferred_members.h"
 #include "harness/report/results_json.h"
+#include "harness/report/utf8_escape.h"
 #include "harness/report/wire_excerpt.h"
 #include "report_template.h"  // generated: html_report_template
 
@@ -151,6 +153,21 @@ std::string script_safe(const std::string& json_text) {
     return out;
 }
 
+// The members of the page's data other than "runs", which sorts between them.
+json data_members() {
+    return {{"generated", iso_utc(std::chrono::system_clock::now())},
+            {"wsspec_version", WSSPEC_VERSION},
+            {"results_format_version", results_format_version},
+            {"wire_entries_kept", std::to_string(html_wire_head_entries) + "+" +
+                                      std::to_string(html_wire_tail_entries) +
+                                      " (passing cases: " + std::to_string(excerpt_first_entries) +
+                                      "+" + std::to_string(excerpt_last_entries) + ")"}};
+}
+
+std::string_view page_template() {
+    return html_report_template;
+}
+
 }  // namespace
 
 json html_data(const std::vector<json>& runs, const GroupTitles& titles) {
@@ -162,34 +179,86 @@ json html_data(const std::vector<json>& runs, const GroupTitles& titles) {
             r[key] = value;
         }
         json cases = json::array();
-        for (const auto& c : array_at(run, "cases"))
-            cases.push_back(trimmed_case(c, titles));
+        for (const auto& c : array_at(run, "cases")) {
+            json storage;
+            cases.push_back(trimmed_case(whole_case(c, storage), titles));
+        }
         r["cases"] = std::move(cases);
         out_runs.push_back(std::move(r));
     }
-    return {{"generated", iso_utc(std::chrono::system_clock::now())},
-            {"wsspec_version", WSSPEC_VERSION},
-            {"results_format_version", results_format_version},
-            {"wire_entries_kept", std::to_string(html_wire_head_entries) + "+" +
-                                      std::to_string(html_wire_tail_entries) +
-                                      " (passing cases: " + std::to_string(excerpt_first_entries) +
-                                      "+" + std::to_string(excerpt_last_entries) + ")"},
-            {"runs", std::move(out_runs)}};
+    json data = data_members();
+    data["runs"] = std::move(out_runs);
+    return data;
+}
+
+HtmlWriter::HtmlWriter(TextSink& out, const GroupTitles& titles) : out_(out), titles_(titles) {
+    const std::string_view tpl = page_template();
+    placeholder_at_ = tpl.find(data_placeholder);
+    if (placeholder_at_ == std::string_view::npos)
+        throw std::logic_error("HTML report template has no data placeholder");
+    out_.write(tpl.substr(0, placeholder_at_));
+    out_.write("{");
+    const json members = data_members();
+    for (const auto& [key, value] : members.items()) {
+        if (key > "runs") break;
+        write_data(json(key).dump() + ":" + value.dump(-1, ' ', false, last_resort) + ",");
+    }
+    out_.write("\"runs\":[");
+}
+
+void HtmlWriter::write_data(const std::string& json_text) {
+    out_.write(script_safe(json_text));
+}
+
+void HtmlWriter::begin_run(const json& run) {
+    out_.write(runs_written_ == 0 ? "{" : ",{");
+    for (const auto& [key, value] : run.items()) {
+        if (key >= "cases") break;  // members are sorted by key
+        write_data(json(key).dump() + ":" + value.dump(-1, ' ', false, last_resort) + ",");
+    }
+    out_.write("\"cases\":[");
+    cases_written_ = 0;
+}
+
+void HtmlWriter::add_case(const json& record) {
+    if (cases_written_++ > 0) out_.write(",");
+    write_data(trimmed_case(record, titles_).dump(-1, ' ', false, last_resort));
+}
+
+void HtmlWriter::end_run(const json& run) {
+    out_.write("]");
+    for (const auto& [key, value] : run.items()) {
+        if (key > "cases")
+            write_data("," + json(key).dump() + ":" + value.dump(-1, ' ', false, last_resort));
+    }
+    out_.write("}");
+    ++runs_written_;
+}
+
+void HtmlWriter::finish() {
+    out_.write("]");
+    const json members = data_members();
+    for (const auto& [key, value] : members.items()) {
+        if (key > "runs")
+            write_data("," + json(key).dump() + ":" + value.dump(-1, ' ', false, last_resort));
+    }
+    out_.write("}");
+    out_.write(page_template().substr(placeholder_at_ + data_placeholder.size()));
 }
 
 std::string html_report(const std::vector<json>& runs, const GroupTitles& titles) {
-    const std::string_view tpl = html_report_template;
-    const auto at = tpl.find(data_placeholder);
-    if (at == std::string_view::npos)
-        throw std::logic_error("HTML report template has no data placeholder");
-    const std::string data =
-        script_safe(html_data(runs, titles).dump(-1, ' ', false, json::error_handler_t::replace));
-    std::string out;
-    out.reserve(tpl.size() + data.size());
-    out.append(tpl.substr(0, at));
-    out.append(data);
-    out.append(tpl.substr(at + data_placeholder.size()));
-    return out;
+    StringSink out;
+    HtmlWriter writer(out, titles);
+    for (const auto& run : runs) {
+        writer.begin_run(run);
+        for (const auto& c : array_at(run, "cases")) {
+            json storage;
+            writer.add_case(whole_case(c, storage));
+        }
+        writer.end_run(run);
+    }
+    writer.finish();
+    return out.take();
 }
 
 }  // namespace wsspec::report
