@@ -16,11 +16,15 @@ namespace wsspec::report {
 
 // Wire log entries (and events) kept in the page for a case that does not pass: the first
 // `head` and the last `tail`, with a note saying how many were left out between them (the
-// full lists are in wsspec.json). A passing case keeps as many as its wire log excerpt in
-// the results (wire_excerpt.h: 16 + 16). With Autobahn's 64 bytes per entry this keeps a
-// 600-case report with failures under 3 MB.
+// full lists are in wsspec.json).
 inline constexpr std::size_t html_wire_head_entries = 200;
 inline constexpr std::size_t html_wire_tail_entries = 100;
+// A passing case shows how it started and how it ended: its first and last 8 entries, with
+// up to 32 bytes of each. So a 600-case report with failures stays under 3 MB, and opens in
+// well under a second.
+inline constexpr std::size_t html_passing_head_entries = 8;
+inline constexpr std::size_t html_passing_tail_entries = 8;
+inline constexpr std::size_t html_passing_entry_bytes = 32;
 // Handshake request/response text kept per case.
 inline constexpr std::size_t html_handshake_chars = 4096;
 
