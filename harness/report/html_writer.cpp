@@ -66,10 +66,11 @@ json page_event(const json& e) {
 json trimmed_wire(const json& c) {
     const json& wire = array_at(c, "wire");
     const PageShare share = page_share(c);
-    const json& excerpt = object_at(c, "wire_excerpt");
-    const std::size_t excerpt_note = excerpt.value("kept_first", wire.size());
+    const json& kept_first = object_at(c, "wire_excerpt").value("kept_first", json());
+    const std::size_t excerpt_note =
+        kept_first.is_number_unsigned() ? kept_first.get<std::size_t>() : wire.size();
     const bool has_note = excerpt_note < wire.size() && wire[excerpt_note].is_object() &&
-                          wire[excerpt_note].value("kind", "") == "NOTE";
+                          wire[excerpt_note].value("kind", json()) == "NOTE";
     // The entries of the log, without the excerpt's note.
     std::vector<const json*> entries;
     entries.reserve(wire.size());
