@@ -10,6 +10,7 @@
 
 #include "harness/codec/ascii.h"
 #include "harness/report/atomic_file.h"
+#include "harness/report/deferred_members.h"
 #include "harness/report/results_json.h"
 #include "harness/report/utf8_escape.h"
 
@@ -356,27 +357,42 @@ std::set<std::string> previous_report_files(const std::filesystem::path& dir) {
 
 }  // namespace
 
+AutobahnWriter::AutobahnWriter(const std::vector<json>& runs, std::filesystem::path dir)
+    : runs_(runs),
+      dir_(std::move(dir)),
+      stems_(autobahn_agent_stems(runs)),
+      // A new agent can change another one's file names (two agents that clean to the same
+      // name are both hashed); files only the previous index.json listed are removed last.
+      stale_(previous_report_files(dir_)) {}
+
+void AutobahnWriter::add_case(const json& run, const json& record) {
+    if (!record.value("ran", false)) return;
+    const std::string name = stems_.at(run.value("agent", "")) + "_case_" +
+                             autobahn_case_file_part(record.value("id", "")) + ".json";
+    stale_.erase(name);
+    write_file_atomically(dir_ / name,
+                          autobahn_case(run, record).dump(autobahn_indent, ' ', true, last_resort));
+}
+
+std::size_t AutobahnWriter::finish() {
+    const std::string index = autobahn_index_text(runs_);
+    write_file_atomically(dir_ / "index.json", index);
+    for (const auto& name : stale_) {
+        std::error_code ec;
+        std::filesystem::remove(dir_ / name, ec);
+    }
+    return index.size();
+}
+
 void write_autobahn_reports(const std::vector<json>& runs, const std::filesystem::path& dir) {
-    // A new agent can change another one's file names (two agents that clean to the same
-    // name are both hashed); files only the previous index.json listed are removed below.
-    std::set<std::string> stale = previous_report_files(dir);
-    const auto stems = autobahn_agent_stems(runs);
+    AutobahnWriter writer(runs, dir);
     for (const auto& run : runs) {
-        const std::string& stem = stems.at(run.value("agent", ""));
         for (const auto& c : array_at(run, "cases")) {
-            if (!c.value("ran", false)) continue;
-            const std::string name =
-                stem + "_case_" + autobahn_case_file_part(c.value("id", "")) + ".json";
-            stale.erase(name);
-            write_file_atomically(
-                dir / name, autobahn_case(run, c).dump(autobahn_indent, ' ', true, last_resort));
+            json storage;
+            writer.add_case(run, whole_case(c, storage));
         }
     }
-    write_file_atomically(dir / "index.json", autobahn_index_text(runs));
-    for (const auto& name : stale) {
-        std::error_code ec;
-        std::filesystem::remove(dir / name, ec);
-    }
+    writer.finish();
 }
 
 }  // namespace wsspec::report
