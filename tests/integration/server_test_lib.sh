@@ -9,6 +9,7 @@
 #   wait_pid_gone PID SECONDS
 #   summarize_run NAME DIR                  -> DIR/summary.txt, DIR/failed.txt
 #   check_expected_failures NAME DIR FILE STATUS [--selected-only]
+#   check_deflate_agreed NAME DIR           (every 12.* case of DIR/report agreed permessage-deflate)
 
 SRC=${WSSPEC_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 started_pids=()
@@ -147,4 +148,17 @@ print("".join(i for i in open(sys.argv[2]) if i.strip() in selected), end="")' \
   else
     [[ $status == 0 ]] || fail "$name: nothing failed but exit status $status"
   fi
+}
+
+# check_deflate_agreed NAME DIR: compression was really on in the run of DIR/report: every
+# Autobahn 12.* case it ran agreed permessage-deflate (else they would all be UNIMPLEMENTED
+# and a list of expected failures could not tell).
+check_deflate_agreed() {
+  local name=$1 dir=$2
+  python3 -c 'import json, sys
+cases = [c for c in json.load(open(sys.argv[1]))["cases"] if c["id"].startswith("12.")]
+agreed = [c for c in cases if (c.get("handshake") or {}).get("deflate_agreed")]
+sys.exit(0 if cases and len(agreed) == len(cases) else
+         "%s: permessage-deflate agreed in %d of %d 12.* cases" % (sys.argv[2], len(agreed), len(cases)))' \
+    "$dir/report/wsspec.json" "$name" || fail "$name: compression was not negotiated"
 }
