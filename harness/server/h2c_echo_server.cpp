@@ -129,7 +129,9 @@ class H2cConnection : public std::enable_shared_from_this<H2cConnection>, h2::H2
     void on_request(std::int32_t stream, const std::vector<h2::Header>& headers) override {
         const h2::RequestCheck check = h2::check_websocket_request(headers);
         if (check.status != 0) {
-            h2_.respond(stream, check.status, {{"content-length", "0"}});
+            std::vector<h2::Header> answer = check.headers;
+            answer.push_back({"content-length", "0"});
+            h2_.respond(stream, check.status, answer);
             return;
         }
         if (echoes_.size() >= max_websockets_per_connection) {
