@@ -400,8 +400,10 @@ void add_test_server_command(CLI::App& app, int& exit_status) {
     auto* cmd =
         app.add_subcommand("test-server", "Run the case catalog against a WebSocket server");
     auto o = std::make_shared<TestServerOptions>();
-    cmd->add_option("url", o->url,
-                    "ws://, wss:// or h2c:// (RFC 8441) URL of the server under test");
+    cmd->add_option(
+        "url", o->url,
+        "ws://, wss://, h2c:// or h2:// (RFC 8441; h2:// is TLS with ALPN) URL of the server "
+        "under test");
     cmd->add_option("--spec", o->spec,
                     "Autobahn fuzzingclient spec file (servers, cases, exclude-cases, "
                     "exclude-agent-cases, outdir)")

@@ -264,7 +264,9 @@ oracle::Observation run_case_as_client(const cases::Case& c, const ClientSetting
     std::unique_ptr<ByteStream> stream;
     if (settings.url.tls) {
         try {
-            auto ctx = make_client_tls_context(settings.tls, settings.url.host);
+            // RFC 9113 3.2: HTTP/2 over TLS is agreed by ALPN with the token "h2".
+            auto ctx = make_client_tls_context(settings.tls, settings.url.host,
+                                               settings.url.http2 ? "h2" : "");
             stream = std::make_unique<ByteStream>(std::move(socket), ctx,
                                                   asio::ssl::stream_base::client);
         } catch (const std::exception& e) {
@@ -290,6 +292,20 @@ oracle::Observation run_case_as_client(const cases::Case& c, const ClientSetting
             stream->close();
             io.run_for(std::chrono::milliseconds(100));
             return finish();
+        }
+        if (settings.url.http2) {
+            if (stream->alpn_selected() != "h2") {
+                obs.connect_error = "the TLS server at " + settings.url.to_string() +
+                                    " did not agree to \"h2\" by ALPN (RFC 9113 3.2)" +
+                                    (stream->alpn_selected().empty()
+                                         ? std::string(": no protocol selected")
+                                         : ": it selected \"" + stream->alpn_selected() + "\"");
+                stream->close();
+                io.run_for(std::chrono::milliseconds(100));
+                return finish();
+            }
+            return run_case_over_h2(c, settings, obs, session, io, std::move(stream), deadline,
+                                    finish);
         }
     } else {
         stream = std::make_unique<ByteStream>(std::move(socket));
