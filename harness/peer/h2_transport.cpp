@@ -263,12 +263,9 @@ void H2Transport::on_response(std::int32_t stream, int status,
                               const std::vector<h2::Header>& headers) {
     if (const auto it = side_.find(stream); it != side_.end()) {
         it->second.status = status;
-        if (status == status_ok) {
-            h2_.send(stream, client_frame(opcode_text, it->second.text));
-            const std::string close_body = {static_cast<char>(close_normal >> 8),
-                                            static_cast<char>(close_normal & 0xff)};
-            h2_.send(stream, client_frame(opcode_close, close_body));
-        }
+        // The Close follows the echo (on_data): a server may answer a Close at once and drop
+        // what its application had not echoed yet.
+        if (status == status_ok) h2_.send(stream, client_frame(opcode_text, it->second.text));
         return;
     }
     if (stream != stream_id_ || response_) return;
@@ -281,8 +278,15 @@ void H2Transport::on_data(std::int32_t stream, std::span<const std::uint8_t> byt
     if (const auto it = side_.find(stream); it != side_.end()) {
         // Bounded: a side stream's echo is one short message and a Close.
         constexpr std::size_t side_limit = 4096;
-        if (it->second.rx.size() < side_limit)
-            it->second.rx.append(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+        SideStream& side = it->second;
+        if (side.rx.size() < side_limit)
+            side.rx.append(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+        if (!side.close_sent && read_side(side.rx).text_complete) {
+            side.close_sent = true;
+            const std::string close_body = {static_cast<char>(close_normal >> 8),
+                                            static_cast<char>(close_normal & 0xff)};
+            h2_.send(stream, client_frame(opcode_close, close_body));
+        }
         return;
     }
     if (stream != stream_id_ || closing_) return;

@@ -79,6 +79,7 @@ class H2Transport final : public SessionTransport, h2::H2Handler {
         int status = 0;
         std::string rx;  // the server's WebSocket bytes
         bool ended = false;
+        bool close_sent = false;
         std::optional<std::uint32_t> reset;
     };
     std::map<std::int32_t, SideStream> side_;
