@@ -2,6 +2,7 @@
 # WebSockets over HTTP/2 (RFC 8441) against real HTTP/2 servers, h2c with prior knowledge:
 #   nghttpx      Debian nghttp2-proxy: RFC 8441 on its frontend, an HTTP/1.1 Upgrade to its
 #                backend (python-websockets, tools/peers/python_websockets_server.py)
+#   haproxy      Debian haproxy 2.6, an h2c frontend (`proto h2`) in front of the same backend
 #   hypercorn    Debian python3-hypercorn (h2, wsproto) with an ASGI echo
 #                (tools/peers/hypercorn_echo_app.py)
 #   node-http2   Node's http2 module with enableConnectProtocol, the framing done by
@@ -23,7 +24,7 @@ shift 2
 source "$(dirname "$0")/server_test_lib.sh"
 
 servers=("$@")
-((${#servers[@]})) || servers=(nghttpx hypercorn node-http2)
+((${#servers[@]})) || servers=(nghttpx haproxy hypercorn node-http2)
 exclude='9.*,12.*,13.*'
 full=${WSSPEC_H2_PEERS_FULL:-0}
 
@@ -50,11 +51,42 @@ start_h2_peer() {
       done
       H2_URL="h2c://127.0.0.1:$port/"
       ;;
+    haproxy)
+      command -v haproxy >/dev/null || fail "haproxy not installed (tools/setup.sh installs it)"
+      start_peer python-websockets "$dir"
+      local backend=${PEER_URL#ws://127.0.0.1:}
+      backend=${backend%/}
+      local port i
+      port=$(free_port)
+      cat >"$dir/haproxy.cfg" <<CFG
+global
+  log stderr format raw local0 warning
+defaults
+  mode http
+  log global
+  timeout connect 5s
+  timeout client 30s
+  timeout server 30s
+  timeout tunnel 30s
+frontend h2c
+  bind 127.0.0.1:$port proto h2
+  default_backend websockets
+backend websockets
+  server ws 127.0.0.1:$backend
+CFG
+      # -db: in the foreground, not a daemon: the PID is ours to stop.
+      start_background "$dir/haproxy.log" haproxy -f "$dir/haproxy.cfg" -db
+      for ((i = 0; i < 200; i++)); do
+        (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
+        sleep 0.05
+      done
+      H2_URL="h2c://127.0.0.1:$port/"
+      ;;
     hypercorn | node-http2)
       start_peer "$name" "$dir"
       H2_URL="h2c://${PEER_URL#ws://}"
       ;;
-    *) fail "unknown HTTP/2 server $name (nghttpx, hypercorn, node-http2)" ;;
+    *) fail "unknown HTTP/2 server $name (nghttpx, haproxy, hypercorn, node-http2)" ;;
   esac
 }
 
