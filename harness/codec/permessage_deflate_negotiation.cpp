@@ -290,7 +290,10 @@ ClientNegotiation check_permessage_deflate_response(
             K::client_window_not_offered, "7.1.2.2",
             "client_max_window_bits in the response, but no offer had it: \"" + *ours + "\"");
     }
-    std::string_view why = "no permessage-deflate offer was made";
+    // Offers a server must decline (RFC 7692 7) are not in `offers`
+    // (parse_permessage_deflate_offers leaves them out), so accepting one of them lands here.
+    std::string_view why =
+        "no valid permessage-deflate offer was made; an invalid one MUST be declined";
     for (const PerMessageDeflateOffer& offer : offers) {
         why = misfit(offer, response);
         if (!why.empty()) continue;

@@ -642,6 +642,12 @@ Judgement judge_conversation(const cases::Case& c, const Observation& obs, cases
                    "says the endpoint failing the connection SHOULD send a Close frame with an "
                    "appropriate status code.";
     }
+    // An answer wsspec could follow but that is not in RFC 7692's form (it left out a
+    // server-side parameter of the offer): lenient, not conforming.
+    if (j.behavior == verdict::ok && !obs.handshake.deflate_leniency.empty()) {
+        j.behavior = verdict::non_strict;
+        j.result += " Non-strict: " + obs.handshake.deflate_leniency + ".";
+    }
     // Autobahn (7.1.6, 7.13.*) reports both verdicts as INFORMATIONAL: where the RFC leaves
     // the outcome open, it leaves how the connection ends open too (7.13.*: a peer that echoes
     // code 5000 gets dropped by us, which is no fault of its own). result_close still says

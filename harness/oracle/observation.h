@@ -57,6 +57,10 @@ struct HandshakeObservation {
     // the client's offer with a permessage-deflate element), and what was agreed or why not.
     bool deflate_agreed = false;
     std::string deflate;  // "permessage-deflate; server_no_context_takeover", "declined: ..."
+    // Server role: the answer was followed although it is not in RFC 7692's form (it left
+    // out a server-side parameter of the offer); why, in words. The case is then at best
+    // NON-STRICT (peer::ClientDeflateOutcome::leniency).
+    std::string deflate_leniency;
     // HTTP/2: the stream ended without a final response by RST_STREAM (or the connection by
     // GOAWAY): the frame and its RFC 9113 7 error code name, e.g. "RST_STREAM",
     // "PROTOCOL_ERROR". Empty otherwise.

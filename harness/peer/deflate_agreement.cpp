@@ -1,8 +1,11 @@
 #include "harness/peer/deflate_agreement.h"
 
 #include <algorithm>
+#include <optional>
+#include <utility>
 #include <vector>
 
+#include "harness/codec/extension_header.h"
 #include "harness/codec/http_head.h"
 
 namespace wsspec::peer {
@@ -108,6 +111,53 @@ ServerDeflateAnswer scripted_answer(const cases::DeflateCase& d,
     return a;
 }
 
+// The answer judged against each offer without the server-side parameters the answer left
+// out (server_no_context_takeover, server_max_window_bits): the first offer it then fits,
+// with the leniency in words. nullopt: it fits none even so.
+std::optional<std::pair<codec::ClientNegotiation, std::string>> accept_without_server_limits(
+    std::span<const std::string> accepted_elements,
+    const std::vector<codec::PerMessageDeflateOffer>& offers) {
+    const codec::ExtensionElement* answer = nullptr;
+    std::vector<codec::ExtensionParseResult> parsed;
+    for (const auto& e : accepted_elements)
+        parsed.push_back(codec::parse_extension_element(e));
+    for (const auto& p : parsed) {
+        if (p.ok() && codec::iequals(p.element.name, codec::permessage_deflate_name))
+            answer = &p.element;
+    }
+    if (answer == nullptr) return std::nullopt;
+    const auto answered = [&](std::string_view name) {
+        return std::any_of(answer->params.begin(), answer->params.end(),
+                           [&](const auto& p) { return codec::iequals(p.name, name); });
+    };
+    for (const auto& offer : offers) {
+        codec::PerMessageDeflateOffer relaxed = offer;
+        std::string left_out;
+        if (offer.server_no_context_takeover && !answered(server_no_context_takeover)) {
+            relaxed.server_no_context_takeover = false;
+            left_out = std::string(server_no_context_takeover);
+        }
+        if (offer.server_max_window_bits && !answered(server_max_window_bits)) {
+            left_out += (left_out.empty() ? "" : " and ") + std::string(server_max_window_bits) +
+                        "=" + std::to_string(*offer.server_max_window_bits);
+            relaxed.server_max_window_bits.reset();
+        }
+        if (left_out.empty()) continue;
+        const std::vector<codec::PerMessageDeflateOffer> one{relaxed};
+        codec::ClientNegotiation n =
+            codec::check_permessage_deflate_response(accepted_elements, one);
+        if (!n.ok() || !n.agreed) continue;
+        return std::pair{std::move(n),
+                         "the answer leaves out " + left_out +
+                             " of the offer; RFC 7692 7.1.1.1 and 7.1.2.1: a server accepts "
+                             "such an offer \"by including\" the parameter in its response. "
+                             "wsspec followed the answer as it stands (the server may keep its "
+                             "context and use a window of up to 15 bits), which a client that "
+                             "relies on its offer would refuse"};
+    }
+    return std::nullopt;
+}
+
 }  // namespace
 
 ServerDeflateAnswer answer_deflate_offers(const cases::Case& c,
@@ -150,8 +200,14 @@ ClientDeflateOutcome check_deflate_answer(std::span<const std::string> offered_e
     std::vector<codec::PerMessageDeflateOffer> offers;
     for (const auto& o : codec::parse_permessage_deflate_offers(elements_of(offered_elements)))
         offers.push_back(o.offer);
-    const codec::ClientNegotiation n =
+    codec::ClientNegotiation n =
         codec::check_permessage_deflate_response(accepted_elements, offers);
+    if (!n.ok() && n.error.kind == codec::DeflateResponseErrorKind::does_not_fit_offer) {
+        if (auto lenient = accept_without_server_limits(accepted_elements, offers)) {
+            out.leniency = std::move(lenient->second);
+            n = std::move(lenient->first);
+        }
+    }
     if (!n.ok()) {
         out.failure = "the server's permessage-deflate answer does not fit the offer (RFC 7692 " +
                       std::string(n.error.rfc_section) + "): " + n.error.reason;

@@ -217,6 +217,7 @@ oracle::Observation run_case_over_h2(const cases::Case& c, const ClientSettings&
     const auto accepted = list_elements(opened.headers, "sec-websocket-extensions");
     const ClientDeflateOutcome deflate = check_deflate_answer(request.extensions, accepted);
     obs.handshake.deflate = deflate.summary;
+    obs.handshake.deflate_leniency = deflate.leniency;
     if (!deflate.failure.empty()) return refuse(deflate.failure);
     if (deflate.params) {
         obs.handshake.deflate_agreed = true;
@@ -373,6 +374,7 @@ oracle::Observation run_case_as_client(const cases::Case& c, const ClientSetting
     const ClientDeflateOutcome deflate =
         check_deflate_answer(request.extensions, validation.accepted.extensions);
     obs.handshake.deflate = deflate.summary;
+    obs.handshake.deflate_leniency = deflate.leniency;
     if (!deflate.failure.empty()) {
         // RFC 7692 7: "the client MUST _Fail the WebSocket Connection_".
         obs.handshake.failure = deflate.failure;

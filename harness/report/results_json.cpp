@@ -224,6 +224,8 @@ json case_to_json(const oracle::CaseOutcome& o, WireLogPolicy wire_log) {
         {"deflate_agreed", obs.handshake.deflate_agreed},
         {"deflate", obs.handshake.deflate.empty() ? json(nullptr) : json(obs.handshake.deflate)},
     };
+    if (!obs.handshake.deflate_leniency.empty())
+        j["handshake"]["deflate_leniency"] = obs.handshake.deflate_leniency;
     j["frames_received"] = obs.frames_received;
     j["compression"] = obs.compression ? compression_to_json(*obs.compression) : json(nullptr);
     if (obs.series) {

@@ -82,12 +82,20 @@ echo "== python-websockets client (its compliance driver loop)"
 run_client_mode python-websockets 0 --exclude '9.*,12.*,13.*' \
   --exec "/usr/bin/python3 '$peers/python_websockets_client.py' --url {url} --agent python-websockets --quiet"
 grep "cases passed" "$work/python-websockets.out"
+update_sample() {  # NAME: reports/samples/clients/NAME/{summary.txt,wsspec.json}
+  [[ "${WSSPEC_UPDATE_SAMPLES:-0}" == 1 ]] || return 0
+  python3 "$source_dir/tests/integration/results_summary.py" "$work/$1/wsspec.json" "$1" \
+    >"$source_dir/reports/samples/clients/$1/summary.txt"
+  cp "$work/$1/wsspec.json" "$source_dir/reports/samples/clients/$1/wsspec.json"
+}
+update_sample python-websockets
 
 echo "== node ws client (its test/autobahn.js loop, offering permessage-deflate)"
 if command -v node >/dev/null && [ -d "$source_dir/tools/node_modules/ws" ]; then
   run_client_mode node-ws 0 --exclude '9.*,12.*,13.*' \
     --exec "node '$peers/node_ws_client.js' --url {url} --agent node-ws --quiet"
   grep "cases passed" "$work/node-ws.out"
+  update_sample node-ws
 else
   echo "SKIP: node or tools/node_modules/ws missing (tools/setup.sh installs them)"
 fi

@@ -117,5 +117,40 @@ TEST(DeflateAgreementTest, TheClientSideChecksTheAnswerAgainstTheOffer) {
     EXPECT_TRUE(ok.params->server_no_context_takeover);
 }
 
+// Tornado answers a bare "permessage-deflate" to every offer, Beast and aiohttp leave out
+// server_max_window_bits=15: not RFC 7692's form of an acceptance, but a configuration
+// wsspec supports, so it is followed and flagged; a window larger than offered is not.
+TEST(DeflateAgreementTest, AnAnswerThatLeavesOutServerLimitsIsFollowedAndFlagged) {
+    const std::vector<std::string> offer = {
+        "permessage-deflate; server_no_context_takeover; server_max_window_bits=10; "
+        "client_max_window_bits"};
+    const std::vector<std::string> bare = {"permessage-deflate"};
+    const ClientDeflateOutcome lenient = check_deflate_answer(offer, bare);
+    EXPECT_TRUE(lenient.failure.empty()) << lenient.failure;
+    ASSERT_TRUE(lenient.params);
+    EXPECT_FALSE(lenient.params->server_no_context_takeover);
+    EXPECT_EQ(lenient.params->server_max_window_bits, 15);
+    EXPECT_NE(lenient.leniency.find("server_no_context_takeover and server_max_window_bits=10"),
+              std::string::npos)
+        << lenient.leniency;
+
+    const std::vector<std::string> only_bits = {"permessage-deflate; server_no_context_takeover"};
+    const ClientDeflateOutcome bits = check_deflate_answer(offer, only_bits);
+    ASSERT_TRUE(bits.params);
+    EXPECT_TRUE(bits.params->server_no_context_takeover);
+    EXPECT_NE(bits.leniency.find("leaves out server_max_window_bits=10 "), std::string::npos)
+        << bits.leniency;
+
+    const std::vector<std::string> larger = {
+        "permessage-deflate; server_no_context_takeover; server_max_window_bits=12"};
+    const ClientDeflateOutcome refused = check_deflate_answer(offer, larger);
+    EXPECT_NE(refused.failure.find("larger than offered"), std::string::npos) << refused.failure;
+    EXPECT_TRUE(refused.leniency.empty());
+
+    const std::vector<std::string> exact = {
+        "permessage-deflate; server_no_context_takeover; server_max_window_bits=10"};
+    EXPECT_TRUE(check_deflate_answer(offer, exact).leniency.empty());
+}
+
 }  // namespace
 }  // namespace wsspec::peer

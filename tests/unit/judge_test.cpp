@@ -758,5 +758,24 @@ TEST(Judge, Http2FailuresFailAndLapsesDowngradeAnOk) {
     EXPECT_THAT(j.result, HasSubstr("stream 5 echoed"));
 }
 
+TEST(Judge, AnAnswerFollowedLenientlyMakesAPassingCaseNonStrict) {
+    Observation o = clean_close(Role::server);
+    o.handshake.deflate_agreed = true;
+    o.series.emplace();
+    o.series->count = 1000;
+    o.series->echoed = 1000;
+    o.handshake.deflate_leniency = "the answer leaves out server_no_context_takeover";
+    const Judgement j = judge(deflate_series_case(), o, Role::server);
+    EXPECT_EQ(j.behavior, verdict::non_strict);
+    EXPECT_THAT(j.result,
+                HasSubstr("Non-strict: the answer leaves out server_no_context_takeover"));
+    EXPECT_FALSE(passed(j, true));
+    EXPECT_TRUE(passed(j, false));
+
+    o.series->echoed = 41;  // a failure stays a failure
+    o.series->failure = "echo 42 has 15 bytes, sent 16";
+    EXPECT_EQ(judge(deflate_series_case(), o, Role::server).behavior, verdict::failed);
+}
+
 }  // namespace
 }  // namespace wsspec::oracle
