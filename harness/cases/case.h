@@ -133,11 +133,20 @@ struct AwaitCloseStep {
     std::uint32_t timeout_ms = 0;  // 0: the case timeout
 };
 
+// WebSockets over HTTP/2 (RFC 8441 5): the stream ends the way TCP would, without a Close
+// frame. `reset`: RST_STREAM with `error_code` (an abortive close); then wsspec opens a probe
+// WebSocket stream on the same connection, whose echo shows the reset touched only that
+// stream (RFC 9113 5.4.2). Otherwise END_STREAM (an orderly close of our half).
+struct StreamStep {
+    bool reset = false;
+    std::string error_code = "CANCEL";  // RFC 9113 7 name, with reset
+};
+
 // Repeat the inner steps (9.7/9.8 round trips).
 struct RepeatStep;
 
 using Step = std::variant<FrameStep, MessageStep, RawStep, SleepStep, AwaitStep, CloseStep,
-                          AwaitCloseStep, RepeatStep, EchoSeriesStep>;
+                          AwaitCloseStep, RepeatStep, EchoSeriesStep, StreamStep>;
 
 struct RepeatStep {
     std::uint32_t times = 1;
@@ -198,6 +207,25 @@ struct HandshakeResponse {
     std::uint32_t chop_delay_ms = 0;
 };
 
+// The extended CONNECT of an RFC 8441 case (`h2` in the case file): the request's field
+// list edited, and how the HTTP/2 connection around it behaves. Such cases run only over
+// HTTP/2 targets.
+struct H2Request {
+    // Non-empty: exactly these fields, in order, replace the defaults (:method, :protocol,
+    // :scheme, :path, :authority, sec-websocket-version); names are sent as written.
+    std::vector<std::pair<std::string, std::string>> fields;
+    std::vector<std::pair<std::string, std::string>> add_fields;  // appended to the defaults
+    std::vector<std::string> remove_fields;                       // default fields left out
+    // Send the extended CONNECT right after our preface, before the server's SETTINGS
+    // (RFC 8441 3).
+    bool before_settings = false;
+    // Our SETTINGS_INITIAL_WINDOW_SIZE (RFC 9113 6.5.2); 0: wsspec's default.
+    std::uint32_t initial_window_size = 0;
+    // WebSocket streams opened on the same connection once the case's stream is open, each
+    // echoing one text message and closing, all at once (RFC 9113 5: multiplexing).
+    std::uint32_t extra_streams = 0;
+};
+
 // What a handshake case accepts as the server's answer.
 struct HandshakeMatch {
     std::vector<int> status;        // allowed status codes; empty: any
@@ -216,6 +244,11 @@ struct HandshakeMatch {
     // Matches only when the server sent no HTTP response at all: it closed the connection
     // or stayed silent until the case timeout. Other fields are then ignored.
     bool no_response = false;
+    // HTTP/2 (RFC 8441 cases): matches when the server answered the extended CONNECT with
+    // no final response but RST_STREAM, or GOAWAY, carrying one of these error codes (RFC
+    // 9113 7 names, e.g. PROTOCOL_ERROR; RFC 9113 5.4.1 lets a stream error be treated as a
+    // connection error). Other fields are then ignored.
+    std::vector<std::string> stream_error;
 };
 
 // How an expectation's `events` are compared with the trace.
@@ -312,6 +345,8 @@ struct Case {
     std::optional<HandshakeRequest> handshake;
     // Client-only cases: what wsspec (the server) answers instead of a valid 101.
     std::optional<HandshakeResponse> handshake_response;
+    // RFC 8441 cases: the extended CONNECT and the HTTP/2 connection (HTTP/2 targets only).
+    std::optional<H2Request> h2;
     std::vector<std::string> offer_protocols;   // Sec-WebSocket-Protocol offered
     std::vector<std::string> offer_extensions;  // Sec-WebSocket-Extensions offered
     std::optional<DeflateCase> permessage_deflate;

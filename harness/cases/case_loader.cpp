@@ -38,7 +38,7 @@ Case parse_case(const json& j, const JsonPath& w, const std::string& group,
                {"id", "description", "rfc", "requirement", "roles", "timeout_ms", "handshake",
                 "handshake_response", "offer_protocols", "offer_extensions", "steps", "expect",
                 "expect_close", "informational", "measure_throughput", "permessage_deflate",
-                "resource_limits"});
+                "resource_limits", "h2"});
     Case c;
     c.source_file = file;
     c.id = as_string(require(j, w, "id"), w / "id");
@@ -89,6 +89,15 @@ Case parse_case(const json& j, const JsonPath& w, const std::string& group,
                     "roles must be [\"client\"]");
         }
         c.handshake_response = parse_handshake_response(*v, w / "handshake_response");
+    }
+    if (const json* v = find(j, "h2")) {
+        // wsspec speaks HTTP/2 only as the client: these cases test servers.
+        if (c.roles != std::vector<Role>{Role::server}) {
+            (w / "h2").fail(
+                "an h2 request is sent by wsspec as the client: roles must be [\"server\"]");
+        }
+        if (c.handshake) (w / "h2").fail("\"h2\" and \"handshake\" (HTTP/1.1) exclude each other");
+        c.h2 = parse_h2_request(*v, w / "h2");
     }
     if (const json* v = find(j, "offer_protocols")) {
         c.offer_protocols = string_list(*v, w / "offer_protocols", false);

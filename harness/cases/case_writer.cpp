@@ -164,6 +164,17 @@ json handshake_request_to_json(const HandshakeRequest& h) {
     return j;
 }
 
+json h2_request_to_json(const H2Request& h) {
+    json j = json::object();
+    if (!h.fields.empty()) j["fields"] = header_lines_to_json(h.fields);
+    if (!h.add_fields.empty()) j["add_fields"] = header_lines_to_json(h.add_fields);
+    if (!h.remove_fields.empty()) j["remove_fields"] = h.remove_fields;
+    if (h.before_settings) j["before_settings"] = true;
+    if (h.initial_window_size != 0) j["initial_window_size"] = h.initial_window_size;
+    if (h.extra_streams != 0) j["extra_streams"] = h.extra_streams;
+    return j;
+}
+
 }  // namespace
 
 json payload_to_json(const Payload& p) {
@@ -266,6 +277,8 @@ json step_to_json(const Step& s) {
         json b = json::object();
         if (w->timeout_ms != 0) b["timeout_ms"] = w->timeout_ms;
         j["await_close"] = std::move(b);
+    } else if (const auto* st = std::get_if<StreamStep>(&s)) {
+        j["h2_stream"] = st->reset ? json{{"reset", st->error_code}} : json{{"end", true}};
     } else if (const auto* rep = std::get_if<RepeatStep>(&s)) {
         json inner = json::array();
         for (const auto& st : rep->steps)
@@ -287,6 +300,7 @@ json case_to_json(const Case& c) {
     j["roles"] = std::move(roles);
     if (c.timeout_ms != 0) j["timeout_ms"] = c.timeout_ms;
     if (c.handshake) j["handshake"] = handshake_request_to_json(*c.handshake);
+    if (c.h2) j["h2"] = h2_request_to_json(*c.h2);
     if (!c.offer_protocols.empty()) j["offer_protocols"] = c.offer_protocols;
     if (!c.offer_extensions.empty()) j["offer_extensions"] = c.offer_extensions;
     if (c.permessage_deflate) j["permessage_deflate"] = deflate_case_to_json(*c.permessage_deflate);

@@ -63,7 +63,7 @@ static HandshakeMatch parse_handshake_match(const json& j, const JsonPath& w) {
     object_at(j, w);
     check_keys(j, w,
                {"status", "status_class", "accept_key_valid", "header_has_token", "header_absent",
-                "header_in", "no_response", "deflate"});
+                "header_in", "no_response", "deflate", "stream_error"});
     HandshakeMatch m;
     if (const json* v = find(j, "status")) {
         const json& arr = array_at(*v, w / "status");
@@ -93,6 +93,12 @@ static HandshakeMatch parse_handshake_match(const json& j, const JsonPath& w) {
     }
     if (const json* v = find(j, "header_in")) m.header_in = header_value_map(*v, w / "header_in");
     if (const json* v = find(j, "no_response")) m.no_response = as_bool(*v, w / "no_response");
+    if (const json* v = find(j, "stream_error")) {
+        const json& arr = array_at(*v, w / "stream_error");
+        if (arr.empty()) (w / "stream_error").fail("list at least one error code");
+        for (std::size_t i = 0; i < arr.size(); ++i)
+            m.stream_error.push_back(parse_h2_error_code(arr[i], w / "stream_error" / i));
+    }
     if (const json* v = find(j, "deflate")) {
         const std::string d = as_string(*v, w / "deflate");
         if (d != "agreed" && d != "declined") {

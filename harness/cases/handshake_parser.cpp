@@ -1,5 +1,7 @@
 #include "harness/cases/case_parsers.h"
 
+#include <algorithm>
+#include <array>
 #include <string>
 
 namespace wsspec::cases::parse {
@@ -83,6 +85,63 @@ HandshakeRequest parse_handshake_request(const json& j, const JsonPath& w) {
         }
     }
     if (const json* v = find(j, "pipelined_hex")) h.pipelined = decode_hex(*v, w / "pipelined_hex");
+    return h;
+}
+
+// ---------------------------------------------------------------------------------------
+// Extended CONNECT (RFC 8441 cases)
+
+std::string parse_h2_error_code(const json& j, const JsonPath& w) {
+    // RFC 9113 7.
+    static constexpr std::array<std::string_view, 14> names = {"NO_ERROR",
+                                                               "PROTOCOL_ERROR",
+                                                               "INTERNAL_ERROR",
+                                                               "FLOW_CONTROL_ERROR",
+                                                               "SETTINGS_TIMEOUT",
+                                                               "STREAM_CLOSED",
+                                                               "FRAME_SIZE_ERROR",
+                                                               "REFUSED_STREAM",
+                                                               "CANCEL",
+                                                               "COMPRESSION_ERROR",
+                                                               "CONNECT_ERROR",
+                                                               "ENHANCE_YOUR_CALM",
+                                                               "INADEQUATE_SECURITY",
+                                                               "HTTP_1_1_REQUIRED"};
+    std::string name = as_string(j, w);
+    if (std::find(names.begin(), names.end(), name) == names.end())
+        w.fail("unknown HTTP/2 error code " + in_quotes(name) + " (RFC 9113 7 names, e.g. CANCEL)");
+    return name;
+}
+
+H2Request parse_h2_request(const json& j, const JsonPath& w) {
+    object_at(j, w);
+    check_keys(j, w,
+               {"fields", "add_fields", "remove_fields", "before_settings", "initial_window_size",
+                "extra_streams"});
+    H2Request h;
+    if (const json* v = find(j, "fields")) {
+        h.fields = header_lines(*v, w / "fields");
+        if (h.fields.empty())
+            (w / "fields").fail("fields, when given, replaces the defaults: it cannot be empty");
+    }
+    if (const json* v = find(j, "add_fields")) h.add_fields = header_lines(*v, w / "add_fields");
+    if (const json* v = find(j, "remove_fields"))
+        h.remove_fields = string_list(*v, w / "remove_fields", false);
+    if (const json* v = find(j, "before_settings"))
+        h.before_settings = as_bool(*v, w / "before_settings");
+    // RFC 9113 6.5.2: at most 2^31-1.
+    constexpr std::uint64_t max_window = 0x7fffffff;
+    if (const json* v = find(j, "initial_window_size")) {
+        h.initial_window_size =
+            static_cast<std::uint32_t>(as_uint(*v, w / "initial_window_size", max_window));
+        if (h.initial_window_size == 0)
+            (w / "initial_window_size").fail("a window of 0 would never let the server answer");
+    }
+    // Bounded like a server's own SETTINGS_MAX_CONCURRENT_STREAMS of 100 would be.
+    constexpr std::uint64_t max_extra_streams = 64;
+    if (const json* v = find(j, "extra_streams"))
+        h.extra_streams =
+            static_cast<std::uint32_t>(as_uint(*v, w / "extra_streams", max_extra_streams));
     return h;
 }
 

@@ -148,8 +148,8 @@ std::uint32_t optional_timeout(const json& j, const JsonPath& w) {
 
 static Step parse_step(const json& j, const JsonPath& w) {
     const std::initializer_list<std::string_view> kKinds = {
-        "frame", "message",     "raw",    "sleep",      "await",
-        "close", "await_close", "repeat", "echo_series"};
+        "frame", "message",     "raw",    "sleep",       "await",
+        "close", "await_close", "repeat", "echo_series", "h2_stream"};
     object_at(j, w, "a step object");
     if (j.size() != 1) {
         w.fail("a step has exactly one key (" + join(kKinds) + "), found " +
@@ -203,6 +203,22 @@ static Step parse_step(const json& j, const JsonPath& w) {
             }
         }
         return c;
+    }
+    if (kind == "h2_stream") {
+        object_at(body, bw);
+        check_keys(body, bw, {"reset", "end"});
+        const json* reset = find(body, "reset");
+        const json* end = find(body, "end");
+        if ((reset == nullptr) == (end == nullptr))
+            bw.fail("give either \"reset\" (an RFC 9113 7 error code name) or \"end\": true");
+        StreamStep s;
+        if (reset != nullptr) {
+            s.reset = true;
+            s.error_code = parse_h2_error_code(*reset, bw / "reset");
+        } else if (!as_bool(*end, bw / "end")) {
+            (bw / "end").fail("\"end\" is true (END_STREAM); leave the step out otherwise");
+        }
+        return s;
     }
     if (kind == "await_close") {
         object_at(body, bw);

@@ -13,6 +13,9 @@ void add_serve_command(CLI::App& app, int& exit_status) {
     struct Options {
         std::string listen = "127.0.0.1:9001";
         std::string h2c_listen;  // empty: no HTTP/2 listener
+        std::string h2_listen;   // empty: no HTTP/2 over TLS listener
+        std::string cert_file;
+        std::string key_file;
         std::uint64_t max_message_size = 64ULL << 20;
         unsigned threads = 2;
         std::size_t max_connections = server::default_max_connections;
@@ -32,6 +35,12 @@ void add_serve_command(CLI::App& app, int& exit_status) {
     cmd->add_option("--h2c-listen", options->h2c_listen,
                     "HOST:PORT for WebSockets over HTTP/2 (RFC 8441 extended CONNECT, h2c with "
                     "prior knowledge), next to the HTTP/1.1 listener");
+    cmd->add_option("--h2-listen", options->h2_listen,
+                    "HOST:PORT for WebSockets over HTTP/2 over TLS (RFC 8441, h2 agreed by ALPN; "
+                    "needs --cert and --key)");
+    cmd->add_option("--cert", options->cert_file,
+                    "certificate chain (PEM) of the --h2-listen listener");
+    cmd->add_option("--key", options->key_file, "private key (PEM) of the --h2-listen listener");
     cmd->add_option("--max-message-size", options->max_message_size,
                     "Largest message accepted; bigger ones fail the connection with 1009")
         ->capture_default_str();
@@ -96,6 +105,16 @@ void add_serve_command(CLI::App& app, int& exit_status) {
             server_options.h2c_host = h2c.host;
             server_options.h2c_port = h2c.port;
         }
+        if (!options->h2_listen.empty()) {
+            if (options->cert_file.empty() || options->key_file.empty())
+                throw CLI::ValidationError("--h2-listen", "needs --cert and --key (PEM files)");
+            const Endpoint h2 = parse_endpoint(options->h2_listen, "--h2-listen");
+            server_options.h2 = true;
+            server_options.h2_host = h2.host;
+            server_options.h2_port = h2.port;
+            server_options.cert_file = options->cert_file;
+            server_options.key_file = options->key_file;
+        }
         server_options.max_message_size = options->max_message_size;
         server_options.threads = options->threads;
         server_options.max_connections = options->max_connections;
@@ -121,6 +140,10 @@ void add_serve_command(CLI::App& app, int& exit_status) {
         server_options.on_h2c_listening = [&server_options](std::uint16_t port) {
             std::cout << "wsspec serve: listening on h2c://" << server_options.h2c_host << ":"
                       << port << "/" << std::endl;
+        };
+        server_options.on_h2_listening = [&server_options](std::uint16_t port) {
+            std::cout << "wsspec serve: listening on h2://" << server_options.h2_host << ":" << port
+                      << "/" << std::endl;
         };
         exit_status = server::run_echo_server(server_options);
     });

@@ -138,6 +138,19 @@ std::vector<const cases::Case*> without_http1_handshakes(const std::vector<const
     return out;
 }
 
+// RFC 8441 cases (h2.*) send an extended CONNECT: over HTTP/1.1 they have no meaning.
+std::vector<const cases::Case*> without_http2_cases(const std::vector<const cases::Case*>& in,
+                                                    std::vector<std::string>& skipped) {
+    std::vector<const cases::Case*> out;
+    for (const auto* c : in) {
+        if (c->h2)
+            skipped.push_back(c->id);
+        else
+            out.push_back(c);
+    }
+    return out;
+}
+
 // A finished target whose reports are written together with the others' (an Autobahn spec
 // with several servers: one outdir/index.json and one page for every agent).
 struct CollectedRun {
@@ -171,7 +184,25 @@ int run_target(const TestServerOptions& o, const Target& t,
                       << " cases that check the HTTP/1.1 opening handshake are skipped ("
                       << skipped.front() << " ... " << skipped.back() << ")\n";
         }
-    } else if (t.ws_version == 8) {
+    } else {
+        std::vector<std::string> h2_only;
+        catalog.selected = without_http2_cases(catalog.selected, h2_only);
+        if (!h2_only.empty()) {
+            std::cout << "wsspec test-server: HTTP/1.1 target: " << h2_only.size()
+                      << " cases about WebSockets over HTTP/2 (RFC 8441) are skipped ("
+                      << h2_only.front() << " ... " << h2_only.back()
+                      << "); run them against an h2c:// or h2:// URL\n";
+        }
+        skipped = std::move(h2_only);
+        skip_reason =
+            "an HTTP/1.1 target: these cases send an RFC 8441 extended CONNECT, which needs an "
+            "HTTP/2 target (h2c:// or h2://)";
+    }
+    if (!url.http2 && t.ws_version == 8) {
+        const bool h2_skipped = !skipped.empty();
+        skip_reason = (h2_skipped ? skip_reason + "; and " : std::string{}) +
+                      "the hybi-10 handshake (--ws-version 8): these cases check the version "
+                      "13 opening handshake itself";
         catalog.selected = without_own_handshakes(catalog.selected, skipped);
         if (!skipped.empty()) {
             std::cout << "wsspec test-server: hybi-10 handshake (version 8): " << skipped.size()
@@ -369,8 +400,10 @@ void add_test_server_command(CLI::App& app, int& exit_status) {
     auto* cmd =
         app.add_subcommand("test-server", "Run the case catalog against a WebSocket server");
     auto o = std::make_shared<TestServerOptions>();
-    cmd->add_option("url", o->url,
-                    "ws://, wss:// or h2c:// (RFC 8441) URL of the server under test");
+    cmd->add_option(
+        "url", o->url,
+        "ws://, wss://, h2c:// or h2:// (RFC 8441; h2:// is TLS with ALPN) URL of the server "
+        "under test");
     cmd->add_option("--spec", o->spec,
                     "Autobahn fuzzingclient spec file (servers, cases, exclude-cases, "
                     "exclude-agent-cases, outdir)")

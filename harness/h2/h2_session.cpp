@@ -132,6 +132,13 @@ nghttp2_nv make_nv(std::string_view name, std::string_view value) {
             value.size(), NGHTTP2_NV_FLAG_NONE};
 }
 
+bool equals_ignoring_case(std::string_view a, std::string_view b) {
+    return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
+        const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c; };
+        return lower(x) == lower(y);
+    });
+}
+
 std::string join(const std::vector<std::string>& items) {
     std::string out;
     for (const auto& i : items)
@@ -219,21 +226,40 @@ bool H2Session::connect_protocol_enabled() const {
                            session_, NGHTTP2_SETTINGS_ENABLE_CONNECT_PROTOCOL) == 1;
 }
 
-std::int32_t H2Session::open_websocket(const WebSocketRequest& request) {
-    if (!session_) return -1;
-    const std::string subprotocols = join(request.subprotocols);
-    const std::string extensions = join(request.extensions);
+std::vector<Header> websocket_request_fields(const WebSocketRequest& request) {
     // RFC 8441 4: :method CONNECT with :protocol, :scheme, :path and :authority; RFC 8441 5:
     // sec-websocket-version as in RFC 6455, no Sec-WebSocket-Key, no Upgrade/Connection.
-    std::vector<nghttp2_nv> nva = {make_nv(":method", "CONNECT"),
-                                   make_nv(":protocol", websocket_protocol),
-                                   make_nv(":scheme", request.scheme),
-                                   make_nv(":path", request.path),
-                                   make_nv(":authority", request.authority),
-                                   make_nv("sec-websocket-version", websocket_version)};
-    if (!subprotocols.empty()) nva.push_back(make_nv("sec-websocket-protocol", subprotocols));
-    if (!extensions.empty()) nva.push_back(make_nv("sec-websocket-extensions", extensions));
-    if (!request.origin.empty()) nva.push_back(make_nv("origin", request.origin));
+    std::vector<Header> fields = {{":method", "CONNECT"},
+                                  {":protocol", std::string(websocket_protocol)},
+                                  {":scheme", request.scheme},
+                                  {":path", request.path},
+                                  {":authority", request.authority},
+                                  {"sec-websocket-version", std::string(websocket_version)}};
+    const std::string subprotocols = join(request.subprotocols);
+    const std::string extensions = join(request.extensions);
+    if (!subprotocols.empty()) fields.push_back({"sec-websocket-protocol", subprotocols});
+    if (!extensions.empty()) fields.push_back({"sec-websocket-extensions", extensions});
+    if (!request.origin.empty()) fields.push_back({"origin", request.origin});
+    return fields;
+}
+
+std::int32_t H2Session::open_websocket(const WebSocketRequest& request) {
+    return open_stream(websocket_request_fields(request));
+}
+
+std::int32_t H2Session::open_stream(const std::vector<Header>& fields) {
+    if (!session_) return -1;
+    // nghttp2 lower-cases the names it copies; conformance cases send upper case on purpose
+    // (RFC 9113 8.2.1), so the names are passed uncopied and kept alive here until the
+    // session ends (a case opens a handful of streams).
+    sent_fields_.push_back(fields);
+    std::vector<nghttp2_nv> nva;
+    nva.reserve(fields.size());
+    for (const auto& f : sent_fields_.back()) {
+        nghttp2_nv nv = make_nv(f.name, f.value);
+        nv.flags = NGHTTP2_NV_FLAG_NO_COPY_NAME;
+        nva.push_back(nv);
+    }
     nghttp2_data_provider provider{};
     provider.read_callback = read_stream_bytes;
     const std::int32_t stream =
@@ -321,15 +347,18 @@ RequestCheck check_websocket_request(const std::vector<Header>& headers) {
     // RFC 8441 4: a WebSocket is asked for with the extended CONNECT only; this server is no
     // proxy, so a plain CONNECT or any other method finds nothing here.
     if (!method || *method != "CONNECT")
-        return {405, "only the extended CONNECT of RFC 8441 is served here"};
-    if (!protocol) return {405, "CONNECT without :protocol (a proxy request) is not served"};
+        return {405, "only the extended CONNECT of RFC 8441 is served here", {}};
+    if (!protocol) return {405, "CONNECT without :protocol (a proxy request) is not served", {}};
     // RFC 8441 4 leaves an unsupported :protocol's status open; 501 (RFC 9110 15.6.2).
-    if (*protocol != websocket_protocol)
-        return {501, ":protocol '" + *protocol + "' is not supported (only websocket)"};
+    // RFC 9110 7.8: protocol names SHOULD compare case-insensitively.
+    if (!equals_ignoring_case(*protocol, websocket_protocol))
+        return {501, ":protocol '" + *protocol + "' is not supported (only websocket)", {}};
     const std::string* version = find_header(headers, "sec-websocket-version");
     // RFC 8441 5 keeps RFC 6455's version check: 13, else refuse (RFC 6455 4.2.2).
     if (!version || *version != websocket_version)
-        return {400, "sec-websocket-version must be 13 (RFC 6455 4.1)"};
+        return {400,
+                "sec-websocket-version must be 13 (RFC 6455 4.1)",
+                {{"sec-websocket-version", std::string(websocket_version)}}};
     return {};
 }
 

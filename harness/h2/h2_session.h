@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <memory>
 #include <optional>
@@ -90,6 +91,10 @@ class H2Session {
 
     // Client: opens a stream with the extended CONNECT; the stream id, or -1 (error()).
     std::int32_t open_websocket(const WebSocketRequest& request);
+    // Client: opens a stream whose request carries exactly `fields`, in order, names as
+    // given (conformance cases send malformed requests on purpose); -1 (error()) if nghttp2
+    // refuses to.
+    std::int32_t open_stream(const std::vector<Header>& fields);
     // Server: answers with `status`; a 2xx keeps the stream open for DATA, others end it.
     bool respond(std::int32_t stream, int status, const std::vector<Header>& headers = {});
     // Resets a stream (RST_STREAM with `error_code`, RFC 9113 6.4).
@@ -129,9 +134,13 @@ class H2Session {
     nghttp2_session* session_ = nullptr;
     std::map<std::int32_t, Outgoing> outgoing_;
     std::map<std::int32_t, Incoming> incoming_;
+    std::deque<std::vector<Header>> sent_fields_;  // open_stream's names, uncopied by nghttp2
     bool settings_received_ = false;
     std::string error_;
 };
+
+// The extended CONNECT's fields for `request` (RFC 8441 4 and 5), pseudo-header fields first.
+std::vector<Header> websocket_request_fields(const WebSocketRequest& request);
 
 // RFC 9113 7: the name of an error code ("PROTOCOL_ERROR"), for notes and reports.
 std::string error_code_name(std::uint32_t code);
@@ -141,6 +150,7 @@ std::string error_code_name(std::uint32_t code);
 struct RequestCheck {
     int status = 0;
     std::string reason;
+    std::vector<Header> headers;  // for the refusal, beside content-length
 };
 RequestCheck check_websocket_request(const std::vector<Header>& headers);
 

@@ -179,7 +179,19 @@ std::vector<std::string> tokens_of(const HandshakeObservation& hs, std::string_v
 
 // Empty string: matches; otherwise why not.
 std::string handshake_mismatch(const cases::HandshakeMatch& m, const HandshakeObservation& hs) {
+    if (!m.stream_error.empty()) {
+        if (hs.stream_error.empty()) {
+            return hs.status == 0 ? "no RST_STREAM or GOAWAY"
+                                  : "status " + std::to_string(hs.status);
+        }
+        if (std::find(m.stream_error.begin(), m.stream_error.end(), hs.stream_error) ==
+            m.stream_error.end()) {
+            return hs.stream_error_frame + " " + hs.stream_error;
+        }
+        return {};
+    }
     if (m.no_response) {
+        if (!hs.stream_error.empty()) return hs.stream_error_frame + " " + hs.stream_error;
         return hs.status == 0 ? std::string{} : "status " + std::to_string(hs.status);
     }
     const std::string status =
@@ -187,7 +199,11 @@ std::string handshake_mismatch(const cases::HandshakeMatch& m, const HandshakeOb
     // RFC 8441 5: over HTTP/2 a completed extended CONNECT (200) is what 101 is over HTTP/1.1.
     constexpr int switching_protocols = 101;
     const int judged = hs.http2 && hs.completed ? switching_protocols : hs.status;
-    const bool in_status = std::find(m.status.begin(), m.status.end(), judged) != m.status.end();
+    const auto listed = [&](int code) {
+        return std::find(m.status.begin(), m.status.end(), code) != m.status.end();
+    };
+    // The RFC 8441 cases name the 200 itself.
+    const bool in_status = listed(judged) || (hs.http2 && listed(hs.status));
     const bool in_class = std::find(m.status_class.begin(), m.status_class.end(), judged / 100) !=
                           m.status_class.end();
     // Both lists given: a status in either is allowed.
@@ -197,7 +213,8 @@ std::string handshake_mismatch(const cases::HandshakeMatch& m, const HandshakeOb
         return status;
     }
     if (hs.status == 0) return status;
-    const bool wants_upgrade = std::find(m.status.begin(), m.status.end(), 101) != m.status.end();
+    constexpr int connect_ok = 200;  // RFC 8441 5
+    const bool wants_upgrade = listed(switching_protocols) || (hs.http2 && listed(connect_ok));
     if ((m.accept_key_valid || wants_upgrade) && !hs.completed) {
         return "status " + std::to_string(hs.status) +
                " but the handshake is invalid: " + hs.failure;
@@ -248,6 +265,12 @@ std::string describe_handshake_match(const cases::HandshakeMatch& m) {
         for (std::size_t i = 0; i < m.status_class.size(); ++i) {
             out += (i ? " or " : "") + std::to_string(m.status_class[i]) + "xx";
         }
+    }
+    if (!m.stream_error.empty()) {
+        out = "RST_STREAM or GOAWAY with";
+        for (std::size_t i = 0; i < m.stream_error.size(); ++i)
+            out += (i ? " or " : " ") + m.stream_error[i];
+        return out;
     }
     if (m.no_response) return "no HTTP response (connection closed or silent)";
     if (m.accept_key_valid) out += ", valid Sec-WebSocket-Accept";
@@ -586,6 +609,20 @@ Judgement judge_conversation(const cases::Case& c, const Observation& obs, cases
         if (obs.timed_out && !obs.timeout_note.empty()) j.result += " (" + obs.timeout_note + ")";
     }
     judge_close(close_case, obs, under_test, j);
+    // RFC 8441 cases: what the HTTP/2 layer checked on streams beside the case's own.
+    if (!obs.h2_failures.empty()) {
+        std::string all;
+        for (const auto& f : obs.h2_failures)
+            all += (all.empty() ? "" : "; ") + f;
+        j.behavior = verdict::failed;
+        j.result = "On the HTTP/2 connection: " + all + ".";
+    } else if (!obs.h2_lapses.empty() && j.behavior == verdict::ok) {
+        std::string all;
+        for (const auto& l : obs.h2_lapses)
+            all += (all.empty() ? "" : "; ") + l;
+        j.behavior = verdict::non_strict;
+        j.result += " On the HTTP/2 connection: " + all + ".";
+    }
     const bool behavior_passed = j.behavior != verdict::failed;
     // A rule the peer broke never ends OK in either role (RFC 6455 7.1.7: the endpoint that
     // detects it MUST _Fail the WebSocket Connection_, here wsspec). Only a case that

@@ -61,6 +61,11 @@ struct HandshakeObservation {
     // out a server-side parameter of the offer); why, in words. The case is then at best
     // NON-STRICT (peer::ClientDeflateOutcome::leniency).
     std::string deflate_leniency;
+    // HTTP/2: the stream ended without a final response by RST_STREAM (or the connection by
+    // GOAWAY): the frame and its RFC 9113 7 error code name, e.g. "RST_STREAM",
+    // "PROTOCOL_ERROR". Empty otherwise.
+    std::string stream_error_frame;
+    std::string stream_error;
 };
 
 // Payload bytes of data messages before (plain) and after (wire) permessage-deflate, in
@@ -110,6 +115,13 @@ struct ResourceSample {
 struct Observation {
     std::string connect_error;  // could not even connect (before any byte)
     HandshakeObservation handshake;
+    // HTTP/2 (RFC 8441): what the server got wrong on streams other than the case's own (a
+    // multiplexed stream that did not echo, a probe after RST_STREAM that found the
+    // connection gone), each with the requirement it breaks. Any entry fails the case.
+    std::vector<std::string> h2_failures;
+    // What it did short of what it should (a refused extra stream, a connection closed after
+    // one stream's reset): an OK behavior becomes NON-STRICT.
+    std::vector<std::string> h2_lapses;
     std::vector<ObservedEvent> events;
     std::vector<WireEntry> wire;
 

@@ -3,6 +3,7 @@
 #include <openssl/ssl.h>
 
 #include <stdexcept>
+#include <string_view>
 
 namespace wsspec::peer {
 
@@ -51,9 +52,26 @@ void ByteStream::close() {
     socket().close(ec);
 }
 
+std::string ByteStream::alpn_selected() const {
+    if (!tls_) return {};
+    const unsigned char* data = nullptr;
+    unsigned int len = 0;
+    SSL_get0_alpn_selected(tls_->native_handle(), &data, &len);
+    return data ? std::string(reinterpret_cast<const char*>(data), len) : std::string{};
+}
+
 std::shared_ptr<asio::ssl::context> make_client_tls_context(const TlsSettings& settings,
-                                                            const std::string& host) {
+                                                            const std::string& host,
+                                                            const std::string& alpn) {
     auto ctx = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_client);
+    if (!alpn.empty()) {
+        // RFC 7301 3.1: a list of length-prefixed protocol names.
+        std::string wire(1, static_cast<char>(alpn.size()));
+        wire += alpn;
+        SSL_CTX_set_alpn_protos(ctx->native_handle(),
+                                reinterpret_cast<const unsigned char*>(wire.data()),
+                                static_cast<unsigned int>(wire.size()));
+    }
     if (settings.insecure) {
         ctx->set_verify_mode(asio::ssl::verify_none);
     } else {
@@ -83,6 +101,30 @@ std::shared_ptr<asio::ssl::context> make_server_tls_context(const std::string& c
                                  cert_file);
     }
     return ctx;
+}
+
+namespace {
+int select_alpn_protocol(SSL*, const unsigned char** out, unsigned char* outlen,
+                         const unsigned char* in, unsigned int inlen, void* arg) {
+    const std::string_view wanted = static_cast<const char*>(arg);
+    for (unsigned int at = 0; at < inlen;) {
+        const unsigned int len = in[at];
+        if (at + 1 + len > inlen) break;
+        if (std::string_view(reinterpret_cast<const char*>(in + at + 1), len) == wanted) {
+            *out = in + at + 1;
+            *outlen = static_cast<unsigned char>(len);
+            return SSL_TLSEXT_ERR_OK;
+        }
+        at += 1 + len;
+    }
+    // RFC 7301 3.2: "the server SHALL respond with a fatal no_application_protocol alert".
+    return SSL_TLSEXT_ERR_ALERT_FATAL;
+}
+}  // namespace
+
+void select_alpn(asio::ssl::context& ctx, const char* protocol) {
+    SSL_CTX_set_alpn_select_cb(ctx.native_handle(), select_alpn_protocol,
+                               const_cast<char*>(protocol));
 }
 
 }  // namespace wsspec::peer

@@ -36,6 +36,8 @@ class ByteStream {
     // TLS handshake (no-op completion for plain TCP).
     void async_tls_handshake(std::function<void(error_code)> handler);
     bool set_sni(const std::string& host_name);
+    // The protocol TLS agreed by ALPN (RFC 7301), e.g. "h2"; empty: none or plain TCP.
+    [[nodiscard]] std::string alpn_selected() const;
 
     tcp::socket& socket();
     bool is_tls() const { return tls_ != nullptr; }
@@ -49,9 +51,16 @@ class ByteStream {
     std::unique_ptr<asio::ssl::stream<tcp::socket>> tls_;
 };
 
-// A client TLS context per the settings (verification on unless insecure).
+// A client TLS context per the settings (verification on unless insecure); `alpn`, when
+// given, is the one protocol offered by ALPN (RFC 7301), e.g. "h2".
 std::shared_ptr<asio::ssl::context> make_client_tls_context(const TlsSettings& settings,
-                                                            const std::string& host);
+                                                            const std::string& host,
+                                                            const std::string& alpn = {});
+
+// Makes a server context answer ALPN with `protocol` when the client offers it, and refuse
+// the TLS handshake (no_application_protocol, RFC 7301 3.2) when it offers only others.
+// `protocol` has static storage (a literal): OpenSSL keeps the pointer.
+void select_alpn(asio::ssl::context& ctx, const char* protocol);
 
 // A server TLS context with this certificate chain and private key (PEM files). Throws
 // std::runtime_error naming the file and OpenSSL's reason when one cannot be used.

@@ -381,6 +381,7 @@ bool CaseSession::run_step(const cases::Step& step) {
     if (const auto* c = std::get_if<cases::CloseStep>(&step)) return close(*c);
     if (const auto* w = std::get_if<cases::AwaitCloseStep>(&step))
         return await_close(w->timeout_ms);
+    if (const auto* st = std::get_if<cases::StreamStep>(&step)) return end_stream(*st);
     if (const auto* rep = std::get_if<cases::RepeatStep>(&step)) {
         const std::size_t outer_base = iteration_base_;
         bool in_time = true;
@@ -398,6 +399,25 @@ bool CaseSession::run_step(const cases::Step& step) {
         return in_time;
     }
     return true;
+}
+
+bool CaseSession::end_stream(const cases::StreamStep& s) {
+    // What is queued goes first: the step ends the stream after the frames before it.
+    pump_until([this] { return (!writing_ && tx_queue_.empty()) || !tcp_open_ || write_failed_; },
+               deadline_);
+    if (!tcp_open_) return false;
+    const SessionTransport::StreamEnd end =
+        transport_->end_stream(s.reset, s.error_code, deadline_);
+    if (!end.note.empty()) note(end.note);
+    if (!end.failure.empty()) obs_.h2_failures.push_back(end.failure);
+    if (!end.lapse.empty()) obs_.h2_lapses.push_back(end.lapse);
+    if (s.reset) {
+        // RFC 8441 5: an abortive close of the stream; the WebSocket is gone, ended by us.
+        obs_.dropped_by_me = true;
+        tcp_open_ = false;
+        return false;
+    }
+    return Clock::now() < deadline_;
 }
 
 bool CaseSession::send_frame(const cases::FrameStep& f) {

@@ -105,6 +105,7 @@ class CaseSession : codec::ConnectionHandler {
     bool await_events(const cases::AwaitStep& a);
     bool close(const cases::CloseStep& c);
     bool await_close(std::uint32_t timeout_ms);
+    bool end_stream(const cases::StreamStep& s);
 
     // I/O
     void on_received(std::span<std::uint8_t> bytes);

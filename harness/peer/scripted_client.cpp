@@ -129,35 +129,64 @@ std::vector<std::string> list_elements(const std::vector<h2::Header>& headers,
     return out;
 }
 
-// RFC 8441: the opening handshake of a WebSocket over an HTTP/2 stream (h2c://, prior
-// knowledge), then the case's steps over that stream.
+// The extended CONNECT's fields: the defaults for `request`, edited as an RFC 8441 case says.
+std::vector<h2::Header> request_fields(const cases::H2Request& edits,
+                                       const h2::WebSocketRequest& request) {
+    std::vector<h2::Header> fields;
+    if (!edits.fields.empty()) {
+        for (const auto& [name, value] : edits.fields) {
+            fields.push_back({name, fill_placeholders(value, {{"{scheme}", request.scheme},
+                                                              {"{authority}", request.authority},
+                                                              {"{path}", request.path}})});
+        }
+        return fields;
+    }
+    fields = h2::websocket_request_fields(request);
+    std::erase_if(fields, [&](const h2::Header& f) {
+        return std::find(edits.remove_fields.begin(), edits.remove_fields.end(), f.name) !=
+               edits.remove_fields.end();
+    });
+    for (const auto& [name, value] : edits.add_fields)
+        fields.push_back({name, value});
+    return fields;
+}
+
+// RFC 8441: the opening handshake of a WebSocket over an HTTP/2 stream (h2c:// with prior
+// knowledge, h2:// over TLS with ALPN), then the case's steps over that stream.
 oracle::Observation run_case_over_h2(const cases::Case& c, const ClientSettings& settings,
                                      oracle::Observation& obs, CaseSession& session,
-                                     asio::io_context& io, tcp::socket socket,
+                                     asio::io_context& io, std::unique_ptr<ByteStream> stream,
                                      Clock::time_point deadline,
                                      const std::function<oracle::Observation()>& finish) {
-    auto owned = std::make_unique<H2Transport>(io, std::make_unique<ByteStream>(std::move(socket)));
+    const cases::H2Request h2_case = c.h2.value_or(cases::H2Request{});
+    auto owned = std::make_unique<H2Transport>(
+        io, std::move(stream),
+        h2_case.initial_window_size != 0 ? h2_case.initial_window_size : h2_stream_window);
     H2Transport& transport = *owned;
     h2::WebSocketRequest request;
+    request.scheme = settings.url.tls ? "https" : "http";  // RFC 8441 5
     request.authority = settings.url.host_header();
     request.path = settings.url.path;
     request.subprotocols = c.offer_protocols.empty() ? settings.protocols : c.offer_protocols;
     request.extensions = c.offer_extensions;
     request.origin = settings.origin;
-    std::vector<h2::Header> sent = {{":method", "CONNECT"},
-                                    {":protocol", "websocket"},
-                                    {":scheme", request.scheme},
-                                    {":path", request.path},
-                                    {":authority", request.authority},
-                                    {"sec-websocket-version", "13"}};
+    transport.set_probe_request(request);
+    const std::vector<h2::Header> sent = request_fields(h2_case, request);
     obs.handshake.attempted = true;
     obs.handshake.http2 = true;
     obs.handshake.request = describe_fields(sent);
-    const H2Transport::OpenResult opened = transport.open(request, deadline);
+    const H2Transport::OpenResult opened = transport.open(sent, !h2_case.before_settings, deadline);
     session.attach(std::move(owned));
     if (!opened.failure.empty()) {
         obs.handshake.failure = opened.failure;
+        obs.handshake.stream_error_frame = opened.stream_error_frame;
+        obs.handshake.stream_error = opened.stream_error;
         obs.timed_out = opened.timed_out;
+        if (!opened.timed_out) {
+            // A refusal leaves the connection to us: nothing more to observe on it.
+            session.drop("the extended CONNECT opened no WebSocket (" + opened.failure + ")");
+            obs.dropped_by_me = false;
+        }
         return finish();
     }
     obs.handshake.response = describe_fields(opened.headers);
@@ -195,6 +224,13 @@ oracle::Observation run_case_over_h2(const cases::Case& c, const ClientSettings&
         session.use_deflate(*deflate.params);
     }
     obs.handshake.completed = true;
+    if (h2_case.extra_streams != 0) {
+        const SessionTransport::StreamEnd extra =
+            transport.run_extra_streams(request, h2_case.extra_streams, deadline);
+        if (!extra.failure.empty()) obs.h2_failures.push_back(extra.failure);
+        if (!extra.lapse.empty()) obs.h2_lapses.push_back(extra.lapse);
+        session.note(extra.note);
+    }
     session.start_websocket(transport.take_early_data());
     run_case_steps(c, obs, session);
     return finish();
@@ -221,13 +257,17 @@ oracle::Observation run_case_as_client(const cases::Case& c, const ClientSetting
     tcp::socket socket(io);
     obs.connect_error = connect_tcp(io, socket, settings.url, deadline);
     if (!obs.connect_error.empty()) return finish();
-    if (settings.url.http2)
-        return run_case_over_h2(c, settings, obs, session, io, std::move(socket), deadline, finish);
+    if (settings.url.http2 && !settings.url.tls) {
+        return run_case_over_h2(c, settings, obs, session, io,
+                                std::make_unique<ByteStream>(std::move(socket)), deadline, finish);
+    }
 
     std::unique_ptr<ByteStream> stream;
     if (settings.url.tls) {
         try {
-            auto ctx = make_client_tls_context(settings.tls, settings.url.host);
+            // RFC 9113 3.2: HTTP/2 over TLS is agreed by ALPN with the token "h2".
+            auto ctx = make_client_tls_context(settings.tls, settings.url.host,
+                                               settings.url.http2 ? "h2" : "");
             stream = std::make_unique<ByteStream>(std::move(socket), ctx,
                                                   asio::ssl::stream_base::client);
         } catch (const std::exception& e) {
@@ -253,6 +293,20 @@ oracle::Observation run_case_as_client(const cases::Case& c, const ClientSetting
             stream->close();
             io.run_for(std::chrono::milliseconds(100));
             return finish();
+        }
+        if (settings.url.http2) {
+            if (stream->alpn_selected() != "h2") {
+                obs.connect_error = "the TLS server at " + settings.url.to_string() +
+                                    " did not agree to \"h2\" by ALPN (RFC 9113 3.2)" +
+                                    (stream->alpn_selected().empty()
+                                         ? std::string(": no protocol selected")
+                                         : ": it selected \"" + stream->alpn_selected() + "\"");
+                stream->close();
+                io.run_for(std::chrono::milliseconds(100));
+                return finish();
+            }
+            return run_case_over_h2(c, settings, obs, session, io, std::move(stream), deadline,
+                                    finish);
         }
     } else {
         stream = std::make_unique<ByteStream>(std::move(socket));

@@ -38,6 +38,24 @@ class SessionTransport {
     virtual void close() = 0;
     // Lets operations that close() aborted finish before the session goes away (bounded).
     virtual void settle() = 0;
+
+    // WebSockets over HTTP/2 (RFC 8441 5): ends our half of the stream the way TCP would
+    // end, without a Close frame: END_STREAM, or (`reset`) RST_STREAM with the RFC 9113 7
+    // code named `error_code`, after which the transport checks, on a new stream, that the
+    // connection still serves WebSockets. `failure`: a rule the server broke; `lapse`: what
+    // it did short of what it should (NON-STRICT); `note`: what happened, for the wire log.
+    // Transports without streams only say so.
+    struct StreamEnd {
+        std::string failure;
+        std::string lapse;
+        std::string note;
+    };
+    virtual StreamEnd end_stream(bool /*reset*/, const std::string& /*error_code*/,
+                                 Clock::time_point /*deadline*/) {
+        StreamEnd out;
+        out.note = "not an HTTP/2 stream: the h2_stream step does nothing here";
+        return out;
+    }
 };
 
 }  // namespace wsspec::peer

@@ -17,7 +17,7 @@ std::string TargetUrl::host_header() const {
 
 std::string TargetUrl::to_string() const {
     const bool ipv6 = host.find(':') != std::string::npos;
-    return std::string(http2 ? "h2c://"
+    return std::string(http2 ? (tls ? "h2://" : "h2c://")
                        : tls ? "wss://"
                              : "ws://") +
            (ipv6 ? "[" + host + "]" : host) + ":" + std::to_string(port) + path;
@@ -38,8 +38,11 @@ TargetUrl parse_target_url(std::string_view url) {
         out.tls = true;
     else if (scheme == "h2c")
         out.http2 = true;
+    else if (scheme == "h2")
+        out.http2 = out.tls = true;
     else
-        throw bad("unsupported scheme '" + std::string(scheme) + "' (use ws://, wss:// or h2c://)");
+        throw bad("unsupported scheme '" + std::string(scheme) +
+                  "' (use ws://, wss://, h2c:// or h2://)");
     url.remove_prefix(scheme_end + 3);
     const auto path_start = url.find_first_of("/?#");
     std::string_view authority = url.substr(0, path_start);

@@ -1,5 +1,6 @@
-// The URL of a server under test: ws://host[:port][/path], wss://..., or h2c://... for
-// WebSockets over an HTTP/2 stream (RFC 8441, cleartext with prior knowledge).
+// The URL of a server under test: ws://host[:port][/path], wss://..., h2c://... for
+// WebSockets over an HTTP/2 stream (RFC 8441, cleartext with prior knowledge), or h2://...
+// for the same over TLS with "h2" agreed by ALPN (RFC 9113 3.2).
 #pragma once
 
 #include <cstdint>
@@ -14,7 +15,7 @@ struct TargetUrl {
     std::string host;  // without brackets for IPv6 literals
     std::uint16_t port = 0;
     std::string path = "/";  // path and query, as sent in the request line
-    bool http2 = false;      // h2c://: extended CONNECT over HTTP/2 (RFC 8441)
+    bool http2 = false;      // h2c://, h2://: extended CONNECT over HTTP/2 (RFC 8441)
     // Host header value: host, plus ":port" when it is not the scheme's default.
     [[nodiscard]] std::string host_header() const;
     [[nodiscard]] std::string to_string() const;
@@ -24,7 +25,8 @@ struct UrlError : std::invalid_argument {
     using std::invalid_argument::invalid_argument;
 };
 
-// Throws UrlError with the reason ("unsupported scheme 'http' (use ws://, wss:// or h2c://)").
+// Throws UrlError with the reason ("unsupported scheme 'http' (use ws://, wss://, h2c:// or
+// h2://)").
 TargetUrl parse_target_url(std::string_view url);
 
 }  // namespace wsspec::peer

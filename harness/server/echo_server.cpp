@@ -19,6 +19,7 @@
 #include "harness/codec/http_head.h"
 #include "harness/codec/permessage_deflate.h"
 #include "harness/peer/blocking_io.h"
+#include "harness/peer/byte_stream.h"
 #include "harness/peer/entropy.h"
 #include "harness/server/h2c_echo_server.h"
 
@@ -454,10 +455,30 @@ int run_echo_server(const EchoServerOptions& options) {
     std::uint16_t h2c_port = 0;
     if (options.h2c) {
         try {
-            h2c_port = h2c.listen();
+            h2c_port = h2c.listen(options.h2c_host, options.h2c_port);
         } catch (const boost::system::system_error& e) {
             std::cerr << "wsspec serve: cannot listen on " << options.h2c_host << ":"
                       << options.h2c_port << " (h2c): " << e.code().message() << "\n";
+            return 2;
+        }
+    }
+    std::shared_ptr<asio::ssl::context> tls;
+    if (options.h2) {
+        try {
+            tls = peer::make_server_tls_context(options.cert_file, options.key_file);
+        } catch (const std::exception& e) {
+            std::cerr << "wsspec serve: " << e.what() << "\n";
+            return 2;
+        }
+    }
+    H2cListener h2(io, options, tls);
+    std::uint16_t h2_port = 0;
+    if (options.h2) {
+        try {
+            h2_port = h2.listen(options.h2_host, options.h2_port);
+        } catch (const boost::system::system_error& e) {
+            std::cerr << "wsspec serve: cannot listen on " << options.h2_host << ":"
+                      << options.h2_port << " (h2): " << e.code().message() << "\n";
             return 2;
         }
     }
@@ -465,10 +486,12 @@ int run_echo_server(const EchoServerOptions& options) {
     signals.async_wait([&](error_code, int) {
         listener.stop();
         h2c.stop();
+        h2.stop();
         io.stop();
     });
     if (options.on_listening) options.on_listening(port);
     if (options.h2c && options.on_h2c_listening) options.on_h2c_listening(h2c_port);
+    if (options.h2 && options.on_h2_listening) options.on_h2_listening(h2_port);
     std::vector<std::thread> pool;
     try {
         for (unsigned i = 1; i < options.threads; ++i)

@@ -52,6 +52,14 @@ struct EchoServerOptions {
     std::string h2c_host = "127.0.0.1";
     std::uint16_t h2c_port = 0;
     std::function<void(std::uint16_t)> on_h2c_listening;
+    // The same over TLS (h2 agreed by ALPN, RFC 9113 3.2): off unless `h2` (`--h2-listen`,
+    // with `--cert` and `--key`, PEM files).
+    bool h2 = false;
+    std::string h2_host = "127.0.0.1";
+    std::uint16_t h2_port = 0;
+    std::string cert_file;
+    std::string key_file;
+    std::function<void(std::uint16_t)> on_h2_listening;
 };
 
 // Serves until SIGINT/SIGTERM. Returns the process exit status.

@@ -9,6 +9,7 @@
 #include "harness/h2/h2_session.h"
 #include "harness/peer/allowed_variants.h"
 #include "harness/peer/blocking_io.h"
+#include "harness/peer/byte_stream.h"
 #include "harness/peer/entropy.h"
 
 namespace wsspec::server {
@@ -28,6 +29,7 @@ constexpr int status_service_unavailable = 503;
 // 64 KiB.
 constexpr std::uint32_t stream_window = 1U << 20;
 constexpr std::uint32_t connection_window = 1U << 24;
+constexpr int tls_handshake_timeout_s = 10;
 
 // One WebSocket on one stream: the codec's echo, as echo_server.cpp's Session does it
 // (without its injected defects: those are an HTTP/1.1 listener feature).
@@ -74,9 +76,9 @@ h2::SessionOptions server_windows() {
 
 class H2cConnection : public std::enable_shared_from_this<H2cConnection>, h2::H2Handler {
   public:
-    H2cConnection(tcp::socket socket, const EchoServerOptions& options,
+    H2cConnection(std::unique_ptr<peer::ByteStream> stream, const EchoServerOptions& options,
                   std::shared_ptr<std::atomic<std::size_t>> open)
-        : socket_(std::move(socket)),
+        : stream_(std::move(stream)),
           options_(options),
           h2_(h2::Role::server, server_windows(), *this),
           open_(std::move(open)) {
@@ -87,22 +89,38 @@ class H2cConnection : public std::enable_shared_from_this<H2cConnection>, h2::H2
     H2cConnection& operator=(const H2cConnection&) = delete;
 
     void start() {
+        if (!stream_->is_tls()) return begin();
+        // A TLS handshake that never completes holds the connection no longer than a request
+        // may take on the HTTP/1.1 listener.
+        handshake_timer_.expires_after(std::chrono::seconds(tls_handshake_timeout_s));
+        handshake_timer_.async_wait([self = shared_from_this()](error_code ec) {
+            if (!ec && !self->handshaken_) self->close();
+        });
+        stream_->async_tls_handshake([self = shared_from_this()](error_code ec) {
+            self->handshaken_ = true;
+            self->handshake_timer_.cancel();
+            if (ec) return self->close();
+            self->begin();
+        });
+    }
+
+  private:
+    void begin() {
         flush();  // our SETTINGS, with SETTINGS_ENABLE_CONNECT_PROTOCOL = 1
         read();
     }
 
-  private:
     void read() {
-        socket_.async_read_some(asio::buffer(in_),
-                                [self = shared_from_this()](error_code ec, std::size_t n) {
-                                    if (ec) return self->close();
-                                    if (!self->h2_.receive({self->in_.data(), n})) {
-                                        // nghttp2 queued its GOAWAY; send it, then close.
-                                        self->broken_ = true;
-                                    }
-                                    self->flush();
-                                    if (!self->broken_) self->read();
-                                });
+        stream_->async_read_some(asio::buffer(in_),
+                                 [self = shared_from_this()](error_code ec, std::size_t n) {
+                                     if (ec) return self->close();
+                                     if (!self->h2_.receive({self->in_.data(), n})) {
+                                         // nghttp2 queued its GOAWAY; send it, then close.
+                                         self->broken_ = true;
+                                     }
+                                     self->flush();
+                                     if (!self->broken_) self->read();
+                                 });
     }
 
     void flush() {
@@ -113,23 +131,22 @@ class H2cConnection : public std::enable_shared_from_this<H2cConnection>, h2::H2
             return;
         }
         writing_ = true;
-        asio::async_write(socket_, asio::buffer(writing_buf_),
-                          [self = shared_from_this()](error_code ec, std::size_t) {
-                              self->writing_ = false;
-                              if (ec) return self->close();
-                              self->flush();
-                          });
+        stream_->async_write(asio::buffer(writing_buf_),
+                             [self = shared_from_this()](error_code ec, std::size_t) {
+                                 self->writing_ = false;
+                                 if (ec) return self->close();
+                                 self->flush();
+                             });
     }
 
-    void close() {
-        error_code ec;
-        socket_.close(ec);
-    }
+    void close() { stream_->close(); }
 
     void on_request(std::int32_t stream, const std::vector<h2::Header>& headers) override {
         const h2::RequestCheck check = h2::check_websocket_request(headers);
         if (check.status != 0) {
-            h2_.respond(stream, check.status, {{"content-length", "0"}});
+            std::vector<h2::Header> answer = check.headers;
+            answer.push_back({"content-length", "0"});
+            h2_.respond(stream, check.status, answer);
             return;
         }
         if (echoes_.size() >= max_websockets_per_connection) {
@@ -184,7 +201,9 @@ class H2cConnection : public std::enable_shared_from_this<H2cConnection>, h2::H2
 
     void on_stream_closed(std::int32_t stream, std::uint32_t) override { echoes_.erase(stream); }
 
-    tcp::socket socket_;
+    std::unique_ptr<peer::ByteStream> stream_;
+    asio::steady_timer handshake_timer_{stream_->socket().get_executor()};
+    bool handshaken_ = false;
     const EchoServerOptions& options_;
     h2::H2Session h2_;
     std::shared_ptr<std::atomic<std::size_t>> open_;
@@ -198,14 +217,18 @@ class H2cConnection : public std::enable_shared_from_this<H2cConnection>, h2::H2
 
 }  // namespace
 
-H2cListener::H2cListener(asio::io_context& io, const EchoServerOptions& options)
+H2cListener::H2cListener(asio::io_context& io, const EchoServerOptions& options,
+                         std::shared_ptr<asio::ssl::context> tls)
     : io_(io),
       acceptor_(io),
       options_(options),
-      open_(std::make_shared<std::atomic<std::size_t>>(0)) {}
+      tls_(std::move(tls)),
+      open_(std::make_shared<std::atomic<std::size_t>>(0)) {
+    if (tls_) peer::select_alpn(*tls_, "h2");  // RFC 9113 3.2
+}
 
-std::uint16_t H2cListener::listen() {
-    const tcp::endpoint endpoint(asio::ip::make_address(options_.h2c_host), options_.h2c_port);
+std::uint16_t H2cListener::listen(const std::string& host, std::uint16_t port) {
+    const tcp::endpoint endpoint(asio::ip::make_address(host), port);
     peer::open_listening_acceptor(acceptor_, endpoint);
     accept();
     return acceptor_.local_endpoint().port();
@@ -221,7 +244,10 @@ void H2cListener::accept() {
         if (ec == asio::error::operation_aborted) return;
         if (!ec && open_->load() < options_.max_connections) {
             socket.set_option(tcp::no_delay(true), ec);
-            std::make_shared<H2cConnection>(std::move(socket), options_, open_)->start();
+            auto stream = tls_ ? std::make_unique<peer::ByteStream>(std::move(socket), tls_,
+                                                                    asio::ssl::stream_base::server)
+                               : std::make_unique<peer::ByteStream>(std::move(socket));
+            std::make_shared<H2cConnection>(std::move(stream), options_, open_)->start();
         }
         accept();
     });

@@ -1,6 +1,7 @@
-// `wsspec serve --h2c-listen`: the reference echo over WebSockets on HTTP/2 streams
-// (RFC 8441, cleartext with prior knowledge). Each TCP connection is one h2::H2Session; each
-// extended CONNECT stream it accepts runs the same codec echo as the HTTP/1.1 listener.
+// `wsspec serve --h2c-listen` / `--h2-listen`: the reference echo over WebSockets on HTTP/2
+// streams (RFC 8441), cleartext with prior knowledge or TLS with "h2" agreed by ALPN (RFC
+// 9113 3.2). Each connection is one h2::H2Session; each extended CONNECT stream it accepts
+// runs the same codec echo as the HTTP/1.1 listener.
 #pragma once
 
 #include <atomic>
@@ -14,9 +15,11 @@ namespace wsspec::server {
 
 class H2cListener {
   public:
-    H2cListener(boost::asio::io_context& io, const EchoServerOptions& options);
-    // Binds options.h2c_host:h2c_port; returns the port bound (throws system_error).
-    std::uint16_t listen();
+    // `tls`: a server context (ALPN "h2" is selected on it); null: h2c.
+    H2cListener(boost::asio::io_context& io, const EchoServerOptions& options,
+                std::shared_ptr<boost::asio::ssl::context> tls = nullptr);
+    // Binds host:port; returns the port bound (throws system_error).
+    std::uint16_t listen(const std::string& host, std::uint16_t port);
     void stop();
 
   private:
@@ -25,6 +28,7 @@ class H2cListener {
     boost::asio::io_context& io_;
     boost::asio::ip::tcp::acceptor acceptor_;
     const EchoServerOptions& options_;
+    std::shared_ptr<boost::asio::ssl::context> tls_;
     std::shared_ptr<std::atomic<std::size_t>> open_;
 };
 

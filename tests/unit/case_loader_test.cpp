@@ -76,7 +76,8 @@ TEST(CatalogTest, ContainsAutobahnIds) {
 
 TEST(CatalogTest, AutobahnCasesApplyToBothRolesAndHandshakeCasesToServersOnly) {
     for (const Case& c : catalog()) {
-        if (c.id.rfind("hs.", 0) == 0 || c.id.rfind("sf.", 0) == 0 || c.id.rfind("pmd.", 0) == 0) {
+        if (c.id.rfind("hs.", 0) == 0 || c.id.rfind("sf.", 0) == 0 || c.id.rfind("pmd.", 0) == 0 ||
+            c.id.rfind("h2.", 0) == 0) {
             EXPECT_TRUE(has_role(c, Role::server)) << c.id;
             EXPECT_FALSE(has_role(c, Role::client)) << c.id;
         } else if (c.id.rfind("hsc.", 0) == 0 || c.id.rfind("cf.", 0) == 0 ||
@@ -292,6 +293,18 @@ class MalformedCaseFileTest : public ::testing::Test {
     fs::path dir_;
     std::string path_;
 };
+
+TEST_F(MalformedCaseFileTest, Http2CasesAreServerOnlyAndNameRealErrorCodes) {
+    const std::string h2 = R"(, "h2": {"remove_fields": [":path"], "extra_streams": 2})";
+    const auto has = [](const std::string& msg, const std::string& part) {
+        return msg.find(part) != std::string::npos;
+    };
+    EXPECT_TRUE(has(error_for(one_case("1.1.1", R"({"h2_stream": {"reset": "CANCEL"}})", h2)),
+                    "roles must be [\"server\"]"));
+    EXPECT_TRUE(has(error_for(one_case("1.1.1", R"({"h2_stream": {"reset": "CANCELLED"}})")),
+                    "unknown HTTP/2 error code"));
+    EXPECT_TRUE(has(error_for(one_case("1.1.1", R"({"h2_stream": {}})")), "either \"reset\""));
+}
 
 TEST_F(MalformedCaseFileTest, ValidMinimalFileLoads) {
     EXPECT_EQ(error_for(one_case("1.1.1", R"({"frame": {"opcode": "text", "payload": "hi"}})")),

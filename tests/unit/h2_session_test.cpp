@@ -205,7 +205,13 @@ TEST(H2Session, ChecksWhatTheServerRefuses) {
     };
     EXPECT_EQ(check_websocket_request(with(":method", "GET")).status, 405);
     EXPECT_EQ(check_websocket_request(with(":protocol", "webtransport")).status, 501);
-    EXPECT_EQ(check_websocket_request(with("sec-websocket-version", "8")).status, 400);
+    const RequestCheck version = check_websocket_request(with("sec-websocket-version", "8"));
+    EXPECT_EQ(version.status, 400);
+    // RFC 6455 4.4: the refusal lists the version the server speaks.
+    ASSERT_NE(find_header(version.headers, "sec-websocket-version"), nullptr);
+    EXPECT_EQ(*find_header(version.headers, "sec-websocket-version"), "13");
+    // RFC 9110 7.8: protocol names compare case-insensitively.
+    EXPECT_EQ(check_websocket_request(with(":protocol", "WebSocket")).status, 0);
     auto plain = ok;
     plain.erase(plain.begin() + 1);
     EXPECT_EQ(check_websocket_request(plain).status, 405);
@@ -222,6 +228,25 @@ TEST(H2Session, ResetReachesThePeerWithItsCode) {
     p.exchange();
     ASSERT_TRUE(p.client_events.closed_with.has_value());
     EXPECT_EQ(error_code_name(*p.client_events.closed_with), "CANCEL");
+}
+
+// Conformance cases send what a client must not: open_stream keeps the fields as given (here
+// an upper-case name, RFC 9113 8.2.1), and the server's nghttp2 refuses the malformed request
+// with RST_STREAM PROTOCOL_ERROR before any on_request.
+TEST(H2Session, OpenStreamSendsFieldsAsGivenAndAMalformedRequestIsReset) {
+    Pair p;
+    p.exchange();
+    const std::int32_t stream = p.client.open_stream({{":method", "CONNECT"},
+                                                      {":protocol", "websocket"},
+                                                      {":scheme", "http"},
+                                                      {":path", "/"},
+                                                      {":authority", "a"},
+                                                      {"Sec-WebSocket-Version", "13"}});
+    ASSERT_GT(stream, 0);
+    p.exchange();
+    EXPECT_TRUE(p.server_events.requests.empty());
+    ASSERT_TRUE(p.client_events.closed_with.has_value());
+    EXPECT_EQ(error_code_name(*p.client_events.closed_with), "PROTOCOL_ERROR");
 }
 
 TEST(H2Session, GarbageInsteadOfAPrefaceBreaksTheServerSession) {

@@ -710,6 +710,54 @@ TEST(Judge, AHandshakeMatchCanRequireDeflateAgreedOrDeclined) {
     EXPECT_THAT(j.expected, HasSubstr("permessage-deflate declined"));
 }
 
+// RFC 8441 cases: a malformed extended CONNECT answered by RST_STREAM PROTOCOL_ERROR is OK;
+// the same request accepted with 200 matches nothing and is FAILED.
+TEST(Judge, AStreamErrorMatchTakesTheResetCodeAndRefusesA200) {
+    cases::Case c;
+    c.id = "h2.4.1";
+    cases::Expectation reset;
+    reset.verdict = "OK";
+    reset.handshake.emplace();
+    reset.handshake->stream_error = {"PROTOCOL_ERROR"};
+    c.expect.push_back(reset);
+    c.expect_close.not_applicable = true;
+
+    Observation o;
+    o.handshake.attempted = true;
+    o.handshake.http2 = true;
+    o.handshake.failure = "RST_STREAM PROTOCOL_ERROR instead of a response";
+    o.handshake.stream_error_frame = "RST_STREAM";
+    o.handshake.stream_error = "PROTOCOL_ERROR";
+    EXPECT_EQ(judge(c, o, Role::server).behavior, verdict::ok);
+
+    o.handshake.stream_error = "CANCEL";
+    EXPECT_EQ(judge(c, o, Role::server).behavior, verdict::failed);
+
+    Observation accepted = clean_close(Role::server);
+    accepted.handshake.http2 = true;
+    accepted.handshake.status = 200;
+    const Judgement j = judge(c, accepted, Role::server);
+    EXPECT_EQ(j.behavior, verdict::failed);
+    EXPECT_THAT(j.expected, HasSubstr("RST_STREAM or GOAWAY with PROTOCOL_ERROR"));
+}
+
+// What the HTTP/2 layer found on streams beside the case's own: a failure fails the case, a
+// lapse makes an OK NON-STRICT.
+TEST(Judge, Http2FailuresFailAndLapsesDowngradeAnOk) {
+    cases::Case c;
+    c.id = "h2.7.1";
+    cases::Expectation any;
+    any.verdict = "OK";
+    c.expect.push_back(any);
+    Observation o = clean_close(Role::server);
+    o.h2_lapses.push_back("stream 3: answered 503");
+    EXPECT_EQ(judge(c, o, Role::server).behavior, verdict::non_strict);
+    o.h2_failures.push_back("stream 5 echoed \"x\"");
+    const Judgement j = judge(c, o, Role::server);
+    EXPECT_EQ(j.behavior, verdict::failed);
+    EXPECT_THAT(j.result, HasSubstr("stream 5 echoed"));
+}
+
 TEST(Judge, AnAnswerFollowedLenientlyMakesAPassingCaseNonStrict) {
     Observation o = clean_close(Role::server);
     o.handshake.deflate_agreed = true;

@@ -10,6 +10,7 @@ from .autobahn_7_closing import group_7
 from .autobahn_9_10_performance import group_9, group_10
 from .autobahn_12_13_compression import group_12, group_13
 from .cf_client_framing import group_cf
+from .h2_extended_connect import group_h2
 from .hs_server_handshake import group_hs
 from .hsc_client_handshake import group_hsc
 from .pmd_server_deflate import group_pmd
@@ -54,6 +55,7 @@ def all_groups():
     groups += group_hsc()
     groups += group_cf()
     groups += group_pmdc()
+    groups += group_h2()
     return groups
 
 

@@ -3,7 +3,8 @@
 #
 #   tools/peers/start_peer.sh NAME PORT [EXTRA ARGS...]
 #
-# NAME: python-websockets | python-aiohttp | python-tornado | node-ws | beast
+# NAME: python-websockets | python-aiohttp | python-tornado | node-ws | beast  (HTTP/1.1)
+#       hypercorn | node-http2                                            (HTTP/2, h2c, RFC 8441)
 # PORT: TCP port on 127.0.0.1
 # EXTRA ARGS are passed to the server (e.g. --deflate for node-ws, beast,
 # python-aiohttp and python-tornado; --no-deflate or --ping-interval 0 for
@@ -25,7 +26,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 
 if [[ $# -lt 2 ]]; then
-  echo "usage: $0 python-websockets|python-aiohttp|python-tornado|node-ws|beast PORT [extra server args]" >&2
+  echo "usage: $0 python-websockets|python-aiohttp|python-tornado|node-ws|beast|hypercorn|node-http2 PORT [extra server args]" >&2
   exit 2
 fi
 name="$1"
@@ -49,6 +50,15 @@ case "$name" in
   node-ws)
     cmd=("${NODE:-node}" "$here/node_ws_server.js" --host 127.0.0.1 --port "$port")
     ;;
+  hypercorn)
+    # hypercorn serves HTTP/1.1 and h2c (prior knowledge) on one port.
+    # (env execs python: the PID stays the server's own.)
+    cmd=(env "PYTHONPATH=$here" /usr/bin/python3 -m hypercorn --bind "127.0.0.1:$port"
+         hypercorn_echo_app:app)
+    ;;
+  node-http2)
+    cmd=("${NODE:-node}" "$here/node_h2_echo_server.js" --host 127.0.0.1 --port "$port")
+    ;;
   beast)
     bin="${BEAST_ECHO_SERVER:-$root/build/release/tools/peers/beast_echo_server}"
     if [[ ! -x "$bin" ]]; then
@@ -58,7 +68,7 @@ case "$name" in
     cmd=("$bin" --host 127.0.0.1 --port "$port")
     ;;
   *)
-    echo "start_peer.sh: unknown peer '$name' (python-websockets | python-aiohttp | python-tornado | node-ws | beast)" >&2
+    echo "start_peer.sh: unknown peer '$name' (python-websockets | python-aiohttp | python-tornado | node-ws | beast | hypercorn | node-http2)" >&2
     exit 2
     ;;
 esac
