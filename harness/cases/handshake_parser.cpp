@@ -1,5 +1,7 @@
 #include "harness/cases/case_parsers.h"
 
+#include "harness/codec/http2_error_codes.h"
+
 #include <algorithm>
 #include <array>
 #include <string>
@@ -92,23 +94,8 @@ HandshakeRequest parse_handshake_request(const json& j, const JsonPath& w) {
 // Extended CONNECT (RFC 8441 cases)
 
 std::string parse_h2_error_code(const json& j, const JsonPath& w) {
-    // RFC 9113 7.
-    static constexpr std::array<std::string_view, 14> names = {"NO_ERROR",
-                                                               "PROTOCOL_ERROR",
-                                                               "INTERNAL_ERROR",
-                                                               "FLOW_CONTROL_ERROR",
-                                                               "SETTINGS_TIMEOUT",
-                                                               "STREAM_CLOSED",
-                                                               "FRAME_SIZE_ERROR",
-                                                               "REFUSED_STREAM",
-                                                               "CANCEL",
-                                                               "COMPRESSION_ERROR",
-                                                               "CONNECT_ERROR",
-                                                               "ENHANCE_YOUR_CALM",
-                                                               "INADEQUATE_SECURITY",
-                                                               "HTTP_1_1_REQUIRED"};
     std::string name = as_string(j, w);
-    if (std::find(names.begin(), names.end(), name) == names.end())
+    if (!codec::http2_error_code(name))
         w.fail("unknown HTTP/2 error code " + in_quotes(name) + " (RFC 9113 7 names, e.g. CANCEL)");
     return name;
 }

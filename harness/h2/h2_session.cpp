@@ -1,5 +1,7 @@
 #include "harness/h2/h2_session.h"
 
+#include "harness/codec/http2_error_codes.h"
+
 #include <nghttp2/nghttp2.h>
 
 #include <algorithm>
@@ -323,21 +325,8 @@ bool H2Session::stream_open(std::int32_t stream) const {
 }
 
 std::string error_code_name(std::uint32_t code) {
-    static constexpr std::array<const char*, 14> names = {"NO_ERROR",
-                                                          "PROTOCOL_ERROR",
-                                                          "INTERNAL_ERROR",
-                                                          "FLOW_CONTROL_ERROR",
-                                                          "SETTINGS_TIMEOUT",
-                                                          "STREAM_CLOSED",
-                                                          "FRAME_SIZE_ERROR",
-                                                          "REFUSED_STREAM",
-                                                          "CANCEL",
-                                                          "COMPRESSION_ERROR",
-                                                          "CONNECT_ERROR",
-                                                          "ENHANCE_YOUR_CALM",
-                                                          "INADEQUATE_SECURITY",
-                                                          "HTTP_1_1_REQUIRED"};
-    if (code < names.size()) return names[code];
+    const std::string_view name = codec::http2_error_code_name(code);
+    if (!name.empty()) return std::string(name);
     return "error " + std::to_string(code);
 }
 

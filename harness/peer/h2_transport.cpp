@@ -1,5 +1,7 @@
 #include "harness/peer/h2_transport.h"
 
+#include "harness/codec/http2_error_codes.h"
+
 #include "harness/codec/frame_writer.h"
 #include "harness/peer/entropy.h"
 
@@ -231,9 +233,8 @@ H2Transport::StreamEnd H2Transport::end_stream(bool reset, const std::string& er
         out.note = "we ended our half of the stream (END_STREAM) without a Close frame";
         return out;
     }
-    std::uint32_t code = 0;
-    while (code < 0x10 && h2::error_code_name(code) != error_code)
-        ++code;
+    // The case parser accepts only RFC 9113 names, so the lookup finds the code.
+    const std::uint32_t code = codec::http2_error_code(error_code).value_or(0);
     ended_ = true;  // the session hears nothing more of this stream
     h2_.reset(stream_id_, code);
     flush();
