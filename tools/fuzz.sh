@@ -6,7 +6,7 @@
 #   TARGET      one or more of the targets in fuzz/CMakeLists.txt (default: all of them)
 #   --time S    seconds per target (default 60). Targets run --jobs at a time (default:
 #               min(2, nproc)), so the whole run takes about ceil(targets / jobs) * S
-#               seconds plus the build: with the 13 targets, 2 cores and tools/test.sh's
+#               seconds plus the build: with the 14 targets, 2 cores and tools/test.sh's
 #               --time 30, about 3.5 minutes.
 #   --minimize  afterwards, merge what the run found into corpus/<target>/ with
 #               -merge=1 (keeps only inputs that add coverage). After regenerating seeds
@@ -28,7 +28,7 @@ root=$(pwd)
 
 all_targets=(frames frames_beast frame_diff connection_server connection_client
              connection_deflate deflate_diff utf8_diff frame_header handshake_request
-             handshake_response close_payload case_loader)
+             handshake_response close_payload case_loader h2_session)
 targets=()
 seconds=60
 jobs=$(( $(nproc) < 2 ? $(nproc) : 2 ))

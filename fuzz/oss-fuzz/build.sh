@@ -11,7 +11,8 @@
 #
 # Dependencies: in the OSS-Fuzz image (Dockerfile) simdjson and nlohmann/json are cloned
 # into $SRC and built here with the sanitizer flags (and OSS-Fuzz's libc++); without those
-# checkouts the system packages are used. OpenSSL and Boost (headers) come from the system.
+# checkouts the system packages are used. OpenSSL, nghttp2 (C, for h2_session) and Boost
+# (headers) come from the system.
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 if [ -f "$here/../../harness/CMakeLists.txt" ]; then
@@ -51,7 +52,7 @@ cmake -S "$src" -B "$work/wsspec" "${generator[@]}" \
 # tools/fuzz.sh); Beast has its own OSS-Fuzz project, so it is not shipped here.
 fuzzers=(handshake_request handshake_response frame_header connection_server
          connection_client connection_deflate deflate_diff utf8_diff frames frame_diff
-         close_payload case_loader)
+         close_payload case_loader h2_session)
 cmake --build "$work/wsspec" -j "$jobs" --target "${fuzzers[@]/%/_fuzzer}"
 
 for t in "${fuzzers[@]}"; do

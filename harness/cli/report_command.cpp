@@ -12,6 +12,7 @@
 #include "harness/report/compare_writer.h"
 #include "harness/report/results_json.h"
 #include "harness/report/results_merge.h"
+#include "harness/report/transport_label.h"
 
 namespace wsspec::cli {
 namespace {
@@ -65,6 +66,19 @@ int compare(const ReportCommandOptions& o) {
     const report::Baseline old = report::load_baseline(old_file, agent);
     const report::BaselineCheck check = report::check_against(old, now, rules);
     const bool color = use_color();
+    // Which transport each side ran over (an h1 run against an h2 run of the same server);
+    // a baseline file or an Autobahn index.json names none.
+    std::string old_transport;
+    try {
+        old_transport = report::transport_of_run(single_run(old_file, agent));
+    } catch (const std::exception&) {
+    }
+    const std::string new_transport = report::transport_of_run(now);
+    if (!old_transport.empty() || !new_transport.empty()) {
+        std::cout << "old " << old_file << ": " << (old_transport.empty() ? "?" : old_transport)
+                  << "\nnew " << new_file << ": " << (new_transport.empty() ? "?" : new_transport)
+                  << "\n";
+    }
     print_baseline_check(std::cout, check, old_file, color);
     if (!check.missing.empty()) {
         std::cout << "  only in " << old_file << ": " << check.missing.size() << " cases";
@@ -83,6 +97,8 @@ int compare(const ReportCommandOptions& o) {
     const report::Comparison c{.old_file = old_file,
                                .new_file = new_file,
                                .agent = agent,
+                               .old_transport = old_transport,
+                               .new_transport = new_transport,
                                .rules = rules,
                                .fail_on_new = o.fail_on_new,
                                .failed = check_fails(check, o.fail_on_new)};

@@ -6,6 +6,7 @@
 #include "harness/cases/case_selection.h"
 #include "harness/report/results_json.h"
 #include "harness/report/summary_table.h"
+#include "harness/report/transport_label.h"
 #include "harness/runner/case_shard.h"
 
 namespace wsspec::cli {
@@ -185,6 +186,8 @@ int finish_runs(const ReportOptions& options, const std::vector<AgentRun>& agent
         auto results = report::results_to_json(agent.info, *agent.outcomes, options.strict,
                                                options.wire_log());
         if (agents.size() > 1) std::cout << "== agent " << agent.info.agent << " ==\n";
+        if (const std::string t = report::transport_of_target(agent.info.target); !t.empty())
+            std::cout << "transport: " << t << "\n";
         report::print_summary(std::cout, *agent.outcomes, options.strict, color);
 
         int agent_status = results["summary"]["failed"].get<int>() > 0 ? exit_failures : 0;

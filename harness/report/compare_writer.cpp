@@ -54,6 +54,8 @@ json compare_json(const Comparison& c, const BaselineCheck& check, const Baselin
     for (const char* key : {"regressions", "fixed", "known", "changed", "new_cases", "missing"})
         out[key] = buckets[key];
     out["old_kind"] = baseline.kind;
+    if (!c.old_transport.empty()) out["old_transport"] = c.old_transport;
+    if (!c.new_transport.empty()) out["new_transport"] = c.new_transport;
     escape_invalid_utf8_in(out);
     return out;
 }
@@ -68,9 +70,15 @@ std::string compare_html(const json& compare) {
         "td,th{border:1px solid #ccc;padding:2px 8px;text-align:left;vertical-align:top}"
         ".bad{color:#b00}.good{color:#070}.verdict{font-weight:bold}\n"
         "</style></head><body>\n";
-    out += "<h1>wsspec compare</h1>\n<p>old: <code>" + esc(compare.value("old", "")) +
-           "</code><br>new: <code>" + esc(compare.value("new", "")) +
-           "</code><br>agent: " + esc(compare.value("agent", "")) + "</p>\n";
+    const auto transport = [&](const char* key) {
+        const std::string t = compare.value(key, "");
+        return t.empty() ? std::string()
+                         : " (<span id=\"" + std::string(key) + "\">" + esc(t) + "</span>)";
+    };
+    out += "<h1>wsspec compare</h1>\n<p>old: <code>" + esc(compare.value("old", "")) + "</code>" +
+           transport("old_transport") + "<br>new: <code>" + esc(compare.value("new", "")) +
+           "</code>" + transport("new_transport") +
+           "<br>agent: " + esc(compare.value("agent", "")) + "</p>\n";
     const bool failed = compare.value("failed", false);
     out += "<p class=\"verdict " + std::string(failed ? "bad" : "good") + "\" id=\"verdict\">" +
            (failed ? "FAILED: " : "OK: ") + std::to_string(counts.value("regressions", 0)) +

@@ -19,12 +19,16 @@ struct Comparison {
     std::string old_file;
     std::string new_file;
     std::string agent;
+    // transport_of_run() of each side: an h1 run and an h2 run of one server compared.
+    std::string old_transport;
+    std::string new_transport;
     CheckRules rules;
     bool fail_on_new = false;
     bool failed = false;  // what the exit status says
 };
 
-// {"format": "wsspec-compare", "format_version", "old", "new", "agent", "rules",
+// {"format": "wsspec-compare", "format_version", "old", "new", "agent", "old_transport",
+//  "new_transport" (when known), "rules",
 //  "failed", "counts", and the buckets of to_json(check, baseline)}
 nlohmann::json compare_json(const Comparison& c, const BaselineCheck& check,
                             const Baseline& baseline);

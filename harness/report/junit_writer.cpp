@@ -9,6 +9,7 @@
 #include "harness/report/deferred_members.h"
 #include "harness/report/results_json.h"
 #include "harness/report/results_merge.h"
+#include "harness/report/transport_label.h"
 
 namespace wsspec::report {
 namespace {
@@ -182,6 +183,7 @@ std::string suite_head(const json& run) {
     write_property(out, "agent", agent);
     write_property(out, "mode", run.value("mode", ""));
     write_property(out, "target", run.value("target", ""));
+    write_property(out, "transport", transport_of_run(run));
     write_property(out, "wsspec_version", run.value("wsspec_version", ""));
     write_property(out, "catalog_version", run.value("catalog_version", ""));
     write_property(out, "strict", strict ? "true" : "false");

@@ -6,6 +6,7 @@
 
 #include "harness/codec/ascii.h"
 #include "harness/codec/constants.h"
+#include "harness/report/transport_label.h"
 #include "harness/report/utf8_escape.h"
 
 namespace wsspec::report {
@@ -346,6 +347,9 @@ json results_to_json(const RunInfo& info, const std::vector<oracle::CaseOutcome>
         {"strict", strict},
         {"summary", std::move(summary)},
     };
+    // RFC 6455 over HTTP/1.1 or RFC 8441 over HTTP/2, with or without TLS.
+    if (const std::string transport = transport_of_target(info.target); !transport.empty())
+        run["transport"] = transport;
     if (info.shard) {
         run["options"]["shard"] =
             std::to_string(info.shard->index) + "/" + std::to_string(info.shard->count);

@@ -31,7 +31,7 @@ bash "$src/fuzz/oss-fuzz/build.sh" >"$tmp/build.log" 2>&1 || {
 
 fuzzers=(handshake_request handshake_response frame_header connection_server
          connection_client connection_deflate deflate_diff utf8_diff frames frame_diff
-         close_payload case_loader)
+         close_payload case_loader h2_session)
 status=0
 for t in "${fuzzers[@]}"; do
   f=$OUT/${t}_fuzzer
