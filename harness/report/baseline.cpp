@@ -202,14 +202,7 @@ Baseline load_baseline(const std::filesystem::path& file, const std::string& age
     // A previous wsspec.json is read case by case, as `wsspec report` reads its inputs.
     if (auto runs = read_results(*text, file.string()))
         return baseline_from_runs(*runs, agent, file.string());
-    if (!text->intact()) text.emplace(file);
-    json doc;
-    try {
-        doc = json::parse(text->view());
-    } catch (const json::parse_error& e) {
-        throw std::runtime_error(file.string() + ": invalid JSON: " + e.what());
-    }
-    return baseline_from_json(doc, agent, file.string());
+    return baseline_from_json(parse_whole(text, file), agent, file.string());
 }
 
 std::size_t BaselineCheck::new_failures() const {

@@ -8,6 +8,9 @@
 
 #include <nlohmann/json.hpp>
 #include <string_view>
+#include <vector>
+
+#include "harness/report/results_json.h"
 
 namespace wsspec::report {
 
@@ -19,5 +22,20 @@ bool is_deferred(const nlohmann::json& value);
 // `record` whole: `record` itself when none of its members is deferred, else a copy in
 // `storage` with them parsed. Throws std::runtime_error when a deferred text is not JSON.
 const nlohmann::json& whole_case(const nlohmann::json& record, nlohmann::json& storage);
+
+// Feeds every run and each of its cases, made whole one at a time, to a one-pass writer
+// (HtmlWriter, JunitWriter: begin_run, add_case, end_run, then finish).
+template <class Writer>
+void write_runs(const std::vector<nlohmann::json>& runs, Writer& writer) {
+    for (const auto& run : runs) {
+        writer.begin_run(run);
+        for (const auto& c : array_at(run, "cases")) {
+            nlohmann::json storage;
+            writer.add_case(whole_case(c, storage));
+        }
+        writer.end_run(run);
+    }
+    writer.finish();
+}
 
 }  // namespace wsspec::report

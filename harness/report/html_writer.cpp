@@ -283,15 +283,7 @@ void HtmlWriter::finish() {
 std::string html_report(const std::vector<json>& runs, const GroupTitles& titles) {
     StringSink out;
     HtmlWriter writer(out, titles);
-    for (const auto& run : runs) {
-        writer.begin_run(run);
-        for (const auto& c : array_at(run, "cases")) {
-            json storage;
-            writer.add_case(whole_case(c, storage));
-        }
-        writer.end_run(run);
-    }
-    writer.finish();
+    write_runs(runs, writer);
     return out.take();
 }
 

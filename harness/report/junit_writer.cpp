@@ -348,15 +348,7 @@ void JunitWriter::finish() {
 std::string junit_xml(const std::vector<json>& runs) {
     StringSink out;
     JunitWriter writer(out, runs);
-    for (const auto& run : runs) {
-        writer.begin_run(run);
-        for (const auto& c : array_at(run, "cases")) {
-            json storage;
-            writer.add_case(whole_case(c, storage));
-        }
-        writer.end_run(run);
-    }
-    writer.finish();
+    write_runs(runs, writer);
     return out.take();
 }
 

@@ -461,14 +461,7 @@ std::vector<json> load_runs(const std::filesystem::path& file) {
     std::optional<PaddedText> text(std::in_place, file);
     if (auto runs = read_results(*text, file.string())) return std::move(*runs);
     // Not a wsspec results document: an Autobahn index.json, or an error to name.
-    if (!text->intact()) text.emplace(file);
-    json doc;
-    try {
-        doc = json::parse(text->view());
-    } catch (const json::parse_error& e) {
-        throw std::runtime_error(file.string() + ": invalid JSON: " + e.what());
-    }
-    return runs_of(doc, file.string());
+    return runs_of(parse_whole(text, file), file.string());
 }
 
 std::vector<json> merge_runs(std::vector<json> runs, std::vector<std::string>* warnings) {

@@ -203,4 +203,13 @@ std::optional<std::vector<json>> read_results(PaddedText& text, const std::strin
     return runs;
 }
 
+json parse_whole(std::optional<PaddedText>& text, const std::filesystem::path& file) {
+    if (!text->intact()) text.emplace(file);
+    try {
+        return json::parse(text->view());
+    } catch (const json::parse_error& e) {
+        throw std::runtime_error(file.string() + ": invalid JSON: " + e.what());
+    }
+}
+
 }  // namespace wsspec::report

@@ -50,4 +50,8 @@ class PaddedText {
 std::optional<std::vector<nlohmann::json>> read_results(PaddedText& text,
                                                         const std::string& source);
 
+// After read_results gave nullopt: `file` parsed whole (read again unless `text` is still
+// intact()). Throws std::runtime_error naming the file when it is not JSON.
+nlohmann::json parse_whole(std::optional<PaddedText>& text, const std::filesystem::path& file);
+
 }  // namespace wsspec::report
