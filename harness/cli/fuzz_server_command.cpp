@@ -93,7 +93,8 @@ int run(const FuzzServerOptions& o) {
     std::cout << stats.summary_line() << (stats.interrupted ? " (interrupted)" : "") << "\n";
     std::cout << "fuzz: run seed " << settings.seed << "; " << stats.skipped
               << " inputs skipped (they end inside a frame or announce one beyond 64 MiB), "
-              << stats.tolerated << " tolerated refusals, " << stats.handshake_refused
+              << stats.tolerated << " tolerated refusals, " << stats.slow
+              << " slow answers (no finding with a patient deadline), " << stats.handshake_refused
               << " edited handshakes refused, " << stats.extension_agreed
               << " not judged (an extension agreed), " << stats.liveness_checks
               << " liveness checks, "

@@ -46,6 +46,11 @@ constexpr double resource_minimize_time_s = 60;
 constexpr std::uint64_t suspect_bytes = 768 * 1024;
 constexpr std::size_t kept_suspects = 8;
 constexpr auto suspect_check_interval = std::chrono::seconds(15);
+// A finding that rests on a deadline is confirmed with at least this long to answer, at most
+// once per signature in this interval (a server that is slow for a while is not re-checked
+// on every input).
+constexpr std::uint32_t patient_timeout_ms = 5000;
+constexpr auto patient_check_interval = std::chrono::seconds(30);
 
 const char* outcome_name(DerivedOutcome o) {
     switch (o) {
@@ -184,6 +189,31 @@ bool agreed_extension(const oracle::Observation& obs) {
                        });
 }
 
+// Steps that can follow themselves on one connection: up to a Close (which ends it), and
+// with a message left open closed by an empty final fragment (RFC 6455 5.4), so the next
+// copy may start one.
+std::vector<cases::Step> repeatable_steps(const std::vector<cases::Step>& steps) {
+    constexpr std::uint8_t op_cont = 0, op_text = 1, op_binary = 2, op_close = 8;
+    std::vector<cases::Step> out;
+    bool open = false;
+    for (const auto& s : steps) {
+        if (const auto* f = std::get_if<cases::FrameStep>(&s)) {
+            if (f->opcode == op_close) break;
+            if (f->opcode == op_text || f->opcode == op_binary) open = !f->fin;
+            if (f->opcode == op_cont && f->fin) open = false;
+        }
+        out.push_back(s);
+    }
+    if (open) {
+        cases::FrameStep last;
+        last.opcode = op_cont;
+        last.mask_key = 0x0F1E2D3C;
+        last.payload.kind = cases::Payload::Kind::hex;
+        out.emplace_back(std::move(last));
+    }
+    return out;
+}
+
 FuzzInput liveness_input() {
     cases::FrameStep hello;
     hello.mask_key = 0x11223344;
@@ -212,7 +242,10 @@ class Engine {
     using Predicate = std::function<bool(const FuzzInput&)>;
 
     void loop();
-    Execution execute(const FuzzInput& input, bool liveness_check = false);
+    // `answer_timeout_ms` 0: the run's.
+    Execution execute(const FuzzInput& input, bool liveness_check = false,
+                      std::uint32_t answer_timeout_ms = 0);
+    bool still_there_when_patient(const FuzzInput& input, const Execution& x);
     void classify(Execution& x);
     void ensure_server();
     std::optional<std::string> check_crash(const oracle::Observation& obs);
@@ -266,6 +299,7 @@ class Engine {
     std::deque<Grown> grown_;
     std::vector<Grown> suspects_;  // the largest single-input growths, across restarts
     std::set<std::string> tested_;
+    std::map<std::string, Clock::time_point> next_patient_check_;
     Clock::time_point next_suspect_check_ = Clock::now() + suspect_check_interval;
     std::uint64_t rss_limit_ = 0;
     std::size_t fd_limit_ = 0;
@@ -351,10 +385,11 @@ void Engine::classify(Execution& x) {
     }
 }
 
-Execution Engine::execute(const FuzzInput& input, bool liveness_check) {
+Execution Engine::execute(const FuzzInput& input, bool liveness_check,
+                          std::uint32_t answer_timeout_ms) {
     Execution x;
     DerivationSettings ds;
-    ds.answer_timeout_ms = settings_.answer_timeout_ms;
+    ds.answer_timeout_ms = answer_timeout_ms != 0 ? answer_timeout_ms : settings_.answer_timeout_ms;
     x.d = derive_expectations(input.steps, ds);
     x.d.c.handshake = input.handshake;
     x.edited_handshake = input.handshake.has_value();
@@ -367,7 +402,9 @@ Execution Engine::execute(const FuzzInput& input, bool liveness_check) {
     }
     x.ran = true;
     ensure_server();
-    x.obs = peer::run_case_as_client(x.d.c, settings_.client);
+    peer::ClientSettings client = settings_.client;
+    if (answer_timeout_ms != 0) client.default_timeout_ms = answer_timeout_ms;
+    x.obs = peer::run_case_as_client(x.d.c, client);
     if (auto died = check_crash(x.obs)) {
         x.crash = *died;
         x.obs.peer_crash = *died;
@@ -514,8 +551,31 @@ void Engine::write_finding(Finding& f) {
         (f.file.empty() ? "" : "; written to " + f.file.string()));
 }
 
+// A finding that rests on a deadline (a hang, a failure that never came, a liveness check
+// that timed out) is run once more with a patient deadline: a server that was only slow
+// then (a loaded machine, a pause of its own) answers, and it is not a finding.
+bool Engine::still_there_when_patient(const FuzzInput& input, const Execution& x) {
+    if (!x.obs.timed_out || x.kind == "crash") return true;
+    auto& next = next_patient_check_[x.finding_signature];
+    if (Clock::now() < next) {
+        ++stats_.slow;
+        return false;
+    }
+    next = Clock::now() + patient_check_interval;
+    const std::uint32_t patient =
+        std::max<std::uint32_t>(patient_timeout_ms, settings_.answer_timeout_ms * 5);
+    const Execution again = execute(input, x.kind == "liveness", patient);
+    if (again.finding_signature == x.finding_signature) return true;
+    ++stats_.slow;
+    log("not a finding: with " + std::to_string(patient) + " ms to answer, the server did (" +
+        x.finding_signature + " at " + std::to_string(settings_.answer_timeout_ms) + " ms)");
+    return false;
+}
+
 void Engine::on_finding(const FuzzInput& input, Execution x) {
-    if (!known_findings_.insert(x.finding_signature).second) return;
+    if (known_findings_.count(x.finding_signature) != 0) return;
+    if (!still_there_when_patient(input, x)) return;
+    known_findings_.insert(x.finding_signature);
     Finding f;
     f.kind = x.kind;
     f.signature = x.finding_signature;
@@ -542,7 +602,12 @@ void Engine::on_finding(const FuzzInput& input, Execution x) {
                     return again.ran && again.finding_signature == signature;
                 },
                 f.minimize_runs, settings_.minimize_time_s);
-            Execution again = execute(minimized);
+            // The reproducer of a deadline finding is checked with the patient deadline.
+            const std::uint32_t patient =
+                x.obs.timed_out ? std::max<std::uint32_t>(patient_timeout_ms,
+                                                          settings_.answer_timeout_ms * 5)
+                                : 0;
+            Execution again = execute(minimized, false, patient);
             ++f.minimize_runs;
             if (again.ran && again.finding_signature == x.finding_signature)
                 x = std::move(again);
@@ -680,6 +745,21 @@ bool Engine::try_suspect(const FuzzInput& suspect, bool memory, const std::strin
     const auto g = measure(suspect, repeats);
     if (!g || !grows(*g, memory, repeats)) return false;
     const std::string what = memory ? "resident memory" : "open file descriptors";
+    // The steps `repeats` times over one connection: a case file replays that. A leak per
+    // connection (in the handshake, at the close) needs as many connections instead.
+    const auto repeated = [&](const FuzzInput& in) {
+        FuzzInput out = in;
+        out.steps.clear();
+        const auto unit = repeatable_steps(in.steps);
+        for (std::size_t i = 0; i < repeats; ++i)
+            out.steps.insert(out.steps.end(), unit.begin(), unit.end());
+        return out;
+    };
+    const auto grows_over_one_connection = [&](const FuzzInput& in) {
+        const auto r = measure(repeated(in), 1);
+        return r && grows(*r, memory, repeats);
+    };
+    bool one_connection = grows_over_one_connection(suspect);
     Finding f;
     f.kind = "resource";
     f.seed = suspect.seed;
@@ -688,28 +768,23 @@ bool Engine::try_suspect(const FuzzInput& suspect, bool memory, const std::strin
     f.exec = stats_.execs;
     f.at_s = elapsed();
     f.steps_found = suspect.steps.size();
+    f.minimize_runs = 2;
     FuzzInput minimized = minimize(
         suspect,
         [&](const FuzzInput& candidate) {
+            if (one_connection) return grows_over_one_connection(candidate);
             const auto again = measure(candidate, repeats);
             return again && grows(*again, memory, repeats);
         },
         f.minimize_runs, resource_minimize_time_s);
+    if (!one_connection) one_connection = grows_over_one_connection(minimized);
     f.signature =
         std::string("resource|") + (memory ? "rss" : "fds") + "|" + input_shape(minimized);
     if (!known_findings_.insert(f.signature).second) return true;
     f.id = "fz.1." + std::to_string(stats_.findings.size() + 1);
-    // The reproducer: the minimized steps `repeats` times over one connection, when that
-    // grows the server as much (a leak per connection needs that many connections).
-    FuzzInput repeated = minimized;
-    repeated.steps.clear();
-    for (std::size_t i = 0; i < repeats; ++i)
-        repeated.steps.insert(repeated.steps.end(), minimized.steps.begin(), minimized.steps.end());
-    const auto once = measure(repeated, 1);
+    const FuzzInput reproducer = one_connection ? repeated(minimized) : minimized;
+    const auto measured = measure(reproducer, one_connection ? 1 : repeats);
     ++f.minimize_runs;
-    const bool one_connection = once && grows(*once, memory, repeats);
-    const FuzzInput& reproducer = one_connection ? repeated : minimized;
-    const auto measured = one_connection ? once : measure(minimized, repeats);
     f.input = reproducer;
     f.steps_minimized = minimized.steps.size();
     DerivationSettings ds;

@@ -4,6 +4,7 @@
 #include <functional>
 
 #include "harness/codec/constants.h"
+#include "harness/codec/http_head.h"
 #include "harness/fuzzer/handshake_mutator.h"
 #include "harness/fuzzer/step_bytes.h"
 
@@ -602,7 +603,23 @@ bool seed_from_case(const cases::Case& c, Rng& rng, const MutationLimits& limits
     out = FuzzInput{};
     out.origin = c.id;
     out.handshake = c.handshake;
-    if (out.handshake) out.handshake->chop_delay_ms = 0;  // as the frames' chops: no pauses
+    if (out.handshake) {
+        out.handshake->chop_delay_ms = 0;  // as the frames' chops: no pauses
+        // No extension offers from the catalog's compression cases: the derivation knows no
+        // extension, so frames on a connection that agreed one are not judged.
+        for (auto* list : {&out.handshake->headers, &out.handshake->add_headers}) {
+            std::erase_if(*list, [](const auto& h) {
+                return codec::iequals(h.first, "Sec-WebSocket-Extensions");
+            });
+        }
+        if (out.handshake->headers.empty() && out.handshake->add_headers.empty() &&
+            out.handshake->remove_headers.empty() && !out.handshake->raw &&
+            out.handshake->method == "GET" && out.handshake->target == "{path}" &&
+            out.handshake->http_version == "HTTP/1.1" && out.handshake->ws_version == 13 &&
+            out.handshake->chop == 0 && out.handshake->pipelined.empty()) {
+            out.handshake.reset();
+        }
+    }
     if (out.handshake && !out.handshake->pipelined.empty()) {
         // Octets sent with the request (hs.8.3): the first step, so the derivation sees them.
         out.steps.emplace_back(RawStep{out.handshake->pipelined, 0, 0});
