@@ -128,7 +128,14 @@ std::string crash_signature(std::string_view description) {
 
 std::string divergence(const Derivation& d, const oracle::Observation& obs,
                        const oracle::Judgement& j) {
-    if (!obs.peer_violation_kind.empty()) return "sent:" + obs.peer_violation_kind;
+    if (!obs.peer_violation_kind.empty()) {
+        // Text that is not UTF-8 where the echo of a valid text message was due: the echo
+        // was wrong (the session refused it, so it is missing from the events).
+        if (obs.peer_violation_kind == codec::error_kind_name(codec::ErrorKind::invalid_utf8) &&
+            events_divergence(d, obs) == "missing-message")
+            return "wrong-bytes";
+        return "sent:" + obs.peer_violation_kind;
+    }
     const auto& allowed = d.c.expect_close.codes;
     const bool code_allowed =
         !obs.remote_close_code ||

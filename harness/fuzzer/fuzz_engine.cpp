@@ -162,7 +162,8 @@ std::string mib(std::uint64_t bytes) {
     return s.str();
 }
 
-// A frame-by-frame outline of an input ("hs,b-,o,c+,C"), to tell resource findings apart.
+// A frame-by-frame outline of an input ("hs,b-,O,c,C"): with its seed, which suspects of a
+// leak were already run again.
 std::string input_shape(const FuzzInput& in) {
     std::string s = in.handshake ? "hs" : "";
     for (const auto& step : in.steps) {
@@ -740,6 +741,10 @@ bool Engine::grows(const ResourceGrowth& g, bool memory, std::size_t repeats) co
 // Runs a suspect again on a fresh server; when it makes the server grow, minimizes it and
 // writes the finding (unless one of the same shape is known). True when confirmed.
 bool Engine::try_suspect(const FuzzInput& suspect, bool memory, const std::string& during) {
+    // One finding per resource and run: a black box does not tell one leak from another
+    // reached by other steps (fix it, run again).
+    const std::string signature = std::string("resource|") + (memory ? "rss" : "fds");
+    if (known_findings_.count(signature) != 0) return true;
     if (!tested_.insert(std::to_string(suspect.seed) + input_shape(suspect)).second) return false;
     const std::size_t repeats = settings_.resource_repeats;
     const auto g = measure(suspect, repeats);
@@ -778,9 +783,8 @@ bool Engine::try_suspect(const FuzzInput& suspect, bool memory, const std::strin
         },
         f.minimize_runs, resource_minimize_time_s);
     if (!one_connection) one_connection = grows_over_one_connection(minimized);
-    f.signature =
-        std::string("resource|") + (memory ? "rss" : "fds") + "|" + input_shape(minimized);
-    if (!known_findings_.insert(f.signature).second) return true;
+    f.signature = signature;
+    known_findings_.insert(signature);
     f.id = "fz.1." + std::to_string(stats_.findings.size() + 1);
     const FuzzInput reproducer = one_connection ? repeated(minimized) : minimized;
     const auto measured = measure(reproducer, one_connection ? 1 : repeats);

@@ -26,6 +26,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <unordered_map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -96,7 +97,7 @@ struct FuzzStats {
     std::size_t extension_agreed = 0;   // ... or answered agreeing to an extension (not judged)
     std::uint64_t rss_baseline = 0, rss_peak = 0;  // bytes, of the supervised server
     std::size_t fds_baseline = 0, fds_peak = 0;
-    std::map<std::string, std::size_t> signatures;  // response signature -> inputs
+    std::unordered_map<std::string, std::size_t> signatures;  // response signature -> inputs
     std::map<std::string, std::size_t> outcomes;    // derived outcome -> inputs
     std::vector<Finding> findings;
     std::vector<TimelinePoint> timeline;
