@@ -253,7 +253,7 @@ class Engine {
     void on_finding(const FuzzInput& input, Execution x);
     FuzzInput minimize(FuzzInput input, const Predicate& same, std::size_t& runs,
                        double time_s);
-    bool liveness();
+    bool liveness(bool first = false);
     const FuzzInput& choose_parent();
     // The resource oracle.
     void sample_resources(const FuzzInput& input, Execution& x);
@@ -356,14 +356,22 @@ void Engine::classify(Execution& x) {
     }
     if (!x.obs.connect_error.empty()) {
         x.kind = "liveness";
-    } else if (!x.obs.handshake.completed) {
+        x.finding_signature = "liveness|unreachable";
+        return;
+    }
+    if (!x.obs.handshake.completed) {
         // An edited request may be refused, or the connection dropped: the server's call.
         if (x.edited_handshake) {
             ++stats_.handshake_refused;
             return;
         }
         x.kind = "liveness";
-    } else if (agreed_extension(x.obs)) {
+        x.finding_signature = "liveness|no-handshake:" + (x.obs.handshake.status == 0
+                                                               ? std::string("no-response")
+                                                               : std::to_string(x.obs.handshake.status));
+        return;
+    }
+    if (agreed_extension(x.obs)) {
         // An edited request offered an extension and the server took it: the frames mean
         // something else then (RSV1, compressed payloads) than the derivation assumes.
         ++stats_.extension_agreed;
@@ -417,9 +425,10 @@ Execution Engine::execute(const FuzzInput& input, bool liveness_check,
     const bool echoed = std::any_of(x.obs.events.begin(), x.obs.events.end(), [](const auto& e) {
         return e.kind == oracle::ObservedEvent::Kind::message;
     });
-    if (liveness_check && !x.kind.empty() && x.kind != "crash" && !echoed) {
+    if (liveness_check && !x.kind.empty() && x.kind != "crash" && x.kind != "liveness" &&
+        !echoed) {
         x.kind = "liveness";
-        x.finding_signature = x.kind + "|" + base_signature(x, false);
+        x.finding_signature = "liveness|no-echo";
     }
     return x;
 }
@@ -643,13 +652,26 @@ void Engine::on_finding(const FuzzInput& input, Execution x) {
     if (stopped) std::rethrow_exception(stopped);  // after the finding is kept and written
 }
 
-bool Engine::liveness() {
+bool Engine::liveness(bool first) {
     ++stats_.liveness_checks;
     since_liveness_ = 0;
     const FuzzInput input = liveness_input();
     Execution x = execute(input, true);
     if (x.kind.empty()) return true;
+    // Nothing to fuzz: a server that cannot be reached is a setup error at the start, and
+    // the end of the run later; one that cannot take a handshake and an echo at the start
+    // is a finding, and the end of the run.
+    const bool unreachable = !x.obs.connect_error.empty();
+    if (first && unreachable) {
+        throw std::runtime_error("cannot connect to the server: " + x.obs.connect_error);
+    }
+    const std::string why = unreachable ? "the server no longer accepts connections: " +
+                                              x.obs.connect_error
+                                        : "the server does not complete a handshake and one "
+                                          "echo at the start";
+    const bool stop = (first && x.kind == "liveness") || unreachable;
     on_finding(input, std::move(x));
+    if (stop) throw std::runtime_error(why);
     return false;
 }
 
@@ -933,7 +955,7 @@ FuzzStats Engine::run() {
 }
 
 void Engine::loop() {
-    liveness();
+    liveness(true);
     while (!should_stop()) {
         FuzzInput child = choose_parent();
         child.seed = rng_.next();
