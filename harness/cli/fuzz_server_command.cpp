@@ -7,6 +7,7 @@
 #include <random>
 
 #include "harness/cli/catalog_option.h"
+#include "harness/cli/fuzz_run_output.h"
 #include "harness/cli/interrupt.h"
 #include "harness/cli/supervised_server.h"
 #include "harness/fuzzer/fuzz_engine.h"
@@ -34,17 +35,6 @@ struct FuzzServerOptions {
     bool seed_given = false;
     bool runs_given = false;
 };
-
-void write_text(const std::filesystem::path& path, const std::string& text) {
-    std::filesystem::create_directories(path.parent_path());
-    const std::filesystem::path tmp = path.string() + ".tmp";
-    {
-        std::ofstream out(tmp, std::ios::binary);
-        out << text;
-        if (!out) throw std::runtime_error("cannot write " + tmp.string());
-    }
-    std::filesystem::rename(tmp, path);
-}
 
 int run(const FuzzServerOptions& o) {
     const peer::TargetUrl url = peer::parse_target_url(o.url);
@@ -81,43 +71,12 @@ int run(const FuzzServerOptions& o) {
                   << "\n";
     }
 
-    fuzzer::FuzzStats stats;
-    int status = 0;
-    stats = fuzzer::run_fuzzer(catalog.selected, settings);
-    if (!stats.error.empty()) {
-        // e.g. the supervised server cannot be restarted: say so, keep what was found.
-        std::cerr << "wsspec fuzz-server: stopped early: " << stats.error << "\n";
-        status = 2;
-    }
+    const fuzzer::FuzzStats stats = fuzzer::run_fuzzer(catalog.selected, settings);
     if (supervisor) supervisor->stop();
-    std::cout << stats.summary_line() << (stats.interrupted ? " (interrupted)" : "") << "\n";
-    std::cout << "fuzz: run seed " << settings.seed << "; " << stats.skipped
-              << " inputs skipped (they end inside a frame or announce one beyond 64 MiB), "
-              << stats.tolerated << " tolerated refusals, " << stats.slow
-              << " slow answers (no finding with a patient deadline), " << stats.handshake_refused
-              << " edited handshakes refused, " << stats.extension_agreed
-              << " not judged (an extension agreed), " << stats.liveness_checks
-              << " liveness checks, "
-              << stats.restarts << " restarts\n";
-    if (supervisor && stats.rss_baseline != 0) {
-        std::cout << "fuzz: the server held " << (stats.rss_baseline >> 20) << " MiB and "
-                  << stats.fds_baseline << " descriptors after warming up, at most "
-                  << (stats.rss_peak >> 20) << " MiB and " << stats.fds_peak << "\n";
-    }
-    for (const auto& f : stats.findings) {
-        std::cout << "finding " << f.id << " [" << f.kind << "] " << f.result << "\n";
-        if (!f.file.empty()) {
-            std::cout << "  replay: wsspec test-server " << url.to_string() << " --cases-dir "
-                      << f.file.string() << "\n";
-        }
-    }
-    if (!o.report_dir.empty()) {
-        const auto path = std::filesystem::path(o.report_dir) / "fuzz.json";
-        write_text(path, fuzzer::fuzz_report_json(stats, settings, url.to_string()));
-        std::cout << "fuzz: report written to " << path.string() << "\n";
-    }
-    if (!stats.findings.empty()) return 1;
-    return status;
+    return finish_fuzz_run(stats, settings, "fuzz-server", url.to_string(),
+                           "wsspec test-server " + url.to_string() +
+                               (o.exec.empty() ? "" : " --exec '" + o.exec + "'") + " --cases-dir",
+                           o.report_dir);
 }
 
 }  // namespace

@@ -70,6 +70,8 @@ bool has_non_minimal_length(const cases::Step& s) {
     return *f->length_form > minimal;
 }
 
+codec::Role codec_role(cases::Role r);
+
 // Where the frame that holds the protocol error ends, relative to the octets sent. A
 // server may read a whole frame before judging it (a length that lies, or an opcode it
 // checks only once the payload is in, leaves it waiting), so an error the reference codec
@@ -81,14 +83,15 @@ struct ErrorFrame {
 };
 
 ErrorFrame locate_error_frame(const std::vector<cases::Step>& sent,
-                              const codec::ConnectionLimits& limits) {
+                              const codec::ConnectionLimits& limits, cases::Role peer) {
+    const cases::Role sender = peer == cases::Role::server ? cases::Role::client : cases::Role::server;
     std::string before;
     for (std::size_t i = 0; i + 1 < sent.size(); ++i)
-        before += client_step_bytes(sent[i]);
-    const std::string last = sent.empty() ? std::string() : client_step_bytes(sent.back());
+        before += step_bytes(sent[i], sender);
+    const std::string last = sent.empty() ? std::string() : step_bytes(sent.back(), sender);
     // The error is reported on the first prefix that shows it: bisect for that octet.
     const auto fails = [&](std::size_t k) {
-        codec::Connection c(codec::Role::server, limits, unused_mask_seed);
+        codec::Connection c(codec_role(peer), limits, unused_mask_seed);
         Recorder r;
         std::string bytes = before + last.substr(0, k);
         c.receive(reinterpret_cast<std::uint8_t*>(bytes.data()), bytes.size(), r);
@@ -128,6 +131,10 @@ ErrorFrame locate_error_frame(const std::vector<cases::Step>& sent,
     }
 }
 
+codec::Role codec_role(cases::Role r) {
+    return r == cases::Role::server ? codec::Role::server : codec::Role::client;
+}
+
 std::string rule_of(const codec::ProtocolError& e) {
     return "RFC 6455 " + std::string(e.rfc_section) + ": " + std::string(e.reason);
 }
@@ -162,7 +169,9 @@ Derivation derive_expectations(const std::vector<cases::Step>& body,
     Derivation d;
     codec::ConnectionLimits limits;  // as `wsspec serve`: strict, nothing waived
     limits.max_message_size = settings.max_message_size;
-    codec::Connection server(codec::Role::server, limits, unused_mask_seed);
+    const cases::Role peer = settings.peer;
+    const cases::Role sender = peer == cases::Role::server ? cases::Role::client : cases::Role::server;
+    codec::Connection reference(codec_role(peer), limits, unused_mask_seed);
     Recorder rec;
 
     std::vector<cases::Step> steps;
@@ -191,9 +200,9 @@ Derivation derive_expectations(const std::vector<cases::Step>& body,
             ping_payloads.insert(f->payload.materialize());
         }
         if (close_step) continue;  // after the Close nothing is processed (5.5.1)
-        std::string bytes = client_step_bytes(step);
+        std::string bytes = step_bytes(step, sender);
         if (!bytes.empty()) {
-            server.receive(reinterpret_cast<std::uint8_t*>(bytes.data()), bytes.size(), rec);
+            reference.receive(reinterpret_cast<std::uint8_t*>(bytes.data()), bytes.size(), rec);
         }
         for (; pongs_checked < rec.events.size(); ++pongs_checked) {
             const auto& e = rec.events[pongs_checked];
@@ -222,8 +231,8 @@ Derivation derive_expectations(const std::vector<cases::Step>& body,
         close.mask_key = terminator_mask_key;
         close.payload.kind = cases::Payload::Kind::close;
         close.payload.close_code = codec::close_code::normal;
-        std::string bytes = client_frame_bytes(close);
-        server.receive(reinterpret_cast<std::uint8_t*>(bytes.data()), bytes.size(), rec);
+        std::string bytes = frame_bytes(close, sender);
+        reference.receive(reinterpret_cast<std::uint8_t*>(bytes.data()), bytes.size(), rec);
         steps.emplace_back(close);
         close_frame_sent = true;
         terminated = true;
@@ -239,13 +248,13 @@ Derivation derive_expectations(const std::vector<cases::Step>& body,
         for (auto& e : c.expect)
             e.count_unsolicited_pongs = unrecognized_pong;
     };
-    c.roles = {cases::Role::server};
+    c.roles = {peer};
     c.timeout_ms = settings.answer_timeout_ms + case_timeout_margin_ms;
     cases::AwaitCloseStep wait;
     wait.timeout_ms = settings.answer_timeout_ms;
 
     if (rec.error) {
-        const ErrorFrame frame = locate_error_frame(steps, limits);
+        const ErrorFrame frame = locate_error_frame(steps, limits, peer);
         // A length with its top bit set is wrong in itself (5.2): no payload to wait for.
         if (!frame.complete && !(frame.header_complete &&
                                  rec.error.kind == codec::ErrorKind::length_msb_set)) {

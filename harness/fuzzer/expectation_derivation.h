@@ -29,6 +29,9 @@
 namespace wsspec::fuzzer {
 
 struct DerivationSettings {
+    // The peer under test: a server (fuzz-server; our frames are masked) or a client
+    // (fuzz-client; wsspec is the server and its frames are not).
+    cases::Role peer = cases::Role::server;
     // `wsspec serve`'s limit (EchoServerOptions::max_message_size).
     std::uint64_t max_message_size = 64ULL << 20;
     // How long the server has to answer: the final await_close and, plus a margin, the case.

@@ -333,6 +333,9 @@ std::optional<std::string> Engine::check_crash(const oracle::Observation& obs) {
     if (!sup->exited()) return std::nullopt;
     if (!sup->crashed()) {
         auto d = sup->check_exit();
+        // A client's driver loop ends by itself (it ran the cases it asked for): it is
+        // started again. A server has no business exiting.
+        if (settings_.peer == cases::Role::client) return std::nullopt;
         return d ? std::optional<std::string>("the server exited: " + *d) : std::nullopt;
     }
     return sup->check_exit();
@@ -399,6 +402,7 @@ Execution Engine::execute(const FuzzInput& input, bool liveness_check,
     Execution x;
     DerivationSettings ds;
     ds.answer_timeout_ms = answer_timeout_ms != 0 ? answer_timeout_ms : settings_.answer_timeout_ms;
+    ds.peer = settings_.peer;
     x.d = derive_expectations(input.steps, ds);
     x.d.c.handshake = input.handshake;
     x.edited_handshake = input.handshake.has_value();
@@ -411,14 +415,18 @@ Execution Engine::execute(const FuzzInput& input, bool liveness_check,
     }
     x.ran = true;
     ensure_server();
-    peer::ClientSettings client = settings_.client;
-    if (answer_timeout_ms != 0) client.default_timeout_ms = answer_timeout_ms;
-    x.obs = peer::run_case_as_client(x.d.c, client);
+    if (settings_.run_case) {
+        x.obs = settings_.run_case(x.d.c);
+    } else {
+        peer::ClientSettings client = settings_.client;
+        if (answer_timeout_ms != 0) client.default_timeout_ms = answer_timeout_ms;
+        x.obs = peer::run_case_as_client(x.d.c, client);
+    }
     if (auto died = check_crash(x.obs)) {
         x.crash = *died;
         x.obs.peer_crash = *died;
     }
-    x.j = oracle::judge(x.d.c, x.obs, cases::Role::server);
+    x.j = oracle::judge(x.d.c, x.obs, settings_.peer);
     classify(x);
     // The liveness check's own oracle: a handshake and the echo. How the connection then
     // ends is judged as for any input.
@@ -662,12 +670,15 @@ bool Engine::liveness(bool first) {
     // the end of the run later; one that cannot take a handshake and an echo at the start
     // is a finding, and the end of the run.
     const bool unreachable = !x.obs.connect_error.empty();
+    const std::string who = settings_.peer == cases::Role::server ? "server" : "client";
     if (first && unreachable) {
-        throw std::runtime_error("cannot connect to the server: " + x.obs.connect_error);
+        throw std::runtime_error(settings_.peer == cases::Role::server
+                                     ? "cannot connect to the server: " + x.obs.connect_error
+                                     : x.obs.connect_error);
     }
-    const std::string why = unreachable ? "the server no longer accepts connections: " +
+    const std::string why = unreachable ? "no connection with the " + who + " any more: " +
                                               x.obs.connect_error
-                                        : "the server does not complete a handshake and one "
+                                        : "the " + who + " does not complete a handshake and one "
                                           "echo at the start";
     const bool stop = (first && x.kind == "liveness") || unreachable;
     on_finding(input, std::move(x));
@@ -815,6 +826,7 @@ bool Engine::try_suspect(const FuzzInput& suspect, bool memory, const std::strin
     f.steps_minimized = minimized.steps.size();
     DerivationSettings ds;
     ds.answer_timeout_ms = settings_.answer_timeout_ms;
+    ds.peer = settings_.peer;
     Derivation d = derive_expectations(reproducer.steps, ds);
     d.c.handshake = reproducer.handshake;
     f.c = d.c;
@@ -941,7 +953,8 @@ FuzzStats Engine::run() {
     if (corpus_.empty()) throw std::runtime_error("no usable seed cases (frames to mutate)");
     rss_limit_ = settings_.rss_limit_bytes;
     fd_limit_ = settings_.fd_limit;
-    log("fuzz-server: " + std::to_string(corpus_.size()) + " seeds from " +
+    log(std::string(settings_.peer == cases::Role::server ? "fuzz-server: " : "fuzz-client: ") +
+        std::to_string(corpus_.size()) + " seeds from " +
         std::to_string(seeds_.size()) + " cases, run seed " + std::to_string(settings_.seed));
     try {
         loop();
@@ -1015,13 +1028,15 @@ std::string FuzzStats::summary_line() const {
 RawRate measure_raw_rate(const FuzzSettings& settings, double seconds) {
     DerivationSettings ds;
     ds.answer_timeout_ms = settings.answer_timeout_ms;
+    ds.peer = settings.peer;
     const Derivation d = derive_expectations(liveness_input().steps, ds);
     RawRate r;
     const auto start = Clock::now();
     const auto until = start + std::chrono::duration_cast<Clock::duration>(
                                    std::chrono::duration<double>(seconds));
     while (Clock::now() < until && !(settings.stop && settings.stop->load())) {
-        const oracle::Observation obs = peer::run_case_as_client(d.c, settings.client);
+        const oracle::Observation obs = settings.run_case ? settings.run_case(d.c)
+                                                          : peer::run_case_as_client(d.c, settings.client);
         const bool echoed = !obs.events.empty() && obs.close_received;
         ++(echoed ? r.connections : r.failures);
     }
@@ -1039,7 +1054,7 @@ std::string fuzz_report_json(const FuzzStats& stats, const FuzzSettings& setting
     using nlohmann::json;
     json j;
     j["tool"] = "wsspec";
-    j["mode"] = "fuzz-server";
+    j["mode"] = settings.peer == cases::Role::server ? "fuzz-server" : "fuzz-client";
     j["target"] = target;
     j["seed"] = settings.seed;
     j["options"] = {{"runs", settings.runs ? json(*settings.runs) : json(nullptr)},

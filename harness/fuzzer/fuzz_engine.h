@@ -44,6 +44,11 @@ namespace wsspec::fuzzer {
 
 struct FuzzSettings {
     peer::ClientSettings client;
+    // The peer under test: a server (fuzz-server: each input is a connection wsspec opens
+    // with `client`), or a client (fuzz-client: `run_case` hands each input to the next
+    // connection the client makes, and returns what it did).
+    cases::Role peer = cases::Role::server;
+    std::function<oracle::Observation(const cases::Case&)> run_case;
     std::uint64_t seed = 1;
     std::optional<std::uint64_t> runs;  // stop after this many inputs
     double time_s = 60;                 // otherwise after this long
