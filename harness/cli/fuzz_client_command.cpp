@@ -45,7 +45,13 @@ int run(const FuzzClientOptions& o) {
     const Endpoint endpoint = parse_endpoint(o.listen, "--listen");
     const Catalog catalog = load_selected(o.catalog, cases::Role::client);
 
-    fuzzer::CaseHandoff handoff;
+    const std::atomic<bool>& interrupted = install_interrupt_handler();
+    const auto run_ends = std::chrono::steady_clock::now() +
+                          std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                              std::chrono::duration<double>(o.runs_given ? 31536000.0 : o.time_s));
+    // The handoff gives up waiting for the client when the run is over.
+    fuzzer::CaseHandoff handoff(
+        [&] { return interrupted.load() || std::chrono::steady_clock::now() >= run_ends; });
     std::atomic<bool> done{false};
     server::FuzzingServerOptions options;
     options.host = endpoint.host;
@@ -108,7 +114,7 @@ int run(const FuzzClientOptions& o) {
     settings.findings_dir = o.findings_dir;
     if (settings.findings_dir.empty() && !o.report_dir.empty())
         settings.findings_dir = std::filesystem::path(o.report_dir) / "findings";
-    settings.stop = &install_interrupt_handler();
+    settings.stop = &interrupted;
     settings.log = [](const std::string& line) { std::cout << line << std::endl; };
 
     std::unique_ptr<runner::ProcessSupervisor> driver;

@@ -8,8 +8,22 @@ namespace {
 // A case that was taken ends within its own deadline; this much more covers the session's
 // closing and the connection thread handing the observation back.
 constexpr std::chrono::milliseconds finish_margin{5000};
+constexpr std::chrono::milliseconds stop_poll{50};
 
 }  // namespace
+
+template <class Pred>
+bool CaseHandoff::wait(std::unique_lock<std::mutex>& lock, std::chrono::milliseconds limit,
+                       Pred pred) {
+    const auto until = std::chrono::steady_clock::now() + limit;
+    while (!pred()) {
+        if (stop_ && stop_()) return false;
+        const auto now = std::chrono::steady_clock::now();
+        if (now >= until) return false;
+        changed_.wait_for(lock, std::min<std::chrono::steady_clock::duration>(until - now, stop_poll));
+    }
+    return true;
+}
 
 oracle::Observation CaseHandoff::run(const cases::Case& c, std::chrono::milliseconds connect_wait) {
     std::unique_lock lock(mutex_);
@@ -18,18 +32,17 @@ oracle::Observation CaseHandoff::run(const cases::Case& c, std::chrono::millisec
     offered_ = c;
     taken_ = done_ = false;
     changed_.notify_all();
-    const bool taken =
-        changed_.wait_for(lock, connect_wait, [&] { return taken_ || closed_; }) && taken_;
+    const bool taken = wait(lock, connect_wait, [&] { return taken_ || closed_; }) && taken_;
     if (!taken) {
         offered_.reset();
         oracle::Observation obs;
-        obs.connect_error = closed_ ? "the run is over"
+        obs.connect_error = closed_ || (stop_ && stop_()) ? "the run is over"
                                     : "the client under test did not connect for a case within " +
                                           std::to_string(connect_wait.count()) + " ms";
         return obs;
     }
     const auto deadline = std::chrono::milliseconds(c.timeout_ms) + finish_margin;
-    if (!changed_.wait_for(lock, deadline, [&] { return done_ || closed_; }) || !done_) {
+    if (!wait(lock, deadline, [&] { return done_ || closed_; }) || !done_) {
         oracle::Observation obs;
         obs.handshake.attempted = true;
         obs.timed_out = true;

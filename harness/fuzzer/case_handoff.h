@@ -7,6 +7,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <utility>
@@ -18,6 +19,9 @@ namespace wsspec::fuzzer {
 
 class CaseHandoff {
   public:
+    // Polled while run() waits: true gives up at once (Ctrl-C, the run's time is up).
+    explicit CaseHandoff(std::function<bool()> stop = {}) : stop_(std::move(stop)) {}
+
     // The engine: offers `c` and waits up to `connect_wait` for a connection to take it,
     // then for the case to end. When no connection came: an observation whose
     // connect_error says so (the liveness oracle's "unreachable").
@@ -31,6 +35,11 @@ class CaseHandoff {
     void close();
 
   private:
+    // Waits like condition_variable::wait_for, in short slices so that stop_ is seen.
+    template <class Pred>
+    bool wait(std::unique_lock<std::mutex>& lock, std::chrono::milliseconds limit, Pred pred);
+
+    std::function<bool()> stop_;
     std::mutex mutex_;
     std::condition_variable changed_;
     std::uint64_t ticket_ = 0;  // of the case on offer (or last offered)

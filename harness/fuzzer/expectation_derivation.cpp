@@ -46,12 +46,16 @@ class Recorder : public codec::ConnectionHandler {
         close_code = close.code;
     }
     void on_error(const codec::ProtocolError& e) override { error = e; }
+    void on_frame(const codec::FrameHeader& header) override {
+        announced = std::max(announced, header.payload_length);
+    }
 
     std::vector<cases::Event> events;
     bool closed = false;
     std::optional<std::uint16_t> close_code;
     codec::ProtocolError error;
     std::uint64_t largest = 0;
+    std::uint64_t announced = 0;
 };
 
 bool is_close_frame_step(const cases::Step& s) {
@@ -185,8 +189,10 @@ Derivation derive_expectations(const std::vector<cases::Step>& body,
     std::multiset<std::string> ping_payloads;
     std::size_t pongs_checked = 0;
     bool unrecognized_pong = false;
+    std::size_t answers_before_close = 0;  // answers due before the Close the peer accepted
     for (std::size_t i = 0; i < body.size(); ++i) {
         const cases::Step& step = body[i];
+        const std::size_t answers_before_step = rec.events.size();
         if (close_step && !close_frame_before_accepted) {
             // The Close the server accepted came as raw octets: a Close frame step after it
             // would race with the server's reply to decide who closed first.
@@ -219,6 +225,7 @@ Derivation derive_expectations(const std::vector<cases::Step>& body,
         }
         if (rec.closed) {
             close_step = i;
+            answers_before_close = answers_before_step;
             close_frame_before_accepted = close_frame_sent;
         }
     }
@@ -233,6 +240,8 @@ Derivation derive_expectations(const std::vector<cases::Step>& body,
         close.payload.close_code = codec::close_code::normal;
         std::string bytes = frame_bytes(close, sender);
         reference.receive(reinterpret_cast<std::uint8_t*>(bytes.data()), bytes.size(), rec);
+        answers_before_close = rec.events.size();
+        close_step = steps.size();
         steps.emplace_back(close);
         close_frame_sent = true;
         terminated = true;
@@ -240,6 +249,7 @@ Derivation derive_expectations(const std::vector<cases::Step>& body,
         if (rec.error) d.error_step = body.size();
     }
     d.largest_message = rec.largest;
+    d.largest_announced = rec.announced;
     d.answers = rec.events;
 
     cases::Case& c = d.c;
@@ -322,6 +332,16 @@ Derivation derive_expectations(const std::vector<cases::Step>& body,
     }
     d.outcome = DerivedOutcome::clean_close;
     d.closed_by_me = close_frame_before_accepted;
+    // A client under test answers from its own event loop, which may read our Close before
+    // it has written the answers to what came before, and then owes none (RFC 6455 5.5.1:
+    // no data frames after a Close). Its case waits for them first, as the catalog's client
+    // cases do (await, then close).
+    if (peer == cases::Role::client && close_step && answers_before_close > 0) {
+        cases::AwaitStep answers;
+        answers.events = answers_before_close;
+        answers.timeout_ms = settings.answer_timeout_ms;
+        steps.insert(steps.begin() + static_cast<std::ptrdiff_t>(*close_step), answers);
+    }
     d.codes = {codec::close_code::normal};
     if (rec.close_code && *rec.close_code != codec::close_code::normal)
         d.codes.push_back(*rec.close_code);

@@ -56,6 +56,8 @@ struct Derivation {
     std::vector<std::uint16_t> codes;
     // The largest data message the steps send completely (the 1009 tolerance).
     std::uint64_t largest_message = 0;
+    // The largest payload length a frame header announced (a peer may refuse it at once).
+    std::uint64_t largest_announced = 0;
     bool non_minimal_length = false;  // some frame's length is not in its minimal form
     // The error is invalid UTF-8 in a fragment before the last: a server that validates
     // whole messages waits for the rest (never sent) instead of failing. Not a finding.

@@ -130,7 +130,8 @@ std::string handshake_shape(const oracle::Observation& obs) {
 bool tolerated_failure(const Execution& x) {
     const auto& obs = x.obs;
     const bool peer_failed = !obs.closed_by_me && (obs.close_received || obs.peer_closed_tcp);
-    if (x.d.largest_message >= large_message_bytes && obs.remote_close_code &&
+    if (std::max(x.d.largest_message, x.d.largest_announced) >= large_message_bytes &&
+        obs.remote_close_code &&
         *obs.remote_close_code == codec::close_code::message_too_big) {
         return true;
     }
@@ -374,7 +375,8 @@ void Engine::classify(Execution& x) {
                                                                : std::to_string(x.obs.handshake.status));
         return;
     }
-    if (agreed_extension(x.obs)) {
+    // (As the server, wsspec declines every extension a client offers.)
+    if (settings_.peer == cases::Role::server && agreed_extension(x.obs)) {
         // An edited request offered an extension and the server took it: the frames mean
         // something else then (RSV1, compressed payloads) than the derivation assumes.
         ++stats_.extension_agreed;
@@ -975,6 +977,7 @@ void Engine::loop() {
         Rng local(child.seed);
         if (!mutate(child, local, settings_.limits)) continue;
         Execution x = execute(child);
+        if (should_stop()) break;  // an input cut short by the end of the run says nothing
         if (!x.ran) {
             ++stats_.skipped;
             progress(false);
