@@ -30,10 +30,12 @@ build_release() {
 
 # --- Section: codec ----------------------------------------------------------------------
 # The sans-IO codec's hot paths (unmasking, UTF-8 validation, receiving small frames)
-# against Boost.Beast, side by side in one binary (tests/bench/). Prints throughput and
-# ratios, and PASS/MISS for each floor (tools/bench_codec_summary.py).
+# against Boost.Beast, and permessage-deflate against zlib called directly and Beast's
+# permessage-deflate, side by side in one binary (tests/bench/). Prints throughput and
+# ratios, the deflate overhead over zlib and ours/Beast, and PASS/MISS for each floor
+# (tools/bench_codec_summary.py).
 bench_codec() {
-  echo "== codec: wsspec codec vs Boost.Beast =="
+  echo "== codec: wsspec codec vs Boost.Beast (and zlib for permessage-deflate) =="
   build_release codec_bench
   mkdir -p "$results_dir"
   local out=$results_dir/codec_bench.json
@@ -47,19 +49,88 @@ bench_codec() {
 }
 
 # --- Section: reports --------------------------------------------------------------------
-# Report generation for a 600-case run with wire logs (tests/report_bench/): time per writer
-# (wsspec.json, index.json + per-case files, junit.xml, index.html), the total (floor:
-# under 2 s) and the size of index.html (floor: under 20 MB).
+# Reports of a 600-case run with wire logs and failures (tests/report_bench/): time per
+# writer (wsspec.json, index.json + per-case files, junit.xml, index.html) and the total
+# (floor: under 2 s), the size of index.html (floor: under 3 MB) and, when Chromium and
+# tools/node_modules/playwright-core are there, its rendering time (floor: painted under
+# 1 s). Then the peak RSS of `wsspec report --from` and `--merge` (five inputs) against the
+# size of their input (floor: under 3x), on the bench's run with every wire log whole and on
+# a real run of the catalog except 12.*/13.* against `wsspec serve` with --full-wire-log.
 bench_reports() {
   echo "== reports: 600-case run with wire logs =="
   build_release report_bench
-  local strict=()
-  [ "${WSSPEC_BENCH_STRICT:-0}" = 1 ] && strict=(--check)
-  "$build_dir/tests/report_bench" "${strict[@]}"
+  build_release wsspec
+  local wsspec=$build_dir/harness/wsspec out miss=0
+  out=$(mktemp -d)
+  "$build_dir/tests/report_bench" --out "$out/bench" | tee "$out/bench.txt"
+  grep -q MISS "$out/bench.txt" && miss=1
+  if [ -x "${CHROMIUM:-/usr/bin/chromium}" ] && [ -d tools/node_modules/playwright-core ]; then
+    node tests/report_bench/render_time.js "$out/bench/index.html" --check || miss=1
+  else
+    echo "render time: not measured (needs chromium and tools/node_modules/playwright-core)"
+  fi
+
+  # A real run: the catalog except the slow 12.*/13.* rows, every wire log whole.
+  local log=$out/serve.log url server_pid
+  "$wsspec" serve --listen 127.0.0.1:0 >"$log" 2>&1 &
+  server_pid=$!
+  for _ in $(seq 1 100); do
+    url=$(sed -n 's/^wsspec serve: listening on \(ws:.*\)$/\1/p' "$log")
+    [ -n "$url" ] && break
+    sleep 0.1
+  done
+  timeout 300 "$wsspec" test-server "$url" --exclude '12.*,13.*' -j 2 -q --full-wire-log \
+    --format json --report-dir "$out/real" >"$out/real.txt" 2>&1 || true
+  kill "$server_pid" 2>/dev/null || true
+  wait "$server_pid" 2>/dev/null || true
+
+  local input
+  for input in "bench:$out/bench/full/wsspec.json" "real:$out/real/wsspec.json"; do
+    local name=${input%%:*} file=${input#*:}
+    [ -s "$file" ] || { echo "report memory ($name): no input"; miss=1; continue; }
+    report_memory "$wsspec" "$out/$name-from" "$name --from" "$file" || miss=1
+    local copies=()
+    for i in 1 2 3 4 5; do
+      cp "$file" "$out/$name-$i.json"
+      copies+=("$out/$name-$i.json")
+    done
+    report_memory "$wsspec" "$out/$name-merge" "$name --merge x5" "${copies[@]}" || miss=1
+  done
+  rm -rf "$out"
+  if [ "$miss" = 1 ] && [ "${WSSPEC_BENCH_STRICT:-0}" = 1 ]; then return 1; fi
+}
+
+# report_memory WSSPEC OUTDIR NAME FILE...: `wsspec report` of the files (--from for one,
+# --merge for several) into OUTDIR, every format; prints the wall time, the peak RSS and its
+# ratio to the input size with PASS/MISS (floor: under 3x). Returns 1 on a MISS.
+report_memory() {
+  local wsspec=$1 dir=$2 name=$3
+  shift 3
+  local mode=(--from "$1")
+  [ $# -gt 1 ] && mode=(--merge "$@")
+  local bytes=0 f
+  for f in "$@"; do bytes=$((bytes + $(stat -c %s "$f"))); done
+  if [ ! -x /usr/bin/time ]; then
+    echo "report memory ($name): not measured (needs /usr/bin/time)"
+    return 0
+  fi
+  /usr/bin/time -f "%e %M" -o "$dir.time" "$wsspec" report "${mode[@]}" --report-dir "$dir" \
+    >"$dir.txt" 2>&1 || true
+  local seconds rss_kb
+  read -r seconds rss_kb <"$dir.time"
+  python3 - "$name" "$bytes" "$seconds" "$rss_kb" <<'PY'
+import sys
+name, size, seconds, rss_kb = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4])
+ratio = rss_kb * 1024 / size
+verdict = "PASS" if ratio < 3 else "MISS"
+print(f"report memory ({name}): input {size / 1e6:.1f} MB, {seconds:.2f} s, peak RSS "
+      f"{rss_kb / 1024:.0f} MiB = {ratio:.2f}x the input (floor: under 3x) {verdict}")
+sys.exit(0 if verdict == "PASS" else 1)
+PY
 }
 
 # --- Section: client_catalog -------------------------------------------------------------
-# Client testing speed: `wsspec test-client` runs the whole client catalog except 9.*
+# Client testing speed: `wsspec test-client` runs the client catalog except 9.*, 12.*, 13.*
 # against the reference client (`wsspec client -j 8`, 8 cases in parallel), which it starts
 # with --exec. Prints the wall time; floor: under 10 s.
 bench_client_catalog() {
@@ -69,7 +140,7 @@ bench_client_catalog() {
   out=$(mktemp -d)
   local start end status=0
   start=$(date +%s.%N)
-  timeout 300 "$wsspec" test-client --listen 127.0.0.1:0 --exclude '9.*' -q \
+  timeout 300 "$wsspec" test-client --listen 127.0.0.1:0 --exclude '9.*,12.*,13.*' -q \
     --report-dir "$out" --exec "'$wsspec' client {url} --agent wsspec-client -j 8" \
     >"$out/run.txt" 2>&1 || status=$?
   end=$(date +%s.%N)
@@ -80,6 +151,43 @@ bench_client_catalog() {
     "(floor: under 10 s, all passed) $verdict"
   rm -rf "$out"
   if [ "$verdict" = MISS ] && [ "${WSSPEC_BENCH_STRICT:-0}" = 1 ]; then return 1; fi
+}
+
+# --- Section: h2 ----------------------------------------------------------------------------
+# The catalog except 9.* over HTTP/2 (RFC 8441 extended CONNECT, h2c) and over HTTP/1.1,
+# against the same `wsspec serve` (both listeners), -j 2; prints both times and the ratio
+# (issue 13's goal: h2c within 1.5x of HTTP/1.1). Over h2c, hs.* are skipped by test-server.
+bench_h2() {
+  echo "== h2: catalog except 9.* over h2c vs HTTP/1.1, same wsspec serve, -j 2 =="
+  build_release wsspec
+  local wsspec=$build_dir/harness/wsspec out log ws_url h2_url server_pid
+  out=$(mktemp -d)
+  log=$out/serve.log
+  "$wsspec" serve --listen 127.0.0.1:0 --h2c-listen 127.0.0.1:0 >"$log" 2>&1 &
+  server_pid=$!
+  for _ in $(seq 1 100); do
+    ws_url=$(sed -n 's/^wsspec serve: listening on \(ws:.*\)$/\1/p' "$log")
+    h2_url=$(sed -n 's/^wsspec serve: listening on \(h2c:.*\)$/\1/p' "$log")
+    [ -n "$ws_url" ] && [ -n "$h2_url" ] && break
+    sleep 0.1
+  done
+  local name url start end status h1_seconds="" seconds
+  for name in http1 h2c; do
+    url=$ws_url
+    [ "$name" = h2c ] && url=$h2_url
+    status=0
+    start=$(date +%s.%N)
+    timeout 600 "$wsspec" test-server "$url" --exclude='9.*,12.*,13.*' -j 2 -q --format json \
+      --report-dir "$out/$name" >"$out/$name.txt" 2>&1 || status=$?
+    end=$(date +%s.%N)
+    seconds=$(python3 -c "print(f'{$end - $start:.2f}')")
+    echo "$name: $(grep -o '[0-9]* of [0-9]* cases passed' "$out/$name.txt") in $seconds s (exit $status)"
+    [ "$name" = http1 ] && h1_seconds=$seconds
+  done
+  python3 -c "print(f'h2c / http1: {$seconds / max($h1_seconds, 0.01):.2f}x (goal: under 1.5x)')"
+  kill "$server_pid" 2>/dev/null || true
+  wait "$server_pid" 2>/dev/null || true
+  rm -rf "$out"
 }
 
 # === Later sections go here ==============================================================
@@ -105,7 +213,7 @@ bench_server_catalog() {
     sleep 0.1
   done
   local miss=0 name cases floor start end seconds rss status
-  for run in "catalog-except-9:--exclude=9.*:10" "9.*:--cases=9.*:60"; do
+  for run in "catalog-except-9-12-13:--exclude=9.*,12.*,13.*:10" "9.*:--cases=9.*:60"; do
     IFS=: read -r name cases floor <<<"$run"
     status=0
     start=$(date +%s.%N)
@@ -275,7 +383,7 @@ PY
   if [ "$verdict" = MISS ] && [ "${WSSPEC_BENCH_STRICT:-0}" = 1 ]; then return 1; fi
 }
 
-sections=(codec reports client_catalog server_catalog deflate_catalog floods fuzz_throughput)
+sections=(codec reports client_catalog server_catalog deflate_catalog floods h2 fuzz_throughput)
 
 main() {
   local selected=("$@")

@@ -6,8 +6,8 @@
 #   TARGET      one or more of the targets in fuzz/CMakeLists.txt (default: all of them)
 #   --time S    seconds per target (default 60). Targets run --jobs at a time (default:
 #               min(2, nproc)), so the whole run takes about ceil(targets / jobs) * S
-#               seconds plus the build: with the 12 targets, 2 cores and tools/test.sh's
-#               --time 30, about 3 minutes.
+#               seconds plus the build: with the 13 targets, 2 cores and tools/test.sh's
+#               --time 30, about 3.5 minutes.
 #   --minimize  afterwards, merge what the run found into corpus/<target>/ with
 #               -merge=1 (keeps only inputs that add coverage). After regenerating seeds
 #               with tools/gen_fuzz_corpus.py, run `tools/fuzz.sh --time 0 --minimize`.
@@ -27,7 +27,8 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 
 all_targets=(frames frames_beast frame_diff connection_server connection_client
-             connection_deflate utf8_diff frame_header handshake_request handshake_response close_payload case_loader)
+             connection_deflate deflate_diff utf8_diff frame_header handshake_request
+             handshake_response close_payload case_loader)
 targets=()
 seconds=60
 jobs=$(( $(nproc) < 2 ? $(nproc) : 2 ))

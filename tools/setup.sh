@@ -10,8 +10,10 @@ packages=(
   # libraries (found with find_package; nothing is vendored)
   libssl-dev nlohmann-json3-dev libboost-dev libboost-filesystem-dev libboost-system-dev
   libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev zlib1g-dev libsimdjson-dev
+  libnghttp2-dev pkg-config
   # real peers and consumers used by the tests
   python3-websockets python3-aiohttp python3-tornado python3-jsonschema chromium xmlstarlet time
+  nghttp2-proxy
   # packaging test (cpack .deb, man page)
   dpkg-dev groff-base
 )

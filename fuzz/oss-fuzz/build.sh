@@ -50,7 +50,8 @@ cmake -S "$src" -B "$work/wsspec" "${generator[@]}" \
 # frames_beast only fuzzes Boost.Beast (it exists for the speed comparison in
 # tools/fuzz.sh); Beast has its own OSS-Fuzz project, so it is not shipped here.
 fuzzers=(handshake_request handshake_response frame_header connection_server
-         connection_client connection_deflate utf8_diff frames frame_diff close_payload case_loader)
+         connection_client connection_deflate deflate_diff utf8_diff frames frame_diff
+         close_payload case_loader)
 cmake --build "$work/wsspec" -j "$jobs" --target "${fuzzers[@]/%/_fuzzer}"
 
 for t in "${fuzzers[@]}"; do

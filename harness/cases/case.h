@@ -321,9 +321,9 @@ struct Case {
     bool informational = false;       // 7.1.6: OK / NON-STRICT become INFORMATIONAL
     bool measure_throughput = false;  // 9.*: report bytes/s
     std::optional<ResourceLimits> resource_limits;
-    std::string source_file;          // where it was loaded from (for errors and reports)
-    std::string group;                // the case file's "group" ("1.1")
-    std::string group_title;          // the case file's "title" ("Text messages")
+    std::string source_file;  // where it was loaded from (for errors and reports)
+    std::string group;        // the case file's "group" ("1.1")
+    std::string group_title;  // the case file's "title" ("Text messages")
 };
 
 }  // namespace wsspec::cases

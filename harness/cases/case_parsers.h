@@ -26,7 +26,7 @@ inline constexpr int kMaxStatus = 599;
 
 // payload_parser.cpp
 Payload parse_payload(const json& j, const JsonPath& w);
-Payload optional_payload(const json& obj, const JsonPath& w);  // the "payload" key, if any
+Payload optional_payload(const json& obj, const JsonPath& w);       // the "payload" key, if any
 std::string parse_data_set_name(const json& j, const JsonPath& w);  // a test_data.h name
 
 // step_parser.cpp

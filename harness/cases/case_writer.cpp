@@ -303,7 +303,8 @@ json case_to_json(const Case& c) {
     if (c.measure_throughput) j["measure_throughput"] = true;
     if (c.resource_limits) {
         json r = json::object();
-        if (c.resource_limits->rss_growth_kib) r["rss_growth_kib"] = *c.resource_limits->rss_growth_kib;
+        if (c.resource_limits->rss_growth_kib)
+            r["rss_growth_kib"] = *c.resource_limits->rss_growth_kib;
         if (c.resource_limits->fd_growth) r["fd_growth"] = *c.resource_limits->fd_growth;
         j["resource_limits"] = std::move(r);
     }

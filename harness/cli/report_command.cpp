@@ -116,13 +116,14 @@ report::GroupTitles catalog_group_titles(const std::vector<nlohmann::json>& runs
 }
 
 int render(const ReportCommandOptions& o) {
+    // Runs are moved from here on, never copied: their wire logs are most of their size.
     std::vector<nlohmann::json> parts;
     for (const auto& file : o.inputs) {
-        auto runs = report::load_runs(file);
-        parts.insert(parts.end(), runs.begin(), runs.end());
+        for (auto& run : report::load_runs(file))
+            parts.push_back(std::move(run));
     }
     std::vector<std::string> warnings;
-    std::vector<nlohmann::json> runs = report::merge_runs(parts, &warnings);
+    std::vector<nlohmann::json> runs = report::merge_runs(std::move(parts), &warnings);
     for (const auto& w : warnings)
         std::cerr << "wsspec report: " << w << "\n";
 

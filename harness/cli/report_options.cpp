@@ -46,6 +46,9 @@ void ReportOptions::add_to(CLI::App& cmd) {
     cmd.add_flag("--strict-changes", rules.strict_changes,
                  "With --baseline: a failing case whose verdicts changed is a regression");
     cmd.add_flag("--strict", strict, "Count NON-STRICT results as failures");
+    cmd.add_flag("--full-wire-log", full_wire_log,
+                 "Keep the whole wire log of passing cases too (default: their first and last "
+                 "16 entries; cases that do not pass always keep theirs)");
     cmd.add_flag("-q,--quiet", quiet, "No progress output");
 }
 
@@ -179,7 +182,8 @@ int finish_runs(const ReportOptions& options, const std::vector<AgentRun>& agent
     runs.reserve(agents.size());
     for (const AgentRun& agent : agents) {
         complete = complete && agent.info.complete;
-        auto results = report::results_to_json(agent.info, *agent.outcomes, options.strict);
+        auto results = report::results_to_json(agent.info, *agent.outcomes, options.strict,
+                                               options.wire_log());
         if (agents.size() > 1) std::cout << "== agent " << agent.info.agent << " ==\n";
         report::print_summary(std::cout, *agent.outcomes, options.strict, color);
 

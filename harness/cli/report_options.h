@@ -16,6 +16,7 @@
 #include "harness/report/baseline.h"
 #include "harness/report/report_files.h"
 #include "harness/report/run_info.h"
+#include "harness/report/wire_excerpt.h"
 
 namespace wsspec::cli {
 
@@ -27,9 +28,13 @@ struct ReportOptions {
     std::string shard;  // "I/N": run the I-th of N deterministic slices of the selection
     bool strict = false;
     bool quiet = false;
-    report::CheckRules rules;  // --strict-changes; fail_on_new: --fail-on-new
+    bool full_wire_log = false;  // passing cases keep their whole wire log too
+    report::CheckRules rules;    // --strict-changes; fail_on_new: --fail-on-new
     bool fail_on_new = false;
     void add_to(CLI::App& cmd);
+    [[nodiscard]] report::WireLogPolicy wire_log() const {
+        return full_wire_log ? report::WireLogPolicy::full : report::WireLogPolicy::excerpt_passing;
+    }
 };
 
 using report::ReportFormats;

@@ -12,6 +12,7 @@ void add_serve_command(CLI::App& app, int& exit_status) {
     auto* cmd = app.add_subcommand("serve", "Run the reference echo server (the default target)");
     struct Options {
         std::string listen = "127.0.0.1:9001";
+        std::string h2c_listen;  // empty: no HTTP/2 listener
         std::uint64_t max_message_size = 64ULL << 20;
         unsigned threads = 2;
         std::size_t max_connections = server::default_max_connections;
@@ -28,6 +29,9 @@ void add_serve_command(CLI::App& app, int& exit_status) {
     auto options = std::make_shared<Options>();
     cmd->add_option("--listen", options->listen, "HOST:PORT to listen on (port 0: any free port)")
         ->capture_default_str();
+    cmd->add_option("--h2c-listen", options->h2c_listen,
+                    "HOST:PORT for WebSockets over HTTP/2 (RFC 8441 extended CONNECT, h2c with "
+                    "prior knowledge), next to the HTTP/1.1 listener");
     cmd->add_option("--max-message-size", options->max_message_size,
                     "Largest message accepted; bigger ones fail the connection with 1009")
         ->capture_default_str();
@@ -86,6 +90,12 @@ void add_serve_command(CLI::App& app, int& exit_status) {
         const Endpoint endpoint = parse_endpoint(options->listen, "--listen");
         server_options.host = endpoint.host;
         server_options.port = endpoint.port;
+        if (!options->h2c_listen.empty()) {
+            const Endpoint h2c = parse_endpoint(options->h2c_listen, "--h2c-listen");
+            server_options.h2c = true;
+            server_options.h2c_host = h2c.host;
+            server_options.h2c_port = h2c.port;
+        }
         server_options.max_message_size = options->max_message_size;
         server_options.threads = options->threads;
         server_options.max_connections = options->max_connections;
@@ -107,6 +117,10 @@ void add_serve_command(CLI::App& app, int& exit_status) {
         server_options.on_listening = [&server_options](std::uint16_t port) {
             std::cout << "wsspec serve: listening on ws://" << server_options.host << ":" << port
                       << "/" << std::endl;
+        };
+        server_options.on_h2c_listening = [&server_options](std::uint16_t port) {
+            std::cout << "wsspec serve: listening on h2c://" << server_options.h2c_host << ":"
+                      << port << "/" << std::endl;
         };
         exit_status = server::run_echo_server(server_options);
     });

@@ -159,6 +159,7 @@ int run(TestClientOptions o) {
                     {"timeout_ms", o.timeout_ms},
                     {"strict", o.report.strict},
                     {"exec", o.exec}};
+    if (o.report.full_wire_log) info.options["full_wire_log"] = true;
     info.started = std::chrono::system_clock::now();
 
     std::unique_ptr<runner::ProcessSupervisor> driver;
@@ -262,7 +263,8 @@ int run(TestClientOptions o) {
         std::vector<nlohmann::json> runs;
         for (const auto& [agent, outcomes] : results) {
             now.agent = agent;
-            runs.push_back(report::results_to_json(now, outcomes, o.report.strict));
+            runs.push_back(
+                report::results_to_json(now, outcomes, o.report.strict, o.report.wire_log()));
         }
         report::write_reports(runs, o.report.report_dir, parse_formats(o.report.formats));
         emergency_report_written = true;

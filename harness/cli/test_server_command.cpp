@@ -128,6 +128,20 @@ std::vector<const cases::Case*> without_own_handshakes(const std::vector<const c
     return out;
 }
 
+// Over HTTP/2 (RFC 8441) every case that writes its own HTTP/1.1 request, and every hs.*
+// case (they judge the 101 response's header fields), is left out.
+std::vector<const cases::Case*> without_http1_handshakes(const std::vector<const cases::Case*>& in,
+                                                         std::vector<std::string>& skipped) {
+    std::vector<const cases::Case*> out;
+    for (const auto* c : in) {
+        if (c->handshake || c->id.starts_with("hs."))
+            skipped.push_back(c->id);
+        else
+            out.push_back(c);
+    }
+    return out;
+}
+
 // A finished target whose reports are written together with the others' (an Autobahn spec
 // with several servers: one outdir/index.json and one page for every agent).
 struct CollectedRun {
@@ -146,7 +160,22 @@ int run_target(const TestServerOptions& o, const Target& t,
             cases::select_cases(catalog.all, t.include, t.exclude, cases::Role::server);
     }
     std::vector<std::string> skipped;
-    if (t.ws_version == 8) {
+    std::string skip_reason =
+        "the hybi-10 handshake (--ws-version 8): these cases check the version 13 "
+        "opening handshake itself";
+    if (url.http2) {
+        // RFC 8441: over HTTP/2 the opening handshake is an extended CONNECT; cases that
+        // write their own HTTP/1.1 Upgrade request have no meaning there.
+        skip_reason =
+            "WebSockets over HTTP/2 (RFC 8441): these cases check the HTTP/1.1 "
+            "opening handshake, which an extended CONNECT replaces";
+        catalog.selected = without_http1_handshakes(catalog.selected, skipped);
+        if (!skipped.empty()) {
+            std::cout << "wsspec test-server: HTTP/2 (RFC 8441): " << skipped.size()
+                      << " cases that check the HTTP/1.1 opening handshake are skipped ("
+                      << skipped.front() << " ... " << skipped.back() << ")\n";
+        }
+    } else if (t.ws_version == 8) {
         catalog.selected = without_own_handshakes(catalog.selected, skipped);
         if (!skipped.empty()) {
             std::cout << "wsspec test-server: hybi-10 handshake (version 8): " << skipped.size()
@@ -235,14 +264,11 @@ int run_target(const TestServerOptions& o, const Target& t,
                     {"timeout_ms", o.timeout_ms},
                     {"strict", report.strict}};
     if (!o.exec.empty()) info.options["exec"] = o.exec;
+    if (report.full_wire_log) info.options["full_wire_log"] = true;
     if (!o.spec.empty()) info.options["spec"] = o.spec;
     info.options["ws_version"] = t.ws_version;
     if (!skipped.empty()) {
-        info.options["skipped"] = {
-            {"cases", skipped},
-            {"reason",
-             "the hybi-10 handshake (--ws-version 8): these cases check the version 13 "
-             "opening handshake itself"}};
+        info.options["skipped"] = {{"cases", skipped}, {"reason", skip_reason}};
     }
     info.started = std::chrono::system_clock::now();
     const EmergencyReport emergency([&]() -> std::string {
@@ -259,8 +285,9 @@ int run_target(const TestServerOptions& o, const Target& t,
         now.finished = std::chrono::system_clock::now();
         now.complete = false;
         now.agent = t.agent.empty() ? agent_from(partial, url) : t.agent;
-        report::write_reports({report::results_to_json(now, partial, report.strict)},
-                              report.report_dir, parse_formats(report.formats));
+        report::write_reports(
+            {report::results_to_json(now, partial, report.strict, report.wire_log())},
+            report.report_dir, parse_formats(report.formats));
         reports_written = true;
         // The server under test runs in a process group of its own, which a terminal's
         // Ctrl-C does not reach; it must not outlive us.
@@ -354,7 +381,8 @@ void add_test_server_command(CLI::App& app, int& exit_status) {
     auto* cmd =
         app.add_subcommand("test-server", "Run the case catalog against a WebSocket server");
     auto o = std::make_shared<TestServerOptions>();
-    cmd->add_option("url", o->url, "ws:// or wss:// URL of the server under test");
+    cmd->add_option("url", o->url,
+                    "ws://, wss:// or h2c:// (RFC 8441) URL of the server under test");
     cmd->add_option("--spec", o->spec,
                     "Autobahn fuzzingclient spec file (servers, cases, exclude-cases, "
                     "exclude-agent-cases, outdir)")

@@ -4,8 +4,10 @@
 
 #include <algorithm>
 #include <cstring>
+#include <limits>
 #include <vector>
 
+#include "harness/codec/deflate_window_checker.h"
 #include "harness/codec/frame_header.h"
 
 namespace wsspec::codec {
@@ -18,8 +20,10 @@ constexpr int smallest_zlib_deflate_window = 9;
 constexpr std::size_t deflate_slack = 64;
 // zlib's text for a distance past the data it holds (inflate.c, inffast.c).
 constexpr std::string_view zlib_distance_too_far = "invalid distance too far back";
-// inflate() sets data_type bit 7 when it stopped at a block boundary (zlib.h).
+// inflate() sets data_type bit 7 when it stopped at a block boundary, and puts in its low
+// bits how many bits of the last byte it read are still unused (zlib.h).
 constexpr int zlib_at_block_boundary = 128;
+constexpr int zlib_unused_bits = 63;
 // z_stream counts input in uInt (32 bits): larger buffers go in pieces of this size.
 constexpr std::size_t zlib_max_input = std::size_t{1} << 30;
 
@@ -38,6 +42,11 @@ struct PerMessageDeflate::Streams {
     int inflate_bits = max_window_bits;
     bool inflate_reset_per_message = false;
     std::vector<std::uint8_t> out;  // one chunk of inflated bytes
+    // Below 15 bits with exact_window_check: reads each piece before zlib inflates it (header).
+    std::unique_ptr<DeflateWindowChecker> window_checker;
+    // Once the checker has stopped (a distance too far, or data it cannot decode): one output
+    // byte per inflate() call from its position on, so that zlib itself judges, exactly.
+    bool byte_at_a_time = false;
 
     // Outbound.
     z_stream deflater{};
@@ -93,9 +102,11 @@ bool PerMessageDeflate::begin_inbound_message(std::uint8_t rsv) {
     // window; so does our inflater, so a peer that breaks the promise is caught.
     if (s.inflater_ready && s.inflater_used && s.inflate_reset_per_message) {
         inflateReset(&s.inflater);
+        if (s.window_checker) s.window_checker->reset();
         s.inflater_used = false;
     } else if (s.stream_ended) {
         // The last message ended with a final block: continue with its window.
+        // (The window checker continues after a final block by itself.)
         inflateResetKeep(&s.inflater);
     }
     s.stream_ended = false;
@@ -111,14 +122,27 @@ ErrorKind PerMessageDeflate::decode(const std::uint8_t* data, std::size_t size, 
             return ErrorKind::extension_internal_error;
         s.inflater_ready = true;
         s.out.resize(options_.inflate_chunk);
+        // Below 15 bits zlib's check in ordinary chunks is not exact (header).
+        if (s.inflate_bits < max_window_bits && options_.exact_window_check)
+            s.window_checker = std::make_unique<DeflateWindowChecker>(s.inflate_bits);
     }
-    // Below 15 bits, one output byte per call makes zlib's distance check exact (header).
-    const bool exact_window = s.inflate_bits < max_window_bits && options_.exact_window_check;
     const std::size_t cap = s.out.size();
 
     // Inflates data[0, size); `tail` is the appended flush block, after which a stream end
     // leaves the rest of it unread.
     const auto run = [&](const std::uint8_t* in, std::size_t n, bool tail) -> ErrorKind {
+        // Bytes to inflate in ordinary chunks; after them, one byte per inflate() call. The
+        // checker reads the piece first and says where (if anywhere) zlib must take over.
+        std::uint64_t chunked = std::numeric_limits<std::uint64_t>::max();
+        if (s.byte_at_a_time) {
+            chunked = 0;
+        } else if (s.window_checker) {
+            if (const auto stop = s.window_checker->follow(in, n, tail)) {
+                chunked = *stop;
+                s.byte_at_a_time = true;
+            }
+        }
+        std::uint64_t inflated = 0;  // by this call
         z_stream& z = s.inflater;
         z.next_in = const_cast<Bytef*>(in);
         z.avail_in = static_cast<uInt>(n);
@@ -131,12 +155,14 @@ ErrorKind PerMessageDeflate::decode(const std::uint8_t* data, std::size_t size, 
                 s.stream_ended = false;
             }
             z.next_out = s.out.data() + filled;
-            z.avail_out = static_cast<uInt>(exact_window ? 1 : cap - filled);
+            z.avail_out = static_cast<uInt>(
+                inflated < chunked ? std::min<std::uint64_t>(cap - filled, chunked - inflated) : 1);
             const uInt in_before = z.avail_in;
             const uInt out_before = z.avail_out;
             const int ret = inflate(&z, Z_SYNC_FLUSH);
             const std::size_t produced = out_before - z.avail_out;
             filled += produced;
+            inflated += produced;
             if (produced != 0 || in_before != z.avail_in) {
                 s.inflater_used = true;
                 s.data_type = z.data_type;
@@ -181,13 +207,17 @@ ErrorKind PerMessageDeflate::decode(const std::uint8_t* data, std::size_t size, 
     // complete without it, and wsspec takes them as they are (appending the tail would
     // leave a block cut short):
     //  - one that ended with a final block (7.2.3.4 without its trailing 0x00);
-    //  - one that ends on a block boundary: its sender did not remove the flush's 4 octets
-    //    (7.2.1 step 3), but nothing is lost -- a properly stripped payload always ends
-    //    inside the header of the empty stored block the tail completes;
+    //  - one that ends on a block boundary with no bits left over: its sender did not
+    //    remove the flush's 4 octets (7.2.1 step 3), but nothing is lost -- a properly
+    //    stripped payload always ends inside the header of the empty stored block the
+    //    tail completes. Bits left over after the boundary are the start of the next
+    //    block header, which the tail continues, so then the tail is appended: skipping it
+    //    would leave them in front of the next message's data;
     //  - an empty one: 7.2.1 always yields at least one octet, but encoders send it for an
     //    empty message, and there are no bytes to misread.
-    if (s.stream_ended || !s.message_has_payload || (s.data_type & zlib_at_block_boundary) != 0)
-        return ErrorKind::none;
+    const bool clean_boundary =
+        (s.data_type & zlib_at_block_boundary) != 0 && (s.data_type & zlib_unused_bits) == 0;
+    if (s.stream_ended || !s.message_has_payload || clean_boundary) return ErrorKind::none;
     if (const ErrorKind e = run(deflate_flush_tail, sizeof deflate_flush_tail, true);
         e != ErrorKind::none)
         return e;

@@ -16,18 +16,30 @@
 // not support), and a client cannot decline an answer at all. The cost is a worse ratio.
 // Inflating with 8 bits needs nothing special (zlib inflates windowBits -8).
 //
-// Window and context checks on inbound data. zlib's inflate only rejects a distance that
-// reaches past everything it has output (window plus the current call's output), so with a
-// large output buffer a peer that agreed to a 9-bit window could refer 20 KB back unseen.
-// For a window below 15 bits wsspec therefore inflates one output byte per inflate() call:
-// the current call's output is then empty whenever a distance is checked, and zlib's check
-// becomes exactly "distance <= min(window size, bytes inflated since the last reset)".
-// That costs speed (about 13x, tests/bench deflate_inflate_w9; exact_window_check = false
-// turns it off) but catches every violation. With 15 bits no distance
-// can exceed the window, and ordinary chunks are exact. When the peer agreed to no context
-// takeover for its direction, wsspec resets its inflater before each compressed message, so
-// a peer that keeps its window anyway refers back to bytes that are not there:
-// ErrorKind::deflate_distance_too_far (1007).
+// Window and context checks on inbound data (RFC 7692 7.1.2). zlib's inflate only rejects a
+// distance that reaches past everything it has output (window plus the current call's
+// output), so with ordinary output chunks a peer that agreed to a 9-bit window could refer up
+// to 512 bytes + its position in the chunk back unseen. zlib is exact only with one output
+// byte per call (the current call's output is then empty whenever a distance is checked), at
+// about a tenth of its speed. With 15 bits no distance can exceed the window, and ordinary
+// chunks are exact. Below 15 bits wsspec reads each piece of compressed input twice: first
+// with a DeflateWindowChecker (deflate_window_checker.h), which decodes the codes without
+// producing output and compares every distance with min(window size, bytes since the last
+// reset) -- exact by construction -- and then with zlib in ordinary chunks, which produces the
+// bytes the sink judges. Where the checker stops (a distance too far, or data it cannot
+// decode), zlib inflates in ordinary chunks up to that code's output position and one byte
+// per call from there on, so zlib itself gives the verdict, exactly and in stream order: what
+// inflated before the fault is judged first, as everywhere else. A checker that stopped
+// where it should not would only cost speed; one that missed a violation would fall back to
+// zlib's ordinary check (tests/unit/deflate_window_checker_test.cpp holds it to zlib's exact
+// verdicts). Nothing is buffered: the checker keeps a few bits and its decoding tables (about
+// 7 KB per connection) between pieces, so streaming, the size limit on inflated bytes and
+// fail-fast UTF-8 are as without it. The price is the second decoding pass: 1.8 to 2.5 times
+// zlib's time alone for a 9-bit window (tests/bench deflate_inflate_w9{,_mixed}; one byte per
+// call took 6 to 13 times), nothing for 15 bits; exact_window_check = false skips it. When
+// the peer agreed to no context takeover for its direction, wsspec resets its inflater (and
+// the checker) before each compressed message, so a peer that keeps its window anyway refers
+// back to bytes that are not there: ErrorKind::deflate_distance_too_far (1007).
 //
 // BFINAL=1 blocks (RFC 7692 7.2.3.4 allows them "on platforms on which the flush method
 // using an empty DEFLATE block with no compression is not available"): after a final block
@@ -60,9 +72,10 @@ struct PerMessageDeflateOptions {
     bool compress_outbound = true;
     // Inflated bytes handed to the sink per write (the unit the size limit is checked in).
     std::size_t inflate_chunk = 16 * 1024;
-    // Check every distance against a window below 15 bits exactly (one byte per inflate()
-    // call: about 75 MB/s instead of 1-2 GB/s, tests/bench deflate_inflate_w9). false:
-    // ordinary chunks, which catch a distance only beyond window + chunk position.
+    // Check every distance against a window below 15 bits exactly (a second, decode-only
+    // pass over the compressed bytes, see above: about half of zlib's speed, tests/bench
+    // deflate_inflate_w9). false: ordinary chunks only, which catch a distance only beyond
+    // window + position in the chunk.
     bool exact_window_check = true;
 };
 

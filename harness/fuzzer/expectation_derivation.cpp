@@ -266,8 +266,8 @@ Derivation derive_expectations(const std::vector<cases::Step>& body,
     if (rec.error) {
         const ErrorFrame frame = locate_error_frame(steps, limits, peer);
         // A length with its top bit set is wrong in itself (5.2): no payload to wait for.
-        if (!frame.complete && !(frame.header_complete &&
-                                 rec.error.kind == codec::ErrorKind::length_msb_set)) {
+        if (!frame.complete &&
+            !(frame.header_complete && rec.error.kind == codec::ErrorKind::length_msb_set)) {
             d.outcome = DerivedOutcome::incomplete;
             d.error = rec.error.kind;
             c.steps = std::move(steps);

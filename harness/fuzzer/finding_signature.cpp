@@ -47,7 +47,8 @@ bool same_kind(cases::Event::Kind a, oracle::ObservedEvent::Kind b) {
 std::string events_divergence(const Derivation& d, const oracle::Observation& obs) {
     // Pongs the session could not match to a Ping step are answers too when the derivation
     // says so (a Ping sent as raw octets).
-    const bool count_unsolicited = !d.c.expect.empty() && d.c.expect.front().count_unsolicited_pongs;
+    const bool count_unsolicited =
+        !d.c.expect.empty() && d.c.expect.front().count_unsolicited_pongs;
     std::vector<const oracle::ObservedEvent*> seen;
     for (const auto& e : obs.events) {
         if (e.kind == oracle::ObservedEvent::Kind::ping ||

@@ -847,14 +847,14 @@ bool Engine::try_suspect(const FuzzInput& suspect, bool memory, const std::strin
     };
     f.result = "The server's " + what + " grew by " +
                (measured ? grown_by(*measured) : std::string("(not measured again)")) + " over " +
-               (one_connection ? "one connection repeating these steps " +
-                                     std::to_string(repeats) + " times"
-                               : std::to_string(repeats) + " connections each sending them") +
+               (one_connection
+                    ? "one connection repeating these steps " + std::to_string(repeats) + " times"
+                    : std::to_string(repeats) + " connections each sending them") +
                " (limit " +
                (memory ? std::to_string(limit_kib) + " KiB" : std::to_string(fd_limit)) + "); " +
                during;
-    f.c.description = "The steps, repeated, must not make the server keep " + what +
-                      " for good (" + f.c.description + ")";
+    f.c.description = "The steps, repeated, must not make the server keep " + what + " for good (" +
+                      f.c.description + ")";
     f.c.rfc.push_back("RFC 6455 10.4");
     f.c.requirement =
         "RFC 6455 10.4: \"Implementations that have implementation- and/or platform-specific "
@@ -901,8 +901,9 @@ void Engine::on_resource_growth(bool memory, std::uint64_t growth) {
 void Engine::check_suspects() {
     if (suspects_.empty() || Clock::now() < next_suspect_check_) return;
     next_suspect_check_ = Clock::now() + suspect_check_interval;
-    const auto best = std::max_element(suspects_.begin(), suspects_.end(),
-                                       [](const Grown& a, const Grown& b) { return a.rss < b.rss; });
+    const auto best =
+        std::max_element(suspects_.begin(), suspects_.end(),
+                         [](const Grown& a, const Grown& b) { return a.rss < b.rss; });
     const Grown suspect = *best;
     suspects_.erase(best);
     const bool memory = suspect.rss >= static_cast<std::int64_t>(grew_bytes);
@@ -1035,8 +1036,8 @@ RawRate measure_raw_rate(const FuzzSettings& settings, double seconds) {
     const Derivation d = derive_expectations(liveness_input().steps, ds);
     RawRate r;
     const auto start = Clock::now();
-    const auto until = start + std::chrono::duration_cast<Clock::duration>(
-                                   std::chrono::duration<double>(seconds));
+    const auto until =
+        start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
     while (Clock::now() < until && !(settings.stop && settings.stop->load())) {
         const oracle::Observation obs = settings.run_case ? settings.run_case(d.c)
                                                           : peer::run_case_as_client(d.c, settings.client);

@@ -42,10 +42,11 @@ const std::vector<FieldValues>& known_fields() {
     return fields;
 }
 
-const std::vector<std::string> methods = {"GET", "get", "POST", "HEAD", "PUT", "OPTIONS", "CONNECT"};
-const std::vector<std::string> targets = {"{path}", "{path}?a=b", "http://{host}{path}", "*",
-                                          "//", "{path}#frag", "{path}/../x", "%"};
-const std::vector<std::string> versions = {"HTTP/1.1", "HTTP/1.0", "HTTP/2.0", "HTTP/1.2",
+const std::vector<std::string> methods = {"GET", "get",     "POST",   "HEAD",
+                                          "PUT", "OPTIONS", "CONNECT"};
+const std::vector<std::string> targets = {"{path}", "{path}?a=b",  "http://{host}{path}", "*",
+                                          "//",     "{path}#frag", "{path}/../x",         "%"};
+const std::vector<std::string> versions = {"HTTP/1.1", "HTTP/1.0",  "HTTP/2.0", "HTTP/1.2",
                                            "http/1.1", "HTTP/1.1 ", "HTTP/11"};
 // Oversized fields: past common limits of one line (4 KiB, 8 KiB) and of a whole head.
 const std::vector<std::size_t> oversized = {1000, 4095, 4096, 8192, 8193, 16384, 65536};
@@ -167,8 +168,9 @@ std::string mutate_handshake(cases::HandshakeRequest& hs, Rng& rng) {
         case 9: {
             // A value replaced by another one this field (or another field) may carry.
             const auto& fields = known_fields();
-            const auto it = std::find_if(fields.begin(), fields.end(),
-                                         [&](const FieldValues& f) { return h[i].first == f.name; });
+            const auto it = std::find_if(fields.begin(), fields.end(), [&](const FieldValues& f) {
+                return h[i].first == f.name;
+            });
             h[i].second = rng.pick(it != fields.end() ? it->values : rng.pick(fields).values);
             return "header-value";
         }

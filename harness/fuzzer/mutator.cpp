@@ -518,7 +518,7 @@ void flatten(const std::vector<Step>& in, Rng& rng, const MutationLimits& limits
         }
         if (const auto* f = std::get_if<FrameStep>(&s)) {
             FrameStep copy = *f;
-            copy.pauses.clear();  // marks would be events the derivation cannot predict
+            copy.pauses.clear();    // marks would be events the derivation cannot predict
             copy.compress = false;  // no extension is agreed: the payload goes as it is
             copy.chop_delay_ms = 0;
             if (!copy.mask_key) copy.mask_key = new_mask_key(rng);

@@ -184,9 +184,12 @@ std::string handshake_mismatch(const cases::HandshakeMatch& m, const HandshakeOb
     }
     const std::string status =
         hs.status == 0 ? "no HTTP response" : "status " + std::to_string(hs.status);
-    const bool in_status = std::find(m.status.begin(), m.status.end(), hs.status) != m.status.end();
-    const bool in_class = std::find(m.status_class.begin(), m.status_class.end(),
-                                    hs.status / 100) != m.status_class.end();
+    // RFC 8441 5: over HTTP/2 a completed extended CONNECT (200) is what 101 is over HTTP/1.1.
+    constexpr int switching_protocols = 101;
+    const int judged = hs.http2 && hs.completed ? switching_protocols : hs.status;
+    const bool in_status = std::find(m.status.begin(), m.status.end(), judged) != m.status.end();
+    const bool in_class = std::find(m.status_class.begin(), m.status_class.end(), judged / 100) !=
+                          m.status_class.end();
     // Both lists given: a status in either is allowed.
     if (!m.status.empty() && !m.status_class.empty()) {
         if (!in_status && !in_class) return status;
@@ -440,8 +443,7 @@ std::string describe(const cases::Event& e) {
 }
 
 namespace {
-Judgement judge_conversation(const cases::Case& c, const Observation& obs,
-                             cases::Role under_test);
+Judgement judge_conversation(const cases::Case& c, const Observation& obs, cases::Role under_test);
 }  // namespace
 
 // A case with resource limits (a fuzz finding's leak) fails when the supervised peer kept
@@ -457,8 +459,9 @@ Judgement judge(const cases::Case& c, const Observation& obs, cases::Role under_
     std::string over;
     if (const auto& kib = c.resource_limits->rss_growth_kib;
         kib && r.rss_after > r.rss_before + *kib * 1024) {
-        over = "its resident memory grew by " + std::to_string((r.rss_after - r.rss_before) / 1024) +
-               " KiB (this case allows " + std::to_string(*kib) + " KiB)";
+        over = "its resident memory grew by " +
+               std::to_string((r.rss_after - r.rss_before) / 1024) + " KiB (this case allows " +
+               std::to_string(*kib) + " KiB)";
     }
     if (const auto& fds = c.resource_limits->fd_growth; fds && r.fds_after > r.fds_before + *fds) {
         over += (over.empty() ? "" : " and ") + std::string("its open descriptors grew by ") +
@@ -472,8 +475,7 @@ Judgement judge(const cases::Case& c, const Observation& obs, cases::Role under_
 }
 
 namespace {
-Judgement judge_conversation(const cases::Case& c, const Observation& obs,
-                             cases::Role under_test) {
+Judgement judge_conversation(const cases::Case& c, const Observation& obs, cases::Role under_test) {
     Judgement j;
     j.observed = obs.handshake.attempted ? describe_observed_handshake(obs.handshake) + "; " : "";
     j.observed += list(obs.events);

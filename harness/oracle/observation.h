@@ -44,9 +44,12 @@ struct WireEntry {
 struct HandshakeObservation {
     bool attempted = false;
     bool completed = false;  // 101 received and valid (or accepted, in client-testing mode)
-    std::string request;     // what we sent (truncated for huge requests)
-    std::string response;    // the head we received, as text (truncated)
-    int status = 0;          // HTTP status; 0: none received
+    // The opening handshake was an extended CONNECT on an HTTP/2 stream (RFC 8441): its
+    // 200 stands where HTTP/1.1 has 101, and there is no Sec-WebSocket-Accept.
+    bool http2 = false;
+    std::string request;   // what we sent (truncated for huge requests)
+    std::string response;  // the head we received, as text (truncated)
+    int status = 0;        // HTTP status; 0: none received
     std::vector<std::pair<std::string, std::string>> headers;
     bool accept_key_valid = false;
     std::string failure;  // why the handshake did not complete, in words

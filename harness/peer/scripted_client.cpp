@@ -10,6 +10,7 @@
 #include "harness/peer/case_session.h"
 #include "harness/peer/deflate_agreement.h"
 #include "harness/peer/entropy.h"
+#include "harness/peer/h2_transport.h"
 #include "harness/peer/placeholders.h"
 #include "harness/peer/tcp_connect.h"
 
@@ -107,6 +108,97 @@ void record_response(oracle::HandshakeObservation& hs, const codec::HttpResponse
     }
 }
 
+// The request and response of an extended CONNECT, as text for the report (RFC 8441 has no
+// HTTP/1.1 head: the header fields are listed one per line, pseudo-headers first).
+std::string describe_fields(const std::vector<h2::Header>& headers) {
+    std::string out;
+    for (const auto& h : headers)
+        out += h.name + ": " + h.value + "\n";
+    return out;
+}
+
+std::vector<std::string> list_elements(const std::vector<h2::Header>& headers,
+                                       std::string_view name) {
+    std::vector<codec::HttpHeader> as_http;
+    for (const auto& h : headers) {
+        if (h.name == name) as_http.push_back({h.name, h.value});
+    }
+    std::vector<std::string> out;
+    for (std::string_view e : codec::header_list_elements(as_http, name))
+        out.emplace_back(e);
+    return out;
+}
+
+// RFC 8441: the opening handshake of a WebSocket over an HTTP/2 stream (h2c://, prior
+// knowledge), then the case's steps over that stream.
+oracle::Observation run_case_over_h2(const cases::Case& c, const ClientSettings& settings,
+                                     oracle::Observation& obs, CaseSession& session,
+                                     asio::io_context& io, tcp::socket socket,
+                                     Clock::time_point deadline,
+                                     const std::function<oracle::Observation()>& finish) {
+    auto owned = std::make_unique<H2Transport>(io, std::make_unique<ByteStream>(std::move(socket)));
+    H2Transport& transport = *owned;
+    h2::WebSocketRequest request;
+    request.authority = settings.url.host_header();
+    request.path = settings.url.path;
+    request.subprotocols = c.offer_protocols.empty() ? settings.protocols : c.offer_protocols;
+    request.extensions = c.offer_extensions;
+    request.origin = settings.origin;
+    std::vector<h2::Header> sent = {{":method", "CONNECT"},
+                                    {":protocol", "websocket"},
+                                    {":scheme", request.scheme},
+                                    {":path", request.path},
+                                    {":authority", request.authority},
+                                    {"sec-websocket-version", "13"}};
+    obs.handshake.attempted = true;
+    obs.handshake.http2 = true;
+    obs.handshake.request = describe_fields(sent);
+    const H2Transport::OpenResult opened = transport.open(request, deadline);
+    session.attach(std::move(owned));
+    if (!opened.failure.empty()) {
+        obs.handshake.failure = opened.failure;
+        obs.timed_out = opened.timed_out;
+        return finish();
+    }
+    obs.handshake.response = describe_fields(opened.headers);
+    obs.handshake.status = opened.status;
+    for (const auto& h : opened.headers) {
+        if (!h.name.empty() && h.name.front() != ':')
+            obs.handshake.headers.emplace_back(h.name, h.value);
+    }
+    const auto refuse = [&](std::string why) {
+        obs.handshake.failure = std::move(why);
+        session.drop("the opening handshake did not complete (" + obs.handshake.failure + ")");
+        obs.dropped_by_me = false;
+        return finish();
+    };
+    // RFC 8441 5: the server accepts with 200; anything else is no WebSocket.
+    if (opened.status != 200) {
+        return refuse("the extended CONNECT was answered with " + std::to_string(opened.status) +
+                      ", not 200 (RFC 8441 5)");
+    }
+    const auto protocols = list_elements(opened.headers, "sec-websocket-protocol");
+    if (!protocols.empty() && (protocols.size() != 1 ||
+                               std::find(request.subprotocols.begin(), request.subprotocols.end(),
+                                         protocols.front()) == request.subprotocols.end())) {
+        return refuse(
+            "sec-websocket-protocol names a subprotocol the client did not offer "
+            "(RFC 6455 4.1, via RFC 8441 5)");
+    }
+    const auto accepted = list_elements(opened.headers, "sec-websocket-extensions");
+    const ClientDeflateOutcome deflate = check_deflate_answer(request.extensions, accepted);
+    obs.handshake.deflate = deflate.summary;
+    if (!deflate.failure.empty()) return refuse(deflate.failure);
+    if (deflate.params) {
+        obs.handshake.deflate_agreed = true;
+        session.use_deflate(*deflate.params);
+    }
+    obs.handshake.completed = true;
+    session.start_websocket(transport.take_early_data());
+    run_case_steps(c, obs, session);
+    return finish();
+}
+
 }  // namespace
 
 oracle::Observation run_case_as_client(const cases::Case& c, const ClientSettings& settings) {
@@ -128,6 +220,8 @@ oracle::Observation run_case_as_client(const cases::Case& c, const ClientSetting
     tcp::socket socket(io);
     obs.connect_error = connect_tcp(io, socket, settings.url, deadline);
     if (!obs.connect_error.empty()) return finish();
+    if (settings.url.http2)
+        return run_case_over_h2(c, settings, obs, session, io, std::move(socket), deadline, finish);
 
     std::unique_ptr<ByteStream> stream;
     if (settings.url.tls) {

@@ -17,8 +17,10 @@ std::string TargetUrl::host_header() const {
 
 std::string TargetUrl::to_string() const {
     const bool ipv6 = host.find(':') != std::string::npos;
-    return std::string(tls ? "wss://" : "ws://") + (ipv6 ? "[" + host + "]" : host) + ":" +
-           std::to_string(port) + path;
+    return std::string(http2 ? "h2c://"
+                       : tls ? "wss://"
+                             : "ws://") +
+           (ipv6 ? "[" + host + "]" : host) + ":" + std::to_string(port) + path;
 }
 
 TargetUrl parse_target_url(std::string_view url) {
@@ -34,8 +36,10 @@ TargetUrl parse_target_url(std::string_view url) {
         out.tls = false;
     else if (scheme == "wss")
         out.tls = true;
+    else if (scheme == "h2c")
+        out.http2 = true;
     else
-        throw bad("unsupported scheme '" + std::string(scheme) + "' (use ws:// or wss://)");
+        throw bad("unsupported scheme '" + std::string(scheme) + "' (use ws://, wss:// or h2c://)");
     url.remove_prefix(scheme_end + 3);
     const auto path_start = url.find_first_of("/?#");
     std::string_view authority = url.substr(0, path_start);

@@ -10,6 +10,7 @@
 
 #include "harness/codec/ascii.h"
 #include "harness/report/atomic_file.h"
+#include "harness/report/deferred_members.h"
 #include "harness/report/results_json.h"
 #include "harness/report/utf8_escape.h"
 
@@ -40,44 +41,66 @@ json frame_payload(const json& entry) {
 // ATS wirelog tuples: ("RO", (len, hex)), ("TO", (len, hex), sync),
 // ("RF", (len, payload), opcode, fin, rsv, masked, mask),
 // ("TF", (len, payload), opcode, fin, rsv, mask, payload_len, chopsize, sync).
-json wirelog(const json& wire) {
+json wire_tuple(const json& e) {
+    const std::string kind = e.value("kind", "");
+    const auto length = e.value("length", 0ULL);
+    if (kind == "RO") return {"RO", {length, e.value("hex", "")}};
+    if (kind == "TO") return {"TO", {length, e.value("hex", "")}, false};
+    if (kind == "RF") {
+        return {"RF",
+                {length, frame_payload(e)},
+                e.value("opcode", 0),
+                e.value("fin", true),
+                e.value("rsv", 0),
+                e.value("mask", false),
+                nullptr};
+    }
+    if (kind == "TF") {
+        return {"TF",
+                {length, frame_payload(e)},
+                e.value("opcode", 0),
+                e.value("fin", true),
+                e.value("rsv", 0),
+                nullptr,
+                nullptr,
+                nullptr,
+                false};
+    }
+    return {kind, e.value("text", "")};  // wsspec notes: not an ATS tag
+}
+
+// Where an excerpted log (wire_excerpt.h) has its note for the entries left out; npos when
+// the log is whole.
+std::size_t excerpt_note_at(const json& c) {
+    const json& x = object_at(c, "wire_excerpt");
+    const auto it = x.find("kept_first");
+    if (it == x.end() || !it->is_number_unsigned()) return std::string::npos;
+    return it->get<std::size_t>();
+}
+
+json wirelog(const json& c) {
+    const json& wire = array_at(c, "wire");
+    const std::size_t gap = excerpt_note_at(c);
     json out = json::array();
-    for (const auto& e : wire) {
-        const std::string kind = e.value("kind", "");
-        const auto length = e.value("length", 0ULL);
-        if (kind == "RO") {
-            out.push_back({"RO", {length, e.value("hex", "")}});
-        } else if (kind == "TO") {
-            out.push_back({"TO", {length, e.value("hex", "")}, false});
-        } else if (kind == "RF") {
-            out.push_back({"RF",
-                           {length, frame_payload(e)},
-                           e.value("opcode", 0),
-                           e.value("fin", true),
-                           e.value("rsv", 0),
-                           e.value("mask", false),
-                           nullptr});
-        } else if (kind == "TF") {
-            out.push_back({"TF",
-                           {length, frame_payload(e)},
-                           e.value("opcode", 0),
-                           e.value("fin", true),
-                           e.value("rsv", 0),
-                           nullptr,
-                           nullptr,
-                           nullptr,
-                           false});
-        } else {
-            out.push_back({kind, e.value("text", "")});  // wsspec notes: not an ATS tag
+    for (std::size_t i = 0; i < wire.size(); ++i) {
+        if (i == gap && wire[i].value("kind", "") == "NOTE") {
+            // ATS marks the stretch it did not log (9.* cases) with "WLM" (wire log mode)
+            // rows, shown as WIRELOG DISABLED / ENABLED; the note between them has the counts.
+            out.push_back({"WLM", false});
+            out.push_back(wire_tuple(wire[i]));
+            out.push_back({"WLM", true});
+            continue;
         }
+        out.push_back(wire_tuple(wire[i]));
     }
     return out;
 }
 
-// rx/tx octet chunk histograms (size -> count) and frame histograms (opcode -> count).
-void traffic_stats(const json& wire, json& result) {
-    std::map<std::string, int> rx_octets, tx_octets, rx_frames, tx_frames;
-    for (const auto& e : wire) {
+// rx/tx octet chunk histograms (size -> count) and frame histograms (opcode -> count), over
+// the entries kept and, for an excerpt, those it left out.
+void traffic_stats(const json& c, json& result) {
+    std::map<std::string, long long> rx_octets, tx_octets, rx_frames, tx_frames;
+    for (const auto& e : array_at(c, "wire")) {
         const std::string kind = e.value("kind", "");
         const std::string size = std::to_string(e.value("length", 0ULL));
         const std::string opcode = std::to_string(e.value("opcode", 0));
@@ -86,6 +109,16 @@ void traffic_stats(const json& wire, json& result) {
         if (kind == "RF") ++rx_frames[opcode];
         if (kind == "TF") ++tx_frames[opcode];
     }
+    const json& excerpt = object_at(c, "wire_excerpt");
+    const auto add = [&](const char* key, std::map<std::string, long long>& into) {
+        for (const auto& [k, n] : object_at(excerpt, key).items()) {
+            if (n.is_number_integer()) into[k] += n.get<long long>();
+        }
+    };
+    add("rx_octets", rx_octets);
+    add("tx_octets", tx_octets);
+    add("rx_frames", rx_frames);
+    add("tx_frames", tx_frames);
     result["rxOctetStats"] = rx_octets;
     result["txOctetStats"] = tx_octets;
     result["rxFrameStats"] = rx_frames;
@@ -238,7 +271,6 @@ json autobahn_case(const json& run, const json& c) {
     const json& close = object_at(c, "close");
     const json& hs = object_at(c, "handshake");
     const json& expected_close = object_at(c, "expected_close");
-    const json& wire = array_at(c, "wire");
     const std::string reason = not_clean_reason(c);
     json r = {
         {"case", c.value("index", 0)},
@@ -261,7 +293,7 @@ json autobahn_case(const json& run, const json& c) {
         {"received", received(array_at(c, "events"))},
         {"result", c.value("result", "")},
         {"resultClose", c.value("result_close", "")},
-        {"wirelog", wirelog(wire)},
+        {"wirelog", wirelog(c)},
         {"createWirelog", true},
         {"closedByMe", close.value("closed_by_me", false)},
         {"failedByMe", close.value("failed_by_me", false)},
@@ -291,7 +323,7 @@ json autobahn_case(const json& run, const json& c) {
           {"observed", c.value("observed", "")},
           {"passed", c.value("passed", false)}}},
     };
-    traffic_stats(wire, r);
+    traffic_stats(c, r);
     return r;
 }
 
@@ -325,27 +357,42 @@ std::set<std::string> previous_report_files(const std::filesystem::path& dir) {
 
 }  // namespace
 
+AutobahnWriter::AutobahnWriter(const std::vector<json>& runs, std::filesystem::path dir)
+    : runs_(runs),
+      dir_(std::move(dir)),
+      stems_(autobahn_agent_stems(runs)),
+      // A new agent can change another one's file names (two agents that clean to the same
+      // name are both hashed); files only the previous index.json listed are removed last.
+      stale_(previous_report_files(dir_)) {}
+
+void AutobahnWriter::add_case(const json& run, const json& record) {
+    if (!record.value("ran", false)) return;
+    const std::string name = stems_.at(run.value("agent", "")) + "_case_" +
+                             autobahn_case_file_part(record.value("id", "")) + ".json";
+    stale_.erase(name);
+    write_file_atomically(dir_ / name,
+                          autobahn_case(run, record).dump(autobahn_indent, ' ', true, last_resort));
+}
+
+std::size_t AutobahnWriter::finish() {
+    const std::string index = autobahn_index_text(runs_);
+    write_file_atomically(dir_ / "index.json", index);
+    for (const auto& name : stale_) {
+        std::error_code ec;
+        std::filesystem::remove(dir_ / name, ec);
+    }
+    return index.size();
+}
+
 void write_autobahn_reports(const std::vector<json>& runs, const std::filesystem::path& dir) {
-    // A new agent can change another one's file names (two agents that clean to the same
-    // name are both hashed); files only the previous index.json listed are removed below.
-    std::set<std::string> stale = previous_report_files(dir);
-    const auto stems = autobahn_agent_stems(runs);
+    AutobahnWriter writer(runs, dir);
     for (const auto& run : runs) {
-        const std::string& stem = stems.at(run.value("agent", ""));
         for (const auto& c : array_at(run, "cases")) {
-            if (!c.value("ran", false)) continue;
-            const std::string name =
-                stem + "_case_" + autobahn_case_file_part(c.value("id", "")) + ".json";
-            stale.erase(name);
-            write_file_atomically(
-                dir / name, autobahn_case(run, c).dump(autobahn_indent, ' ', true, last_resort));
+            json storage;
+            writer.add_case(run, whole_case(c, storage));
         }
     }
-    write_file_atomically(dir / "index.json", autobahn_index_text(runs));
-    for (const auto& name : stale) {
-        std::error_code ec;
-        std::filesystem::remove(dir / name, ec);
-    }
+    writer.finish();
 }
 
 }  // namespace wsspec::report

@@ -5,7 +5,9 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -39,6 +41,25 @@ nlohmann::json autobahn_case(const nlohmann::json& run, const nlohmann::json& ca
 
 // index.json as ATS formats it: keys sorted, indent 3, non-ASCII escaped.
 std::string autobahn_index_text(const std::vector<nlohmann::json>& runs);
+
+// index.json and the per-case files written into a directory one case at a time (each
+// file atomically). The runs' case records may be read-back ones (deferred_members.h):
+// index.json needs only their verdicts, durations and close codes; add_case takes each
+// record whole, after which finish writes index.json.
+class AutobahnWriter {
+  public:
+    AutobahnWriter(const std::vector<nlohmann::json>& runs, std::filesystem::path dir);
+    void add_case(const nlohmann::json& run, const nlohmann::json& record);
+    // Writes index.json, removes the per-case files only a previous index.json listed, and
+    // returns the size of index.json.
+    std::size_t finish();
+
+  private:
+    const std::vector<nlohmann::json>& runs_;
+    std::filesystem::path dir_;
+    std::map<std::string, std::string> stems_;  // agent -> file name stem
+    std::set<std::string> stale_;
+};
 
 // Writes index.json and the per-case files into `dir` (each atomically).
 void write_autobahn_reports(const std::vector<nlohmann::json>& runs,

@@ -1,7 +1,7 @@
 #include "harness/report/baseline.h"
 
 #include <algorithm>
-#include <fstream>
+#include <optional>
 #include <set>
 #include <stdexcept>
 
@@ -9,6 +9,7 @@
 #include "harness/oracle/judge.h"
 #include "harness/report/results_json.h"
 #include "harness/report/results_merge.h"
+#include "harness/report/results_reader.h"
 
 namespace wsspec::report {
 namespace {
@@ -98,6 +99,28 @@ const json& pick_agent(const json& by_agent, const std::string& agent, const std
                              agent + "'; name one with --agent");
 }
 
+// One agent's run of a results document: the named one, else the only one (as pick_agent
+// does for an object keyed by agent; of runs with one name, the last).
+Baseline baseline_from_runs(const std::vector<json>& runs, const std::string& agent,
+                            const std::string& source) {
+    const json* picked = nullptr;
+    std::set<std::string> names;
+    for (const auto& run : runs) {
+        const std::string name = run.value("agent", "");
+        names.insert(name);
+        if (!agent.empty() && name == agent) picked = &run;
+    }
+    if (!picked && names.size() == 1) picked = &runs.back();
+    if (!picked) {
+        std::string list;
+        for (const auto& name : names)
+            list += (list.empty() ? "" : ", ") + name;
+        throw std::runtime_error(source + ": holds several agents (" + list + ") and none is '" +
+                                 agent + "'; name one with --agent");
+    }
+    return from_results(*picked, source);
+}
+
 Baseline from_autobahn_index(const json& doc, const std::string& agent, const std::string& source) {
     Baseline b;
     b.source = source;
@@ -161,13 +184,8 @@ Baseline baseline_from_json(const json& doc, const std::string& agent, const std
     }
     const std::string format = doc.value("format", "");
     if (format == "wsspec-baseline") return from_baseline_file(doc, source);
-    if (format == "wsspec-results" || format == "wsspec-results-set") {
-        const auto runs = runs_of(doc, source);
-        json by_agent = json::object();
-        for (const auto& r : runs)
-            by_agent[r.value("agent", "")] = r;
-        return from_results(pick_agent(by_agent, agent, source), source);
-    }
+    if (format == "wsspec-results" || format == "wsspec-results-set")
+        return baseline_from_runs(runs_of(doc, source), agent, source);
     if (is_autobahn_index(doc)) return from_autobahn_index(doc, agent, source);
     throw std::runtime_error(source +
                              ": not a baseline: expected a wsspec baseline (\"format\": "
@@ -175,11 +193,19 @@ Baseline baseline_from_json(const json& doc, const std::string& agent, const std
 }
 
 Baseline load_baseline(const std::filesystem::path& file, const std::string& agent) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) throw std::runtime_error("cannot read baseline " + file.string());
+    std::optional<PaddedText> text;
+    try {
+        text.emplace(file);
+    } catch (const std::runtime_error&) {
+        throw std::runtime_error("cannot read baseline " + file.string());
+    }
+    // A previous wsspec.json is read case by case, as `wsspec report` reads its inputs.
+    if (auto runs = read_results(*text, file.string()))
+        return baseline_from_runs(*runs, agent, file.string());
+    if (!text->intact()) text.emplace(file);
     json doc;
     try {
-        doc = json::parse(in);
+        doc = json::parse(text->view());
     } catch (const json::parse_error& e) {
         throw std::runtime_error(file.string() + ": invalid JSON: " + e.what());
     }

@@ -4,7 +4,10 @@
 #include <stdexcept>
 #include <string_view>
 
+#include "harness/report/deferred_members.h"
 #include "harness/report/results_json.h"
+#include "harness/report/utf8_escape.h"
+#include "harness/report/wire_excerpt.h"
 #include "report_template.h"  // generated: html_report_template
 
 namespace wsspec::report {
@@ -14,30 +17,104 @@ using nlohmann::json;
 
 constexpr std::string_view data_placeholder = "{{WSSPEC_DATA}}";
 
-// A wire entry as the page needs it: the text column is derived from the hex in the page.
-json slim_wire_entry(const json& e) {
-    json out = e;
-    if (out.value("kind", "") != "NOTE") out.erase("text");
+// How much of a case's wire log and events the page keeps: the first `head` and last `tail`
+// entries, and up to `hex_chars` of each entry's data.
+struct PageShare {
+    std::size_t head;
+    std::size_t tail;
+    std::size_t hex_chars;
+};
+
+PageShare page_share(const json& c) {
+    if (case_passed(c, /*strict=*/true)) {
+        return {html_passing_head_entries, html_passing_tail_entries, 2 * html_passing_entry_bytes};
+    }
+    return {html_wire_head_entries, html_wire_tail_entries, std::string::npos};
+}
+
+// A wire entry packed for the page (report.html unpackWire): [t, "NOTE", text], or
+// [t, kind, length, hex, opcode, flags, decoded] with the last three for frames only
+// (flags: 1 not FIN, RSV << 1, 16 masked). The page derives the opcode's name, whether the
+// data was cut, and the text column from these, so the page does not carry them.
+json page_wire_entry(const json& e, std::size_t hex_chars) {
+    const json t = e.value("t", json(0));
+    const std::string kind = e.value("kind", "");
+    if (kind == "NOTE") return json::array({t, kind, e.value("text", "")});
+    std::string hex = e.value("hex", "");
+    if (hex.size() > hex_chars) hex.resize(hex_chars);
+    json out = json::array({t, kind, e.value("length", 0ULL), std::move(hex)});
+    if (e.contains("opcode")) {
+        const int flags = (e.value("fin", true) ? 0 : 1) | (e.value("rsv", 0) & 7) << 1 |
+                          (e.value("mask", false) ? 16 : 0);
+        out.push_back(e.value("opcode", 0));
+        out.push_back(flags);
+        if (const std::string decoded = e.value("decoded", ""); !decoded.empty())
+            out.push_back(decoded);
+    }
     return out;
 }
 
-json trimmed_wire(const json& wire) {
+// An event as the page needs it: the description says what the page shows.
+json page_event(const json& e) {
+    json out = e;
+    out.erase("hex");
+    return out;
+}
+
+// A wire log in the page: its two ends, with a note for what lies between. An excerpt in the
+// results (wire_excerpt.h) counts as the log: its own note is folded into the page's.
+json trimmed_wire(const json& c) {
+    const json& wire = array_at(c, "wire");
+    const PageShare share = page_share(c);
+    const json& kept_first = object_at(c, "wire_excerpt").value("kept_first", json());
+    const std::size_t excerpt_note =
+        kept_first.is_number_unsigned() ? kept_first.get<std::size_t>() : wire.size();
+    const bool has_note = excerpt_note < wire.size() && wire[excerpt_note].is_object() &&
+                          wire[excerpt_note].value("kind", json()) == "NOTE";
+    // The entries of the log, without the excerpt's note.
+    std::vector<const json*> entries;
+    entries.reserve(wire.size());
+    for (std::size_t i = 0; i < wire.size(); ++i) {
+        if (!(has_note && i == excerpt_note)) entries.push_back(&wire[i]);
+    }
     json out = json::array();
-    const std::size_t n = wire.size();
-    if (n <= html_wire_head_entries + html_wire_tail_entries) {
+    if (entries.size() <= share.head + share.tail) {
         for (const auto& e : wire)
-            out.push_back(slim_wire_entry(e));
+            out.push_back(page_wire_entry(e, share.hex_chars));
         return out;
     }
-    for (std::size_t i = 0; i < html_wire_head_entries; ++i)
-        out.push_back(slim_wire_entry(wire[i]));
-    const std::size_t omitted = n - html_wire_head_entries - html_wire_tail_entries;
-    out.push_back({{"kind", "NOTE"},
-                   {"t", wire[html_wire_head_entries].value("t", 0.0)},
-                   {"text", std::to_string(omitted) +
-                                " wire log entries omitted in this page (see wsspec.json)"}});
-    for (std::size_t i = n - html_wire_tail_entries; i < n; ++i)
-        out.push_back(slim_wire_entry(wire[i]));
+    for (std::size_t i = 0; i < share.head; ++i)
+        out.push_back(page_wire_entry(*entries[i], share.hex_chars));
+    const std::size_t omitted = entries.size() - share.head - share.tail;
+    std::string note =
+        std::to_string(omitted) + " wire log entries omitted in this page (see wsspec.json)";
+    if (has_note) {
+        note = std::to_string(omitted) + " of the entries in wsspec.json omitted in this page; " +
+               wire[excerpt_note].value("text", "");
+    }
+    out.push_back(json::array({entries[share.head]->value("t", json(0)), "NOTE", note}));
+    for (std::size_t i = entries.size() - share.tail; i < entries.size(); ++i)
+        out.push_back(page_wire_entry(*entries[i], share.hex_chars));
+    return out;
+}
+
+// 9.7.* and 9.8.* answer with a thousand messages: the page lists the ends.
+json trimmed_events(const json& c) {
+    const json& events = array_at(c, "events");
+    const PageShare share = page_share(c);
+    json out = json::array();
+    const std::size_t n = events.size();
+    for (std::size_t i = 0; i < n; ++i) {
+        if (n > share.head + share.tail && i == share.head) {
+            const std::size_t omitted = n - share.head - share.tail;
+            out.push_back({{"type", "note"},
+                           {"description", "... " + std::to_string(omitted) +
+                                               " events omitted in this page (see wsspec.json)"}});
+            i = n - share.tail - 1;
+            continue;
+        }
+        out.push_back(page_event(events[i]));
+    }
     return out;
 }
 
@@ -72,15 +149,9 @@ json trimmed_case(const json& c, const GroupTitles& titles) {
     json out = json::object();
     for (const auto& [key, value] : c.items()) {
         if (key == "wire") {
-            out[key] = trimmed_wire(value);
+            out[key] = trimmed_wire(c);
         } else if (key == "events") {
-            json events = json::array();
-            for (const auto& e : value) {
-                json slim = e;
-                slim.erase("hex");  // the description says what the page needs
-                events.push_back(std::move(slim));
-            }
-            out[key] = std::move(events);
+            out[key] = trimmed_events(c);
         } else {
             out[key] = value;
         }
@@ -115,6 +186,22 @@ std::string script_safe(const std::string& json_text) {
     return out;
 }
 
+// The members of the page's data other than "runs", which sorts between them.
+json data_members() {
+    return {{"generated", iso_utc(std::chrono::system_clock::now())},
+            {"wsspec_version", WSSPEC_VERSION},
+            {"results_format_version", results_format_version},
+            {"wire_entries_kept",
+             std::to_string(html_wire_head_entries) + "+" + std::to_string(html_wire_tail_entries) +
+                 " entries (a passing case: " + std::to_string(html_passing_head_entries) + "+" +
+                 std::to_string(html_passing_tail_entries) + " of up to " +
+                 std::to_string(html_passing_entry_bytes) + " bytes)"}};
+}
+
+std::string_view page_template() {
+    return html_report_template;
+}
+
 }  // namespace
 
 json html_data(const std::vector<json>& runs, const GroupTitles& titles) {
@@ -126,32 +213,86 @@ json html_data(const std::vector<json>& runs, const GroupTitles& titles) {
             r[key] = value;
         }
         json cases = json::array();
-        for (const auto& c : array_at(run, "cases"))
-            cases.push_back(trimmed_case(c, titles));
+        for (const auto& c : array_at(run, "cases")) {
+            json storage;
+            cases.push_back(trimmed_case(whole_case(c, storage), titles));
+        }
         r["cases"] = std::move(cases);
         out_runs.push_back(std::move(r));
     }
-    return {{"generated", iso_utc(std::chrono::system_clock::now())},
-            {"wsspec_version", WSSPEC_VERSION},
-            {"results_format_version", results_format_version},
-            {"wire_entries_kept",
-             std::to_string(html_wire_head_entries) + "+" + std::to_string(html_wire_tail_entries)},
-            {"runs", std::move(out_runs)}};
+    json data = data_members();
+    data["runs"] = std::move(out_runs);
+    return data;
+}
+
+HtmlWriter::HtmlWriter(TextSink& out, const GroupTitles& titles) : out_(out), titles_(titles) {
+    const std::string_view tpl = page_template();
+    placeholder_at_ = tpl.find(data_placeholder);
+    if (placeholder_at_ == std::string_view::npos)
+        throw std::logic_error("HTML report template has no data placeholder");
+    out_.write(tpl.substr(0, placeholder_at_));
+    out_.write("{");
+    const json members = data_members();
+    for (const auto& [key, value] : members.items()) {
+        if (key > "runs") break;
+        write_data(json(key).dump() + ":" + value.dump(-1, ' ', false, last_resort) + ",");
+    }
+    out_.write("\"runs\":[");
+}
+
+void HtmlWriter::write_data(const std::string& json_text) {
+    out_.write(script_safe(json_text));
+}
+
+void HtmlWriter::begin_run(const json& run) {
+    out_.write(runs_written_ == 0 ? "{" : ",{");
+    for (const auto& [key, value] : run.items()) {
+        if (key >= "cases") break;  // members are sorted by key
+        write_data(json(key).dump() + ":" + value.dump(-1, ' ', false, last_resort) + ",");
+    }
+    out_.write("\"cases\":[");
+    cases_written_ = 0;
+}
+
+void HtmlWriter::add_case(const json& record) {
+    if (cases_written_++ > 0) out_.write(",");
+    write_data(trimmed_case(record, titles_).dump(-1, ' ', false, last_resort));
+}
+
+void HtmlWriter::end_run(const json& run) {
+    out_.write("]");
+    for (const auto& [key, value] : run.items()) {
+        if (key > "cases")
+            write_data("," + json(key).dump() + ":" + value.dump(-1, ' ', false, last_resort));
+    }
+    out_.write("}");
+    ++runs_written_;
+}
+
+void HtmlWriter::finish() {
+    out_.write("]");
+    const json members = data_members();
+    for (const auto& [key, value] : members.items()) {
+        if (key > "runs")
+            write_data("," + json(key).dump() + ":" + value.dump(-1, ' ', false, last_resort));
+    }
+    out_.write("}");
+    out_.write(page_template().substr(placeholder_at_ + data_placeholder.size()));
 }
 
 std::string html_report(const std::vector<json>& runs, const GroupTitles& titles) {
-    const std::string_view tpl = html_report_template;
-    const auto at = tpl.find(data_placeholder);
-    if (at == std::string_view::npos)
-        throw std::logic_error("HTML report template has no data placeholder");
-    const std::string data =
-        script_safe(html_data(runs, titles).dump(-1, ' ', false, json::error_handler_t::replace));
-    std::string out;
-    out.reserve(tpl.size() + data.size());
-    out.append(tpl.substr(0, at));
-    out.append(data);
-    out.append(tpl.substr(at + data_placeholder.size()));
-    return out;
+    StringSink out;
+    HtmlWriter writer(out, titles);
+    for (const auto& run : runs) {
+        writer.begin_run(run);
+        for (const auto& c : array_at(run, "cases")) {
+            json storage;
+            writer.add_case(whole_case(c, storage));
+        }
+        writer.end_run(run);
+    }
+    writer.finish();
+    return out.take();
 }
 
 }  // namespace wsspec::report

@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "harness/report/deferred_members.h"
 #include "harness/report/results_json.h"
 #include "harness/report/results_merge.h"
 
@@ -161,16 +162,16 @@ void write_property(std::string& out, std::string_view name, std::string_view va
     out += "      <property" + attr("name", name) + attr("value", value) + "/>\n";
 }
 
-void write_suite(std::string& out, const json& run) {
+// The <testsuite> start tag and its properties.
+std::string suite_head(const json& run) {
     const bool strict = run.value("strict", false);
-    const auto known = known_failures(run);
-    const json& cases = array_at(run, "cases");
     const SuiteCounts n = count_suite(run);
     // The run's wall time: cases run in parallel (-j), so their sum overstates it.
     const double wall_ms = run.value("duration_ms", 0.0);
     const std::string agent = run.value("agent", "");
     std::string started = run.value("started", "");
     if (started.size() > 19) started.resize(19);  // xs:dateTime without zone, as Ant writes it
+    std::string out;
     out += "  <testsuite" + attr("name", "wsspec " + run.value("mode", "") + " " + agent) +
            attr("tests", std::to_string(n.tests)) + attr("failures", std::to_string(n.failures)) +
            attr("errors", std::to_string(n.errors)) + attr("skipped", std::to_string(n.skipped)) +
@@ -190,55 +191,66 @@ void write_suite(std::string& out, const json& run) {
     if (run.contains("baseline"))
         write_property(out, "baseline", run["baseline"].value("source", ""));
     out += "    </properties>\n";
-    for (const auto& c : cases) {
-        const std::string id = c.value("id", "");
-        const std::string behavior = c.value("behavior", "");
-        const std::string close = c.value("behavior_close", "");
-        const std::string description = c.value("description", "");
-        out += "    <testcase" + attr("name", description.empty() ? id : id + ": " + description) +
-               attr("classname", classname_of(agent, c)) +
-               attr("time", seconds(c.value("duration_ms", 0.0))) + ">\n";
-        if (missing_from_merge(c)) {
-            out += "      <error" +
-                   attr("message", "not run: shard " + c.value("missing_shard", "") +
-                                       " is missing from the merged results") +
-                   attr("type", "missing shard") + "/>\n";
-            out += "    </testcase>\n";
-            continue;
-        }
-        if (!c.value("ran", false)) {
-            out += "      <skipped" + attr("message", "not run: the run was interrupted") + "/>\n";
-            out += "    </testcase>\n";
-            continue;
-        }
-        const bool passed = case_passed(c, strict);
-        const std::string verdicts = behavior + " / " + close;
-        const bool behavior_passes = verdict_passes(behavior, strict);
-        const std::string reason =
-            behavior_passes ? c.value("result_close", "") : c.value("result", "");
-        if (!passed && known.count(id)) {
-            const auto& [what, why] = known.at(id);
-            out += "      <skipped" + attr("message", what + ": " + verdicts + ": " + why) + "/>\n";
-        } else if (!passed) {
-            out += "      <failure" +
-                   attr("message", verdicts + ": " + reason + " (" + case_link(id) + ")") +
-                   attr("type", behavior_passes ? close : behavior) + ">";
-            out += xml_escape(description + "\nexpected: " + c.value("expected", "") +
-                              "\nobserved: " + c.value("observed", "") + "\nbehavior: " + behavior +
-                              ": " + c.value("result", "") + "\nbehaviorClose: " + close + ": " +
-                              c.value("result_close", "") + "\nreport: " + case_link(id) +
-                              wire_excerpt(c));
-            out += "</failure>\n";
-        }
-        // Every verdict is visible, also the passing-but-notable ones (NON-STRICT, ...).
-        std::string system_out = "behavior: " + behavior + "\nbehaviorClose: " + close;
-        if (is_verdict_notable(behavior) || is_verdict_notable(close)) {
-            system_out += "\nnote: " + (is_verdict_notable(behavior) ? c.value("result", "")
-                                                                     : c.value("result_close", ""));
-        }
-        out += "      <system-out>" + xml_escape(system_out) + "</system-out>\n";
-        out += "    </testcase>\n";
+    return out;
+}
+
+using KnownFailures = std::map<std::string, std::pair<std::string, std::string>>;
+
+// One <testcase> of `agent`'s run.
+std::string testcase(const std::string& agent, const json& c, const KnownFailures& known,
+                     bool strict) {
+    const std::string id = c.value("id", "");
+    const std::string behavior = c.value("behavior", "");
+    const std::string close = c.value("behavior_close", "");
+    const std::string description = c.value("description", "");
+    std::string out = "    <testcase" +
+                      attr("name", description.empty() ? id : id + ": " + description) +
+                      attr("classname", classname_of(agent, c)) +
+                      attr("time", seconds(c.value("duration_ms", 0.0))) + ">\n";
+    if (missing_from_merge(c)) {
+        out += "      <error" +
+               attr("message", "not run: shard " + c.value("missing_shard", "") +
+                                   " is missing from the merged results") +
+               attr("type", "missing shard") + "/>\n";
+        return out + "    </testcase>\n";
     }
+    if (!c.value("ran", false)) {
+        out += "      <skipped" + attr("message", "not run: the run was interrupted") + "/>\n";
+        return out + "    </testcase>\n";
+    }
+    const bool passed = case_passed(c, strict);
+    const std::string verdicts = behavior + " / " + close;
+    const bool behavior_passes = verdict_passes(behavior, strict);
+    const std::string reason =
+        behavior_passes ? c.value("result_close", "") : c.value("result", "");
+    if (!passed && known.count(id)) {
+        const auto& [what, why] = known.at(id);
+        out += "      <skipped" + attr("message", what + ": " + verdicts + ": " + why) + "/>\n";
+    } else if (!passed) {
+        out += "      <failure" +
+               attr("message", verdicts + ": " + reason + " (" + case_link(id) + ")") +
+               attr("type", behavior_passes ? close : behavior) + ">";
+        out += xml_escape(description + "\nexpected: " + c.value("expected", "") +
+                          "\nobserved: " + c.value("observed", "") + "\nbehavior: " + behavior +
+                          ": " + c.value("result", "") + "\nbehaviorClose: " + close + ": " +
+                          c.value("result_close", "") + "\nreport: " + case_link(id) +
+                          wire_excerpt(c));
+        out += "</failure>\n";
+    }
+    // Every verdict is visible, also the passing-but-notable ones (NON-STRICT, ...).
+    std::string system_out = "behavior: " + behavior + "\nbehaviorClose: " + close;
+    if (is_verdict_notable(behavior) || is_verdict_notable(close)) {
+        system_out += "\nnote: " + (is_verdict_notable(behavior) ? c.value("result", "")
+                                                                 : c.value("result_close", ""));
+    }
+    out += "      <system-out>" + xml_escape(system_out) + "</system-out>\n";
+    return out + "    </testcase>\n";
+}
+
+// What follows the cases: an error per missing shard whose cases are unknown, and the end.
+std::string suite_tail(const json& run) {
+    const std::string agent = run.value("agent", "");
+    std::string out;
     for (const auto& shard : unlisted_missing_shards(run)) {
         out += "    <testcase" + attr("name", "shard " + shard) +
                attr("classname", classname_part(agent.empty() ? "wsspec" : agent) + ".shards") +
@@ -247,7 +259,7 @@ void write_suite(std::string& out, const json& run) {
                                    " is missing from the merged results; its cases did not run") +
                attr("type", "missing shard") + "/>\n    </testcase>\n";
     }
-    out += "  </testsuite>\n";
+    return out + "  </testsuite>\n";
 }
 
 }  // namespace
@@ -292,11 +304,7 @@ std::string xml_escape(std::string_view text) {
     return out;
 }
 
-std::string junit_xml(const std::vector<json>& runs) {
-    std::string suites;
-    for (const auto& run : runs) {
-        write_suite(suites, run);
-    }
+JunitWriter::JunitWriter(TextSink& out, const std::vector<json>& runs) : out_(out) {
     // Totals for <testsuites>, counted the same way as each suite.
     SuiteCounts total;
     double wall_ms = 0;
@@ -308,14 +316,46 @@ std::string junit_xml(const std::vector<json>& runs) {
         total.skipped += n.skipped;
         wall_ms = std::max(wall_ms, run.value("duration_ms", 0.0));
     }
-    std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-    out += "<testsuites" + attr("name", "wsspec") + attr("tests", std::to_string(total.tests)) +
-           attr("failures", std::to_string(total.failures)) +
-           attr("errors", std::to_string(total.errors)) +
-           attr("skipped", std::to_string(total.skipped)) + attr("time", seconds(wall_ms)) + ">\n";
-    out += suites;
-    out += "</testsuites>\n";
-    return out;
+    out_.write("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites" + attr("name", "wsspec") +
+               attr("tests", std::to_string(total.tests)) +
+               attr("failures", std::to_string(total.failures)) +
+               attr("errors", std::to_string(total.errors)) +
+               attr("skipped", std::to_string(total.skipped)) + attr("time", seconds(wall_ms)) +
+               ">\n");
+}
+
+void JunitWriter::begin_run(const json& run) {
+    known_ = known_failures(run);
+    strict_ = run.value("strict", false);
+    agent_ = run.value("agent", "");
+    out_.write(suite_head(run));
+}
+
+void JunitWriter::add_case(const json& record) {
+    out_.write(testcase(agent_, record, known_, strict_));
+}
+
+void JunitWriter::end_run(const json& run) {
+    out_.write(suite_tail(run));
+}
+
+void JunitWriter::finish() {
+    out_.write("</testsuites>\n");
+}
+
+std::string junit_xml(const std::vector<json>& runs) {
+    StringSink out;
+    JunitWriter writer(out, runs);
+    for (const auto& run : runs) {
+        writer.begin_run(run);
+        for (const auto& c : array_at(run, "cases")) {
+            json storage;
+            writer.add_case(whole_case(c, storage));
+        }
+        writer.end_run(run);
+    }
+    writer.finish();
+    return out.take();
 }
 
 }  // namespace wsspec::report

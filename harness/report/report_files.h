@@ -26,7 +26,9 @@ struct WrittenReport {
     double ms = 0;               // time to make and write it (for autobahn: all its files)
 };
 
-// Writes the requested reports for `runs` (one per agent) into `dir`, wsspec.json first.
+// Writes the requested reports for `runs` (one per agent) into `dir`, in one pass over the
+// cases, each made whole once (a record read back has its wire log deferred:
+// deferred_members.h); files are moved into place at the end, wsspec.json first.
 // `group_titles` titles the HTML page's sections for cases recorded without `group_title`.
 std::vector<WrittenReport> write_reports(const std::vector<nlohmann::json>& runs,
                                          const std::filesystem::path& dir,

@@ -40,29 +40,68 @@ const char* wire_kind(WireEntry::Kind k) {
     return "?";
 }
 
-json wire_to_json(const std::vector<WireEntry>& wire) {
+json wire_entry_to_json(const WireEntry& e) {
+    json j = {{"t", std::round(e.at_ms * 1000) / 1000}, {"kind", wire_kind(e.kind)}};
+    if (e.kind == WireEntry::Kind::note) {
+        j["text"] = e.data;
+    } else {
+        j["length"] = e.length;
+        j["hex"] = codec::to_hex(e.data);
+        j["truncated"] = e.length > e.data.size();
+        if (auto t = text_or_null(e.data); !t.is_null()) j["text"] = t;
+    }
+    if (e.kind == WireEntry::Kind::tx_frame || e.kind == WireEntry::Kind::rx_frame) {
+        j["opcode"] = e.opcode;
+        j["opcode_name"] = std::string(codec::opcode_name(e.opcode));
+        j["fin"] = e.fin;
+        j["rsv"] = e.rsv;
+        j["mask"] = e.masked;
+    }
+    if (!e.decoded.empty()) j["decoded"] = e.decoded;
+    return j;
+}
+
+// The note that stands for the entries an excerpt left out, where they were.
+json excerpt_note(const WireEntry& first_left_out, const WireExcerpt& x) {
+    return {{"t", std::round(first_left_out.at_ms * 1000) / 1000},
+            {"kind", wire_kind(WireEntry::Kind::note)},
+            {"text", "wire log excerpt (the case passed): " + x.describe() +
+                         "; --full-wire-log keeps every entry"}};
+}
+
+json wire_to_json(const std::vector<WireEntry>& wire, const std::optional<WireExcerpt>& x) {
     json out = json::array();
-    for (const auto& e : wire) {
-        json j = {{"t", std::round(e.at_ms * 1000) / 1000}, {"kind", wire_kind(e.kind)}};
-        if (e.kind == WireEntry::Kind::note) {
-            j["text"] = e.data;
-        } else {
-            j["length"] = e.length;
-            j["hex"] = codec::to_hex(e.data);
-            j["truncated"] = e.length > e.data.size();
-            if (auto t = text_or_null(e.data); !t.is_null()) j["text"] = t;
+    for (std::size_t i = 0; i < wire.size(); ++i) {
+        if (x && i == x->kept_first) {
+            out.push_back(excerpt_note(wire[i], *x));
+            i = wire.size() - x->kept_last - 1;
+            continue;
         }
-        if (e.kind == WireEntry::Kind::tx_frame || e.kind == WireEntry::Kind::rx_frame) {
-            j["opcode"] = e.opcode;
-            j["opcode_name"] = std::string(codec::opcode_name(e.opcode));
-            j["fin"] = e.fin;
-            j["rsv"] = e.rsv;
-            j["mask"] = e.masked;
-        }
-        if (!e.decoded.empty()) j["decoded"] = e.decoded;
-        out.push_back(std::move(j));
+        out.push_back(wire_entry_to_json(wire[i]));
     }
     return out;
+}
+
+template <typename Key>
+json counts_to_json(const std::map<Key, std::uint64_t>& counts) {
+    json out = json::object();
+    for (const auto& [key, n] : counts)
+        out[std::to_string(key)] = n;
+    return out;
+}
+
+json excerpt_to_json(const WireExcerpt& x) {
+    return {{"entries", x.entries},
+            {"kept_first", x.kept_first},
+            {"kept_last", x.kept_last},
+            {"left_out", x.left_out()},
+            {"rx_octets", counts_to_json(x.rx_octets)},
+            {"tx_octets", counts_to_json(x.tx_octets)},
+            {"rx_frames", counts_to_json(x.rx_frames)},
+            {"tx_frames", counts_to_json(x.tx_frames)},
+            {"rx_frame_bytes", x.rx_frame_bytes},
+            {"tx_frame_bytes", x.tx_frame_bytes},
+            {"notes", x.notes}};
 }
 
 json events_to_json(const std::vector<oracle::ObservedEvent>& events) {
@@ -128,7 +167,7 @@ json compression_to_json(const oracle::CompressionStats& s) {
     };
 }
 
-json case_to_json(const oracle::CaseOutcome& o) {
+json case_to_json(const oracle::CaseOutcome& o, WireLogPolicy wire_log) {
     const auto& c = *o.c;
     const auto& obs = o.obs;
     json j = {
@@ -216,7 +255,9 @@ json case_to_json(const oracle::CaseOutcome& o) {
     if (!obs.connect_error.empty()) j["connect_error"] = obs.connect_error;
     if (obs.peer_crash) j["peer_crash"] = *obs.peer_crash;
     j["events"] = events_to_json(obs.events);
-    j["wire"] = wire_to_json(obs.wire);
+    const auto excerpt = wire_excerpt_for(o, wire_log);
+    j["wire"] = wire_to_json(obs.wire, excerpt);
+    j["wire_excerpt"] = excerpt ? excerpt_to_json(*excerpt) : json(nullptr);
     // Agent-, header-, reason-, payload- and note text come from the peer: the one place
     // they are made safe for every report (utf8_escape.h).
     escape_invalid_utf8_in(j);
@@ -277,10 +318,10 @@ json summarize(const json& records, bool strict) {
 }
 
 json results_to_json(const RunInfo& info, const std::vector<oracle::CaseOutcome>& outcomes,
-                     bool strict) {
+                     bool strict, WireLogPolicy wire_log) {
     json cases = json::array();
     for (const auto& o : outcomes) {
-        json record = case_to_json(o);
+        json record = case_to_json(o, wire_log);
         record["passed"] = o.ran && oracle::passed(o.judgement, strict);
         cases.push_back(std::move(record));
     }

@@ -7,16 +7,21 @@
 
 #include "harness/oracle/case_outcome.h"
 #include "harness/report/run_info.h"
+#include "harness/report/wire_excerpt.h"
 
 namespace wsspec::report {
 
 inline constexpr int results_format_version = 1;
 
+// The results document of a run. A case that passed keeps only the two ends of its wire log
+// unless `wire_log` is full (wire_excerpt.h); its record says so in "wire_excerpt".
 nlohmann::json results_to_json(const RunInfo& info,
-                               const std::vector<oracle::CaseOutcome>& outcomes, bool strict);
+                               const std::vector<oracle::CaseOutcome>& outcomes, bool strict,
+                               WireLogPolicy wire_log = WireLogPolicy::excerpt_passing);
 
 // One case's record (also used for Autobahn-shaped per-case files).
-nlohmann::json case_to_json(const oracle::CaseOutcome& outcome);
+nlohmann::json case_to_json(const oracle::CaseOutcome& outcome,
+                            WireLogPolicy wire_log = WireLogPolicy::excerpt_passing);
 
 // A member of a JSON object by reference, or a shared empty array / object when it is
 // absent or of another type (json::value() would copy whole case lists).

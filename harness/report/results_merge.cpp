@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <stdexcept>
@@ -12,6 +13,7 @@
 #include "harness/cases/case_selection.h"
 #include "harness/codec/ascii.h"
 #include "harness/report/results_json.h"
+#include "harness/report/results_reader.h"
 #include "harness/report/results_validation.h"
 #include "harness/report/utf8_escape.h"
 
@@ -59,7 +61,7 @@ Shard shard_of(const json& run) {
 
 // Whether `part` (a shard) can join the shards `group` of the same agent; throws when the
 // two cannot belong to one sharded run.
-void check_same_sharded_run(const std::string& agent, const std::vector<const json*>& group,
+void check_same_sharded_run(const std::string& agent, const std::vector<json*>& group,
                             const json& part) {
     const Shard s = shard_of(part);
     for (const json* other : group) {
@@ -97,10 +99,21 @@ json missing_case(const std::string& id, int shard, int count) {
             {"missing_shard", std::to_string(shard) + "/" + std::to_string(count)}};
 }
 
-json merge_group(const std::vector<const json*>& parts, std::vector<std::string>* warnings) {
+// The run's members other than its cases (a copy of the small part of a run).
+json without_cases(const json& run) {
+    json out = json::object();
+    for (const auto& [key, value] : run.items()) {
+        if (key != "cases") out[key] = value;
+    }
+    return out;
+}
+
+// The parts' case records are moved into the merged run, not copied: a run read back holds
+// its wire logs as text, and a copy would double what the merge holds.
+json merge_group(const std::vector<json*>& parts, std::vector<std::string>* warnings) {
     const json& first = *parts.front();
     const std::string agent = first.value("agent", "");
-    json merged = first;
+    json merged = without_cases(first);
     bool strict = false;
     bool complete = true;
     std::string started = first.value("started", "");
@@ -112,7 +125,7 @@ json merge_group(const std::vector<const json*>& parts, std::vector<std::string>
     const json* selection = nullptr;
     std::vector<std::string> shard_names;
     json cases = json::array();
-    for (const json* part : parts) {
+    for (json* part : parts) {
         strict = strict || part->value("strict", false);
         complete = complete && part->value("complete", false);
         started = std::min(started, part->value("started", started));
@@ -128,8 +141,11 @@ json merge_group(const std::vector<const json*>& parts, std::vector<std::string>
             shard_names.push_back(s.name());
             if (s.selected) selection = s.selected;
         }
-        for (const auto& c : array_at(*part, "cases"))
-            cases.push_back(c);
+        const auto it = part->find("cases");
+        if (it != part->end() && it->is_array()) {
+            for (auto& c : *it)
+                cases.push_back(std::move(c));
+        }
     }
     if (catalogs.size() > 1 && warnings) {
         warnings->push_back("agent '" + agent +
@@ -226,6 +242,14 @@ json wire_from_wirelog(const json& wirelog) {
         if (!t.is_array() || t.empty() || !t[0].is_string()) continue;
         const std::string kind = t[0].get<std::string>();
         const bool frame = kind == "RF" || kind == "TF";
+        if (kind == "WLM") {
+            // ATS's wire log mode: the rows between "off" and "on" were not logged.
+            const bool on = t.size() > 1 && t[1].is_boolean() && t[1].get<bool>();
+            out.push_back({{"t", 0},
+                           {"kind", "NOTE"},
+                           {"text", on ? "wire log on again" : "wire log off (not logged)"}});
+            continue;
+        }
         if (kind != "RO" && kind != "TO" && !frame) {
             out.push_back(
                 {{"t", 0},
@@ -434,21 +458,31 @@ std::vector<json> runs_of(const json& doc, const std::string& source) {
 }
 
 std::vector<json> load_runs(const std::filesystem::path& file) {
-    return runs_of(read_json_file(file), file.string());
+    std::optional<PaddedText> text(std::in_place, file);
+    if (auto runs = read_results(*text, file.string())) return std::move(*runs);
+    // Not a wsspec results document: an Autobahn index.json, or an error to name.
+    if (!text->intact()) text.emplace(file);
+    json doc;
+    try {
+        doc = json::parse(text->view());
+    } catch (const json::parse_error& e) {
+        throw std::runtime_error(file.string() + ": invalid JSON: " + e.what());
+    }
+    return runs_of(doc, file.string());
 }
 
-std::vector<json> merge_runs(const std::vector<json>& runs, std::vector<std::string>* warnings) {
+std::vector<json> merge_runs(std::vector<json> runs, std::vector<std::string>* warnings) {
     // Groups in order of first appearance. Shards of one agent form one group, checked to
     // belong to one sharded run; whole runs of one agent merge while their cases do not
     // overlap, else a part starts a new column.
     struct Group {
         std::string name;
         bool sharded = false;
-        std::vector<const json*> parts;
+        std::vector<json*> parts;
         std::set<std::string> ids;
     };
     std::vector<Group> groups;
-    for (const auto& run : runs) {
+    for (auto& run : runs) {
         const std::string agent = run.value("agent", "");
         const bool sharded = shard_of(run).present();
         std::set<std::string> ids;
@@ -491,7 +525,7 @@ std::vector<json> merge_runs(const std::vector<json>& runs, std::vector<std::str
     for (const auto& g : groups) {
         // A lone shard is merged too: that is how its missing siblings are found.
         const bool single = g.parts.size() == 1 && !g.sharded;
-        json merged = single ? *g.parts.front() : merge_group(g.parts, warnings);
+        json merged = single ? std::move(*g.parts.front()) : merge_group(g.parts, warnings);
         if (single) {
             // Never trust a stored verdict count: pass/fail and the summary follow the cases.
             const bool strict = merged.value("strict", false);

@@ -13,8 +13,10 @@ namespace wsspec::report {
 
 inline constexpr int results_set_format_version = 1;
 
-// The runs in a wsspec.json or results-set file. Throws std::runtime_error naming the file
-// when it is unreadable or not a wsspec results document.
+// The runs in a wsspec.json or results-set file (read case by case, results_reader.h: the
+// records' wire logs and events stay deferred until a writer needs them), or an Autobahn
+// index.json. Throws std::runtime_error naming the file when it is unreadable or not a
+// wsspec results document.
 std::vector<nlohmann::json> load_runs(const std::filesystem::path& file);
 
 // The runs in a parsed document (one run, a results set, or an Autobahn index.json);
@@ -39,7 +41,9 @@ std::vector<nlohmann::json> runs_from_autobahn_index(const nlohmann::json& index
 // lists "missing_shards". A whole run whose case ids overlap an earlier part of the same
 // agent is kept as its own column, named "AGENT #2" (and a warning says so). `warnings`
 // gets one line per such decision or inconsistency (may be null).
-std::vector<nlohmann::json> merge_runs(const std::vector<nlohmann::json>& runs,
+// The runs are taken by value and their cases moved into the result: pass them with
+// std::move when they are large.
+std::vector<nlohmann::json> merge_runs(std::vector<nlohmann::json> runs,
                                        std::vector<std::string>* warnings);
 
 // Why a run is incomplete, for banners and summaries: "incomplete: shard 3 of 3 missing

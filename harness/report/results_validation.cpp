@@ -4,6 +4,8 @@
 #include <set>
 #include <string_view>
 
+#include "harness/report/deferred_members.h"
+
 namespace wsspec::report {
 namespace {
 
@@ -52,7 +54,7 @@ bool has_type(const json& v, Type t) {
         case Type::object:
             return v.is_object();
         case Type::array:
-            return v.is_array();
+            return v.is_array() || is_deferred(v);  // a wire log or events read back
     }
     return false;
 }

@@ -64,7 +64,8 @@ void ProcessGroupSampler::rescan() {
         char* end = nullptr;
         const long pid = std::strtol(e->d_name, &end, 10);
         if (end == e->d_name || *end != '\0') continue;
-        if (group_of(static_cast<pid_t>(pid)) == group_) members_.push_back(static_cast<pid_t>(pid));
+        if (group_of(static_cast<pid_t>(pid)) == group_)
+            members_.push_back(static_cast<pid_t>(pid));
     }
     ::closedir(d);
 }

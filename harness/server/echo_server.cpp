@@ -20,6 +20,7 @@
 #include "harness/codec/permessage_deflate.h"
 #include "harness/peer/blocking_io.h"
 #include "harness/peer/entropy.h"
+#include "harness/server/h2c_echo_server.h"
 
 namespace wsspec::server {
 namespace {
@@ -449,12 +450,25 @@ int run_echo_server(const EchoServerOptions& options) {
                   << ": " << e.code().message() << "\n";
         return 2;
     }
+    H2cListener h2c(io, options);
+    std::uint16_t h2c_port = 0;
+    if (options.h2c) {
+        try {
+            h2c_port = h2c.listen();
+        } catch (const boost::system::system_error& e) {
+            std::cerr << "wsspec serve: cannot listen on " << options.h2c_host << ":"
+                      << options.h2c_port << " (h2c): " << e.code().message() << "\n";
+            return 2;
+        }
+    }
     asio::signal_set signals(io, SIGINT, SIGTERM);
     signals.async_wait([&](error_code, int) {
         listener.stop();
+        h2c.stop();
         io.stop();
     });
     if (options.on_listening) options.on_listening(port);
+    if (options.h2c && options.on_h2c_listening) options.on_h2c_listening(h2c_port);
     std::vector<std::thread> pool;
     try {
         for (unsigned i = 1; i < options.threads; ++i)

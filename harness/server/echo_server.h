@@ -46,6 +46,12 @@ struct EchoServerOptions {
     bool verbose = false;
     // Called once the socket listens, with the port actually bound.
     std::function<void(std::uint16_t)> on_listening;
+    // A second listener for WebSockets over HTTP/2 (RFC 8441, h2c with prior knowledge),
+    // serving the same echo; off unless `h2c` (`--h2c-listen`).
+    bool h2c = false;
+    std::string h2c_host = "127.0.0.1";
+    std::uint16_t h2c_port = 0;
+    std::function<void(std::uint16_t)> on_h2c_listening;
 };
 
 // Serves until SIGINT/SIGTERM. Returns the process exit status.

@@ -19,6 +19,7 @@ trap cleanup_started EXIT
 start_server() {
   local log=$1
   shift
+  : >"$log"  # exists before we read it: the child opens it only once it runs
   "$WSSPEC" serve --listen 127.0.0.1:0 "$@" >"$log" 2>&1 &
   SERVER_PID=$!
   started_pids+=("$SERVER_PID")

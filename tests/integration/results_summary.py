@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Summarize a wsspec.json for reports/samples/servers/: counts per verdict and every case that
+"""Summarize a wsspec.json for reports/samples/: counts per verdict and every case that
 is not OK, with its reasons. The text holds no timings, so it is stable from run to run
 as long as the verdicts are.
 
@@ -41,7 +41,7 @@ def main():
     close = collections.Counter(c["behavior_close"] for c in cases)
     failed = [c for c in cases
               if c["behavior"] not in PASSING or c["behavior_close"] not in PASSING]
-    out = [f"wsspec test-server against {args.name}",
+    out = [f"wsspec {doc.get('mode', 'test-server')} against {args.name}",
            f"agent: {stable(doc.get('agent', '?'))}",
            f"cases run: {len(cases)}; passed: {len(cases) - len(failed)}; "
            f"not passed: {len(failed)}",

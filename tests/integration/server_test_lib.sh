@@ -3,10 +3,12 @@
 #
 #   WSSPEC=path/to/wsspec
 #   start_serve LOG [serve options...]      -> SERVE_URL, SERVE_PID
-#   start_peer NAME LOG                     -> PEER_URL, PEER_PID   (tools/peers/start_peer.sh)
+#   start_peer NAME LOGDIR [server args...] -> PEER_URL, PEER_PID   (tools/peers/start_peer.sh)
 #   start_background LOG CMD...             -> BG_PID (a helper process to stop at exit)
 #   free_port                               -> prints a port nobody listens on right now
 #   wait_pid_gone PID SECONDS
+#   summarize_run NAME DIR                  -> DIR/summary.txt, DIR/failed.txt
+#   check_expected_failures NAME DIR FILE STATUS [--selected-only]
 
 SRC=${WSSPEC_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 started_pids=()
@@ -64,13 +66,15 @@ start_serve() {
   fail "wsspec serve $* did not start"
 }
 
-# start_peer NAME LOGDIR: a real third-party echo server (tools/peers/start_peer.sh).
+# start_peer NAME LOGDIR [SERVER ARGS...]: a real third-party echo server
+# (tools/peers/start_peer.sh), e.g. `start_peer node-ws "$dir" --deflate`.
 start_peer() {
   local name=$1 log_dir=$2 port attempt
+  shift 2
   for attempt in 1 2 3; do
     port=$(free_port)
     if PEER_PID=$(PEER_LOG_DIR="$log_dir" timeout 20 bash "$SRC/tools/peers/start_peer.sh" \
-                    "$name" "$port" 2>>"$log_dir/start_peer.log"); then
+                    "$name" "$port" "$@" 2>>"$log_dir/start_peer.log"); then
       started_pids+=("$PEER_PID")
       PEER_URL="ws://127.0.0.1:$port/"
       return 0
@@ -96,5 +100,51 @@ describe_status() {
     echo "signal $(kill -l $((s - 128)))"
   else
     echo "exit $s"
+  fi
+}
+
+# summarize_run NAME DIR: DIR/report/wsspec.json (one wsspec run against the peer NAME) ->
+# DIR/summary.txt (tests/integration/results_summary.py) and DIR/failed.txt (the ids of the
+# cases that did not pass, sorted). Fails when a case the run selected was not run: it
+# would drop out of the comparison with an expected-failures list unnoticed.
+summarize_run() {
+  local name=$1 dir=$2
+  [[ -f "$dir/report/wsspec.json" ]] || fail "$name: no report"
+  python3 "$SRC/tests/integration/results_summary.py" "$dir/report/wsspec.json" "$name" \
+    --failed-out "$dir/failed.txt" >"$dir/summary.txt"
+  python3 -c 'import json, sys
+not_run = [c["id"] for c in json.load(open(sys.argv[1]))["cases"] if not c["ran"]]
+sys.exit("not run: " + " ".join(not_run) if not_run else 0)' "$dir/report/wsspec.json" ||
+    fail "$name: cases selected but not run"
+}
+
+# check_expected_failures NAME DIR EXPECTED_FILE STATUS [--selected-only]: after
+# summarize_run, the cases that did not pass (DIR/failed.txt) must be exactly the ids in
+# EXPECTED_FILE (one a line, # comments): a new one is a regression of wsspec or of the
+# library, a missing one a stale list. --selected-only: the run selected part of the cases
+# the list was written for; only the listed ids the run selected count. STATUS, the run's
+# exit status, must be 1 exactly when some case did not pass, else 0.
+check_expected_failures() {
+  local name=$1 dir=$2 expected_file=$3 status=$4 selected_only=${5:-}
+  [[ -f "$expected_file" ]] || fail "$name: missing $expected_file"
+  sed -e 's/#.*//' -e 's/[[:space:]]//g' -e '/^$/d' "$expected_file" | sort >"$dir/expected.txt"
+  if [[ "$selected_only" == --selected-only ]]; then
+    python3 -c 'import json, sys
+selected = {c["id"] for c in json.load(open(sys.argv[1]))["cases"]}
+print("".join(i for i in open(sys.argv[2]) if i.strip() in selected), end="")' \
+      "$dir/report/wsspec.json" "$dir/expected.txt" >"$dir/expected-selected.txt"
+    mv "$dir/expected-selected.txt" "$dir/expected.txt"
+  fi
+  sort "$dir/failed.txt" >"$dir/actual.txt"
+  if ! diff -u "$dir/expected.txt" "$dir/actual.txt" >"$dir/diff.txt"; then
+    cat "$dir/summary.txt" >&2
+    echo "--- expected failures vs actual ($name):" >&2
+    cat "$dir/diff.txt" >&2
+    fail "$name: the cases that did not pass differ from $expected_file"
+  fi
+  if [[ -s "$dir/actual.txt" ]]; then
+    [[ $status == 1 ]] || fail "$name: failures listed but exit status $status"
+  else
+    [[ $status == 0 ]] || fail "$name: nothing failed but exit status $status"
   fi
 }

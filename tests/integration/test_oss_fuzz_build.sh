@@ -30,7 +30,8 @@ bash "$src/fuzz/oss-fuzz/build.sh" >"$tmp/build.log" 2>&1 || {
   tail -40 "$tmp/build.log"; echo "FAIL: build.sh failed"; exit 1; }
 
 fuzzers=(handshake_request handshake_response frame_header connection_server
-         connection_client utf8_diff frames frame_diff close_payload case_loader)
+         connection_client connection_deflate deflate_diff utf8_diff frames frame_diff
+         close_payload case_loader)
 status=0
 for t in "${fuzzers[@]}"; do
   f=$OUT/${t}_fuzzer

@@ -46,30 +46,14 @@ run_one() {
     tail -20 "$dir/run.log" >&2
     fail "$name: $(describe_status "$status"), expected 0 or 1"
   }
-  [[ -f "$dir/report/wsspec.json" ]] || fail "$name: no report"
-  python3 "$(dirname "$0")/results_summary.py" "$dir/report/wsspec.json" "$name" \
-    --failed-out "$dir/failed.txt" >"$dir/summary.txt"
+  summarize_run "$name" "$dir"
   if [[ "${WSSPEC_UPDATE_SAMPLES:-0}" == 1 ]]; then
     mkdir -p "$SRC/reports/samples/servers/$name"
     cp "$dir/summary.txt" "$SRC/reports/samples/servers/$name/summary.txt"
     cp "$dir/report/wsspec.json" "$SRC/reports/samples/servers/$name/wsspec.json"
   fi
-  local expected_file="$SRC/reports/samples/servers/$name/expected-failures.txt"
-  [[ -f "$expected_file" ]] || fail "$name: missing $expected_file"
-  sed -e 's/#.*//' -e 's/[[:space:]]//g' -e '/^$/d' "$expected_file" | sort >"$dir/expected.txt"
-  sort "$dir/failed.txt" >"$dir/actual.txt"
-  if ! diff -u "$dir/expected.txt" "$dir/actual.txt" >"$dir/diff.txt"; then
-    cat "$dir/summary.txt" >&2
-    echo "--- expected failures vs actual ($name):" >&2
-    cat "$dir/diff.txt" >&2
-    fail "$name: the cases that did not pass differ from $expected_file"
-  fi
-  # Exit status 1 exactly when something did not pass.
-  if [[ -s "$dir/actual.txt" ]]; then
-    [[ $status == 1 ]] || fail "$name: failures listed but exit status $status"
-  else
-    [[ $status == 0 ]] || fail "$name: nothing failed but exit status $status"
-  fi
+  check_expected_failures "$name" "$dir" \
+    "$SRC/reports/samples/servers/$name/expected-failures.txt" "$status"
   echo "  $name: $(sed -n 3p "$dir/summary.txt") ($(($(date +%s) - started)) s)"
 }
 

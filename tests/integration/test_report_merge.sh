@@ -3,7 +3,9 @@
 # mismatched shards; the default agent name of a server without a Server header (shards
 # against different ports are one agent); the exit statuses of `wsspec report`; --compare
 # buckets (new cases are not regressions) and its compare.json / compare.html; an Autobahn
-# index.json read back with its per-case files.
+# index.json read back with its per-case files; wire logs of passing cases excerpted (much
+# smaller than with --full-wire-log) and carried through --from and --merge with the same
+# verdicts; reports written before excerpts read back unchanged.
 #   bash test_report_merge.sh path/to/wsspec BUILD_DIR
 set -euo pipefail
 WSSPEC=$1
@@ -173,4 +175,88 @@ for c in back["cases"]:
     oframes = [w for w in o["wire"] if w["kind"] in ("TF", "RF")]
     assert [w["hex"] for w in frames] == [w["hex"] for w in oframes], c["id"]
 PY
+echo "== passing runs: wire logs of passing cases excerpted; --from and --merge keep verdicts"
+# The rows that make a passing run large (9.*: up to 2000 wire log entries per case) and a
+# share of the rest, against the reference server: every case passes.
+passing='1.*,2.*,5.*,7.1.*,9.*'
+start_serve "$work/serve.log"
+pass_run() {  # pass_run NAME [test-server options...]
+  local name=$1
+  shift
+  status=0
+  timeout -k 5 300 "$WSSPEC" test-server "$SERVE_URL" --cases "$passing" -j 2 -q \
+    --format json,autobahn --report-dir "$work/$name" "$@" > "$work/$name.log" 2>&1 || status=$?
+  [[ $status == 0 ]] || { cat "$work/$name.log" >&2; fail "$name: exit $status"; }
+}
+pass_run pass-excerpt --agent serve-excerpt
+pass_run pass-full --agent serve-full --full-wire-log
+pass_run pass-shard1 --agent serve-shards --shard 1/2
+pass_run pass-shard2 --agent serve-shards --shard 2/2
+report --from "$work/pass-excerpt/wsspec.json" --report-dir pass-from
+[[ $status == 0 ]] || { cat "$work/last.log"; fail "--from of an excerpted run exited $status"; }
+cmp -s "$work/pass-excerpt/wsspec.json" "$work/pass-from/wsspec.json" \
+  || fail "--from changed an excerpted wsspec.json"
+report --merge "$work/pass-shard1/wsspec.json" "$work/pass-shard2/wsspec.json" --report-dir pass-shards
+[[ $status == 0 ]] || { cat "$work/last.log"; fail "merge of excerpted shards exited $status"; }
+report --merge "$work/pass-excerpt/wsspec.json" "$work/pass-full/wsspec.json" --report-dir pass-both
+[[ $status == 0 ]] || { cat "$work/last.log"; fail "merge of two agents exited $status"; }
+python3 - "$work" <<'PY' || fail "excerpted wire logs"
+import json, os, sys
+w = sys.argv[1]
+load = lambda path: json.load(open(os.path.join(w, path)))
+excerpt, full = load("pass-excerpt/wsspec.json"), load("pass-full/wsspec.json")
+small, large = (os.path.getsize(os.path.join(w, d, "wsspec.json")) for d in ("pass-excerpt", "pass-full"))
+print(f"wsspec.json of {len(excerpt['cases'])} passing cases: {small / 1e6:.1f} MB, "
+      f"with --full-wire-log {large / 1e6:.1f} MB")
+assert small * 3 < large, (small, large)
+verdicts = lambda run: {c["id"]: (c["behavior"], c["behavior_close"], c["passed"]) for c in run["cases"]}
+expected = verdicts(excerpt)
+assert all(p for _, _, p in expected.values()), "every case passes"
+assert verdicts(full) == expected
+excerpted = [c for c in excerpt["cases"] if c["wire_excerpt"]]
+assert len(excerpted) >= 40, len(excerpted)  # the 9.* rows at least
+for c in excerpted:
+    x = c["wire_excerpt"]
+    assert len(c["wire"]) == x["kept_first"] + 1 + x["kept_last"] == 33, c["id"]
+    assert x["left_out"] == x["entries"] - 32 > 0, (c["id"], x)
+    note = c["wire"][x["kept_first"]]
+    assert note["kind"] == "NOTE" and "left out" in note["text"], (c["id"], note)
+for c in excerpt["cases"]:
+    assert c["wire_excerpt"] or len(c["wire"]) <= 32, c["id"]
+assert not any(c["wire_excerpt"] for c in full["cases"]), "--full-wire-log keeps every log"
+by_id = {c["id"]: c for c in full["cases"]}
+assert any(len(by_id[c["id"]]["wire"]) > 1000 for c in excerpted)
+# Autobahn per-case files mark the gap as ATS does and still count every frame.
+index = load("pass-excerpt/index.json")["serve-excerpt"]
+c = max(excerpted, key=lambda c: sum(c["wire_excerpt"]["rx_frames"].values()))
+per_case = load("pass-excerpt/" + index[c["id"]]["reportfile"])
+assert ["WLM", False] in per_case["wirelog"] and ["WLM", True] in per_case["wirelog"]
+left_out = sum(c["wire_excerpt"]["rx_frames"].values())
+kept = sum(1 for e in c["wire"] if e["kind"] == "RF")
+assert left_out > 0 and sum(per_case["rxFrameStats"].values()) == left_out + kept, c["id"]
+# Re-rendered, merged: the same verdicts, the excerpts carried through.
+for merged in ("pass-shards", "pass-both"):
+    doc = load(merged + "/wsspec.json")
+    for run in doc.get("runs", [doc]):
+        assert verdicts(run) == expected, (merged, run["agent"])
+        assert all(c["passed"] for c in run["cases"])
+shards = load("pass-shards/wsspec.json")
+assert shards["complete"] is True and len(shards["cases"]) == len(excerpt["cases"])
+parts = {c["id"]: c for i in (1, 2) for c in load(f"pass-shard{i}/wsspec.json")["cases"]}
+for c in shards["cases"]:
+    assert c["wire"] == parts[c["id"]]["wire"] and c["wire_excerpt"] == parts[c["id"]]["wire_excerpt"], c["id"]
+both = {r["agent"]: r for r in load("pass-both/wsspec.json")["runs"]}
+assert both["serve-excerpt"]["cases"] == [dict(c) for c in excerpt["cases"]]
+assert both["serve-full"]["cases"] == full["cases"]
+PY
+stop_started
+
+echo "== reports written before excerpts: read back and written again unchanged"
+samples=$(cd "$here/../.." && pwd)/reports/samples
+for sample in "$samples"/*/*/wsspec.json; do
+  name=$(basename "$(dirname "$sample")")-$(basename "$(dirname "$(dirname "$sample")")")
+  report --from "$sample" --report-dir "sample-$name" --format json
+  [[ $status == 0 || $status == 3 ]] || { cat "$work/last.log"; fail "$sample: exit $status"; }
+  cmp -s "$sample" "$work/sample-$name/wsspec.json" || fail "$sample changed when read back"
+done
 echo "test_report_merge: OK"

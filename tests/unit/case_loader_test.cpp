@@ -67,17 +67,16 @@ TEST(CatalogTest, HasEveryAutobahnCategoryWithAutobahnsCounts) {
 
 TEST(CatalogTest, ContainsAutobahnIds) {
     for (const char* id :
-         {"1.1.1", "1.2.8", "2.11", "3.7", "4.2.5", "5.19", "5.20", "6.4.4", "6.6.11", "6.12.8",
-          "6.22.34", "6.23.7", "7.1.6", "7.13.2", "7.9.9", "9.8.6", "10.1.1", "12.1.1",
-          "12.5.18", "13.1.1", "13.7.18"}) {
+         {"1.1.1", "1.2.8",  "2.11",   "3.7",     "4.2.5",   "5.19",   "5.20",
+          "6.4.4", "6.6.11", "6.12.8", "6.22.34", "6.23.7",  "7.1.6",  "7.13.2",
+          "7.9.9", "9.8.6",  "10.1.1", "12.1.1",  "12.5.18", "13.1.1", "13.7.18"}) {
         EXPECT_NO_THROW(find_case(id)) << id;
     }
 }
 
 TEST(CatalogTest, AutobahnCasesApplyToBothRolesAndHandshakeCasesToServersOnly) {
     for (const Case& c : catalog()) {
-        if (c.id.rfind("hs.", 0) == 0 || c.id.rfind("sf.", 0) == 0 ||
-            c.id.rfind("pmd.", 0) == 0) {
+        if (c.id.rfind("hs.", 0) == 0 || c.id.rfind("sf.", 0) == 0 || c.id.rfind("pmd.", 0) == 0) {
             EXPECT_TRUE(has_role(c, Role::server)) << c.id;
             EXPECT_FALSE(has_role(c, Role::client)) << c.id;
         } else if (c.id.rfind("hsc.", 0) == 0 || c.id.rfind("cf.", 0) == 0 ||

@@ -11,7 +11,8 @@
 namespace wsspec::fuzzer {
 namespace {
 
-constexpr const char* old_report = R"(stderr: ==7==ERROR: AddressSanitizer: stack-buffer-overflow on address 0x1
+constexpr const char* old_report =
+    R"(stderr: ==7==ERROR: AddressSanitizer: stack-buffer-overflow on address 0x1
 stderr:     #0 0x55 in format_reason server.cc:3
 SUMMARY: AddressSanitizer: stack-buffer-overflow server.cc in format_reason
 )";
@@ -31,9 +32,9 @@ stderr: SUMMARY: AddressSanitizer: heap-buffer-overflow /src/frames.cc:10:3 in r
 TEST(FuzzFindingSignature, ACrashIsNamedByTheLastSanitizerReportsKindAndTopFrames) {
     EXPECT_EQ(crash_signature(std::string("killed by signal 6; last output:\n") + report),
               "AddressSanitizer:heap-buffer-overflow@reassemble<on_frame<run_loop");
-    EXPECT_EQ(crash_signature(std::string("exited with status 1; last output:\n") + old_report +
-                              report),
-              "AddressSanitizer:heap-buffer-overflow@reassemble<on_frame<run_loop");
+    EXPECT_EQ(
+        crash_signature(std::string("exited with status 1; last output:\n") + old_report + report),
+        "AddressSanitizer:heap-buffer-overflow@reassemble<on_frame<run_loop");
 }
 
 TEST(FuzzFindingSignature, APythonCrashIsNamedByItsExceptionAndInnermostFrame) {
@@ -41,8 +42,7 @@ TEST(FuzzFindingSignature, APythonCrashIsNamedByItsExceptionAndInnermostFrame) {
   File "server.py", line 10, in main
   File "server.py", line 22, in on_close
 IndexError: list index out of range)";
-    EXPECT_EQ(crash_signature("exited with status 1; last output:\n" + out),
-              "IndexError@on_close");
+    EXPECT_EQ(crash_signature("exited with status 1; last output:\n" + out), "IndexError@on_close");
 }
 
 TEST(FuzzFindingSignature, WithoutAReportACrashIsNamedByHowItDied) {

@@ -117,10 +117,10 @@ TEST(FuzzMutator, EveryKindOfMutationComesUpIncludingHandshakeAndFragmentEdits) 
         mutate(a, r, {});
         names.insert(a.mutations.begin(), a.mutations.end());
     }
-    for (const char* want : {"split-with-controls", "control-between-fragments", "fragment-size",
-                             "toggle-data-type", "close-code", "header-duplicate",
-                             "header-name-case-upper", "header-oversized", "header-drop",
-                             "header-reorder", "request-method", "payload-size"}) {
+    for (const char* want :
+         {"split-with-controls", "control-between-fragments", "fragment-size", "toggle-data-type",
+          "close-code", "header-duplicate", "header-name-case-upper", "header-oversized",
+          "header-drop", "header-reorder", "request-method", "payload-size"}) {
         EXPECT_TRUE(names.count(want)) << want;
     }
 }
@@ -156,7 +156,8 @@ TEST(FuzzMutator, CloseReasonsTakeEveryLengthAControlFrameAllows) {
         mutate(a, r, {});
         for (const auto& st : a.steps) {
             const auto* f = std::get_if<cases::FrameStep>(&st);
-            if (f != nullptr && f->payload.kind == cases::Payload::Kind::close && f->payload.close_code)
+            if (f != nullptr && f->payload.kind == cases::Payload::Kind::close &&
+                f->payload.close_code)
                 lengths.insert(f->payload.close_reason.size());
         }
     }

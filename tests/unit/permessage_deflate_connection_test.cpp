@@ -17,6 +17,7 @@
 #include "harness/codec/connection.h"
 #include "harness/codec/frame_writer.h"
 #include "harness/codec/permessage_deflate.h"
+#include "tests/unit/deflate_streams.h"
 
 namespace wsspec::codec {
 namespace {
@@ -89,9 +90,10 @@ Role other(Role r) {
 
 // A connection with permessage-deflate in use.
 std::unique_ptr<Connection> deflate_connection(Role role, const PerMessageDeflateParams& agreed,
-                                               ConnectionLimits limits = {}) {
+                                               ConnectionLimits limits = {},
+                                               const PerMessageDeflateOptions& options = {}) {
     auto c = std::make_unique<Connection>(role, limits, test_mask_seed);
-    c->use_extension(make_permessage_deflate(role, agreed));
+    c->use_extension(make_permessage_deflate(role, agreed, options));
     return c;
 }
 
@@ -330,6 +332,45 @@ TEST(DeflateRfcExamples, MessageEndingWithAFinalBlockKeepsTheWindowForTheNext) {
         r));
     EXPECT_EQ(r.messages,
               (std::vector<Received>{{MessageType::text, "Hello"}, {MessageType::text, "Hello"}}));
+}
+
+// A fixed-Huffman block holding "\xC3\xA9\xC3\xA9" and its end-of-block code: 46 bits, so
+// the payload's last byte carries 2 bits after the block. A sync flush never ends like that
+// (its empty stored block follows), and RFC 7692 7.2.2 says what the receiver does with any
+// payload: append 0x00 0x00 0xff 0xff and inflate. The 2 bits then start the next block
+// header, so they decide the message, not the next one. Found by fuzz/deflate_diff: the
+// tail was once skipped at every block boundary, leaving the 2 bits in front of the next
+// message's data (a valid "Hello" failed as "distance too far" or "invalid data").
+std::string two_e_acute_then_bits(std::uint8_t last_two_bits) {
+    return hex({0x3a, 0xbc, 0xf2, 0xf0, 0x4a}) +
+           hex({static_cast<std::uint8_t>(last_two_bits << 6)});
+}
+
+TEST(DeflateTail, BitsAfterABlockBoundaryAreDecodedWithTheTail) {
+    // Bits 1, 1 and the tail's first bit: a final fixed block, and the tail's zeros its
+    // end-of-block code. The message is complete; the next one starts a new run of blocks.
+    auto client = deflate_connection(Role::client, {});
+    Recorder r;
+    ASSERT_TRUE(feed(*client,
+                     frame(Role::server, op_text, rsv1, true, two_e_acute_then_bits(0x3)) +
+                         frame(Role::server, op_text, rsv1, true, hello_compressed),
+                     r));
+    EXPECT_EQ(r.messages, (std::vector<Received>{{MessageType::text, "\xC3\xA9\xC3\xA9"},
+                                                 {MessageType::text, "Hello"}}));
+}
+
+TEST(DeflateTail, ZeroBitsAfterABlockBoundaryLeaveTheMessageTruncated) {
+    // Bits 0, 0 and the tail's first bit: a stored block whose length the tail cannot
+    // complete. The message that ends so is the broken one, not the next.
+    auto client = deflate_connection(Role::client, {});
+    Recorder r;
+    EXPECT_FALSE(feed(*client,
+                      frame(Role::server, op_text, rsv1, true, two_e_acute_then_bits(0x0)) +
+                          frame(Role::server, op_text, rsv1, true, hello_compressed),
+                      r));
+    EXPECT_TRUE(r.messages.empty());
+    EXPECT_EQ(r.errors, std::vector<ErrorKind>{ErrorKind::deflate_truncated});
+    EXPECT_EQ(r.close_code, close_code::invalid_payload);
 }
 
 TEST(DeflateUtf8, InvalidTextBeforeCorruptDataIsReportedFirst) {
@@ -844,6 +885,213 @@ TEST(DeflateContextTakeover, UncompressedMessagesDoNotTouchTheWindow) {
              r));
     EXPECT_EQ(r.messages.size(), 3U);
     EXPECT_EQ(r.messages[2].payload, "Hello");
+}
+
+// ---- the exact window check below 15 bits (deflate_window_checker.h) -----------------------
+
+using testing::deflate_messages;
+using testing::deflate_stream;
+using testing::DeflateSettings;
+using testing::unique_trigrams;
+using testing::unique_trigrams_text;
+using testing::with_repeat;
+using testing::without_flush_tail;
+
+// Agreed: the server compresses with a window of at most `bits` (RFC 7692 7.1.2.1).
+PerMessageDeflateParams server_window(int bits, bool no_context_takeover = false) {
+    return {no_context_takeover, false, static_cast<std::uint8_t>(bits), max_window_bits};
+}
+
+struct Delivery {
+    std::vector<Received> messages;
+    std::vector<ErrorKind> errors;
+    bool operator==(const Delivery&) const = default;
+};
+
+struct Feeding {
+    std::size_t read = 0;        // bytes per receive() (0: all at once)
+    std::size_t frame_size = 0;  // payload bytes per frame (0: a message in one frame)
+    std::uint8_t opcode = op_binary;
+    PerMessageDeflateOptions options;
+    ConnectionLimits limits;
+};
+
+// What a client that agreed `agreed` makes of the server's compressed `payloads`, one
+// message each.
+Delivery deliver(const PerMessageDeflateParams& agreed, const std::vector<std::string>& payloads,
+                 const Feeding& how = {}) {
+    std::string wire;
+    for (const std::string& p : payloads) {
+        const std::size_t step =
+            how.frame_size == 0 ? std::max<std::size_t>(p.size(), 1) : how.frame_size;
+        std::size_t done = 0;
+        do {
+            const std::size_t n = std::min(step, p.size() - done);
+            wire += frame(Role::server, done == 0 ? how.opcode : op_cont, done == 0 ? rsv1 : 0,
+                          done + n == p.size(), p.substr(done, n));
+            done += n;
+        } while (done < p.size());
+    }
+    auto client = deflate_connection(Role::client, agreed, how.limits, how.options);
+    Recorder r;
+    const std::size_t read = how.read == 0 ? wire.size() : how.read;
+    for (std::size_t at = 0; at < wire.size(); at += read)
+        if (!feed(*client, std::string_view(wire).substr(at, read), r)) break;
+    return {r.messages, r.errors};
+}
+
+std::vector<Received> binary_messages(const std::vector<std::string>& payloads) {
+    std::vector<Received> out;
+    for (const std::string& p : payloads)
+        out.push_back({MessageType::binary, p});
+    return out;
+}
+
+const std::vector<ErrorKind> too_far = {ErrorKind::deflate_distance_too_far};
+
+TEST(DeflateExactWindow, DistanceOfExactlyTheWindowIsAllowedAtTheStartOfTheSession) {
+    for (const int bits : {8, 9, 10, 12, 14}) {
+        const std::size_t window = std::size_t{1} << bits;
+        const std::size_t at = window + 300;
+        for (const std::size_t distance : {window, window + 1}) {
+            // A peer that agreed `bits` and compresses with 15 (RFC 7692 7.1.2.1).
+            const std::string message = with_repeat(unique_trigrams(at + 200), at, distance);
+            const Delivery d =
+                deliver(server_window(bits), {without_flush_tail(deflate_stream(message))});
+            const std::string what = std::to_string(bits) + " bits, " + std::to_string(distance);
+            if (distance == window) {
+                EXPECT_EQ(d, (Delivery{binary_messages({message}), {}})) << what;
+            } else {
+                EXPECT_EQ(d, (Delivery{{}, too_far})) << what;
+            }
+        }
+    }
+}
+
+TEST(DeflateExactWindow, DistanceOfExactlyTheWindowIsAllowedAfterTheWindowHasFilled) {
+    for (const int bits : {9, 12}) {
+        const std::size_t window = std::size_t{1} << bits;
+        const std::vector<std::size_t> sizes = {window * 3 / 2, window, window / 2 + 100, window};
+        for (const std::size_t distance : {window, window + 1}) {
+            // The last message repeats bytes of the earlier ones (context takeover).
+            std::string all = unique_trigrams(window * 4 + 100);
+            const std::size_t last = sizes[0] + sizes[1] + sizes[2];
+            all = with_repeat(std::move(all), last + 10, distance);
+            std::vector<std::string> messages;
+            for (std::size_t i = 0, at = 0; i < sizes.size(); at += sizes[i], ++i)
+                messages.push_back(all.substr(at, sizes[i]));
+            const Delivery d = deliver(server_window(bits), deflate_messages(messages));
+            const std::string what = std::to_string(bits) + " bits, " + std::to_string(distance);
+            if (distance == window) {
+                EXPECT_EQ(d, (Delivery{binary_messages(messages), {}})) << what;
+            } else {
+                messages.pop_back();
+                EXPECT_EQ(d, (Delivery{binary_messages(messages), too_far})) << what;
+            }
+        }
+    }
+}
+
+TEST(DeflateExactWindow, ViolationInTheBlindSpotOfOrdinaryChunksIsCaught) {
+    // 600 back at byte 5000 of a 16 KiB output chunk: zlib's check in ordinary chunks only
+    // sees distances beyond window + position in the chunk (512 + 5000), so without the exact
+    // check the message passes -- with the correct bytes, as zlib's window holds them.
+    const std::string message = with_repeat(unique_trigrams(6000), 5000, 600);
+    const std::vector<std::string> payload = {without_flush_tail(deflate_stream(message))};
+    Feeding cheap;
+    cheap.options.exact_window_check = false;
+    EXPECT_EQ(deliver(server_window(9), payload, cheap),
+              (Delivery{binary_messages({message}), {}}));
+    EXPECT_EQ(deliver(server_window(9), payload), (Delivery{{}, too_far}));
+    // Just past the window, one byte into a chunk.
+    Feeding small_chunks;
+    small_chunks.options.inflate_chunk = 1000;
+    const std::string edge = with_repeat(unique_trigrams(3000), 2001, 513);
+    EXPECT_EQ(deliver(server_window(9), {without_flush_tail(deflate_stream(edge))}, small_chunks),
+              (Delivery{{}, too_far}));
+}
+
+TEST(DeflateExactWindow, PeerKeepingItsWindowWithoutContextTakeoverIsCaught) {
+    // Agreed server_no_context_takeover with 9 bits; the second message refers 300 bytes
+    // back, into the first: within the window, but the window was to start empty (7.1.1).
+    const std::string first = unique_trigrams(400);
+    const std::string second = unique_trigrams(200, 1000) + first.substr(300, 64);
+    const std::vector<std::string> cheating = deflate_messages({first, second});
+    EXPECT_EQ(deliver(server_window(9, true), cheating),
+              (Delivery{binary_messages({first}), too_far}));
+    // The same messages compressed each on its own pass.
+    const std::vector<std::string> honest = {without_flush_tail(deflate_stream(first)),
+                                             without_flush_tail(deflate_stream(second)),
+                                             without_flush_tail(deflate_stream(first))};
+    EXPECT_EQ(deliver(server_window(9, true), honest),
+              (Delivery{binary_messages({first, second, first}), {}}));
+}
+
+TEST(DeflateExactWindow, FinalBlocksKeepTheWindowForTheCheck) {
+    // A message ending with a final block (RFC 7692 7.2.3.4), then data referring back into
+    // it: across two messages, and within one after the final block.
+    const std::string first = unique_trigrams(1000);
+    DeflateSettings finish;
+    finish.flush = Z_FINISH;
+    const std::string final_stream = deflate_stream(first, finish);
+    DeflateSettings after_first;
+    after_first.dictionary = first;
+    for (const std::size_t distance : {512U, 513U}) {
+        const std::string second = first.substr(first.size() - distance, 64);
+        const std::string more = without_flush_tail(deflate_stream(second, after_first));
+        const bool within = distance == 512;
+        EXPECT_EQ(deliver(server_window(9), {final_stream, more}),
+                  (within ? Delivery{binary_messages({first, second}), {}}
+                          : Delivery{binary_messages({first}), too_far}))
+            << distance;
+        EXPECT_EQ(
+            deliver(server_window(9), {final_stream + more}),
+            (within ? Delivery{binary_messages({first + second}), {}} : Delivery{{}, too_far}))
+            << distance;
+    }
+}
+
+TEST(DeflateExactWindow, VerdictDoesNotDependOnHowTheMessagesAreSplit) {
+    const std::string a = unique_trigrams(900);
+    const std::string b = unique_trigrams(700, 2000) + a.substr(500, 100);  // 1100 back
+    const std::string c = unique_trigrams(800, 4000) + b.substr(200, 80);   // 1300 back
+    const std::vector<std::string> payloads = deflate_messages({a, b, c});
+    for (const int bits : {10, 11}) {
+        const Delivery whole = deliver(server_window(bits), payloads);
+        if (bits == 10) {
+            EXPECT_EQ(whole, (Delivery{binary_messages({a}), too_far}));
+        } else {
+            EXPECT_EQ(whole, (Delivery{binary_messages({a, b, c}), {}}));
+        }
+        for (const auto& [read, frame_size] : std::vector<std::pair<std::size_t, std::size_t>>{
+                 {1, 0}, {0, 1}, {1, 1}, {3, 7}, {100, 13}}) {
+            Feeding how;
+            how.read = read;
+            how.frame_size = frame_size;
+            EXPECT_EQ(deliver(server_window(bits), payloads, how), whole)
+                << bits << " bits, reads of " << read << ", frames of " << frame_size;
+        }
+    }
+}
+
+TEST(DeflateExactWindow, FirstFaultInTheMessageWins) {
+    // The distance too far is at byte 3000; invalid UTF-8 or the size limit before it win,
+    // after it they do not (as with zlib judging byte by byte).
+    const std::string message = with_repeat(unique_trigrams_text(4000), 3000, 600);
+    const auto verdict = [&](std::string text, std::uint64_t limit) {
+        Feeding how;
+        how.opcode = op_text;
+        how.limits.max_message_size = limit;
+        return deliver(server_window(9), {without_flush_tail(deflate_stream(text))}, how).errors;
+    };
+    std::string early = message;
+    early[1000] = '\xff';
+    std::string late = message;
+    late[3500] = '\xff';
+    EXPECT_EQ(verdict(early, 1 << 20), std::vector<ErrorKind>{ErrorKind::invalid_utf8});
+    EXPECT_EQ(verdict(late, 1 << 20), too_far);
+    EXPECT_EQ(verdict(message, 2999), std::vector<ErrorKind>{ErrorKind::message_too_big});
+    EXPECT_EQ(verdict(message, 3000), too_far);
 }
 
 }  // namespace

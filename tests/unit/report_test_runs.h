@@ -65,11 +65,12 @@ class SyntheticRun {
         return *this;
     }
 
-    nlohmann::json json(bool strict = false, bool complete = true) {
+    nlohmann::json json(bool strict = false, bool complete = true,
+                        report::WireLogPolicy wire_log = report::WireLogPolicy::excerpt_passing) {
         info_.complete = complete;
         if (info_.mode.empty()) info_.mode = "test-server";
         info_.started = info_.finished = std::chrono::system_clock::now();
-        return report::results_to_json(info_, outcomes_, strict);
+        return report::results_to_json(info_, outcomes_, strict, wire_log);
     }
 
     const std::vector<oracle::CaseOutcome>& outcomes() const { return outcomes_; }

@@ -7,6 +7,7 @@
 #include "harness/report/junit_writer.h"
 #include "harness/report/results_json.h"
 #include "harness/report/results_merge.h"
+#include "harness/report/wire_excerpt.h"
 #include "tests/unit/report_test_runs.h"
 
 namespace wsspec::report {
@@ -247,15 +248,82 @@ TEST(HtmlData, TitlesGroupsOfOlderResultsFromTheCatalog) {
 
 TEST(HtmlData, TrimsLongWireLogs) {
     SyntheticRun run("srv");
-    CaseSpec big{"9.7.1"};
+    CaseSpec big{"9.7.1", "FAILED"};
     big.wire_entries = 2000;
     run.add(big).add({"1.1.1"});
     const json data = html_data({run.json()});
     const json& wire = data["runs"][0]["cases"][0]["wire"];
-    EXPECT_EQ(wire.size(), html_wire_head_entries + 1 + html_wire_tail_entries);
-    EXPECT_EQ(wire[html_wire_head_entries]["kind"], "NOTE");
-    EXPECT_FALSE(wire[0].contains("text")) << "the page derives text from hex";
+    ASSERT_EQ(wire.size(), html_wire_head_entries + 1 + html_wire_tail_entries);
+    EXPECT_EQ(wire[html_wire_head_entries][1], "NOTE");
+    EXPECT_EQ(wire[html_wire_head_entries][2],
+              "1700 wire log entries omitted in this page (see wsspec.json)");
+    // Packed: [t, kind, length, hex, opcode, flags]; the page derives the text from the hex.
+    EXPECT_EQ(wire[0], json({0.0, "TF", 5, "48656c6c6f", 1, 0}));
+    EXPECT_EQ(wire[1][1], "RF");
     EXPECT_EQ(data["runs"][0]["cases"][1]["wire"].size(), 4U);
+}
+
+TEST(HtmlData, PassingCasesShowTheirEnds) {
+    SyntheticRun run("srv");
+    CaseSpec big{"9.7.1"};
+    big.wire_entries = 2000;
+    run.add(big);
+    const std::size_t shown = html_passing_head_entries + 1 + html_passing_tail_entries;
+    // Recorded with --full-wire-log (or before excerpts): the page keeps only the ends.
+    const json full = html_data({run.json(false, true, WireLogPolicy::full)});
+    const json& wire = full["runs"][0]["cases"][0]["wire"];
+    ASSERT_EQ(wire.size(), shown);
+    EXPECT_EQ(wire[html_passing_head_entries][2],
+              "1984 wire log entries omitted in this page (see wsspec.json)");
+    EXPECT_EQ(wire.back()[0], 1999.0) << "the last entry";
+    // An excerpt in the results: its note is folded into the page's.
+    const json excerpted = html_data({run.json()});
+    const json& kept = excerpted["runs"][0]["cases"][0]["wire"];
+    ASSERT_EQ(kept.size(), shown);
+    const std::string note = kept[html_passing_head_entries][2];
+    EXPECT_EQ(note.rfind("16 of the entries in wsspec.json omitted in this page; wire log excerpt "
+                         "(the case passed): 1968 of 2000 entries left out",
+                         0),
+              0U)
+        << note;
+    EXPECT_EQ(kept.back()[0], 1999.0);
+    EXPECT_EQ(excerpted["runs"][0]["cases"][0]["wire_excerpt"]["entries"], 2000);
+}
+
+TEST(HtmlData, PassingCasesShowTheFirstBytesOfEachEntry) {
+    SyntheticRun run("srv");
+    run.add({"1.1.1"}).add({"1.1.2", "FAILED"});
+    json doc = run.json();
+    const std::string hex(128, 'a');  // 64 bytes, as the wire log keeps them
+    for (auto& c : doc["cases"])
+        c["wire"][0]["hex"] = hex;
+    const json data = html_data({doc});
+    EXPECT_EQ(data["runs"][0]["cases"][0]["wire"][0][3].get<std::string>().size(),
+              2 * html_passing_entry_bytes);
+    EXPECT_EQ(data["runs"][0]["cases"][1]["wire"][0][3], hex) << "a failing case keeps all";
+}
+
+TEST(HtmlData, ListsTheEndsOfLongEventLists) {
+    SyntheticRun run("srv");
+    run.add({"9.7.1"}).add({"9.7.2", "FAILED"});
+    json doc = run.json();
+    for (auto& c : doc["cases"]) {
+        c["events"] = json::array();
+        for (int i = 0; i < 1000; ++i) {
+            c["events"].push_back({{"type", "message"},
+                                   {"description", "message " + std::to_string(i)},
+                                   {"hex", "41"}});
+        }
+    }
+    const json data = html_data({doc});
+    const json& passing = data["runs"][0]["cases"][0]["events"];
+    ASSERT_EQ(passing.size(), html_passing_head_entries + 1 + html_passing_tail_entries);
+    EXPECT_EQ(passing[html_passing_head_entries]["description"],
+              "... 984 events omitted in this page (see wsspec.json)");
+    EXPECT_EQ(passing.back()["description"], "message 999");
+    EXPECT_FALSE(passing[0].contains("hex"));
+    EXPECT_EQ(data["runs"][0]["cases"][1]["events"].size(),
+              html_wire_head_entries + 1 + html_wire_tail_entries);
 }
 
 TEST(ResultsJson, SummaryCountsPerCategory) {

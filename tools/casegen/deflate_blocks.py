@@ -9,7 +9,8 @@ the peer's window holds (cases/README.md, Compression)."""
 import zlib
 
 from .blocks import (CLOSE_INTERNAL_ERROR, CLOSE_INVALID_PAYLOAD, CLOSE_PROTOCOL_ERROR,
-                     await_close, await_events, case, close_exp, expect, frame, hexp)
+                     await_close, await_events, case, close_exp, ev_message, expect, frame,
+                     hexp, message)
 
 # ---- RFC 1951: a DEFLATE bit writer ------------------------------------------------------
 
@@ -335,6 +336,27 @@ CORRUPT_CODES_NOTE = ("RFC 7692 names no close code for DEFLATE data that does n
                       "with the type of the message\") fits best, 1002 (protocol error) and "
                       "1011 (unexpected condition) are accepted as well, since RFC 6455 7.1.7 "
                       "asks only for \"an appropriate status code\".")
+
+
+def id_counter(group):
+    """Numbers the cases of a group in the order they are made: pmd.1.1, pmd.1.2, ..."""
+    n = 0
+
+    def next_id():
+        nonlocal n
+        n += 1
+        return f"{group}.{n}"
+
+    return next_id
+
+
+def three_compressed(text):
+    """The same text sent three times, compressed, each echo awaited before the next goes
+    out (context takeover from message to message): (steps, expected events)."""
+    steps = [message("text", text, compress=True), await_events(1),
+             message("text", text, compress=True), await_events(2),
+             message("text", text, compress=True)]
+    return steps, [ev_message(text)] * 3
 
 
 def deflate_fail_case(cid, description, rfc, requirement, send, codes, roles, deflate,

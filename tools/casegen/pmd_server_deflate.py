@@ -14,7 +14,8 @@ from .deflate_blocks import (CORRUPT, CORRUPT_CODES, CORRUPT_CODES_NOTE, EMPTY_C
                              RFC_HELLO, RFC_HELLO_BFINAL, RFC_HELLO_STORED,
                              RFC_HELLO_TWO_BLOCKS, ZLIB_FINISH_HELLO, deflate_fail_case,
                              echo_or_fail_case, fixed_message, hex_frame, inflate, pseudo_text,
-                             repeated_block, split)
+                             repeated_block, split,
+                             id_counter, three_compressed)
 from .requirements import (REQ_PMD_DECOMPRESS, REQ_RSV, REQ_UTF8_INVALID, RFC_CONTROL,
                            RFC_EXTENSIONS, RFC_FRAG, RFC_FRAMING, RFC_LIMITS, RFC_PMCE,
                            RFC_PMCE_FRAMING, RFC_PMD_CMWB, RFC_PMD_CNCT, RFC_PMD_COMPRESS,
@@ -95,12 +96,7 @@ def decline_case(cid, description, rfc, offer, requirement=Q_DECLINE):
 
 def group_pmd_1():
     c = []
-    n = 0
-
-    def cid():
-        nonlocal n
-        n += 1
-        return f"pmd.1.{n}"
+    cid = id_counter("pmd.1")
 
     # Valid offers, as browsers write them.
     c.append(negotiation_case(
@@ -232,12 +228,7 @@ def group_pmd_1():
 
 def group_pmd_2():
     c = []
-    n = 0
-
-    def cid():
-        nonlocal n
-        n += 1
-        return f"pmd.2.{n}"
+    cid = id_counter("pmd.2")
 
     offers = [BROWSER_OFFER]
     first, rest = split(RFC_HELLO, 3)
@@ -339,12 +330,7 @@ def group_pmd_2():
 
 def group_pmd_3():
     c = []
-    n = 0
-
-    def cid():
-        nonlocal n
-        n += 1
-        return f"pmd.3.{n}"
+    cid = id_counter("pmd.3")
 
     offers = [BROWSER_OFFER]
 
@@ -496,18 +482,10 @@ def group_pmd_3():
 
 def group_pmd_4():
     c = []
-    n = 0
-
-    def cid():
-        nonlocal n
-        n += 1
-        return f"pmd.4.{n}"
+    cid = id_counter("pmd.4")
 
     kib_text = pseudo_text(1024, 41)
-    three = [ev_message(kib_text)] * 3
-    send_three = [message("text", kib_text, compress=True), await_events(1),
-                  message("text", kib_text, compress=True), await_events(2),
-                  message("text", kib_text, compress=True)]
+    send_three, three = three_compressed(kib_text)
 
     def three_case(description, offer, rfc, requirement, declined=None):
         expects = [expect("OK", three, "all three echoes inflated under the agreed context "

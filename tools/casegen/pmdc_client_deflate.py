@@ -12,7 +12,8 @@ from .deflate_blocks import (CORRUPT, CORRUPT_CODES, CORRUPT_CODES_NOTE, HELLO,
                              Q_SMWB_UNASKED, Q_SNCT_UNASKED, Q_WINDOW_VALUE, RFC_HELLO,
                              RFC_HELLO_BFINAL, RFC_HELLO_STORED, RFC_HELLO_TWO_BLOCKS,
                              deflate_fail_case, echo_or_fail_case, hex_frame, pseudo_text,
-                             repeated_block, split)
+                             repeated_block, split,
+                             id_counter, three_compressed)
 from .hsc_client_handshake import (HSC_ECHO, HSC_ECHO_WAIT_MS, HSC_EXPECT_REFUSED,
                                    HSC_REFUSAL_TIMEOUT_MS, HSC_TIMEOUT_MS)
 from .requirements import (REQ_PMD_DECOMPRESS, REQ_RSV, REQ_UTF8_INVALID, RFC_CONTROL,
@@ -53,12 +54,7 @@ def refuse_case(cid, description, rfc, requirement, response, needs=(), lacks=()
 
 def group_pmdc_1():
     c = []
-    n = 0
-
-    def cid():
-        nonlocal n
-        n += 1
-        return f"pmdc.1.{n}"
+    cid = id_counter("pmdc.1")
 
     rfc = [RFC_HS_CLIENT, RFC_PMD_PARAMS]
     for desc, response, extra_rfc, extra_req, needs, lacks in (
@@ -101,18 +97,10 @@ def group_pmdc_1():
 
 def group_pmdc_2():
     c = []
-    n = 0
-
-    def cid():
-        nonlocal n
-        n += 1
-        return f"pmdc.2.{n}"
+    cid = id_counter("pmdc.2")
 
     kib_text = pseudo_text(1024, 51)
-    three = [ev_message(kib_text)] * 3
-    send_three = [message("text", kib_text, compress=True), await_events(1),
-                  message("text", kib_text, compress=True), await_events(2),
-                  message("text", kib_text, compress=True)]
+    send_three, three = three_compressed(kib_text)
 
     def accept_case(description, rfc, requirement, response, send, events, needs=(),
                     lacks=()):
@@ -198,12 +186,7 @@ def group_pmdc_2():
 
 def group_pmdc_3():
     c = []
-    n = 0
-
-    def cid():
-        nonlocal n
-        n += 1
-        return f"pmdc.3.{n}"
+    cid = id_counter("pmdc.3")
 
     def fail(description, rfc, requirement, send, codes=(CLOSE_PROTOCOL_ERROR,), accept=None,
              wrong_endpoint_is_fatal=False):
@@ -336,10 +319,7 @@ def group_pmdc_3():
 
     # Context takeover and window sizes under the parameters wsspec answers with.
     kib_text = pseudo_text(1024, 64)
-    three = [ev_message(kib_text)] * 3
-    send_three = [message("text", kib_text, compress=True), await_events(1),
-                  message("text", kib_text, compress=True), await_events(2),
-                  message("text", kib_text, compress=True)]
+    send_three, three = three_compressed(kib_text)
     c.append(echo("Accept with wsspec's defaults and send the same 1 KiB text three times, "
                   "compressed with context takeover; expect three echoes.",
                   [RFC_PMD_COMPRESS], "RFC 7692 7.2.1: without server_no_context_takeover "

@@ -15,11 +15,14 @@ import sys
 import urllib.parse
 
 
-def parse_args(argv, description, default_agent):
+def parse_args(argv, description, default_agent, add_arguments=None):
+    """add_arguments(parser), if given, adds a driver's own options (e.g. --deflate)."""
     p = argparse.ArgumentParser(description=description)
     p.add_argument("--url", default="ws://127.0.0.1:9001")
     p.add_argument("--agent", default=default_agent)
     p.add_argument("--quiet", action="store_true", help="no per-case progress lines")
+    if add_arguments:
+        add_arguments(p)
     return p.parse_args(argv)
 
 

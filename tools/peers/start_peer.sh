@@ -5,8 +5,9 @@
 #
 # NAME: python-websockets | python-aiohttp | python-tornado | node-ws | beast
 # PORT: TCP port on 127.0.0.1
-# EXTRA ARGS are passed to the server (e.g. --deflate for node-ws / beast,
-# --no-deflate or --ping-interval 0 for python-websockets).
+# EXTRA ARGS are passed to the server (e.g. --deflate for node-ws, beast,
+# python-aiohttp and python-tornado; --no-deflate or --ping-interval 0 for
+# python-websockets).
 #
 # Waits (at most 10 s) until the server printed "listening on ..." or the
 # port accepts connections, then prints the server's PID (and nothing else)

@@ -1,0 +1,72 @@
+// A case session's transport over one WebSocket stream of an HTTP/2 connection (RFC 8441):
+// the stream's DATA is the byte stream the session reads and writes. open() does what the
+// HTTP/1.1 Upgrade does over TCP: it waits for the server's SETTINGS_ENABLE_CONNECT_PROTOCOL,
+// sends the extended CONNECT and reads the response. The END_STREAM of the server is the
+// session's "peer closed the connection"; close() ends our half of the stream (RFC 8441 5).
+#pragma once
+
+#include <array>
+#include <memory>
+
+#include "harness/h2/h2_session.h"
+#include "harness/peer/byte_stream.h"
+#include "harness/peer/session_transport.h"
+
+namespace wsspec::peer {
+
+// Windows large enough that 12.*/13.* messages of 16 MiB do not wait for a WINDOW_UPDATE
+// round trip per 64 KiB (RFC 9113 6.9.2 default), small enough to stay a budget.
+constexpr std::uint32_t h2_stream_window = 1U << 20;
+constexpr std::uint32_t h2_connection_window = 1U << 24;
+
+class H2Transport final : public SessionTransport, h2::H2Handler {
+  public:
+    H2Transport(asio::io_context& io, std::unique_ptr<ByteStream> stream);
+
+    struct OpenResult {
+        std::string failure;  // empty: a response arrived (any status)
+        int status = 0;
+        std::vector<h2::Header> headers;
+        bool timed_out = false;
+    };
+    OpenResult open(const h2::WebSocketRequest& request, Clock::time_point deadline);
+    // DATA that arrived with or right after the response, before start().
+    std::string take_early_data();
+
+    void start(Handlers handlers) override;
+    void write(std::string bytes, std::function<void(const std::string& error)> done) override;
+    bool run_until(const std::function<bool()>& done, Clock::time_point deadline) override;
+    void close() override;
+    void settle() override;
+
+  private:
+    void read_more();
+    void flush();
+    void maybe_done();
+    void end(bool eof, const std::string& why);
+
+    void on_response(std::int32_t stream, int status, const std::vector<h2::Header>& h) override;
+    void on_data(std::int32_t stream, std::span<const std::uint8_t> bytes) override;
+    void on_remote_end(std::int32_t stream) override;
+    void on_stream_closed(std::int32_t stream, std::uint32_t error_code) override;
+
+    asio::io_context& io_;
+    std::unique_ptr<ByteStream> stream_;
+    h2::H2Session h2_;
+    std::int32_t stream_id_ = -1;
+    Handlers handlers_;
+    bool started_ = false;
+    bool socket_open_ = true;
+    bool ended_ = false;  // handlers_.ended given, or close() called
+    bool closing_ = false;
+    bool reading_ = false;
+    bool writing_ = false;
+    std::optional<OpenResult> response_;
+    std::string early_;
+    std::string delivering_;
+    std::function<void(const std::string&)> write_done_;
+    std::array<std::uint8_t, 64 * 1024> rx_{};
+    std::string tx_;
+};
+
+}  // namespace wsspec::peer
