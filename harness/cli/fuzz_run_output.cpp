@@ -38,8 +38,8 @@ int finish_fuzz_run(const fuzzer::FuzzStats& stats, const fuzzer::FuzzSettings& 
               << " not judged (an extension agreed), " << stats.liveness_checks
               << " liveness checks, " << stats.restarts << " restarts\n";
     if (settings.supervisor != nullptr && stats.rss_baseline != 0) {
-        std::cout << "fuzz: the " << peer << " held " << (stats.rss_baseline >> 20)
-                  << " MiB and " << stats.fds_baseline << " descriptors after warming up, at most "
+        std::cout << "fuzz: the " << peer << " held " << (stats.rss_baseline >> 20) << " MiB and "
+                  << stats.fds_baseline << " descriptors after warming up, at most "
                   << (stats.rss_peak >> 20) << " MiB and " << stats.fds_peak << "\n";
     }
     for (const auto& f : stats.findings) {

@@ -20,7 +20,8 @@ bool CaseHandoff::wait(std::unique_lock<std::mutex>& lock, std::chrono::millisec
         if (stop_ && stop_()) return false;
         const auto now = std::chrono::steady_clock::now();
         if (now >= until) return false;
-        changed_.wait_for(lock, std::min<std::chrono::steady_clock::duration>(until - now, stop_poll));
+        changed_.wait_for(lock,
+                          std::min<std::chrono::steady_clock::duration>(until - now, stop_poll));
     }
     return true;
 }
@@ -36,9 +37,10 @@ oracle::Observation CaseHandoff::run(const cases::Case& c, std::chrono::millisec
     if (!taken) {
         offered_.reset();
         oracle::Observation obs;
-        obs.connect_error = closed_ || (stop_ && stop_()) ? "the run is over"
-                                    : "the client under test did not connect for a case within " +
-                                          std::to_string(connect_wait.count()) + " ms";
+        obs.connect_error = closed_ || (stop_ && stop_())
+                                ? "the run is over"
+                                : "the client under test did not connect for a case within " +
+                                      std::to_string(connect_wait.count()) + " ms";
         return obs;
     }
     const auto deadline = std::chrono::milliseconds(c.timeout_ms) + finish_margin;

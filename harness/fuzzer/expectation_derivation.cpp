@@ -88,7 +88,8 @@ struct ErrorFrame {
 
 ErrorFrame locate_error_frame(const std::vector<cases::Step>& sent,
                               const codec::ConnectionLimits& limits, cases::Role peer) {
-    const cases::Role sender = peer == cases::Role::server ? cases::Role::client : cases::Role::server;
+    const cases::Role sender =
+        peer == cases::Role::server ? cases::Role::client : cases::Role::server;
     std::string before;
     for (std::size_t i = 0; i + 1 < sent.size(); ++i)
         before += step_bytes(sent[i], sender);
@@ -174,7 +175,8 @@ Derivation derive_expectations(const std::vector<cases::Step>& body,
     codec::ConnectionLimits limits;  // as `wsspec serve`: strict, nothing waived
     limits.max_message_size = settings.max_message_size;
     const cases::Role peer = settings.peer;
-    const cases::Role sender = peer == cases::Role::server ? cases::Role::client : cases::Role::server;
+    const cases::Role sender =
+        peer == cases::Role::server ? cases::Role::client : cases::Role::server;
     codec::Connection reference(codec_role(peer), limits, unused_mask_seed);
     Recorder rec;
 

@@ -131,8 +131,7 @@ bool tolerated_failure(const Execution& x) {
     const auto& obs = x.obs;
     const bool peer_failed = !obs.closed_by_me && (obs.close_received || obs.peer_closed_tcp);
     if (std::max(x.d.largest_message, x.d.largest_announced) >= large_message_bytes &&
-        obs.remote_close_code &&
-        *obs.remote_close_code == codec::close_code::message_too_big) {
+        obs.remote_close_code && *obs.remote_close_code == codec::close_code::message_too_big) {
         return true;
     }
     if (x.d.non_minimal_length && peer_failed &&
@@ -252,8 +251,7 @@ class Engine {
     void ensure_server();
     std::optional<std::string> check_crash(const oracle::Observation& obs);
     void on_finding(const FuzzInput& input, Execution x);
-    FuzzInput minimize(FuzzInput input, const Predicate& same, std::size_t& runs,
-                       double time_s);
+    FuzzInput minimize(FuzzInput input, const Predicate& same, std::size_t& runs, double time_s);
     bool liveness(bool first = false);
     const FuzzInput& choose_parent();
     // The resource oracle.
@@ -370,9 +368,10 @@ void Engine::classify(Execution& x) {
             return;
         }
         x.kind = "liveness";
-        x.finding_signature = "liveness|no-handshake:" + (x.obs.handshake.status == 0
-                                                               ? std::string("no-response")
-                                                               : std::to_string(x.obs.handshake.status));
+        x.finding_signature =
+            "liveness|no-handshake:" + (x.obs.handshake.status == 0
+                                            ? std::string("no-response")
+                                            : std::to_string(x.obs.handshake.status));
         return;
     }
     // (As the server, wsspec declines every extension a client offers.)
@@ -435,8 +434,7 @@ Execution Engine::execute(const FuzzInput& input, bool liveness_check,
     const bool echoed = std::any_of(x.obs.events.begin(), x.obs.events.end(), [](const auto& e) {
         return e.kind == oracle::ObservedEvent::Kind::message;
     });
-    if (liveness_check && !x.kind.empty() && x.kind != "crash" && x.kind != "liveness" &&
-        !echoed) {
+    if (liveness_check && !x.kind.empty() && x.kind != "crash" && x.kind != "liveness" && !echoed) {
         x.kind = "liveness";
         x.finding_signature = "liveness|no-echo";
     }
@@ -624,9 +622,9 @@ void Engine::on_finding(const FuzzInput& input, Execution x) {
                 f.minimize_runs, settings_.minimize_time_s);
             // The reproducer of a deadline finding is checked with the patient deadline.
             const std::uint32_t patient =
-                x.obs.timed_out ? std::max<std::uint32_t>(patient_timeout_ms,
-                                                          settings_.answer_timeout_ms * 5)
-                                : 0;
+                x.obs.timed_out
+                    ? std::max<std::uint32_t>(patient_timeout_ms, settings_.answer_timeout_ms * 5)
+                    : 0;
             Execution again = execute(minimized, false, patient);
             ++f.minimize_runs;
             if (again.ran && again.finding_signature == x.finding_signature)
@@ -678,10 +676,11 @@ bool Engine::liveness(bool first) {
                                      ? "cannot connect to the server: " + x.obs.connect_error
                                      : x.obs.connect_error);
     }
-    const std::string why = unreachable ? "no connection with the " + who + " any more: " +
-                                              x.obs.connect_error
-                                        : "the " + who + " does not complete a handshake and one "
-                                          "echo at the start";
+    const std::string why =
+        unreachable ? "no connection with the " + who + " any more: " + x.obs.connect_error
+                    : "the " + who +
+                          " does not complete a handshake and one "
+                          "echo at the start";
     const bool stop = (first && x.kind == "liveness") || unreachable;
     on_finding(input, std::move(x));
     if (stop) throw std::runtime_error(why);
@@ -957,8 +956,8 @@ FuzzStats Engine::run() {
     rss_limit_ = settings_.rss_limit_bytes;
     fd_limit_ = settings_.fd_limit;
     log(std::string(settings_.peer == cases::Role::server ? "fuzz-server: " : "fuzz-client: ") +
-        std::to_string(corpus_.size()) + " seeds from " +
-        std::to_string(seeds_.size()) + " cases, run seed " + std::to_string(settings_.seed));
+        std::to_string(corpus_.size()) + " seeds from " + std::to_string(seeds_.size()) +
+        " cases, run seed " + std::to_string(settings_.seed));
     try {
         loop();
     } catch (const std::exception& e) {
@@ -1039,8 +1038,9 @@ RawRate measure_raw_rate(const FuzzSettings& settings, double seconds) {
     const auto until =
         start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
     while (Clock::now() < until && !(settings.stop && settings.stop->load())) {
-        const oracle::Observation obs = settings.run_case ? settings.run_case(d.c)
-                                                          : peer::run_case_as_client(d.c, settings.client);
+        const oracle::Observation obs = settings.run_case
+                                            ? settings.run_case(d.c)
+                                            : peer::run_case_as_client(d.c, settings.client);
         const bool echoed = !obs.events.empty() && obs.close_received;
         ++(echoed ? r.connections : r.failures);
     }

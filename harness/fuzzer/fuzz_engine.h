@@ -26,9 +26,9 @@
 #include <filesystem>
 #include <functional>
 #include <map>
-#include <unordered_map>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "harness/fuzzer/expectation_derivation.h"
@@ -103,7 +103,7 @@ struct FuzzStats {
     std::uint64_t rss_baseline = 0, rss_peak = 0;  // bytes, of the supervised server
     std::size_t fds_baseline = 0, fds_peak = 0;
     std::unordered_map<std::string, std::size_t> signatures;  // response signature -> inputs
-    std::map<std::string, std::size_t> outcomes;    // derived outcome -> inputs
+    std::map<std::string, std::size_t> outcomes;              // derived outcome -> inputs
     std::vector<Finding> findings;
     std::vector<TimelinePoint> timeline;
     double elapsed_s = 0;

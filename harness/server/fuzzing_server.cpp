@@ -497,8 +497,7 @@ void FuzzingServer::dispatch(asio::io_context& io, std::unique_ptr<peer::ByteStr
     }
 }
 
-void FuzzingServer::dispatch_dynamic(asio::io_context& io,
-                                     std::unique_ptr<peer::ByteStream> stream,
+void FuzzingServer::dispatch_dynamic(asio::io_context& io, std::unique_ptr<peer::ByteStream> stream,
                                      peer::ClientRequest& request, const std::string& path) {
     if (path == "/getCaseCount") {
         answer_message(io, std::move(stream), request, std::to_string(options_.dynamic_case_count));
