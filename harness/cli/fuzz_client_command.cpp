@@ -33,7 +33,11 @@ struct FuzzClientOptions {
     std::string report_dir;
     CatalogOptions catalog;
     std::uint32_t timeout_ms = 1000;
-    std::uint32_t connect_wait_ms = 10000;
+    // A driver loop starts its next case once its client has closed the last one, and a
+    // client that failed a connection may wait out its close timeout for our TCP close
+    // first (RFC 6455 7.1.1; python-websockets: twice 10 s when data it stopped reading
+    // hides our FIN).
+    std::uint32_t connect_wait_ms = 30000;
     std::size_t liveness_every = 250;
     std::uint64_t rss_limit_mib = 32;
     std::size_t fd_limit = 64;
@@ -49,9 +53,13 @@ int run(const FuzzClientOptions& o) {
     const auto run_ends = std::chrono::steady_clock::now() +
                           std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                               std::chrono::duration<double>(o.runs_given ? 31536000.0 : o.time_s));
-    // The handoff gives up waiting for the client when the run is over.
-    fuzzer::CaseHandoff handoff(
-        [&] { return interrupted.load() || std::chrono::steady_clock::now() >= run_ends; });
+    // The handoff gives up waiting for the client when the run is over, and when the
+    // supervised driver has exited (the engine then tells a crash from the loop's end).
+    std::unique_ptr<runner::ProcessSupervisor> driver;
+    fuzzer::CaseHandoff handoff([&] {
+        return interrupted.load() || std::chrono::steady_clock::now() >= run_ends ||
+               (driver && !driver->running());
+    });
     std::atomic<bool> done{false};
     server::FuzzingServerOptions options;
     options.host = endpoint.host;
@@ -117,7 +125,6 @@ int run(const FuzzClientOptions& o) {
     settings.stop = &interrupted;
     settings.log = [](const std::string& line) { std::cout << line << std::endl; };
 
-    std::unique_ptr<runner::ProcessSupervisor> driver;
     if (!o.exec.empty()) {
         std::string command = o.exec;
         for (auto at = command.find("{url}"); at != std::string::npos; at = command.find("{url}"))

@@ -37,8 +37,10 @@ oracle::Observation CaseHandoff::run(const cases::Case& c, std::chrono::millisec
     if (!taken) {
         offered_.reset();
         oracle::Observation obs;
-        obs.connect_error = closed_ || (stop_ && stop_())
-                                ? "the run is over"
+        obs.connect_error = closed_ ? "the run is over"
+                            : stop_ && stop_()
+                                ? "no connection for the case: the run is over or the client "
+                                  "under test exited"
                                 : "the client under test did not connect for a case within " +
                                       std::to_string(connect_wait.count()) + " ms";
         return obs;

@@ -1,6 +1,7 @@
 #include "harness/fuzzer/expectation_derivation.h"
 
 #include <algorithm>
+#include <limits>
 #include <set>
 
 #include "harness/codec/connection.h"
@@ -21,6 +22,12 @@ constexpr std::uint32_t case_timeout_margin_ms = 250;
 constexpr std::uint32_t may_wait_ms = 100;
 // Ignored by the reference codec in this role, but Connection needs one.
 constexpr std::uint64_t unused_mask_seed = 1;
+// What wsspec sends a client under test after the Close handshake, at most. The client owes
+// nothing then and may stop reading while it waits for our TCP close (RFC 6455 7.1.1: "the
+// client SHOULD wait for the server to close the connection"); octets it does not read
+// would hide our FIN behind them (python-websockets waits out two close timeouts, 20 s,
+// with 64 KiB unread), and the fuzzer would call a client that did nothing wrong dead.
+constexpr std::size_t after_close_to_client_bytes = 16 * 1024;
 
 // What the reference server side saw.
 class Recorder : public codec::ConnectionHandler {
@@ -44,8 +51,14 @@ class Recorder : public codec::ConnectionHandler {
     void on_close(const codec::ClosePayload& close) override {
         closed = true;
         close_code = close.code;
+        close_reason = std::string(close.reason);
     }
-    void on_error(const codec::ProtocolError& e) override { error = e; }
+    void on_error(const codec::ProtocolError& e) override {
+        error = e;
+        // The header announced 2^63 octets or more: a peer may refuse it as too big (10.4).
+        if (e.kind == codec::ErrorKind::length_msb_set)
+            announced = std::numeric_limits<std::uint64_t>::max();
+    }
     void on_frame(const codec::FrameHeader& header) override {
         announced = std::max(announced, header.payload_length);
     }
@@ -53,6 +66,7 @@ class Recorder : public codec::ConnectionHandler {
     std::vector<cases::Event> events;
     bool closed = false;
     std::optional<std::uint16_t> close_code;
+    std::string close_reason;
     codec::ProtocolError error;
     std::uint64_t largest = 0;
     std::uint64_t announced = 0;
@@ -140,6 +154,26 @@ codec::Role codec_role(cases::Role r) {
     return r == cases::Role::server ? codec::Role::server : codec::Role::client;
 }
 
+// Whether the Close that `steps` fail on for its code has a reason that is not UTF-8
+// either (the codec stops at the first of the two).
+bool close_reason_invalid_too(const std::vector<cases::Step>& steps, codec::ConnectionLimits limits,
+                              cases::Role peer) {
+    limits.waived |= 1U << static_cast<unsigned>(codec::ErrorKind::invalid_close_code);
+    codec::Connection reference(codec_role(peer), limits, unused_mask_seed);
+    Recorder rec;
+    const cases::Role sender =
+        peer == cases::Role::server ? cases::Role::client : cases::Role::server;
+    for (const auto& step : steps) {
+        std::string bytes = step_bytes(step, sender);
+        if (!bytes.empty())
+            reference.receive(reinterpret_cast<std::uint8_t*>(bytes.data()), bytes.size(), rec);
+        if (rec.error || rec.closed) break;
+    }
+    return rec.closed && !codec::Utf8Validator::is_valid(
+                             reinterpret_cast<const std::uint8_t*>(rec.close_reason.data()),
+                             rec.close_reason.size());
+}
+
 std::string rule_of(const codec::ProtocolError& e) {
     return "RFC 6455 " + std::string(e.rfc_section) + ": " + std::string(e.reason);
 }
@@ -148,6 +182,13 @@ cases::Expectation expectation(const char* verdict, std::vector<cases::Event> ev
                                std::string note) {
     cases::Expectation e;
     e.verdict = verdict;
+    // Pongs come from the peer's protocol layer, echoes from its application: RFC 6455 puts
+    // no order between them (each kind keeps its own order).
+    const auto pong = [](const cases::Event& ev) { return ev.kind == cases::Event::Kind::pong; };
+    if (std::any_of(events.begin(), events.end(), pong) &&
+        !std::all_of(events.begin(), events.end(), pong)) {
+        e.match = cases::EventsMatch::interleaved;
+    }
     e.events = std::move(events);
     e.note = std::move(note);
     return e;
@@ -192,6 +233,7 @@ Derivation derive_expectations(const std::vector<cases::Step>& body,
     std::size_t pongs_checked = 0;
     bool unrecognized_pong = false;
     std::size_t answers_before_close = 0;  // answers due before the Close the peer accepted
+    std::size_t after_close_bytes = 0;
     for (std::size_t i = 0; i < body.size(); ++i) {
         const cases::Step& step = body[i];
         const std::size_t answers_before_step = rec.events.size();
@@ -199,6 +241,10 @@ Derivation derive_expectations(const std::vector<cases::Step>& body,
             // The Close the server accepted came as raw octets: a Close frame step after it
             // would race with the server's reply to decide who closed first.
             break;
+        }
+        if (close_step && peer == cases::Role::client) {
+            after_close_bytes += step_bytes(step, sender).size();
+            if (after_close_bytes > after_close_to_client_bytes) break;
         }
         steps.push_back(step);
         if (is_close_frame_step(step)) close_frame_sent = true;
@@ -283,6 +329,11 @@ Derivation derive_expectations(const std::vector<cases::Step>& body,
         d.rule = rule_of(rec.error);
         d.closed_by_me = close_frame_sent;
         d.codes = allowed_fail_codes(rec.error.kind);
+        if (rec.error.kind == codec::ErrorKind::invalid_close_code &&
+            close_reason_invalid_too(steps, limits, peer)) {
+            // The reason is not UTF-8 either: a peer that checks it first fails with 1007.
+            d.codes.push_back(codec::close_code::invalid_payload);
+        }
         c.rfc = {"RFC 6455 " + std::string(rec.error.rfc_section), "RFC 6455 7.1.7"};
         c.requirement = d.rule +
                         "; on such a frame the server MUST _Fail the WebSocket Connection_ "
@@ -297,13 +348,23 @@ Derivation derive_expectations(const std::vector<cases::Step>& body,
                 d.rule + ")"));
         // Failing before every earlier answer was written: NON-STRICT, as in the catalog
         // (3.2, 4.1.3: Autobahn accepts it).
-        for (std::size_t n = rec.events.size(); n-- > 0;) {
+        if (c.expect.back().match == cases::EventsMatch::interleaved) {
+            // Pongs and echoes in any interleaving: the ones written before the failure are
+            // the first of each kind.
             c.expect.push_back(expectation(
-                "NON-STRICT",
-                std::vector<cases::Event>(rec.events.begin(),
-                                          rec.events.begin() + static_cast<std::ptrdiff_t>(n)),
+                "NON-STRICT", rec.events,
                 "the connection was failed before every answer to the valid frames preceding "
                 "the error was written"));
+            c.expect.back().match = cases::EventsMatch::interleaved_prefixes;
+        } else {
+            for (std::size_t n = rec.events.size(); n-- > 0;) {
+                c.expect.push_back(expectation(
+                    "NON-STRICT",
+                    std::vector<cases::Event>(rec.events.begin(),
+                                              rec.events.begin() + static_cast<std::ptrdiff_t>(n)),
+                    "the connection was failed before every answer to the valid frames preceding "
+                    "the error was written"));
+            }
         }
         c.expect_close.closed_by_me = d.closed_by_me;
         c.expect_close.codes = d.codes;
