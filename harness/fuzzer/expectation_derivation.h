@@ -36,6 +36,11 @@ struct DerivationSettings {
     std::uint64_t max_message_size = 64ULL << 20;
     // How long the server has to answer: the final await_close and, plus a margin, the case.
     std::uint32_t answer_timeout_ms = 1000;
+    // Wait for every answer owed before sending the Close (always with a client: its driver
+    // loop echoes from its application). Otherwise a peer that answered our Close before
+    // writing every echo is NON-STRICT (RFC 6455 5.5.1 lets it; python-websockets' server
+    // does it), which costs no round trip.
+    bool await_answers_before_close = false;
 };
 
 enum class DerivedOutcome : std::uint8_t {

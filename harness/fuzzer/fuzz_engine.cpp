@@ -410,6 +410,8 @@ Execution Engine::execute(const FuzzInput& input, bool liveness_check,
     DerivationSettings ds;
     ds.answer_timeout_ms = answer_timeout_ms != 0 ? answer_timeout_ms : settings_.answer_timeout_ms;
     ds.peer = settings_.peer;
+    // The liveness check needs its echo, not just a clean close.
+    ds.await_answers_before_close = liveness_check;
     x.d = derive_expectations(input.steps, ds);
     x.d.c.handshake = input.handshake;
     x.edited_handshake = input.handshake.has_value();
