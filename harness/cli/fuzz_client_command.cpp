@@ -31,6 +31,7 @@ struct FuzzClientOptions {
     std::uint64_t seed = 0;
     std::string findings_dir;
     std::string report_dir;
+    std::string corpus_dir;
     CatalogOptions catalog;
     std::uint32_t timeout_ms = 1000;
     // A driver loop starts its next case once its client has closed the last one, and a
@@ -50,9 +51,13 @@ int run(const FuzzClientOptions& o) {
     const Catalog catalog = load_selected(o.catalog, cases::Role::client);
 
     const std::atomic<bool>& interrupted = install_interrupt_handler();
-    const auto run_ends = std::chrono::steady_clock::now() +
-                          std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                              std::chrono::duration<double>(o.runs_given ? 31536000.0 : o.time_s));
+    // The engine's own clock starts a little later (after the seeds are made) and decides
+    // when the run ends; this one only keeps the handoff from waiting past it.
+    constexpr double run_end_margin_s = 5;
+    const auto run_ends =
+        std::chrono::steady_clock::now() +
+        std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+            std::chrono::duration<double>(o.runs_given ? 31536000.0 : o.time_s + run_end_margin_s));
     // The handoff gives up waiting for the client when the run is over, and when the
     // supervised driver has exited (the engine then tells a crash from the loop's end).
     std::unique_ptr<runner::ProcessSupervisor> driver;
@@ -120,6 +125,7 @@ int run(const FuzzClientOptions& o) {
     settings.rss_limit_bytes = o.rss_limit_mib << 20;
     settings.fd_limit = o.fd_limit;
     settings.findings_dir = o.findings_dir;
+    settings.corpus_dir = o.corpus_dir;
     if (settings.findings_dir.empty() && !o.report_dir.empty())
         settings.findings_dir = std::filesystem::path(o.report_dir) / "findings";
     settings.stop = &interrupted;
@@ -178,6 +184,9 @@ void add_fuzz_client_command(CLI::App& app, int& exit_status) {
     cmd->add_option("--seed", o->seed, "RNG seed (default: random, printed)");
     cmd->add_option("--findings", o->findings_dir,
                     "Directory for findings as case files (default: REPORT_DIR/findings)");
+    cmd->add_option("--corpus", o->corpus_dir,
+                    "Directory of kept inputs: loaded at the start, and every input that made "
+                    "new behaviour is added as a case file (runs and machines may share it)");
     cmd->add_option("--report-dir", o->report_dir, "Directory for fuzz.json");
     cmd->add_option("--timeout", o->timeout_ms,
                     "ms a client has to answer one input before it counts as a hang")

@@ -37,6 +37,10 @@ int finish_fuzz_run(const fuzzer::FuzzStats& stats, const fuzzer::FuzzSettings& 
               << " edited handshakes refused, " << stats.extension_agreed
               << " not judged (an extension agreed), " << stats.liveness_checks
               << " liveness checks, " << stats.restarts << " restarts\n";
+    if (!settings.corpus_dir.empty()) {
+        std::cout << "fuzz: corpus " << settings.corpus_dir.string() << ": " << stats.corpus_loaded
+                  << " inputs loaded, " << stats.corpus_saved << " added\n";
+    }
     if (settings.supervisor != nullptr && stats.rss_baseline != 0) {
         std::cout << "fuzz: the " << peer << " held " << (stats.rss_baseline >> 20) << " MiB and "
                   << stats.fds_baseline << " descriptors after warming up, at most "

@@ -25,6 +25,7 @@ struct FuzzServerOptions {
     std::uint64_t seed = 0;
     std::string findings_dir;
     std::string report_dir;
+    std::string corpus_dir;
     CatalogOptions catalog;
     std::uint32_t timeout_ms = 1000;
     std::size_t liveness_every = 250;
@@ -51,6 +52,7 @@ int run(const FuzzServerOptions& o) {
     settings.rss_limit_bytes = o.rss_limit_mib << 20;
     settings.fd_limit = o.fd_limit;
     settings.findings_dir = o.findings_dir;
+    settings.corpus_dir = o.corpus_dir;
     if (settings.findings_dir.empty() && !o.report_dir.empty())
         settings.findings_dir = std::filesystem::path(o.report_dir) / "findings";
     settings.stop = &install_interrupt_handler();
@@ -103,6 +105,9 @@ void add_fuzz_server_command(CLI::App& app, int& exit_status) {
     cmd->add_option("--seed", o->seed, "RNG seed (default: random, printed)");
     cmd->add_option("--findings", o->findings_dir,
                     "Directory for findings as case files (default: REPORT_DIR/findings)");
+    cmd->add_option("--corpus", o->corpus_dir,
+                    "Directory of kept inputs: loaded at the start, and every input that made "
+                    "new behaviour is added as a case file (runs and machines may share it)");
     cmd->add_option("--report-dir", o->report_dir, "Directory for fuzz.json");
     cmd->add_option("--timeout", o->timeout_ms,
                     "ms a server has to answer one input before it counts as a hang")

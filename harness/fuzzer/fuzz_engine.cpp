@@ -1,6 +1,7 @@
 #include "harness/fuzzer/fuzz_engine.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <deque>
 #include <exception>
 #include <fstream>
@@ -9,6 +10,7 @@
 #include <sstream>
 #include <thread>
 
+#include "harness/cases/case_loader.h"
 #include "harness/cases/case_writer.h"
 #include "harness/codec/constants.h"
 #include "harness/fuzzer/finding_signature.h"
@@ -26,6 +28,9 @@ using Clock = std::chrono::steady_clock;
 constexpr std::uint64_t large_message_bytes = 16 * 1024;
 // How long a crash may take to show after the connection ended.
 constexpr auto exit_grace = std::chrono::milliseconds(200);
+// fuzz-client, checking a crash again: how long a driver's application may take to act on
+// a message after the case ended.
+constexpr auto late_crash_grace = std::chrono::milliseconds(500);
 constexpr std::size_t signature_event_kinds = 4;
 // The corpus keeps at most this many inputs (the oldest non-seed ones go first).
 constexpr std::size_t max_corpus = 4096;
@@ -235,7 +240,10 @@ struct ResourceGrowth {
 class Engine {
   public:
     Engine(const std::vector<const cases::Case*>& seeds, const FuzzSettings& settings)
-        : seeds_(seeds), settings_(settings), rng_(settings.seed) {}
+        : seeds_(seeds),
+          settings_(settings),
+          rng_(settings.seed),
+          corpus_dir_(settings.corpus_dir) {}
 
     FuzzStats run();
 
@@ -251,6 +259,7 @@ class Engine {
     void ensure_server();
     std::optional<std::string> check_crash(const oracle::Observation& obs);
     void on_finding(const FuzzInput& input, Execution x);
+    bool crashes_again(const FuzzInput& input, const std::string& signature);
     FuzzInput minimize(FuzzInput input, const Predicate& same, std::size_t& runs, double time_s);
     bool liveness(bool first = false);
     const FuzzInput& choose_parent();
@@ -263,7 +272,10 @@ class Engine {
     bool grows(const ResourceGrowth& g, bool memory, std::size_t repeats) const;
     void write_finding(Finding& f);
     bool should_stop() const;
-    bool run_over() const;  // interrupted, or the time is up (not counting --runs)
+    bool run_over() const;
+    void load_corpus();
+    void save_to_corpus(
+        const Execution& x);  // interrupted, or the time is up (not counting --runs)
     void progress(bool final_point);
     void log(const std::string& line) const {
         if (settings_.log) settings_.log(line);
@@ -287,6 +299,9 @@ class Engine {
     Rng rng_;
     FuzzStats stats_;
     std::vector<CorpusEntry> corpus_;
+    std::set<std::string> saved_;              // ids of the case files in --corpus
+    std::optional<FuzzInput> previous_input_;  // the input run before the current one
+    std::filesystem::path corpus_dir_;         // --corpus (cleared when it cannot be written)
     std::size_t seed_count_ = 0;
     std::set<std::string> known_findings_;
     Clock::time_point started_ = Clock::now();
@@ -607,12 +622,45 @@ bool Engine::still_there_when_patient(const FuzzInput& input, const Execution& x
     return false;
 }
 
-void Engine::on_finding(const FuzzInput& input, Execution x) {
+// fuzz-client: whether `input` makes the driver crash the same way again. Its application
+// may act on a message after the case ended (the library already answered our Close), so
+// the exit is given a while to show.
+bool Engine::crashes_again(const FuzzInput& input, const std::string& signature) {
+    const Execution again = execute(input);
+    if (!again.ran) return false;
+    if (again.finding_signature == signature) return true;
+    if (settings_.supervisor == nullptr || !again.crash.empty()) return false;
+    const auto until = Clock::now() + late_crash_grace;
+    while (settings_.supervisor->running() && Clock::now() < until)
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    const auto died = check_crash(oracle::Observation{});
+    return died && "crash|" + crash_signature(*died) == signature;
+}
+
+void Engine::on_finding(const FuzzInput& input_found, Execution x) {
     if (known_findings_.count(x.finding_signature) != 0) return;
     // fuzz-client: the handoff stops waiting for the client when the run is over, so what
     // it saw then says nothing.
     if (settings_.peer == cases::Role::client && run_over()) return;
-    if (!still_there_when_patient(input, x)) return;
+    if (!still_there_when_patient(input_found, x)) return;
+    FuzzInput input = input_found;
+    if (x.kind == "crash" && settings_.peer == cases::Role::client && previous_input_) {
+        // A client's application may act on a message after its library closed the
+        // connection (a queued echo): the crash then shows in the next input. The one that
+        // reproduces it is the finding.
+        const auto reproduces = [&](const FuzzInput& in) {
+            return crashes_again(in, x.finding_signature);
+        };
+        if (!reproduces(input)) {
+            if (!reproduces(*previous_input_)) {
+                // Not told which input did it: found again later, by one that reproduces.
+                log("not a finding yet: the client crashed (" + x.finding_signature +
+                    "), and neither this input nor the one before makes it crash again");
+                return;
+            }
+            input = *previous_input_;
+        }
+    }
     known_findings_.insert(x.finding_signature);
     Finding f;
     f.kind = x.kind;
@@ -636,6 +684,8 @@ void Engine::on_finding(const FuzzInput& input, Execution x) {
             minimized = minimize(
                 input,
                 [&](const FuzzInput& candidate) {
+                    if (x.kind == "crash" && settings_.peer == cases::Role::client)
+                        return crashes_again(candidate, signature);
                     const Execution again = execute(candidate);
                     return again.ran && again.finding_signature == signature;
                 },
@@ -973,11 +1023,15 @@ FuzzStats Engine::run() {
     }
     seed_count_ = corpus_.size();
     if (corpus_.empty()) throw std::runtime_error("no usable seed cases (frames to mutate)");
+    load_corpus();
     rss_limit_ = settings_.rss_limit_bytes;
     fd_limit_ = settings_.fd_limit;
     log(std::string(settings_.peer == cases::Role::server ? "fuzz-server: " : "fuzz-client: ") +
-        std::to_string(corpus_.size()) + " seeds from " + std::to_string(seeds_.size()) +
-        " cases, run seed " + std::to_string(settings_.seed));
+        std::to_string(seed_count_) + " seeds from " + std::to_string(seeds_.size()) +
+        " cases, run seed " + std::to_string(settings_.seed) +
+        (settings_.corpus_dir.empty() ? std::string()
+                                      : "; " + std::to_string(stats_.corpus_loaded) +
+                                            " inputs from " + settings_.corpus_dir.string()));
     try {
         loop();
     } catch (const std::exception& e) {
@@ -989,8 +1043,81 @@ FuzzStats Engine::run() {
     return stats_;
 }
 
+// --corpus: the kept inputs of earlier runs, read as case files (a file that does not load
+// is skipped with a note).
+void Engine::load_corpus() {
+    if (corpus_dir_.empty() || !std::filesystem::is_directory(corpus_dir_)) return;
+    std::vector<std::filesystem::path> files;
+    for (const auto& e : std::filesystem::directory_iterator(corpus_dir_)) {
+        if (e.is_regular_file() && e.path().extension() == ".json") files.push_back(e.path());
+    }
+    std::sort(files.begin(), files.end());  // the same order on every run: reproducible
+    for (const auto& file : files) {
+        if (corpus_.size() >= max_corpus) break;
+        try {
+            for (const auto& c : cases::load_catalog(file)) {
+                FuzzInput in;
+                if (!seed_from_case(c, rng_, settings_.limits, in)) continue;
+                in.origin = c.id;
+                in.mutations = {"corpus"};
+                saved_.insert(c.id);
+                corpus_.push_back({std::move(in), "corpus"});
+                ++stats_.corpus_loaded;
+            }
+        } catch (const std::exception& e) {
+            log("corpus: skipped " + file.string() + ": " + one_line(e.what()));
+        }
+    }
+}
+
+// --corpus: a kept input as a case file named by a hash of its steps (the same input from
+// another run or machine gets the same name). Written to a temporary name, then renamed.
+void Engine::save_to_corpus(const Execution& x) {
+    if (corpus_dir_.empty()) return;
+    cases::Case c = x.d.c;
+    c.handshake.reset();  // (the case writer does not write handshake edits yet)
+    nlohmann::json steps = nlohmann::json::array();
+    for (const auto& s : c.steps)
+        steps.push_back(cases::step_to_json(s));
+    char id[40];
+    std::snprintf(id, sizeof id, "fzc.%016llx",
+                  static_cast<unsigned long long>(std::hash<std::string>{}(steps.dump())));
+    c.id = id;
+    if (!saved_.insert(c.id).second) return;
+    try {
+        std::filesystem::create_directories(corpus_dir_);
+        const auto path = corpus_dir_ / (c.id + ".json");
+        const auto tmp = corpus_dir_ / (c.id + ".json.tmp" + std::to_string(settings_.seed));
+        {
+            std::ofstream out(tmp, std::ios::binary);
+            out << cases::case_file_text("fzc", "wsspec fuzz corpus input", {c});
+        }
+        std::filesystem::rename(tmp, path);
+        ++stats_.corpus_saved;
+    } catch (const std::exception& e) {
+        log("corpus: cannot write to " + corpus_dir_.string() + ": " + e.what());
+        corpus_dir_.clear();
+    }
+}
+
 void Engine::loop() {
     liveness(true);
+    // The inputs loaded from --corpus run once first: their response signatures are known
+    // then (an input is kept for a new one), and what they find now is found at once.
+    for (std::size_t i = seed_count_; i < corpus_.size() && !should_stop(); ++i) {
+        const FuzzInput input = corpus_[i].input;
+        Execution x = execute(input);
+        if (!x.ran) continue;
+        ++stats_.execs;
+        ++since_liveness_;
+        corpus_[i].signature = x.response_signature;
+        ++stats_.signatures[x.response_signature];
+        if (!x.kind.empty()) {
+            on_finding(input, std::move(x));
+            liveness();
+        }
+        progress(false);
+    }
     while (!should_stop()) {
         FuzzInput child = choose_parent();
         child.seed = rng_.next();
@@ -1014,6 +1141,7 @@ void Engine::loop() {
             if (corpus_.size() >= max_corpus)
                 corpus_.erase(corpus_.begin() + static_cast<std::ptrdiff_t>(seed_count_));
             corpus_.push_back({child, x.response_signature});
+            save_to_corpus(x);
         }
         if (!x.kind.empty()) {
             on_finding(child, std::move(x));
@@ -1022,6 +1150,7 @@ void Engine::loop() {
             liveness();
         }
         if (settings_.supervisor != nullptr) check_suspects();
+        previous_input_ = std::move(child);
         progress(false);
     }
 }
@@ -1093,6 +1222,8 @@ std::string fuzz_report_json(const FuzzStats& stats, const FuzzSettings& setting
     j["tolerated"] = stats.tolerated;
     j["liveness_checks"] = stats.liveness_checks;
     j["restarts"] = stats.restarts;
+    j["corpus_loaded"] = stats.corpus_loaded;
+    j["corpus_saved"] = stats.corpus_saved;
     j["corpus"] = stats.corpus;
     j["signatures"] = stats.signatures.size();
     j["outcomes"] = stats.outcomes;

@@ -63,6 +63,10 @@ struct FuzzSettings {
     std::size_t fd_limit = 64;
     std::size_t resource_repeats = 16;
     std::filesystem::path findings_dir;  // empty: findings are not written as files
+    // --corpus: inputs that made a new response signature are written here as case files
+    // (fzc.<hash of the steps>.json), and every case file here is loaded into the corpus at
+    // the start. Several runs (and machines sharing the directory) only ever add files.
+    std::filesystem::path corpus_dir;
     const std::atomic<bool>* stop = nullptr;
     runner::ProcessSupervisor* supervisor = nullptr;  // --exec
     std::function<void(const std::string&)> log;      // progress lines and notes
@@ -98,6 +102,8 @@ struct FuzzStats {
     std::size_t liveness_checks = 0;
     std::size_t restarts = 0;
     std::size_t corpus = 0;
+    std::size_t corpus_loaded = 0;      // inputs read from --corpus at the start
+    std::size_t corpus_saved = 0;       // ... and written to it
     std::size_t handshake_refused = 0;  // inputs with an edited handshake the server refused
     std::size_t extension_agreed = 0;   // ... or answered agreeing to an extension (not judged)
     std::uint64_t rss_baseline = 0, rss_peak = 0;  // bytes, of the supervised server

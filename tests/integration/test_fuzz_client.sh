@@ -21,12 +21,13 @@ set -e
 ((status == 2)) || fail "--time with --runs: expected exit 2, got $status"
 
 # Every fuzz-client below runs in the foreground under `timeout` and stops its own driver.
+corpus_args=()
 run_fuzz() { # NAME SECONDS DRIVER...
   local name=$1 seconds=$2
   shift 2
   set +e
   timeout $((seconds + 60)) "$WSSPEC" fuzz-client --listen 127.0.0.1:0 --exec "$*" \
-    --time "$seconds" --seed 1 --report-dir "$work/$name" >"$work/$name.out" 2>&1
+    --time "$seconds" --seed 1 --report-dir "$work/$name" "${corpus_args[@]}" >"$work/$name.out" 2>&1
   status=$?
   set -e
 }
@@ -48,6 +49,27 @@ PY
 # 1. wsspec's own client, and python-websockets' (a close timeout of 1 s: see the driver).
 run_fuzz wsspec-client 5 "$WSSPEC" client '{url}' --agent wsspec-client
 check_clean wsspec-client 200
+
+# --corpus: the kept inputs are written as case files and loaded by the next run.
+corpus_args=(--corpus "$work/corpus")
+run_fuzz corpus-1 2 "$WSSPEC" client '{url}' --agent wsspec-client
+check_clean corpus-1 50
+run_fuzz corpus-2 2 "$WSSPEC" client '{url}' --agent wsspec-client
+check_clean corpus-2 50
+corpus_args=()
+python3 - "$work/corpus-1/fuzz.json" "$work/corpus-2/fuzz.json" "$work/corpus" <<'PY' ||
+import json, os, sys
+first, second = (json.load(open(p)) for p in sys.argv[1:3])
+files = [f for f in os.listdir(sys.argv[3]) if f.endswith(".json")]
+assert first["corpus_saved"] > 0 and first["corpus_loaded"] == 0, first
+assert second["corpus_loaded"] == first["corpus_saved"], (first["corpus_saved"], second)
+assert len(files) == first["corpus_saved"] + second["corpus_saved"], len(files)
+print(f"corpus: {first['corpus_saved']} inputs written, loaded by the next run, which added "
+      f"{second['corpus_saved']}")
+PY
+  fail "--corpus"
+/usr/bin/python3 "$SRC/tools/validate_cases.py" "$work/corpus"/*.json >/dev/null ||
+  fail "a corpus file does not match cases/case.schema.json"
 run_fuzz python-websockets 6 /usr/bin/python3 "$SRC/tools/peers/python_websockets_client.py" \
   --url '{url}' --quiet --close-timeout 1
 check_clean python-websockets 30
