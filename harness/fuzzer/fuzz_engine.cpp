@@ -139,7 +139,9 @@ bool tolerated_failure(const Execution& x) {
         obs.remote_close_code && *obs.remote_close_code == codec::close_code::message_too_big) {
         return true;
     }
-    if (x.d.non_minimal_length && peer_failed &&
+    // (Whoever closed first: our Close may be on its way when the peer fails the frame.)
+    const bool peer_ended = obs.close_received || obs.peer_closed_tcp;
+    if (x.d.non_minimal_length && (peer_failed || peer_ended) &&
         (!obs.remote_close_code || *obs.remote_close_code == codec::close_code::protocol_error)) {
         return true;
     }
