@@ -7,6 +7,7 @@
 #include <random>
 
 #include "harness/cli/catalog_option.h"
+#include "harness/cli/fuzz_jobs.h"
 #include "harness/cli/fuzz_run_output.h"
 #include "harness/cli/interrupt.h"
 #include "harness/cli/supervised_server.h"
@@ -33,6 +34,7 @@ struct FuzzServerOptions {
     std::uint64_t rss_limit_mib = 32;
     std::size_t fd_limit = 64;
     double raw_rate_s = 0;
+    std::size_t jobs = 1;
     bool seed_given = false;
     bool runs_given = false;
 };
@@ -40,6 +42,17 @@ struct FuzzServerOptions {
 int run(const FuzzServerOptions& o) {
     const peer::TargetUrl url = peer::parse_target_url(o.url);
     const Catalog catalog = load_selected(o.catalog, cases::Role::server);
+    if (o.jobs > 1) {
+        if (!o.exec.empty() || o.raw_rate_s > 0) {
+            std::cerr << "wsspec fuzz-server: -j cannot be combined with "
+                      << (o.exec.empty() ? "--raw-rate" : "--exec")
+                      << " (each worker would start its own server); run several fuzz-server "
+                         "--exec on different ports sharing one --corpus instead\n";
+            return 2;
+        }
+        const std::uint64_t seed = o.seed_given ? o.seed : std::random_device{}() | 1ULL << 32;
+        return run_fuzz_jobs(o.jobs, seed, o.report_dir);
+    }
 
     fuzzer::FuzzSettings settings;
     settings.client.url = url;
@@ -131,6 +144,11 @@ void add_fuzz_server_command(CLI::App& app, int& exit_status) {
                     "Inputs between liveness checks (handshake + one echo)")
         ->capture_default_str()
         ->check(CLI::Range(1, 1000000));
+    cmd->add_option("-j,--jobs", o->jobs,
+                    "Worker processes fuzzing the server at once (seeds SEED..SEED+N-1, reports "
+                    "in REPORT_DIR/worker-I, merged into REPORT_DIR/fuzz.json; not with --exec)")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 64));
     o->catalog.add_to(*cmd);
     cmd->callback([o, cmd, &exit_status] {
         o->seed_given = cmd->count("--seed") > 0;
