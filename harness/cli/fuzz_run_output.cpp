@@ -33,7 +33,8 @@ int finish_fuzz_run(const fuzzer::FuzzStats& stats, const fuzzer::FuzzSettings& 
     std::cout << "fuzz: run seed " << settings.seed << "; " << stats.skipped
               << " inputs skipped (they end inside a frame or announce one beyond 64 MiB), "
               << stats.tolerated << " tolerated refusals, " << stats.slow
-              << " slow answers (no finding with a patient deadline), " << stats.handshake_refused
+              << " slow answers (no finding with a patient deadline), " << stats.unreproduced
+              << " findings that did not happen again, " << stats.handshake_refused
               << " edited handshakes refused, " << stats.extension_agreed
               << " not judged (an extension agreed), " << stats.liveness_checks
               << " liveness checks, " << stats.restarts << " restarts\n";

@@ -96,9 +96,10 @@ struct TimelinePoint {
 
 struct FuzzStats {
     std::size_t execs = 0;
-    std::size_t skipped = 0;    // inputs not run: they end inside a frame (nothing to judge)
-    std::size_t tolerated = 0;  // failures the RFC allows (1009 on large messages, ...)
-    std::size_t slow = 0;       // deadline findings the server answered when given longer
+    std::size_t skipped = 0;       // inputs not run: they end inside a frame (nothing to judge)
+    std::size_t tolerated = 0;     // failures the RFC allows (1009 on large messages, ...)
+    std::size_t slow = 0;          // deadline findings the server answered when given longer
+    std::size_t unreproduced = 0;  // judge / hang findings their input did not make again
     std::size_t liveness_checks = 0;
     std::size_t restarts = 0;
     std::size_t corpus = 0;
