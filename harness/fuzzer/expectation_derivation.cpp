@@ -61,6 +61,8 @@ class Recorder : public codec::ConnectionHandler {
     }
     void on_frame(const codec::FrameHeader& header) override {
         announced = std::max(announced, header.payload_length);
+        // (Frame steps say so themselves; raw octets only here.)
+        if (header.non_minimal_length) non_minimal_length = true;
     }
 
     std::vector<cases::Event> events;
@@ -70,6 +72,7 @@ class Recorder : public codec::ConnectionHandler {
     codec::ProtocolError error;
     std::uint64_t largest = 0;
     std::uint64_t announced = 0;
+    bool non_minimal_length = false;
 };
 
 bool is_close_frame_step(const cases::Step& s) {
@@ -316,6 +319,7 @@ Derivation derive_expectations(const std::vector<cases::Step>& body,
     }
     d.largest_message = rec.largest;
     d.largest_announced = rec.announced;
+    if (rec.non_minimal_length) d.non_minimal_length = true;
     d.answers = rec.events;
 
     cases::Case& c = d.c;

@@ -417,7 +417,12 @@ void Engine::classify(Execution& x) {
                      ? "hang"
                      : "judge";
     }
-    if (!x.kind.empty()) {
+    if (x.kind == "hang") {
+        // A peer that stopped answering shows it by whichever answer the input happened to
+        // owe first (a Pong, an echo, the Close reply): a black box does not tell one such
+        // bug from another, so a run reports one.
+        x.finding_signature = "hang|stopped-answering";
+    } else if (!x.kind.empty()) {
         x.finding_signature =
             x.kind + "|" + (x.divergence.empty() ? base_signature(x, false) : x.divergence);
     }
