@@ -31,6 +31,10 @@ constexpr auto exit_grace = std::chrono::milliseconds(200);
 // fuzz-client, checking a crash again: how long a driver's application may take to act on
 // a message after the case ended.
 constexpr auto late_crash_grace = std::chrono::milliseconds(500);
+// How long descriptors that grew during a resource measurement may take to be released
+// (above a close timeout of 10 s), and how often they are counted meanwhile.
+constexpr auto descriptor_settle = std::chrono::seconds(12);
+constexpr auto descriptor_settle_poll = std::chrono::milliseconds(250);
 // A liveness check that could not connect is tried once more after this pause.
 constexpr auto liveness_retry_pause = std::chrono::seconds(1);
 constexpr std::size_t signature_event_kinds = 4;
@@ -857,7 +861,15 @@ std::optional<ResourceGrowth> Engine::measure(const FuzzInput& input, std::size_
     bool died = false;
     for (std::size_t i = 0; i < repeats && !died; ++i)
         died = execute(input).kind == "crash";
-    const runner::ResourceUsage after = sampler.sample();
+    runner::ResourceUsage after = sampler.sample();
+    // Descriptors a server releases after a while are not kept for good: a connection it
+    // failed or closed may stay open for its close timeout (python-websockets: 10 s, when
+    // octets it stopped reading hide our FIN). Give them that long to go.
+    const auto settle_until = Clock::now() + descriptor_settle;
+    while (!died && after.processes != 0 && after.fds > before.fds && Clock::now() < settle_until) {
+        std::this_thread::sleep_for(descriptor_settle_poll);
+        after = sampler.sample();
+    }
     measuring_ = false;
     if (died || before.processes == 0 || after.processes == 0) return std::nullopt;
     return ResourceGrowth{
