@@ -355,7 +355,50 @@ bench_floods() {
   if [ "$miss" = 1 ] && [ "${WSSPEC_BENCH_STRICT:-0}" = 1 ]; then return 1; fi
 }
 
-sections=(codec reports client_catalog server_catalog deflate_catalog floods h2)
+# --- Section: fuzz_throughput ------------------------------------------------------------
+# `wsspec fuzz-server` against `wsspec serve` on loopback with one worker: first the raw rate
+# of plain connections (connect, handshake, one echo, close) measured by the same binary
+# (--raw-rate), then the fuzzer's execs/s (mutate, derive the expectations, run, judge).
+# Floor: the fuzzer keeps at least half the raw rate, with no finding.
+bench_fuzz_throughput() {
+  echo "== fuzz_throughput: fuzz-server against wsspec serve, one worker =="
+  build_release wsspec
+  local wsspec=$build_dir/harness/wsspec out log url server_pid status=0
+  local raw_s=${WSSPEC_BENCH_FUZZ_RAW_S:-10} fuzz_s=${WSSPEC_BENCH_FUZZ_S:-30}
+  out=$(mktemp -d)
+  log=$out/serve.log
+  "$wsspec" serve --listen 127.0.0.1:0 >"$log" 2>&1 &
+  server_pid=$!
+  for _ in $(seq 1 100); do
+    url=$(sed -n 's/^wsspec serve: listening on \(ws:.*\)$/\1/p' "$log")
+    [ -n "$url" ] && break
+    sleep 0.1
+  done
+  timeout $((raw_s + fuzz_s + 120)) "$wsspec" fuzz-server "$url" --raw-rate "$raw_s" \
+    --time "$fuzz_s" --seed 1 --report-dir "$out/fuzz" >"$out/fuzz.txt" 2>&1 || status=$?
+  kill "$server_pid" 2>/dev/null || true
+  wait "$server_pid" 2>/dev/null || true
+  local verdict=MISS
+  if python3 - "$out/fuzz.txt" "$out/fuzz/fuzz.json" "$status" <<'PY'; then verdict=PASS; fi
+import json, re, sys
+text = open(sys.argv[1]).read()
+m = re.search(r"^raw: (\d+) connections .* ([0-9.]+)/s", text, re.M)
+r = json.load(open(sys.argv[2]))
+raw = float(m.group(2)) if m else 0.0
+fuzz = r["execs_per_s"]
+ratio = fuzz / raw if raw else 0.0
+ok = ratio >= 0.5 and int(sys.argv[3]) == 0 and not r["findings"]
+print(f"raw connect+handshake+echo+close: {raw:.0f}/s; fuzz-server: {fuzz:.0f} execs/s "
+      f"({r['execs']} inputs, {len(r['findings'])} findings); ratio {ratio:.2f} "
+      f"(floor: at least 0.50, no finding)")
+sys.exit(0 if ok else 1)
+PY
+  echo "fuzz_throughput: $verdict"
+  rm -rf "$out"
+  if [ "$verdict" = MISS ] && [ "${WSSPEC_BENCH_STRICT:-0}" = 1 ]; then return 1; fi
+}
+
+sections=(codec reports client_catalog server_catalog deflate_catalog floods h2 fuzz_throughput)
 
 main() {
   local selected=("$@")

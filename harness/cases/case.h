@@ -258,6 +258,14 @@ enum class EventsMatch : std::uint8_t {
     // them: RFC 6455 5.5.3 lets an endpoint with several Pings waiting answer only the most
     // recently processed one (Autobahn 2.10/2.11 expect every Pong).
     subsequence_with_last,
+    // The messages equal those of `events` in order, and so do the Pongs, in any
+    // interleaving: RFC 6455 sets no order between the Pong that answers a Ping and the echo
+    // of a message that came before it (a library answers Pings itself, its application
+    // echoes). Used by the live fuzzer's derived expectations.
+    interleaved,
+    // As interleaved, but the messages need only be a prefix of those of `events` (in
+    // order), and so need the Pongs: what a peer wrote before it failed the connection.
+    interleaved_prefixes,
 };
 
 struct Expectation {

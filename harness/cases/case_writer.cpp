@@ -85,6 +85,8 @@ json expectation_to_json(const Expectation& e) {
     j["verdict"] = e.verdict;
     if (e.events) j["events"] = events_to_json(*e.events);
     if (e.match == EventsMatch::subsequence_with_last) j["match"] = "subsequence_with_last";
+    if (e.match == EventsMatch::interleaved) j["match"] = "interleaved";
+    if (e.match == EventsMatch::interleaved_prefixes) j["match"] = "interleaved_prefixes";
     if (e.count_unsolicited_pongs) j["count_unsolicited_pongs"] = true;
     if (!e.note.empty()) j["note"] = e.note;
     return j;

@@ -136,10 +136,15 @@ Expectation parse_expectation(const json& j, const JsonPath& w) {
             e.match = EventsMatch::exact;
         } else if (mode == "subsequence_with_last") {
             e.match = EventsMatch::subsequence_with_last;
+        } else if (mode == "interleaved") {
+            e.match = EventsMatch::interleaved;
+        } else if (mode == "interleaved_prefixes") {
+            e.match = EventsMatch::interleaved_prefixes;
         } else {
             (w / "match")
                 .fail("unknown match " + in_quotes(mode) +
-                      " (expected exact or subsequence_with_last)");
+                      " (expected exact, subsequence_with_last, interleaved or "
+                      "interleaved_prefixes)");
         }
         if (!e.events) (w / "match").fail("match needs events");
     }

@@ -7,6 +7,8 @@
 #include <random>
 
 #include "harness/cli/catalog_option.h"
+#include "harness/cli/fuzz_jobs.h"
+#include "harness/cli/fuzz_run_output.h"
 #include "harness/cli/interrupt.h"
 #include "harness/cli/supervised_server.h"
 #include "harness/fuzzer/fuzz_engine.h"
@@ -24,6 +26,7 @@ struct FuzzServerOptions {
     std::uint64_t seed = 0;
     std::string findings_dir;
     std::string report_dir;
+    std::string corpus_dir;
     CatalogOptions catalog;
     std::uint32_t timeout_ms = 1000;
     std::size_t liveness_every = 250;
@@ -31,20 +34,10 @@ struct FuzzServerOptions {
     std::uint64_t rss_limit_mib = 32;
     std::size_t fd_limit = 64;
     double raw_rate_s = 0;
+    std::size_t jobs = 1;
     bool seed_given = false;
     bool runs_given = false;
 };
-
-void write_text(const std::filesystem::path& path, const std::string& text) {
-    std::filesystem::create_directories(path.parent_path());
-    const std::filesystem::path tmp = path.string() + ".tmp";
-    {
-        std::ofstream out(tmp, std::ios::binary);
-        out << text;
-        if (!out) throw std::runtime_error("cannot write " + tmp.string());
-    }
-    std::filesystem::rename(tmp, path);
-}
 
 int run(const FuzzServerOptions& o) {
     const peer::TargetUrl url = peer::parse_target_url(o.url);
@@ -52,6 +45,17 @@ int run(const FuzzServerOptions& o) {
     // The RFC 8441 cases (h2.*) are about the HTTP/2 layer, which the mutations do not
     // touch: they are no seeds.
     std::erase_if(catalog.selected, [](const cases::Case* c) { return c->h2.has_value(); });
+    if (o.jobs > 1) {
+        if (!o.exec.empty() || o.raw_rate_s > 0) {
+            std::cerr << "wsspec fuzz-server: -j cannot be combined with "
+                      << (o.exec.empty() ? "--raw-rate" : "--exec")
+                      << " (each worker would start its own server); run several fuzz-server "
+                         "--exec on different ports sharing one --corpus instead\n";
+            return 2;
+        }
+        const std::uint64_t seed = o.seed_given ? o.seed : std::random_device{}() | 1ULL << 32;
+        return run_fuzz_jobs(o.jobs, seed, o.report_dir);
+    }
 
     fuzzer::FuzzSettings settings;
     settings.client.url = url;
@@ -64,6 +68,7 @@ int run(const FuzzServerOptions& o) {
     settings.rss_limit_bytes = o.rss_limit_mib << 20;
     settings.fd_limit = o.fd_limit;
     settings.findings_dir = o.findings_dir;
+    settings.corpus_dir = o.corpus_dir;
     if (settings.findings_dir.empty() && !o.report_dir.empty())
         settings.findings_dir = std::filesystem::path(o.report_dir) / "findings";
     settings.stop = &install_interrupt_handler();
@@ -84,41 +89,12 @@ int run(const FuzzServerOptions& o) {
                   << "\n";
     }
 
-    fuzzer::FuzzStats stats;
-    int status = 0;
-    stats = fuzzer::run_fuzzer(catalog.selected, settings);
-    if (!stats.error.empty()) {
-        // e.g. the supervised server cannot be restarted: say so, keep what was found.
-        std::cerr << "wsspec fuzz-server: stopped early: " << stats.error << "\n";
-        status = 2;
-    }
+    const fuzzer::FuzzStats stats = fuzzer::run_fuzzer(catalog.selected, settings);
     if (supervisor) supervisor->stop();
-    std::cout << stats.summary_line() << (stats.interrupted ? " (interrupted)" : "") << "\n";
-    std::cout << "fuzz: run seed " << settings.seed << "; " << stats.skipped
-              << " inputs skipped (they end inside a frame or announce one beyond 64 MiB), "
-              << stats.tolerated << " tolerated refusals, " << stats.handshake_refused
-              << " edited handshakes refused, " << stats.extension_agreed
-              << " not judged (an extension agreed), " << stats.liveness_checks
-              << " liveness checks, " << stats.restarts << " restarts\n";
-    if (supervisor && stats.rss_baseline != 0) {
-        std::cout << "fuzz: the server held " << (stats.rss_baseline >> 20) << " MiB and "
-                  << stats.fds_baseline << " descriptors after warming up, at most "
-                  << (stats.rss_peak >> 20) << " MiB and " << stats.fds_peak << "\n";
-    }
-    for (const auto& f : stats.findings) {
-        std::cout << "finding " << f.id << " [" << f.kind << "] " << f.result << "\n";
-        if (!f.file.empty()) {
-            std::cout << "  replay: wsspec test-server " << url.to_string() << " --cases-dir "
-                      << f.file.string() << "\n";
-        }
-    }
-    if (!o.report_dir.empty()) {
-        const auto path = std::filesystem::path(o.report_dir) / "fuzz.json";
-        write_text(path, fuzzer::fuzz_report_json(stats, settings, url.to_string()));
-        std::cout << "fuzz: report written to " << path.string() << "\n";
-    }
-    if (!stats.findings.empty()) return 1;
-    return status;
+    return finish_fuzz_run(stats, settings, "fuzz-server", url.to_string(),
+                           "wsspec test-server " + url.to_string() +
+                               (o.exec.empty() ? "" : " --exec '" + o.exec + "'") + " --cases-dir",
+                           o.report_dir);
 }
 
 }  // namespace
@@ -145,6 +121,9 @@ void add_fuzz_server_command(CLI::App& app, int& exit_status) {
     cmd->add_option("--seed", o->seed, "RNG seed (default: random, printed)");
     cmd->add_option("--findings", o->findings_dir,
                     "Directory for findings as case files (default: REPORT_DIR/findings)");
+    cmd->add_option("--corpus", o->corpus_dir,
+                    "Directory of kept inputs: loaded at the start, and every input that made "
+                    "new behaviour is added as a case file (runs and machines may share it)");
     cmd->add_option("--report-dir", o->report_dir, "Directory for fuzz.json");
     cmd->add_option("--timeout", o->timeout_ms,
                     "ms a server has to answer one input before it counts as a hang")
@@ -168,6 +147,11 @@ void add_fuzz_server_command(CLI::App& app, int& exit_status) {
                     "Inputs between liveness checks (handshake + one echo)")
         ->capture_default_str()
         ->check(CLI::Range(1, 1000000));
+    cmd->add_option("-j,--jobs", o->jobs,
+                    "Worker processes fuzzing the server at once (seeds SEED..SEED+N-1, reports "
+                    "in REPORT_DIR/worker-I, merged into REPORT_DIR/fuzz.json; not with --exec)")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 64));
     o->catalog.add_to(*cmd);
     cmd->callback([o, cmd, &exit_status] {
         o->seed_given = cmd->count("--seed") > 0;

@@ -10,6 +10,7 @@
 #include "harness/cli/catalog_location.h"
 #include "harness/cli/catalog_option.h"
 #include "harness/cli/client_command.h"
+#include "harness/cli/fuzz_client_command.h"
 #include "harness/cli/fuzz_server_command.h"
 #include "harness/cli/report_command.h"
 #include "harness/cli/serve_command.h"
@@ -38,6 +39,7 @@ int main(int argc, char** argv) {
     wsspec::cli::add_serve_command(app, exit_status);
     wsspec::cli::add_test_server_command(app, exit_status);
     wsspec::cli::add_fuzz_server_command(app, exit_status);
+    wsspec::cli::add_fuzz_client_command(app, exit_status);
     wsspec::cli::add_test_client_command(app, exit_status);
     wsspec::cli::add_client_command(app, exit_status);
     wsspec::cli::add_report_command(app, exit_status);

@@ -1,8 +1,10 @@
 #include "harness/cli/test_server_command.h"
 
+#include <chrono>
 #include <filesystem>
 #include <iostream>
 #include <mutex>
+#include <thread>
 
 #include "harness/cases/case_loader.h"
 #include "harness/cases/case_selection.h"
@@ -24,6 +26,8 @@ namespace wsspec::cli {
 namespace {
 
 constexpr int exit_interrupted = 130;  // harness/cli/main.cpp
+// With --exec: how long the server's exit may take to show after it dropped a connection.
+constexpr auto crash_grace = std::chrono::milliseconds(200);
 
 struct TestServerOptions {
     std::string url;
@@ -258,9 +262,17 @@ int run_target(const TestServerOptions& o, const Target& t,
             std::lock_guard lock(state_mutex);
             if (supervisor && !supervisor->running()) supervisor->start();
         };
-        hooks.after_case = [&]() -> std::optional<std::string> {
+        hooks.after_case = [&](const oracle::Observation& obs) -> std::optional<std::string> {
             std::lock_guard lock(state_mutex);
-            return supervisor ? supervisor->check_exit() : std::nullopt;
+            if (!supervisor) return std::nullopt;
+            // A server that dies takes its connections with it; the exit may show a moment
+            // after the connection ended (fuzz-server waits the same way).
+            const bool dropped = (obs.peer_closed_tcp && !obs.close_received) ||
+                                 (obs.handshake.attempted && obs.handshake.status == 0);
+            const auto until = std::chrono::steady_clock::now() + crash_grace;
+            while (dropped && supervisor->running() && std::chrono::steady_clock::now() < until)
+                std::this_thread::sleep_for(std::chrono::milliseconds(5));
+            return supervisor->check_exit();
         };
         hooks.sample_resources = [&]() -> std::optional<runner::ResourceUsage> {
             std::lock_guard lock(state_mutex);

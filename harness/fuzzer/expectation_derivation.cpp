@@ -1,6 +1,7 @@
 #include "harness/fuzzer/expectation_derivation.h"
 
 #include <algorithm>
+#include <limits>
 #include <set>
 
 #include "harness/codec/connection.h"
@@ -21,6 +22,12 @@ constexpr std::uint32_t case_timeout_margin_ms = 250;
 constexpr std::uint32_t may_wait_ms = 100;
 // Ignored by the reference codec in this role, but Connection needs one.
 constexpr std::uint64_t unused_mask_seed = 1;
+// What wsspec sends after the Close the peer accepted, at most. The peer owes nothing then
+// and may stop reading while it waits for the TCP close (RFC 6455 7.1.1); octets it does
+// not read hide the FIN behind them (python-websockets then waits out its close timeout,
+// 10 s, twice as a client), and the fuzzer would call a peer that did nothing wrong dead
+// (fuzz-client) or leaking descriptors (fuzz-server's resource oracle).
+constexpr std::size_t after_close_bytes_limit = 16 * 1024;
 
 // What the reference server side saw.
 class Recorder : public codec::ConnectionHandler {
@@ -44,14 +51,28 @@ class Recorder : public codec::ConnectionHandler {
     void on_close(const codec::ClosePayload& close) override {
         closed = true;
         close_code = close.code;
+        close_reason = std::string(close.reason);
     }
-    void on_error(const codec::ProtocolError& e) override { error = e; }
+    void on_error(const codec::ProtocolError& e) override {
+        error = e;
+        // The header announced 2^63 octets or more: a peer may refuse it as too big (10.4).
+        if (e.kind == codec::ErrorKind::length_msb_set)
+            announced = std::numeric_limits<std::uint64_t>::max();
+    }
+    void on_frame(const codec::FrameHeader& header) override {
+        announced = std::max(announced, header.payload_length);
+        // (Frame steps say so themselves; raw octets only here.)
+        if (header.non_minimal_length) non_minimal_length = true;
+    }
 
     std::vector<cases::Event> events;
     bool closed = false;
     std::optional<std::uint16_t> close_code;
+    std::string close_reason;
     codec::ProtocolError error;
     std::uint64_t largest = 0;
+    std::uint64_t announced = 0;
+    bool non_minimal_length = false;
 };
 
 bool is_close_frame_step(const cases::Step& s) {
@@ -70,6 +91,8 @@ bool has_non_minimal_length(const cases::Step& s) {
     return *f->length_form > minimal;
 }
 
+codec::Role codec_role(cases::Role r);
+
 // Where the frame that holds the protocol error ends, relative to the octets sent. A
 // server may read a whole frame before judging it (a length that lies, or an opcode it
 // checks only once the payload is in, leaves it waiting), so an error the reference codec
@@ -81,14 +104,16 @@ struct ErrorFrame {
 };
 
 ErrorFrame locate_error_frame(const std::vector<cases::Step>& sent,
-                              const codec::ConnectionLimits& limits) {
+                              const codec::ConnectionLimits& limits, cases::Role peer) {
+    const cases::Role sender =
+        peer == cases::Role::server ? cases::Role::client : cases::Role::server;
     std::string before;
     for (std::size_t i = 0; i + 1 < sent.size(); ++i)
-        before += client_step_bytes(sent[i]);
-    const std::string last = sent.empty() ? std::string() : client_step_bytes(sent.back());
+        before += step_bytes(sent[i], sender);
+    const std::string last = sent.empty() ? std::string() : step_bytes(sent.back(), sender);
     // The error is reported on the first prefix that shows it: bisect for that octet.
     const auto fails = [&](std::size_t k) {
-        codec::Connection c(codec::Role::server, limits, unused_mask_seed);
+        codec::Connection c(codec_role(peer), limits, unused_mask_seed);
         Recorder r;
         std::string bytes = before + last.substr(0, k);
         c.receive(reinterpret_cast<std::uint8_t*>(bytes.data()), bytes.size(), r);
@@ -128,6 +153,48 @@ ErrorFrame locate_error_frame(const std::vector<cases::Step>& sent,
     }
 }
 
+codec::Role codec_role(cases::Role r) {
+    return r == cases::Role::server ? codec::Role::server : codec::Role::client;
+}
+
+// The error the reference codec finds in `steps` when `waived` is no error (none if none).
+codec::ErrorKind error_when_waived(const std::vector<cases::Step>& steps,
+                                   codec::ConnectionLimits limits, cases::Role peer,
+                                   codec::ErrorKind waived) {
+    limits.waived |= 1U << static_cast<unsigned>(waived);
+    codec::Connection reference(codec_role(peer), limits, unused_mask_seed);
+    Recorder rec;
+    const cases::Role sender =
+        peer == cases::Role::server ? cases::Role::client : cases::Role::server;
+    for (const auto& step : steps) {
+        std::string bytes = step_bytes(step, sender);
+        if (!bytes.empty())
+            reference.receive(reinterpret_cast<std::uint8_t*>(bytes.data()), bytes.size(), rec);
+        if (rec.error || rec.closed) break;
+    }
+    return rec.error.kind;
+}
+
+// Whether the Close that `steps` fail on for its code has a reason that is not UTF-8
+// either (the codec stops at the first of the two).
+bool close_reason_invalid_too(const std::vector<cases::Step>& steps, codec::ConnectionLimits limits,
+                              cases::Role peer) {
+    limits.waived |= 1U << static_cast<unsigned>(codec::ErrorKind::invalid_close_code);
+    codec::Connection reference(codec_role(peer), limits, unused_mask_seed);
+    Recorder rec;
+    const cases::Role sender =
+        peer == cases::Role::server ? cases::Role::client : cases::Role::server;
+    for (const auto& step : steps) {
+        std::string bytes = step_bytes(step, sender);
+        if (!bytes.empty())
+            reference.receive(reinterpret_cast<std::uint8_t*>(bytes.data()), bytes.size(), rec);
+        if (rec.error || rec.closed) break;
+    }
+    return rec.closed && !codec::Utf8Validator::is_valid(
+                             reinterpret_cast<const std::uint8_t*>(rec.close_reason.data()),
+                             rec.close_reason.size());
+}
+
 std::string rule_of(const codec::ProtocolError& e) {
     return "RFC 6455 " + std::string(e.rfc_section) + ": " + std::string(e.reason);
 }
@@ -136,6 +203,13 @@ cases::Expectation expectation(const char* verdict, std::vector<cases::Event> ev
                                std::string note) {
     cases::Expectation e;
     e.verdict = verdict;
+    // Pongs come from the peer's protocol layer, echoes from its application: RFC 6455 puts
+    // no order between them (each kind keeps its own order).
+    const auto pong = [](const cases::Event& ev) { return ev.kind == cases::Event::Kind::pong; };
+    if (std::any_of(events.begin(), events.end(), pong) &&
+        !std::all_of(events.begin(), events.end(), pong)) {
+        e.match = cases::EventsMatch::interleaved;
+    }
     e.events = std::move(events);
     e.note = std::move(note);
     return e;
@@ -162,7 +236,10 @@ Derivation derive_expectations(const std::vector<cases::Step>& body,
     Derivation d;
     codec::ConnectionLimits limits;  // as `wsspec serve`: strict, nothing waived
     limits.max_message_size = settings.max_message_size;
-    codec::Connection server(codec::Role::server, limits, unused_mask_seed);
+    const cases::Role peer = settings.peer;
+    const cases::Role sender =
+        peer == cases::Role::server ? cases::Role::client : cases::Role::server;
+    codec::Connection reference(codec_role(peer), limits, unused_mask_seed);
     Recorder rec;
 
     std::vector<cases::Step> steps;
@@ -176,12 +253,19 @@ Derivation derive_expectations(const std::vector<cases::Step>& body,
     std::multiset<std::string> ping_payloads;
     std::size_t pongs_checked = 0;
     bool unrecognized_pong = false;
+    std::size_t answers_before_close = 0;  // answers due before the Close the peer accepted
+    std::size_t after_close_bytes = 0;
     for (std::size_t i = 0; i < body.size(); ++i) {
         const cases::Step& step = body[i];
+        const std::size_t answers_before_step = rec.events.size();
         if (close_step && !close_frame_before_accepted) {
             // The Close the server accepted came as raw octets: a Close frame step after it
             // would race with the server's reply to decide who closed first.
             break;
+        }
+        if (close_step) {
+            after_close_bytes += step_bytes(step, sender).size();
+            if (after_close_bytes > after_close_bytes_limit) break;
         }
         steps.push_back(step);
         if (is_close_frame_step(step)) close_frame_sent = true;
@@ -191,9 +275,9 @@ Derivation derive_expectations(const std::vector<cases::Step>& body,
             ping_payloads.insert(f->payload.materialize());
         }
         if (close_step) continue;  // after the Close nothing is processed (5.5.1)
-        std::string bytes = client_step_bytes(step);
+        std::string bytes = step_bytes(step, sender);
         if (!bytes.empty()) {
-            server.receive(reinterpret_cast<std::uint8_t*>(bytes.data()), bytes.size(), rec);
+            reference.receive(reinterpret_cast<std::uint8_t*>(bytes.data()), bytes.size(), rec);
         }
         for (; pongs_checked < rec.events.size(); ++pongs_checked) {
             const auto& e = rec.events[pongs_checked];
@@ -210,6 +294,7 @@ Derivation derive_expectations(const std::vector<cases::Step>& body,
         }
         if (rec.closed) {
             close_step = i;
+            answers_before_close = answers_before_step;
             close_frame_before_accepted = close_frame_sent;
         }
     }
@@ -222,8 +307,10 @@ Derivation derive_expectations(const std::vector<cases::Step>& body,
         close.mask_key = terminator_mask_key;
         close.payload.kind = cases::Payload::Kind::close;
         close.payload.close_code = codec::close_code::normal;
-        std::string bytes = client_frame_bytes(close);
-        server.receive(reinterpret_cast<std::uint8_t*>(bytes.data()), bytes.size(), rec);
+        std::string bytes = frame_bytes(close, sender);
+        reference.receive(reinterpret_cast<std::uint8_t*>(bytes.data()), bytes.size(), rec);
+        answers_before_close = rec.events.size();
+        close_step = steps.size();
         steps.emplace_back(close);
         close_frame_sent = true;
         terminated = true;
@@ -231,6 +318,8 @@ Derivation derive_expectations(const std::vector<cases::Step>& body,
         if (rec.error) d.error_step = body.size();
     }
     d.largest_message = rec.largest;
+    d.largest_announced = rec.announced;
+    if (rec.non_minimal_length) d.non_minimal_length = true;
     d.answers = rec.events;
 
     cases::Case& c = d.c;
@@ -239,13 +328,13 @@ Derivation derive_expectations(const std::vector<cases::Step>& body,
         for (auto& e : c.expect)
             e.count_unsolicited_pongs = unrecognized_pong;
     };
-    c.roles = {cases::Role::server};
+    c.roles = {peer};
     c.timeout_ms = settings.answer_timeout_ms + case_timeout_margin_ms;
     cases::AwaitCloseStep wait;
     wait.timeout_ms = settings.answer_timeout_ms;
 
     if (rec.error) {
-        const ErrorFrame frame = locate_error_frame(steps, limits);
+        const ErrorFrame frame = locate_error_frame(steps, limits, peer);
         // A length with its top bit set is wrong in itself (5.2): no payload to wait for.
         if (!frame.complete &&
             !(frame.header_complete && rec.error.kind == codec::ErrorKind::length_msb_set)) {
@@ -262,6 +351,23 @@ Derivation derive_expectations(const std::vector<cases::Step>& body,
         d.rule = rule_of(rec.error);
         d.closed_by_me = close_frame_sent;
         d.codes = allowed_fail_codes(rec.error.kind);
+        if (rec.error.kind == codec::ErrorKind::invalid_close_code &&
+            close_reason_invalid_too(steps, limits, peer)) {
+            // The reason is not UTF-8 either: a peer that checks it first fails with 1007.
+            d.codes.push_back(codec::close_code::invalid_payload);
+        }
+        if (d.server_may_wait) {
+            // A peer that waits for the whole message before judging its UTF-8 reads on, and
+            // what it fails on next (a frame header the octets after the text make) is its
+            // answer then.
+            const auto later =
+                error_when_waived(steps, limits, peer, codec::ErrorKind::invalid_utf8);
+            if (later != codec::ErrorKind::none) {
+                for (const auto code : allowed_fail_codes(later))
+                    if (std::find(d.codes.begin(), d.codes.end(), code) == d.codes.end())
+                        d.codes.push_back(code);
+            }
+        }
         c.rfc = {"RFC 6455 " + std::string(rec.error.rfc_section), "RFC 6455 7.1.7"};
         c.requirement = d.rule +
                         "; on such a frame the server MUST _Fail the WebSocket Connection_ "
@@ -276,13 +382,23 @@ Derivation derive_expectations(const std::vector<cases::Step>& body,
                 d.rule + ")"));
         // Failing before every earlier answer was written: NON-STRICT, as in the catalog
         // (3.2, 4.1.3: Autobahn accepts it).
-        for (std::size_t n = rec.events.size(); n-- > 0;) {
+        if (c.expect.back().match == cases::EventsMatch::interleaved) {
+            // Pongs and echoes in any interleaving: the ones written before the failure are
+            // the first of each kind.
             c.expect.push_back(expectation(
-                "NON-STRICT",
-                std::vector<cases::Event>(rec.events.begin(),
-                                          rec.events.begin() + static_cast<std::ptrdiff_t>(n)),
+                "NON-STRICT", rec.events,
                 "the connection was failed before every answer to the valid frames preceding "
                 "the error was written"));
+            c.expect.back().match = cases::EventsMatch::interleaved_prefixes;
+        } else {
+            for (std::size_t n = rec.events.size(); n-- > 0;) {
+                c.expect.push_back(expectation(
+                    "NON-STRICT",
+                    std::vector<cases::Event>(rec.events.begin(),
+                                              rec.events.begin() + static_cast<std::ptrdiff_t>(n)),
+                    "the connection was failed before every answer to the valid frames preceding "
+                    "the error was written"));
+            }
         }
         c.expect_close.closed_by_me = d.closed_by_me;
         c.expect_close.codes = d.codes;
@@ -313,6 +429,18 @@ Derivation derive_expectations(const std::vector<cases::Step>& body,
     }
     d.outcome = DerivedOutcome::clean_close;
     d.closed_by_me = close_frame_before_accepted;
+    // A peer echoes from its application, which may see our Close only after its library
+    // answered it; then the echoes still queued are owed no more (RFC 6455 5.5.1: no data
+    // frames after a Close; python-websockets' server and client both do this). Either the
+    // case waits for them first, as the catalog's cases do (await, then close), or the
+    // echoes written before the Close reply are enough (NON-STRICT, below).
+    const bool await_answers = settings.await_answers_before_close || peer == cases::Role::client;
+    if (await_answers && close_step && answers_before_close > 0) {
+        cases::AwaitStep answers;
+        answers.events = answers_before_close;
+        answers.timeout_ms = settings.answer_timeout_ms;
+        steps.insert(steps.begin() + static_cast<std::ptrdiff_t>(*close_step), answers);
+    }
     d.codes = {codec::close_code::normal};
     if (rec.close_code && *rec.close_code != codec::close_code::normal)
         d.codes.push_back(*rec.close_code);
@@ -328,6 +456,23 @@ Derivation derive_expectations(const std::vector<cases::Step>& body,
     c.expect.push_back(expectation("OK", rec.events,
                                    "every answer arrived in order, then the connection was "
                                    "closed cleanly"));
+    if (!await_answers && close_step && answers_before_close > 0) {
+        // Every Pong still (the library answers a Ping as it reads it, before the Close), and
+        // the first k echoes, for each k below all of them.
+        std::vector<cases::Event> pongs, messages;
+        for (const auto& e : rec.events)
+            (e.kind == cases::Event::Kind::pong ? pongs : messages).push_back(e);
+        for (std::size_t k = messages.size(); k-- > 0;) {
+            std::vector<cases::Event> events = pongs;
+            events.insert(events.end(), messages.begin(),
+                          messages.begin() + static_cast<std::ptrdiff_t>(k));
+            c.expect.push_back(expectation(
+                "NON-STRICT", events,
+                "our Close was answered before every echo was written; the rest was owed no "
+                "more (RFC 6455 5.5.1: no data frames after a Close)"));
+            c.expect.back().match = cases::EventsMatch::interleaved;
+        }
+    }
     c.expect_close.closed_by_me = d.closed_by_me;
     c.expect_close.codes = d.codes;
     c.expect_close.require_clean = true;

@@ -29,10 +29,18 @@
 namespace wsspec::fuzzer {
 
 struct DerivationSettings {
+    // The peer under test: a server (fuzz-server; our frames are masked) or a client
+    // (fuzz-client; wsspec is the server and its frames are not).
+    cases::Role peer = cases::Role::server;
     // `wsspec serve`'s limit (EchoServerOptions::max_message_size).
     std::uint64_t max_message_size = 64ULL << 20;
     // How long the server has to answer: the final await_close and, plus a margin, the case.
     std::uint32_t answer_timeout_ms = 1000;
+    // Wait for every answer owed before sending the Close (always with a client: its driver
+    // loop echoes from its application). Otherwise a peer that answered our Close before
+    // writing every echo is NON-STRICT (RFC 6455 5.5.1 lets it; python-websockets' server
+    // does it), which costs no round trip.
+    bool await_answers_before_close = false;
 };
 
 enum class DerivedOutcome : std::uint8_t {
@@ -53,6 +61,8 @@ struct Derivation {
     std::vector<std::uint16_t> codes;
     // The largest data message the steps send completely (the 1009 tolerance).
     std::uint64_t largest_message = 0;
+    // The largest payload length a frame header announced (a peer may refuse it at once).
+    std::uint64_t largest_announced = 0;
     bool non_minimal_length = false;  // some frame's length is not in its minimal form
     // The error is invalid UTF-8 in a fragment before the last: a server that validates
     // whole messages waits for the rest (never sent) instead of failing. Not a finding.

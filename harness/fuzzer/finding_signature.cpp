@@ -58,18 +58,26 @@ std::string events_divergence(const Derivation& d, const oracle::Observation& ob
         }
         seen.push_back(&e);
     }
-    const auto& want = d.answers;
-    for (std::size_t i = 0; i < want.size(); ++i) {
-        if (i >= seen.size()) return "missing-" + event_name(want[i].kind);
-        const auto& got = *seen[i];
-        if (!same_kind(want[i].kind, got.kind)) return "unexpected-" + event_name(got.kind);
-        if (got.kind == oracle::ObservedEvent::Kind::message && got.binary != want[i].binary)
+    // Messages and Pongs each in their own order: RFC 6455 puts none between the two kinds
+    // (EventsMatch::interleaved). The answers are taken in the order they were due.
+    std::vector<const oracle::ObservedEvent*> got_kind[2];
+    for (const auto* e : seen)
+        got_kind[e->kind == oracle::ObservedEvent::Kind::pong ? 1 : 0].push_back(e);
+    std::size_t next[2] = {0, 0};
+    for (const auto& want : d.answers) {
+        const int k = want.kind == cases::Event::Kind::pong ? 1 : 0;
+        if (next[k] >= got_kind[k].size()) return "missing-" + event_name(want.kind);
+        const auto& got = *got_kind[k][next[k]++];
+        if (!same_kind(want.kind, got.kind)) return "unexpected-" + event_name(got.kind);
+        if (got.kind == oracle::ObservedEvent::Kind::message && got.binary != want.binary)
             return "wrong-type";
-        if (got.size != want[i].payload.size()) return "wrong-length";
-        if (got.payload.size() == got.size && !want[i].payload.matches(got.payload))
+        if (got.size != want.payload.size()) return "wrong-length";
+        if (got.payload.size() == got.size && !want.payload.matches(got.payload))
             return "wrong-bytes";
     }
-    if (seen.size() > want.size()) return "extra-" + event_name(seen[want.size()]->kind);
+    for (int k : {0, 1}) {
+        if (got_kind[k].size() > next[k]) return "extra-" + event_name(got_kind[k][next[k]]->kind);
+    }
     return {};
 }
 
@@ -129,7 +137,14 @@ std::string crash_signature(std::string_view description) {
 
 std::string divergence(const Derivation& d, const oracle::Observation& obs,
                        const oracle::Judgement& j) {
-    if (!obs.peer_violation_kind.empty()) return "sent:" + obs.peer_violation_kind;
+    if (!obs.peer_violation_kind.empty()) {
+        // Text that is not UTF-8 where the echo of a valid text message was due: the echo
+        // was wrong (the session refused it, so it is missing from the events).
+        if (obs.peer_violation_kind == codec::error_kind_name(codec::ErrorKind::invalid_utf8) &&
+            events_divergence(d, obs) == "missing-message")
+            return "wrong-bytes";
+        return "sent:" + obs.peer_violation_kind;
+    }
     const auto& allowed = d.c.expect_close.codes;
     const bool code_allowed =
         !obs.remote_close_code ||

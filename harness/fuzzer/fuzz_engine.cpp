@@ -1,6 +1,7 @@
 #include "harness/fuzzer/fuzz_engine.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <deque>
 #include <exception>
 #include <fstream>
@@ -9,6 +10,7 @@
 #include <sstream>
 #include <thread>
 
+#include "harness/cases/case_loader.h"
 #include "harness/cases/case_writer.h"
 #include "harness/codec/constants.h"
 #include "harness/fuzzer/finding_signature.h"
@@ -26,6 +28,15 @@ using Clock = std::chrono::steady_clock;
 constexpr std::uint64_t large_message_bytes = 16 * 1024;
 // How long a crash may take to show after the connection ended.
 constexpr auto exit_grace = std::chrono::milliseconds(200);
+// fuzz-client, checking a crash again: how long a driver's application may take to act on
+// a message after the case ended.
+constexpr auto late_crash_grace = std::chrono::milliseconds(500);
+// How long descriptors that grew during a resource measurement may take to be released
+// (above a close timeout of 10 s), and how often they are counted meanwhile.
+constexpr auto descriptor_settle = std::chrono::seconds(12);
+constexpr auto descriptor_settle_poll = std::chrono::milliseconds(250);
+// A liveness check that could not connect is tried once more after this pause.
+constexpr auto liveness_retry_pause = std::chrono::seconds(1);
 constexpr std::size_t signature_event_kinds = 4;
 // The corpus keeps at most this many inputs (the oldest non-seed ones go first).
 constexpr std::size_t max_corpus = 4096;
@@ -46,6 +57,11 @@ constexpr double resource_minimize_time_s = 60;
 constexpr std::uint64_t suspect_bytes = 768 * 1024;
 constexpr std::size_t kept_suspects = 8;
 constexpr auto suspect_check_interval = std::chrono::seconds(15);
+// A finding that rests on a deadline is confirmed with at least this long to answer, at most
+// once per signature in this interval (a server that is slow for a while is not re-checked
+// on every input).
+constexpr std::uint32_t patient_timeout_ms = 5000;
+constexpr auto patient_check_interval = std::chrono::seconds(30);
 
 const char* outcome_name(DerivedOutcome o) {
     switch (o) {
@@ -125,11 +141,13 @@ std::string handshake_shape(const oracle::Observation& obs) {
 bool tolerated_failure(const Execution& x) {
     const auto& obs = x.obs;
     const bool peer_failed = !obs.closed_by_me && (obs.close_received || obs.peer_closed_tcp);
-    if (x.d.largest_message >= large_message_bytes && obs.remote_close_code &&
-        *obs.remote_close_code == codec::close_code::message_too_big) {
+    if (std::max(x.d.largest_message, x.d.largest_announced) >= large_message_bytes &&
+        obs.remote_close_code && *obs.remote_close_code == codec::close_code::message_too_big) {
         return true;
     }
-    if (x.d.non_minimal_length && peer_failed &&
+    // (Whoever closed first: our Close may be on its way when the peer fails the frame.)
+    const bool peer_ended = obs.close_received || obs.peer_closed_tcp;
+    if (x.d.non_minimal_length && (peer_failed || peer_ended) &&
         (!obs.remote_close_code || *obs.remote_close_code == codec::close_code::protocol_error)) {
         return true;
     }
@@ -157,7 +175,8 @@ std::string mib(std::uint64_t bytes) {
     return s.str();
 }
 
-// A frame-by-frame outline of an input ("hs,b-,o,c+,C"), to tell resource findings apart.
+// A frame-by-frame outline of an input ("hs,b-,O,c,C"): with its seed, which suspects of a
+// leak were already run again.
 std::string input_shape(const FuzzInput& in) {
     std::string s = in.handshake ? "hs" : "";
     for (const auto& step : in.steps) {
@@ -184,6 +203,31 @@ bool agreed_extension(const oracle::Observation& obs) {
                        });
 }
 
+// Steps that can follow themselves on one connection: up to a Close (which ends it), and
+// with a message left open closed by an empty final fragment (RFC 6455 5.4), so the next
+// copy may start one.
+std::vector<cases::Step> repeatable_steps(const std::vector<cases::Step>& steps) {
+    constexpr std::uint8_t op_cont = 0, op_text = 1, op_binary = 2, op_close = 8;
+    std::vector<cases::Step> out;
+    bool open = false;
+    for (const auto& s : steps) {
+        if (const auto* f = std::get_if<cases::FrameStep>(&s)) {
+            if (f->opcode == op_close) break;
+            if (f->opcode == op_text || f->opcode == op_binary) open = !f->fin;
+            if (f->opcode == op_cont && f->fin) open = false;
+        }
+        out.push_back(s);
+    }
+    if (open) {
+        cases::FrameStep last;
+        last.opcode = op_cont;
+        last.mask_key = 0x0F1E2D3C;
+        last.payload.kind = cases::Payload::Kind::hex;
+        out.emplace_back(std::move(last));
+    }
+    return out;
+}
+
 FuzzInput liveness_input() {
     cases::FrameStep hello;
     hello.mask_key = 0x11223344;
@@ -204,7 +248,10 @@ struct ResourceGrowth {
 class Engine {
   public:
     Engine(const std::vector<const cases::Case*>& seeds, const FuzzSettings& settings)
-        : seeds_(seeds), settings_(settings), rng_(settings.seed) {}
+        : seeds_(seeds),
+          settings_(settings),
+          rng_(settings.seed),
+          corpus_dir_(settings.corpus_dir) {}
 
     FuzzStats run();
 
@@ -212,13 +259,17 @@ class Engine {
     using Predicate = std::function<bool(const FuzzInput&)>;
 
     void loop();
-    Execution execute(const FuzzInput& input, bool liveness_check = false);
+    // `answer_timeout_ms` 0: the run's.
+    Execution execute(const FuzzInput& input, bool liveness_check = false,
+                      std::uint32_t answer_timeout_ms = 0);
+    bool still_there_when_patient(const FuzzInput& input, const Execution& x);
     void classify(Execution& x);
     void ensure_server();
     std::optional<std::string> check_crash(const oracle::Observation& obs);
     void on_finding(const FuzzInput& input, Execution x);
+    bool crashes_again(const FuzzInput& input, const std::string& signature);
     FuzzInput minimize(FuzzInput input, const Predicate& same, std::size_t& runs, double time_s);
-    bool liveness();
+    bool liveness(bool first = false);
     const FuzzInput& choose_parent();
     // The resource oracle.
     void sample_resources(const FuzzInput& input, Execution& x);
@@ -229,6 +280,10 @@ class Engine {
     bool grows(const ResourceGrowth& g, bool memory, std::size_t repeats) const;
     void write_finding(Finding& f);
     bool should_stop() const;
+    bool run_over() const;
+    void load_corpus();
+    void save_to_corpus(
+        const Execution& x);  // interrupted, or the time is up (not counting --runs)
     void progress(bool final_point);
     void log(const std::string& line) const {
         if (settings_.log) settings_.log(line);
@@ -252,6 +307,9 @@ class Engine {
     Rng rng_;
     FuzzStats stats_;
     std::vector<CorpusEntry> corpus_;
+    std::set<std::string> saved_;              // ids of the case files in --corpus
+    std::optional<FuzzInput> previous_input_;  // the input run before the current one
+    std::filesystem::path corpus_dir_;         // --corpus (cleared when it cannot be written)
     std::size_t seed_count_ = 0;
     std::set<std::string> known_findings_;
     Clock::time_point started_ = Clock::now();
@@ -265,11 +323,17 @@ class Engine {
     std::deque<Grown> grown_;
     std::vector<Grown> suspects_;  // the largest single-input growths, across restarts
     std::set<std::string> tested_;
+    std::map<std::string, Clock::time_point> next_patient_check_;
     Clock::time_point next_suspect_check_ = Clock::now() + suspect_check_interval;
     std::uint64_t rss_limit_ = 0;
     std::size_t fd_limit_ = 0;
     bool measuring_ = false;
 };
+
+bool Engine::run_over() const {
+    return (settings_.stop && settings_.stop->load()) ||
+           (!settings_.runs && elapsed() >= settings_.time_s);
+}
 
 bool Engine::should_stop() const {
     if (settings_.stop && settings_.stop->load()) return true;
@@ -297,6 +361,9 @@ std::optional<std::string> Engine::check_crash(const oracle::Observation& obs) {
     if (!sup->exited()) return std::nullopt;
     if (!sup->crashed()) {
         auto d = sup->check_exit();
+        // A client's driver loop ends by itself (it ran the cases it asked for): it is
+        // started again. A server has no business exiting.
+        if (settings_.peer == cases::Role::client) return std::nullopt;
         return d ? std::optional<std::string>("the server exited: " + *d) : std::nullopt;
     }
     return sup->check_exit();
@@ -320,14 +387,24 @@ void Engine::classify(Execution& x) {
     }
     if (!x.obs.connect_error.empty()) {
         x.kind = "liveness";
-    } else if (!x.obs.handshake.completed) {
+        x.finding_signature = "liveness|unreachable";
+        return;
+    }
+    if (!x.obs.handshake.completed) {
         // An edited request may be refused, or the connection dropped: the server's call.
         if (x.edited_handshake) {
             ++stats_.handshake_refused;
             return;
         }
         x.kind = "liveness";
-    } else if (agreed_extension(x.obs)) {
+        x.finding_signature =
+            "liveness|no-handshake:" + (x.obs.handshake.status == 0
+                                            ? std::string("no-response")
+                                            : std::to_string(x.obs.handshake.status));
+        return;
+    }
+    // (As the server, wsspec declines every extension a client offers.)
+    if (settings_.peer == cases::Role::server && agreed_extension(x.obs)) {
         // An edited request offered an extension and the server took it: the frames mean
         // something else then (RSV1, compressed payloads) than the derivation assumes.
         ++stats_.extension_agreed;
@@ -344,16 +421,25 @@ void Engine::classify(Execution& x) {
                      ? "hang"
                      : "judge";
     }
-    if (!x.kind.empty()) {
+    if (x.kind == "hang") {
+        // A peer that stopped answering shows it by whichever answer the input happened to
+        // owe first (a Pong, an echo, the Close reply): a black box does not tell one such
+        // bug from another, so a run reports one.
+        x.finding_signature = "hang|stopped-answering";
+    } else if (!x.kind.empty()) {
         x.finding_signature =
             x.kind + "|" + (x.divergence.empty() ? base_signature(x, false) : x.divergence);
     }
 }
 
-Execution Engine::execute(const FuzzInput& input, bool liveness_check) {
+Execution Engine::execute(const FuzzInput& input, bool liveness_check,
+                          std::uint32_t answer_timeout_ms) {
     Execution x;
     DerivationSettings ds;
-    ds.answer_timeout_ms = settings_.answer_timeout_ms;
+    ds.answer_timeout_ms = answer_timeout_ms != 0 ? answer_timeout_ms : settings_.answer_timeout_ms;
+    ds.peer = settings_.peer;
+    // The liveness check needs its echo, not just a clean close.
+    ds.await_answers_before_close = liveness_check;
     x.d = derive_expectations(input.steps, ds);
     x.d.c.handshake = input.handshake;
     x.edited_handshake = input.handshake.has_value();
@@ -366,21 +452,34 @@ Execution Engine::execute(const FuzzInput& input, bool liveness_check) {
     }
     x.ran = true;
     ensure_server();
-    x.obs = peer::run_case_as_client(x.d.c, settings_.client);
+    if (settings_.run_case) {
+        x.obs = settings_.run_case(x.d.c);
+    } else {
+        peer::ClientSettings client = settings_.client;
+        if (answer_timeout_ms != 0) client.default_timeout_ms = answer_timeout_ms;
+        x.obs = peer::run_case_as_client(x.d.c, client);
+    }
     if (auto died = check_crash(x.obs)) {
         x.crash = *died;
         x.obs.peer_crash = *died;
     }
-    x.j = oracle::judge(x.d.c, x.obs, cases::Role::server);
+    if (x.crash.empty() && !x.obs.connect_error.empty() && settings_.supervisor != nullptr &&
+        !settings_.supervisor->running()) {
+        // fuzz-client: the driver exited before it took the input (a crash already told,
+        // or its loop's end); it is started again for the next one.
+        x.ran = false;
+        return x;
+    }
+    x.j = oracle::judge(x.d.c, x.obs, settings_.peer);
     classify(x);
     // The liveness check's own oracle: a handshake and the echo. How the connection then
     // ends is judged as for any input.
     const bool echoed = std::any_of(x.obs.events.begin(), x.obs.events.end(), [](const auto& e) {
         return e.kind == oracle::ObservedEvent::Kind::message;
     });
-    if (liveness_check && !x.kind.empty() && x.kind != "crash" && !echoed) {
+    if (liveness_check && !x.kind.empty() && x.kind != "crash" && x.kind != "liveness" && !echoed) {
         x.kind = "liveness";
-        x.finding_signature = x.kind + "|" + base_signature(x, false);
+        x.finding_signature = "liveness|no-echo";
     }
     return x;
 }
@@ -513,8 +612,69 @@ void Engine::write_finding(Finding& f) {
         (f.file.empty() ? "" : "; written to " + f.file.string()));
 }
 
-void Engine::on_finding(const FuzzInput& input, Execution x) {
-    if (!known_findings_.insert(x.finding_signature).second) return;
+// A finding that rests on a deadline (a hang, a failure that never came, a liveness check
+// that timed out) is run once more with a patient deadline: a server that was only slow
+// then (a loaded machine, a pause of its own) answers, and it is not a finding.
+bool Engine::still_there_when_patient(const FuzzInput& input, const Execution& x) {
+    if (!x.obs.timed_out || x.kind == "crash") return true;
+    auto& next = next_patient_check_[x.finding_signature];
+    if (Clock::now() < next) {
+        ++stats_.slow;
+        return false;
+    }
+    next = Clock::now() + patient_check_interval;
+    const std::uint32_t patient =
+        std::max<std::uint32_t>(patient_timeout_ms, settings_.answer_timeout_ms * 5);
+    const Execution again = execute(input, x.kind == "liveness", patient);
+    // fuzz-client: the handoff stops waiting when the run is over, so the answer says nothing.
+    if (settings_.peer == cases::Role::client && run_over()) return false;
+    if (again.finding_signature == x.finding_signature) return true;
+    ++stats_.slow;
+    log("not a finding: with " + std::to_string(patient) + " ms to answer, the server did (" +
+        x.finding_signature + " at " + std::to_string(settings_.answer_timeout_ms) + " ms)");
+    return false;
+}
+
+// fuzz-client: whether `input` makes the driver crash the same way again. Its application
+// may act on a message after the case ended (the library already answered our Close), so
+// the exit is given a while to show.
+bool Engine::crashes_again(const FuzzInput& input, const std::string& signature) {
+    const Execution again = execute(input);
+    if (!again.ran) return false;
+    if (again.finding_signature == signature) return true;
+    if (settings_.supervisor == nullptr || !again.crash.empty()) return false;
+    const auto until = Clock::now() + late_crash_grace;
+    while (settings_.supervisor->running() && Clock::now() < until)
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    const auto died = check_crash(oracle::Observation{});
+    return died && "crash|" + crash_signature(*died) == signature;
+}
+
+void Engine::on_finding(const FuzzInput& input_found, Execution x) {
+    if (known_findings_.count(x.finding_signature) != 0) return;
+    // fuzz-client: the handoff stops waiting for the client when the run is over, so what
+    // it saw then says nothing.
+    if (settings_.peer == cases::Role::client && run_over()) return;
+    if (!still_there_when_patient(input_found, x)) return;
+    FuzzInput input = input_found;
+    if (x.kind == "crash" && settings_.peer == cases::Role::client && previous_input_) {
+        // A client's application may act on a message after its library closed the
+        // connection (a queued echo): the crash then shows in the next input. The one that
+        // reproduces it is the finding.
+        const auto reproduces = [&](const FuzzInput& in) {
+            return crashes_again(in, x.finding_signature);
+        };
+        if (!reproduces(input)) {
+            if (!reproduces(*previous_input_)) {
+                // Not told which input did it: found again later, by one that reproduces.
+                log("not a finding yet: the client crashed (" + x.finding_signature +
+                    "), and neither this input nor the one before makes it crash again");
+                return;
+            }
+            input = *previous_input_;
+        }
+    }
+    known_findings_.insert(x.finding_signature);
     Finding f;
     f.kind = x.kind;
     f.signature = x.finding_signature;
@@ -537,16 +697,37 @@ void Engine::on_finding(const FuzzInput& input, Execution x) {
             minimized = minimize(
                 input,
                 [&](const FuzzInput& candidate) {
+                    if (x.kind == "crash" && settings_.peer == cases::Role::client)
+                        return crashes_again(candidate, signature);
                     const Execution again = execute(candidate);
                     return again.ran && again.finding_signature == signature;
                 },
                 f.minimize_runs, settings_.minimize_time_s);
-            Execution again = execute(minimized);
+            // The reproducer of a deadline finding is checked with the patient deadline.
+            const std::uint32_t patient =
+                x.obs.timed_out
+                    ? std::max<std::uint32_t>(patient_timeout_ms, settings_.answer_timeout_ms * 5)
+                    : 0;
+            Execution again = execute(minimized, false, patient);
             ++f.minimize_runs;
-            if (again.ran && again.finding_signature == x.finding_signature)
+            if (again.ran && again.finding_signature == x.finding_signature) {
                 x = std::move(again);
-            else
+            } else {
                 minimized = input;  // flaky after minimizing: keep what was found
+                // A judge or hang finding whose input no longer does it, even given the
+                // patient deadline, was the machine's (a stall under load), not the peer's.
+                if ((x.kind == "judge" || x.kind == "hang") && f.minimize_runs > 1) {
+                    const Execution original = execute(input, false, patient);
+                    ++f.minimize_runs;
+                    if (!original.ran || original.finding_signature != x.finding_signature) {
+                        known_findings_.erase(x.finding_signature);
+                        ++stats_.unreproduced;
+                        log("not a finding: " + f.id + " did not happen again (" +
+                            x.finding_signature + ")");
+                        return;
+                    }
+                }
+            }
         } catch (const std::exception&) {
             stopped = std::current_exception();
             minimized = input;
@@ -576,13 +757,37 @@ void Engine::on_finding(const FuzzInput& input, Execution x) {
     if (stopped) std::rethrow_exception(stopped);  // after the finding is kept and written
 }
 
-bool Engine::liveness() {
+bool Engine::liveness(bool first) {
     ++stats_.liveness_checks;
     since_liveness_ = 0;
     const FuzzInput input = liveness_input();
     Execution x = execute(input, true);
     if (x.kind.empty()) return true;
+    if (!first && !x.obs.connect_error.empty()) {
+        // One connection that did not come (a connect timeout on a loaded machine) is not
+        // a dead peer yet: try again after a pause.
+        std::this_thread::sleep_for(liveness_retry_pause);
+        x = execute(input, true);
+        if (x.kind.empty()) return true;
+    }
+    // Nothing to fuzz: a server that cannot be reached is a setup error at the start, and
+    // the end of the run later; one that cannot take a handshake and an echo at the start
+    // is a finding, and the end of the run.
+    const bool unreachable = !x.obs.connect_error.empty();
+    const std::string who = settings_.peer == cases::Role::server ? "server" : "client";
+    if (first && unreachable) {
+        throw std::runtime_error(settings_.peer == cases::Role::server
+                                     ? "cannot connect to the server: " + x.obs.connect_error
+                                     : x.obs.connect_error);
+    }
+    const std::string why =
+        unreachable ? "no connection with the " + who + " any more: " + x.obs.connect_error
+                    : "the " + who +
+                          " does not complete a handshake and one "
+                          "echo at the start";
+    const bool stop = (first && x.kind == "liveness") || unreachable;
     on_finding(input, std::move(x));
+    if (stop) throw std::runtime_error(why);
     return false;
 }
 
@@ -656,7 +861,15 @@ std::optional<ResourceGrowth> Engine::measure(const FuzzInput& input, std::size_
     bool died = false;
     for (std::size_t i = 0; i < repeats && !died; ++i)
         died = execute(input).kind == "crash";
-    const runner::ResourceUsage after = sampler.sample();
+    runner::ResourceUsage after = sampler.sample();
+    // Descriptors a server releases after a while are not kept for good: a connection it
+    // failed or closed may stay open for its close timeout (python-websockets: 10 s, when
+    // octets it stopped reading hide our FIN). Give them that long to go.
+    const auto settle_until = Clock::now() + descriptor_settle;
+    while (!died && after.processes != 0 && after.fds > before.fds && Clock::now() < settle_until) {
+        std::this_thread::sleep_for(descriptor_settle_poll);
+        after = sampler.sample();
+    }
     measuring_ = false;
     if (died || before.processes == 0 || after.processes == 0) return std::nullopt;
     return ResourceGrowth{
@@ -674,11 +887,30 @@ bool Engine::grows(const ResourceGrowth& g, bool memory, std::size_t repeats) co
 // Runs a suspect again on a fresh server; when it makes the server grow, minimizes it and
 // writes the finding (unless one of the same shape is known). True when confirmed.
 bool Engine::try_suspect(const FuzzInput& suspect, bool memory, const std::string& during) {
+    // One finding per resource and run: a black box does not tell one leak from another
+    // reached by other steps (fix it, run again).
+    const std::string signature = std::string("resource|") + (memory ? "rss" : "fds");
+    if (known_findings_.count(signature) != 0) return true;
     if (!tested_.insert(std::to_string(suspect.seed) + input_shape(suspect)).second) return false;
     const std::size_t repeats = settings_.resource_repeats;
     const auto g = measure(suspect, repeats);
     if (!g || !grows(*g, memory, repeats)) return false;
     const std::string what = memory ? "resident memory" : "open file descriptors";
+    // The steps `repeats` times over one connection: a case file replays that. A leak per
+    // connection (in the handshake, at the close) needs as many connections instead.
+    const auto repeated = [&](const FuzzInput& in) {
+        FuzzInput out = in;
+        out.steps.clear();
+        const auto unit = repeatable_steps(in.steps);
+        for (std::size_t i = 0; i < repeats; ++i)
+            out.steps.insert(out.steps.end(), unit.begin(), unit.end());
+        return out;
+    };
+    const auto grows_over_one_connection = [&](const FuzzInput& in) {
+        const auto r = measure(repeated(in), 1);
+        return r && grows(*r, memory, repeats);
+    };
+    bool one_connection = grows_over_one_connection(suspect);
     Finding f;
     f.kind = "resource";
     f.seed = suspect.seed;
@@ -687,32 +919,27 @@ bool Engine::try_suspect(const FuzzInput& suspect, bool memory, const std::strin
     f.exec = stats_.execs;
     f.at_s = elapsed();
     f.steps_found = suspect.steps.size();
+    f.minimize_runs = 2;
     FuzzInput minimized = minimize(
         suspect,
         [&](const FuzzInput& candidate) {
+            if (one_connection) return grows_over_one_connection(candidate);
             const auto again = measure(candidate, repeats);
             return again && grows(*again, memory, repeats);
         },
         f.minimize_runs, resource_minimize_time_s);
-    f.signature =
-        std::string("resource|") + (memory ? "rss" : "fds") + "|" + input_shape(minimized);
-    if (!known_findings_.insert(f.signature).second) return true;
+    if (!one_connection) one_connection = grows_over_one_connection(minimized);
+    f.signature = signature;
+    known_findings_.insert(signature);
     f.id = "fz.1." + std::to_string(stats_.findings.size() + 1);
-    // The reproducer: the minimized steps `repeats` times over one connection, when that
-    // grows the server as much (a leak per connection needs that many connections).
-    FuzzInput repeated = minimized;
-    repeated.steps.clear();
-    for (std::size_t i = 0; i < repeats; ++i)
-        repeated.steps.insert(repeated.steps.end(), minimized.steps.begin(), minimized.steps.end());
-    const auto once = measure(repeated, 1);
+    const FuzzInput reproducer = one_connection ? repeated(minimized) : minimized;
+    const auto measured = measure(reproducer, one_connection ? 1 : repeats);
     ++f.minimize_runs;
-    const bool one_connection = once && grows(*once, memory, repeats);
-    const FuzzInput& reproducer = one_connection ? repeated : minimized;
-    const auto measured = one_connection ? once : measure(minimized, repeats);
     f.input = reproducer;
     f.steps_minimized = minimized.steps.size();
     DerivationSettings ds;
     ds.answer_timeout_ms = settings_.answer_timeout_ms;
+    ds.peer = settings_.peer;
     Derivation d = derive_expectations(reproducer.steps, ds);
     d.c.handshake = reproducer.handshake;
     f.c = d.c;
@@ -838,10 +1065,15 @@ FuzzStats Engine::run() {
     }
     seed_count_ = corpus_.size();
     if (corpus_.empty()) throw std::runtime_error("no usable seed cases (frames to mutate)");
+    load_corpus();
     rss_limit_ = settings_.rss_limit_bytes;
     fd_limit_ = settings_.fd_limit;
-    log("fuzz-server: " + std::to_string(corpus_.size()) + " seeds from " +
-        std::to_string(seeds_.size()) + " cases, run seed " + std::to_string(settings_.seed));
+    log(std::string(settings_.peer == cases::Role::server ? "fuzz-server: " : "fuzz-client: ") +
+        std::to_string(seed_count_) + " seeds from " + std::to_string(seeds_.size()) +
+        " cases, run seed " + std::to_string(settings_.seed) +
+        (settings_.corpus_dir.empty() ? std::string()
+                                      : "; " + std::to_string(stats_.corpus_loaded) +
+                                            " inputs from " + settings_.corpus_dir.string()));
     try {
         loop();
     } catch (const std::exception& e) {
@@ -853,14 +1085,88 @@ FuzzStats Engine::run() {
     return stats_;
 }
 
+// --corpus: the kept inputs of earlier runs, read as case files (a file that does not load
+// is skipped with a note).
+void Engine::load_corpus() {
+    if (corpus_dir_.empty() || !std::filesystem::is_directory(corpus_dir_)) return;
+    std::vector<std::filesystem::path> files;
+    for (const auto& e : std::filesystem::directory_iterator(corpus_dir_)) {
+        if (e.is_regular_file() && e.path().extension() == ".json") files.push_back(e.path());
+    }
+    std::sort(files.begin(), files.end());  // the same order on every run: reproducible
+    for (const auto& file : files) {
+        if (corpus_.size() >= max_corpus) break;
+        try {
+            for (const auto& c : cases::load_catalog(file)) {
+                FuzzInput in;
+                if (!seed_from_case(c, rng_, settings_.limits, in)) continue;
+                in.origin = c.id;
+                in.mutations = {"corpus"};
+                saved_.insert(c.id);
+                corpus_.push_back({std::move(in), "corpus"});
+                ++stats_.corpus_loaded;
+            }
+        } catch (const std::exception& e) {
+            log("corpus: skipped " + file.string() + ": " + one_line(e.what()));
+        }
+    }
+}
+
+// --corpus: a kept input as a case file named by a hash of its steps (the same input from
+// another run or machine gets the same name). Written to a temporary name, then renamed.
+void Engine::save_to_corpus(const Execution& x) {
+    if (corpus_dir_.empty()) return;
+    cases::Case c = x.d.c;
+    c.handshake.reset();  // (the case writer does not write handshake edits yet)
+    nlohmann::json steps = nlohmann::json::array();
+    for (const auto& s : c.steps)
+        steps.push_back(cases::step_to_json(s));
+    char id[40];
+    std::snprintf(id, sizeof id, "fzc.%016llx",
+                  static_cast<unsigned long long>(std::hash<std::string>{}(steps.dump())));
+    c.id = id;
+    if (!saved_.insert(c.id).second) return;
+    try {
+        std::filesystem::create_directories(corpus_dir_);
+        const auto path = corpus_dir_ / (c.id + ".json");
+        const auto tmp = corpus_dir_ / (c.id + ".json.tmp" + std::to_string(settings_.seed));
+        {
+            std::ofstream out(tmp, std::ios::binary);
+            out << cases::case_file_text("fzc", "wsspec fuzz corpus input", {c});
+        }
+        std::filesystem::rename(tmp, path);
+        ++stats_.corpus_saved;
+    } catch (const std::exception& e) {
+        log("corpus: cannot write to " + corpus_dir_.string() + ": " + e.what());
+        corpus_dir_.clear();
+    }
+}
+
 void Engine::loop() {
-    liveness();
+    liveness(true);
+    // The inputs loaded from --corpus run once first: their response signatures are known
+    // then (an input is kept for a new one), and what they find now is found at once.
+    for (std::size_t i = seed_count_; i < corpus_.size() && !should_stop(); ++i) {
+        const FuzzInput input = corpus_[i].input;
+        Execution x = execute(input);
+        if (!x.ran) continue;
+        ++stats_.execs;
+        ++since_liveness_;
+        corpus_[i].signature = x.response_signature;
+        ++stats_.signatures[x.response_signature];
+        if (!x.kind.empty()) {
+            on_finding(input, std::move(x));
+            liveness();
+        }
+        progress(false);
+    }
     while (!should_stop()) {
         FuzzInput child = choose_parent();
         child.seed = rng_.next();
         Rng local(child.seed);
         if (!mutate(child, local, settings_.limits)) continue;
         Execution x = execute(child);
+        if (should_stop()) break;  // an input cut short by the end of the run says nothing
         if (!x.ran) {
             ++stats_.skipped;
             progress(false);
@@ -877,6 +1183,7 @@ void Engine::loop() {
             if (corpus_.size() >= max_corpus)
                 corpus_.erase(corpus_.begin() + static_cast<std::ptrdiff_t>(seed_count_));
             corpus_.push_back({child, x.response_signature});
+            save_to_corpus(x);
         }
         if (!x.kind.empty()) {
             on_finding(child, std::move(x));
@@ -885,6 +1192,7 @@ void Engine::loop() {
             liveness();
         }
         if (settings_.supervisor != nullptr) check_suspects();
+        previous_input_ = std::move(child);
         progress(false);
     }
 }
@@ -914,13 +1222,16 @@ std::string FuzzStats::summary_line() const {
 RawRate measure_raw_rate(const FuzzSettings& settings, double seconds) {
     DerivationSettings ds;
     ds.answer_timeout_ms = settings.answer_timeout_ms;
+    ds.peer = settings.peer;
     const Derivation d = derive_expectations(liveness_input().steps, ds);
     RawRate r;
     const auto start = Clock::now();
     const auto until =
         start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
     while (Clock::now() < until && !(settings.stop && settings.stop->load())) {
-        const oracle::Observation obs = peer::run_case_as_client(d.c, settings.client);
+        const oracle::Observation obs = settings.run_case
+                                            ? settings.run_case(d.c)
+                                            : peer::run_case_as_client(d.c, settings.client);
         const bool echoed = !obs.events.empty() && obs.close_received;
         ++(echoed ? r.connections : r.failures);
     }
@@ -938,7 +1249,7 @@ std::string fuzz_report_json(const FuzzStats& stats, const FuzzSettings& setting
     using nlohmann::json;
     json j;
     j["tool"] = "wsspec";
-    j["mode"] = "fuzz-server";
+    j["mode"] = settings.peer == cases::Role::server ? "fuzz-server" : "fuzz-client";
     j["target"] = target;
     j["seed"] = settings.seed;
     j["options"] = {{"runs", settings.runs ? json(*settings.runs) : json(nullptr)},
@@ -953,6 +1264,10 @@ std::string fuzz_report_json(const FuzzStats& stats, const FuzzSettings& setting
     j["tolerated"] = stats.tolerated;
     j["liveness_checks"] = stats.liveness_checks;
     j["restarts"] = stats.restarts;
+    j["slow_answers"] = stats.slow;
+    j["unreproduced"] = stats.unreproduced;
+    j["corpus_loaded"] = stats.corpus_loaded;
+    j["corpus_saved"] = stats.corpus_saved;
     j["corpus"] = stats.corpus;
     j["signatures"] = stats.signatures.size();
     j["outcomes"] = stats.outcomes;

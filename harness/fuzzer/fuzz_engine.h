@@ -28,6 +28,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "harness/fuzzer/expectation_derivation.h"
@@ -43,6 +44,11 @@ namespace wsspec::fuzzer {
 
 struct FuzzSettings {
     peer::ClientSettings client;
+    // The peer under test: a server (fuzz-server: each input is a connection wsspec opens
+    // with `client`), or a client (fuzz-client: `run_case` hands each input to the next
+    // connection the client makes, and returns what it did).
+    cases::Role peer = cases::Role::server;
+    std::function<oracle::Observation(const cases::Case&)> run_case;
     std::uint64_t seed = 1;
     std::optional<std::uint64_t> runs;  // stop after this many inputs
     double time_s = 60;                 // otherwise after this long
@@ -57,6 +63,10 @@ struct FuzzSettings {
     std::size_t fd_limit = 64;
     std::size_t resource_repeats = 16;
     std::filesystem::path findings_dir;  // empty: findings are not written as files
+    // --corpus: inputs that made a new response signature are written here as case files
+    // (fzc.<hash of the steps>.json), and every case file here is loaded into the corpus at
+    // the start. Several runs (and machines sharing the directory) only ever add files.
+    std::filesystem::path corpus_dir;
     const std::atomic<bool>* stop = nullptr;
     runner::ProcessSupervisor* supervisor = nullptr;  // --exec
     std::function<void(const std::string&)> log;      // progress lines and notes
@@ -86,17 +96,21 @@ struct TimelinePoint {
 
 struct FuzzStats {
     std::size_t execs = 0;
-    std::size_t skipped = 0;    // inputs not run: they end inside a frame (nothing to judge)
-    std::size_t tolerated = 0;  // failures the RFC allows (1009 on large messages, ...)
+    std::size_t skipped = 0;       // inputs not run: they end inside a frame (nothing to judge)
+    std::size_t tolerated = 0;     // failures the RFC allows (1009 on large messages, ...)
+    std::size_t slow = 0;          // deadline findings the server answered when given longer
+    std::size_t unreproduced = 0;  // judge / hang findings their input did not make again
     std::size_t liveness_checks = 0;
     std::size_t restarts = 0;
     std::size_t corpus = 0;
+    std::size_t corpus_loaded = 0;      // inputs read from --corpus at the start
+    std::size_t corpus_saved = 0;       // ... and written to it
     std::size_t handshake_refused = 0;  // inputs with an edited handshake the server refused
     std::size_t extension_agreed = 0;   // ... or answered agreeing to an extension (not judged)
     std::uint64_t rss_baseline = 0, rss_peak = 0;  // bytes, of the supervised server
     std::size_t fds_baseline = 0, fds_peak = 0;
-    std::map<std::string, std::size_t> signatures;  // response signature -> inputs
-    std::map<std::string, std::size_t> outcomes;    // derived outcome -> inputs
+    std::unordered_map<std::string, std::size_t> signatures;  // response signature -> inputs
+    std::map<std::string, std::size_t> outcomes;              // derived outcome -> inputs
     std::vector<Finding> findings;
     std::vector<TimelinePoint> timeline;
     double elapsed_s = 0;

@@ -4,6 +4,7 @@
 #include <functional>
 
 #include "harness/codec/constants.h"
+#include "harness/codec/http_head.h"
 #include "harness/fuzzer/handshake_mutator.h"
 #include "harness/fuzzer/step_bytes.h"
 
@@ -300,7 +301,7 @@ std::vector<std::size_t> fragments(const std::vector<Step>& steps) {
 }
 
 // One mutation; returns its name (empty: not applicable, try another).
-std::string mutate_once(std::vector<Step>& steps, Rng& rng) {
+std::string mutate_once(std::vector<Step>& steps, Rng& rng, cases::Role sender) {
     switch (rng.below(24)) {
         case 0: {
             FrameStep& f = some_frame(steps, rng);
@@ -346,7 +347,8 @@ std::string mutate_once(std::vector<Step>& steps, Rng& rng) {
         }
         case 5: {
             FrameStep& f = some_frame(steps, rng);
-            f.mask = f.mask.value_or(true) ? false : true;  // 5.1: clients MUST mask
+            // 5.1: a client MUST mask, a server MUST NOT.
+            f.mask = !f.mask.value_or(sender == cases::Role::client);
             return "toggle-mask";
         }
         case 6:
@@ -459,7 +461,7 @@ std::string mutate_once(std::vector<Step>& steps, Rng& rng) {
             if (frames.empty()) return "";
             const std::size_t i = rng.pick(frames);
             RawStep raw;
-            raw.bytes = client_frame_bytes(std::get<FrameStep>(steps[i]));
+            raw.bytes = frame_bytes(std::get<FrameStep>(steps[i]), sender);
             raw.chop = std::get<FrameStep>(steps[i]).chop;
             havoc(raw.bytes, rng);
             steps[i] = raw;
@@ -601,8 +603,24 @@ bool within_limits(const std::vector<Step>& steps, const MutationLimits& limits)
 bool seed_from_case(const cases::Case& c, Rng& rng, const MutationLimits& limits, FuzzInput& out) {
     out = FuzzInput{};
     out.origin = c.id;
-    out.handshake = c.handshake;
-    if (out.handshake) out.handshake->chop_delay_ms = 0;  // as the frames' chops: no pauses
+    if (limits.sender == cases::Role::client) out.handshake = c.handshake;
+    if (out.handshake) {
+        out.handshake->chop_delay_ms = 0;  // as the frames' chops: no pauses
+        // No extension offers from the catalog's compression cases: the derivation knows no
+        // extension, so frames on a connection that agreed one are not judged.
+        for (auto* list : {&out.handshake->headers, &out.handshake->add_headers}) {
+            std::erase_if(*list, [](const auto& h) {
+                return codec::iequals(h.first, "Sec-WebSocket-Extensions");
+            });
+        }
+        if (out.handshake->headers.empty() && out.handshake->add_headers.empty() &&
+            out.handshake->remove_headers.empty() && !out.handshake->raw &&
+            out.handshake->method == "GET" && out.handshake->target == "{path}" &&
+            out.handshake->http_version == "HTTP/1.1" && out.handshake->ws_version == 13 &&
+            out.handshake->chop == 0 && out.handshake->pipelined.empty()) {
+            out.handshake.reset();
+        }
+    }
     if (out.handshake && !out.handshake->pipelined.empty()) {
         // Octets sent with the request (hs.8.3): the first step, so the derivation sees them.
         out.steps.emplace_back(RawStep{out.handshake->pipelined, 0, 0});
@@ -625,11 +643,11 @@ bool mutate(FuzzInput& input, Rng& rng, const MutationLimits& limits) {
     const unsigned n = 1 + static_cast<unsigned>(rng.below(4));
     for (unsigned done = 0, tries = 0; done < n && tries < 16; ++tries) {
         std::string name;
-        if (rng.percent(handshake_mutation_percent)) {
+        if (limits.sender == cases::Role::client && rng.percent(handshake_mutation_percent)) {
             if (!input.handshake) input.handshake = cases::HandshakeRequest{};
             name = mutate_handshake(*input.handshake, rng);
         } else {
-            name = mutate_once(input.steps, rng);
+            name = mutate_once(input.steps, rng, limits.sender);
         }
         if (name.empty()) continue;
         input.mutations.push_back(name);

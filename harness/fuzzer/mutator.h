@@ -34,6 +34,9 @@ struct MutationLimits {
     // 64 KiB frame one octet at a time outlasts any answer deadline. Bound the pieces.
     std::uint64_t max_chop_pieces = 256;
     std::uint64_t max_handshake_bytes = 80 * 1024;  // an oversized header field and then some
+    // Who sends the steps: wsspec as a client (fuzz-server; frames masked by default) or as
+    // the server (fuzz-client); only a client's opening request is edited.
+    cases::Role sender = cases::Role::client;
 };
 
 // A catalog case as a seed: messages become frames (with mask keys from `rng`), repeats are

@@ -8,17 +8,20 @@
 
 namespace wsspec::fuzzer {
 
-std::string client_frame_bytes(const cases::FrameStep& f) {
+std::string frame_bytes(const cases::FrameStep& f, cases::Role sender) {
     // RFC 6455 5.3: a client masks every frame. The key is fixed when the step has none, so
     // the bytes (and the expected answer) are known before they are sent.
-    const codec::FrameSpec spec = cases::frame_spec_of(f, true, cases::mask_key_bytes(0));
+    const codec::FrameSpec spec =
+        cases::frame_spec_of(f, sender == cases::Role::client, cases::mask_key_bytes(0));
     std::string out;
     codec::append_frame(out, spec, f.payload.materialize());
     return out;
 }
 
-std::string client_step_bytes(const cases::Step& step, std::uint32_t message_mask_key) {
-    if (const auto* f = std::get_if<cases::FrameStep>(&step)) return client_frame_bytes(*f);
+std::string step_bytes(const cases::Step& step, cases::Role sender,
+                       std::uint32_t message_mask_key) {
+    const bool masked = sender == cases::Role::client;
+    if (const auto* f = std::get_if<cases::FrameStep>(&step)) return frame_bytes(*f, sender);
     if (const auto* r = std::get_if<cases::RawStep>(&step)) return r->bytes;
     if (const auto* m = std::get_if<cases::MessageStep>(&step)) {
         const std::string payload = m->payload.materialize();
@@ -33,7 +36,7 @@ std::string client_step_bytes(const cases::Step& step, std::uint32_t message_mas
             spec.opcode =
                 at == 0 ? m->opcode : static_cast<std::uint8_t>(codec::Opcode::continuation);
             spec.fin = at + n >= payload.size();
-            spec.masked = true;
+            spec.masked = masked;
             spec.mask_key = cases::mask_key_bytes(message_mask_key);
             codec::append_frame(out, spec, std::string_view(payload).substr(at, n));
             at += n;
@@ -43,7 +46,7 @@ std::string client_step_bytes(const cases::Step& step, std::uint32_t message_mas
     if (const auto* c = std::get_if<cases::CloseStep>(&step)) {
         codec::FrameSpec spec;
         spec.opcode = static_cast<std::uint8_t>(codec::Opcode::close);
-        spec.masked = true;
+        spec.masked = masked;
         spec.mask_key = cases::mask_key_bytes(message_mask_key);
         std::string out;
         codec::append_frame(out, spec, codec::close_payload(c->code, c->reason));
@@ -53,7 +56,7 @@ std::string client_step_bytes(const cases::Step& step, std::uint32_t message_mas
         std::string out;
         for (std::uint32_t i = 0; i < rep->times; ++i) {
             for (const auto& inner : rep->steps)
-                out += client_step_bytes(inner, message_mask_key);
+                out += step_bytes(inner, sender, message_mask_key);
         }
         return out;
     }

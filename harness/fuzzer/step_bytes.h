@@ -12,12 +12,21 @@
 
 namespace wsspec::fuzzer {
 
-// Frames are masked as a client's (unless `mask` says otherwise). Message steps are
-// fragmented as the session does, with `message_mask_key` on every fragment. Sleeps, awaits
-// and the other non-sending steps give no bytes; a close step gives its Close frame.
-std::string client_step_bytes(const cases::Step& step, std::uint32_t message_mask_key = 0);
+// Frames are masked as `sender`'s are (RFC 6455 5.1: a client masks every frame, a server
+// none) unless `mask` says otherwise. Message steps are fragmented as the session does, with
+// `message_mask_key` on every fragment a client sends. Sleeps, awaits and the other
+// non-sending steps give no bytes; a close step gives its Close frame.
+std::string step_bytes(const cases::Step& step, cases::Role sender,
+                       std::uint32_t message_mask_key = 0);
 
 // A frame step serialized as it would be sent (for turning it into a raw step).
-std::string client_frame_bytes(const cases::FrameStep& f);
+std::string frame_bytes(const cases::FrameStep& f, cases::Role sender);
+
+inline std::string client_step_bytes(const cases::Step& step, std::uint32_t message_mask_key = 0) {
+    return step_bytes(step, cases::Role::client, message_mask_key);
+}
+inline std::string client_frame_bytes(const cases::FrameStep& f) {
+    return frame_bytes(f, cases::Role::client);
+}
 
 }  // namespace wsspec::fuzzer

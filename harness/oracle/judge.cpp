@@ -127,6 +127,29 @@ bool events_match_subsequence_with_last(const std::vector<cases::Event>& want,
     return false;
 }
 
+// EventsMatch::interleaved: the Pongs of `got` match those of `want` in order, and the
+// other events the others, in order; with `prefixes` (interleaved_prefixes) each kind may
+// stop short.
+bool events_match_interleaved(const std::vector<cases::Event>& want,
+                              const std::vector<ObservedEvent>& got, bool prefixes) {
+    if (prefixes ? got.size() > want.size() : want.size() != got.size()) return false;
+    const auto is_pong = [](const auto& e, auto pong) { return e.kind == pong; };
+    for (const bool pongs : {true, false}) {
+        std::size_t w = 0;
+        for (const auto& g : got) {
+            if (is_pong(g, ObservedEvent::Kind::pong) != pongs) continue;
+            while (w < want.size() && is_pong(want[w], cases::Event::Kind::pong) != pongs)
+                ++w;
+            if (w == want.size() || !event_matches(want[w], g)) return false;
+            ++w;
+        }
+        while (w < want.size() && is_pong(want[w], cases::Event::Kind::pong) != pongs)
+            ++w;
+        if (w != want.size() && !prefixes) return false;
+    }
+    return true;
+}
+
 bool expectation_events_match(const cases::Expectation& want, const CountedTrace& trace) {
     if (!want.events) return true;
     switch (want.match) {
@@ -134,6 +157,10 @@ bool expectation_events_match(const cases::Expectation& want, const CountedTrace
             return events_match(*want.events, trace.events);
         case cases::EventsMatch::subsequence_with_last:
             return events_match_subsequence_with_last(*want.events, trace.events);
+        case cases::EventsMatch::interleaved:
+            return events_match_interleaved(*want.events, trace.events, false);
+        case cases::EventsMatch::interleaved_prefixes:
+            return events_match_interleaved(*want.events, trace.events, true);
     }
     return false;
 }
@@ -513,6 +540,10 @@ Judgement judge_conversation(const cases::Case& c, const Observation& obs, cases
         j.expected += e.events ? list(*e.events) : std::string("any events");
         if (e.events && e.match == cases::EventsMatch::subsequence_with_last)
             j.expected += " (or an in-order part of them ending with the last)";
+        if (e.events && e.match == cases::EventsMatch::interleaved)
+            j.expected += " (Pongs and messages each in order, in any interleaving)";
+        if (e.events && e.match == cases::EventsMatch::interleaved_prefixes)
+            j.expected += " (or the first of its Pongs and of its messages, in any interleaving)";
         if (e.count_unsolicited_pongs) j.expected += " (unsolicited Pongs counted)";
     }
 

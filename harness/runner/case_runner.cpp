@@ -66,7 +66,7 @@ std::vector<oracle::CaseOutcome> run_server_cases(const std::vector<const cases:
             }
             if (hooks.after_case) {
                 std::lock_guard lock(hook_mutex);
-                if (auto crash = hooks.after_case()) out.obs.peer_crash = std::move(crash);
+                if (auto crash = hooks.after_case(out.obs)) out.obs.peer_crash = std::move(crash);
             }
             out.judgement = oracle::judge(*out.c, out.obs, cases::Role::server);
             trim_payloads(out.obs);

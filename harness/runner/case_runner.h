@@ -18,8 +18,9 @@ namespace wsspec::runner {
 struct RunHooks {
     // Called before each case (e.g. make sure a supervised server is up); may throw.
     std::function<void()> before_case;
-    // Called after each case; returns a description if the supervised peer died.
-    std::function<std::optional<std::string>()> after_case;
+    // Called after each case with what was observed; returns a description if the
+    // supervised peer died.
+    std::function<std::optional<std::string>(const oracle::Observation&)> after_case;
     // What the supervised peer holds, for cases with resource limits (sampled before and
     // after them); nothing when it cannot be read.
     std::function<std::optional<ResourceUsage>()> sample_resources;

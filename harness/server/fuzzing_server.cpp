@@ -432,6 +432,7 @@ void FuzzingServer::dispatch(asio::io_context& io, std::unique_ptr<peer::ByteStr
             "case=N (1.." + std::to_string(options_.cases.size()) + ") or casetuple=ID is required",
             timeout);
     };
+    if (options_.take_case) return dispatch_dynamic(io, std::move(stream), request, path);
     const auto agent = target.param("agent");
     const auto bad_agent = [&]() -> bool {
         const std::string problem = agent_name_problem(agent.value_or(""));
@@ -493,6 +494,31 @@ void FuzzingServer::dispatch(asio::io_context& io, std::unique_ptr<peer::ByteStr
                    " (getCaseCount, getCaseInfo, getCaseStatus, runCase, updateReports, "
                    "stopServer)",
                timeout);
+    }
+}
+
+void FuzzingServer::dispatch_dynamic(asio::io_context& io, std::unique_ptr<peer::ByteStream> stream,
+                                     peer::ClientRequest& request, const std::string& path) {
+    if (path == "/getCaseCount") {
+        answer_message(io, std::move(stream), request, std::to_string(options_.dynamic_case_count));
+    } else if (path == "/getCaseInfo") {
+        answer_message(io, std::move(stream), request,
+                       R"({"id": "fz", "description": "an input made by wsspec fuzz-client"})");
+    } else if (path == "/getCaseStatus") {
+        answer_message(io, std::move(stream), request, R"({"behavior": "OK"})");
+    } else if (path == "/runCase") {
+        auto taken = options_.take_case();
+        if (!taken) return answer_message(io, std::move(stream), request, std::nullopt);
+        oracle::Observation obs = peer::run_case_as_server(taken->second, io, std::move(stream),
+                                                           request, options_.case_settings);
+        if (options_.case_observed) options_.case_observed(taken->first, std::move(obs));
+    } else if (path == "/updateReports" || path == "/stopServer") {
+        answer_message(io, std::move(stream), request, std::nullopt);
+    } else {
+        refuse(io, *stream, http_not_found, "Not Found",
+               "unknown endpoint " + path +
+                   " (getCaseCount, getCaseInfo, getCaseStatus, runCase, updateReports)",
+               options_.request_timeout);
     }
 }
 

@@ -89,6 +89,13 @@ struct FuzzingServerOptions {
     // Something went wrong without stopping the server (a report could not be written,
     // descriptors ran out); one line of text (serialized with the other callbacks).
     std::function<void(const std::string&)> on_warning;
+    // fuzz-client: cases made on demand instead of `cases`. /getCaseCount answers
+    // `dynamic_case_count`; /runCase (any case number) runs the case `take_case` hands over
+    // -- nothing: the connection is closed -- and gives what the client did, with the case's
+    // ticket, to `case_observed`, unjudged and unbooked.
+    std::function<std::optional<std::pair<std::uint64_t, cases::Case>>()> take_case;
+    std::function<void(std::uint64_t, oracle::Observation)> case_observed;
+    std::size_t dynamic_case_count = 0;
 };
 
 class FuzzingServer {
@@ -122,6 +129,8 @@ class FuzzingServer {
     void dispatch(asio::io_context& io, std::unique_ptr<peer::ByteStream> stream,
                   peer::ClientRequest& request);
     void warn(const std::string& text);
+    void dispatch_dynamic(asio::io_context& io, std::unique_ptr<peer::ByteStream> stream,
+                          peer::ClientRequest& request, const std::string& path);
     void run_case(asio::io_context& io, std::unique_ptr<peer::ByteStream> stream,
                   const peer::ClientRequest& request, std::size_t index, const std::string& agent);
     void answer_message(asio::io_context& io, std::unique_ptr<peer::ByteStream> stream,

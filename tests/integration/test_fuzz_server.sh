@@ -44,6 +44,31 @@ print(f"reference server: {r['execs']} execs, {r['execs_per_s']:.0f}/s, "
 PY
 stop_started
 
+# -j 2: two workers, their reports merged; a defect found by both is one finding.
+start_serve "$work/serve-jobs.log" --inject-defect skip-utf8-check
+set +e
+timeout 60 "$WSSPEC" fuzz-server "$SERVE_URL" -j 2 --time 3 --seed 1 --timeout 400 \
+  --report-dir "$work/jobs" >"$work/jobs.out" 2>&1
+status=$?
+set -e
+((status == 1)) || { cat "$work/jobs.out" >&2; fail "-j 2: expected findings (exit 1), got $status"; }
+python3 - "$work/jobs/fuzz.json" <<'PY' || fail "-j 2: merged fuzz.json"
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["jobs"] == 2 and len(r["workers"]) == 2, r["workers"]
+assert r["execs"] == sum(w["execs"] for w in r["workers"]), r
+keys = [(f["kind"], f["signature"]) for f in r["findings"]]
+assert keys and len(keys) == len(set(keys)), keys
+print(f"-j 2: {r['execs']} execs, {len(keys)} distinct findings from "
+      f"{sum(w['findings'] for w in r['workers'])} in the workers")
+PY
+stop_started
+set +e
+"$WSSPEC" fuzz-server ws://127.0.0.1:1/ -j 2 --exec true --time 1 >"$work/opt.out" 2>&1
+status=$?
+set -e
+((status == 2)) || fail "-j with --exec: expected exit 2, got $status"
+
 # 2. Injected defects: a finding of the expected oracle, minimized, replaying as a failure.
 declare -A kind=([skip-utf8-check]=judge [accept-reserved-bits]=judge [no-close-reply]=judge
   [accept-unmasked]=judge)

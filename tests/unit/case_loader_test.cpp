@@ -356,9 +356,10 @@ TEST_F(MalformedCaseFileTest, UnknownEventsMatchIsAnError) {
     content.replace(content.find(expect_key), expect_key.size(),
                     R"({"verdict": "OK", "events": [], "match": "prefix"})");
     const std::string msg = error_for(content);
-    EXPECT_EQ(msg, path_ +
-                       ": /cases/0/expect/0/match: unknown match \"prefix\" "
-                       "(expected exact or subsequence_with_last)");
+    EXPECT_EQ(msg,
+              path_ +
+                  ": /cases/0/expect/0/match: unknown match \"prefix\" "
+                  "(expected exact, subsequence_with_last, interleaved or interleaved_prefixes)");
 }
 
 TEST_F(MalformedCaseFileTest, ParseErrorNamesFileAndByte) {

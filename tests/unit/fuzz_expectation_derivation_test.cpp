@@ -64,8 +64,20 @@ TEST(FuzzExpectationDerivation, ValidMessagesAreEchoedThenOurCloseIsAnsweredClea
     EXPECT_EQ(close.opcode, close_op);
     EXPECT_EQ(close.payload.close_code, std::optional<std::uint16_t>(1000));
     EXPECT_TRUE(is_await_close(d.c.steps[3]));
-    ASSERT_EQ(d.c.expect.size(), 1u);
+    // A peer's application may see our Close only after its library answered it: echoes
+    // cut short by the Close reply are NON-STRICT (5.5.1).
+    ASSERT_EQ(d.c.expect.size(), 3u);  // both echoes, the first, none
     EXPECT_EQ(d.c.expect[0].verdict, "OK");
+    EXPECT_EQ(d.c.expect[1].verdict, "NON-STRICT");
+    EXPECT_EQ(d.c.expect[1].events->size(), 1u);
+    EXPECT_EQ(d.c.expect[2].events->size(), 0u);
+    DerivationSettings waiting;
+    waiting.await_answers_before_close = true;
+    const auto w =
+        derive_expectations({frame(text_op, "Hello"), frame(binary_op, "\x01\x02")}, waiting);
+    ASSERT_EQ(w.c.steps.size(), 5u);  // an await for both echoes before our Close
+    EXPECT_EQ(std::get<cases::AwaitStep>(w.c.steps[2]).events, 2u);
+    EXPECT_EQ(w.c.expect.size(), 1u);
     EXPECT_TRUE(d.c.expect_close.closed_by_me);
     EXPECT_TRUE(d.c.expect_close.require_clean);
     EXPECT_THAT(d.c.expect_close.codes, ElementsAre(1000));

@@ -82,6 +82,21 @@ TEST(FuzzFindingSignature, AWrongEchoIsNamedTheSameWhateverTheInputsOutcome) {
     }
 }
 
+TEST(FuzzFindingSignature, AnEchoThatIsNoLongerUtf8IsAWrongEchoToo) {
+    Derivation d;
+    d.outcome = DerivedOutcome::clean_close;
+    d.answers = {message("caf\xC3\xA9")};
+    d.c.expect_close.codes = {1000};
+    oracle::Observation obs;  // the session refused the text message and failed
+    obs.peer_violation_kind = "invalid_utf8";
+    obs.failed_by_me = true;
+    oracle::Judgement j;
+    j.behavior = oracle::verdict::failed;
+    EXPECT_EQ(divergence(d, obs, j), "wrong-bytes");
+    obs.peer_violation_kind = "masked_server_frame";
+    EXPECT_EQ(divergence(d, obs, j), "sent:masked_server_frame");
+}
+
 TEST(FuzzFindingSignature, AServerThatStoppedAnsweringIsNamedByTheFirstMissingAnswer) {
     Derivation d;
     d.outcome = DerivedOutcome::fail;

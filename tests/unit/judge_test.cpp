@@ -549,6 +549,39 @@ TEST(Judge, PongsOutOfOrderOrWithoutTheLastAreFailed) {
     EXPECT_EQ(judge(c, clean_close(Role::server, {}), Role::server).behavior, verdict::failed);
 }
 
+TEST(Judge, InterleavedAcceptsAPongBeforeAnEarlierEchoButKeepsEachKindInOrder) {
+    cases::Case c;
+    c.expect = {alternative("OK", {want_message("a"), want_message("b"), want_pong("p")},
+                            "every answer arrived")};
+    c.expect[0].match = cases::EventsMatch::interleaved;
+    for (const Role r : both_roles) {
+        EXPECT_EQ(judge(c, clean_close(r, {pong("p"), message("a"), message("b")}), r).behavior,
+                  verdict::ok)
+            << role_name(r);
+        EXPECT_EQ(judge(c, clean_close(r, {message("a"), pong("p"), message("b")}), r).behavior,
+                  verdict::ok);
+        EXPECT_EQ(judge(c, clean_close(r, {message("b"), pong("p"), message("a")}), r).behavior,
+                  verdict::failed);
+        EXPECT_EQ(judge(c, clean_close(r, {message("a"), message("b")}), r).behavior,
+                  verdict::failed);
+        EXPECT_EQ(judge(c, clean_close(r, {message("a"), pong("p"), message("b"), pong("p")}), r)
+                      .behavior,
+                  verdict::failed);
+    }
+}
+
+TEST(Judge, InterleavedPrefixesAcceptTheFirstOfEachKind) {
+    cases::Case c;
+    c.expect = {alternative("NON-STRICT", {want_message("a"), want_pong("p"), want_message("b")},
+                            "failed before every answer was written")};
+    c.expect[0].match = cases::EventsMatch::interleaved_prefixes;
+    const Role r = Role::server;
+    EXPECT_EQ(judge(c, clean_close(r, {pong("p")}), r).behavior, verdict::non_strict);
+    EXPECT_EQ(judge(c, clean_close(r, {pong("p"), message("a")}), r).behavior, verdict::non_strict);
+    EXPECT_EQ(judge(c, clean_close(r, {}), r).behavior, verdict::non_strict);
+    EXPECT_EQ(judge(c, clean_close(r, {message("b")}), r).behavior, verdict::failed);
+}
+
 TEST(Judge, EchoSplitDifferentlyIsStillTheSameMessage) {
     // Fragmentation is reassembled before the judge sees it: one message event either way.
     const Judgement j =

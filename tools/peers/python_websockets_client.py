@@ -29,6 +29,16 @@ from websockets.exceptions import ConnectionClosed, WebSocketException
 import driver_loop
 
 MAX_SIZE = 2**25
+# websockets' close_timeout (default 10 s): how long a client waits for the server's TCP
+# close after the Close handshake, or after failing the connection, before it gives up.
+CLOSE_TIMEOUT = 10
+
+
+def add_arguments(p):
+    p.add_argument("--close-timeout", type=float, default=CLOSE_TIMEOUT,
+                   help="seconds to wait for the server's TCP close (websockets' close_timeout; "
+                        "wsspec fuzz-client runs pass 1: a client that stopped reading waits "
+                        "it out twice before its next case)")
 
 
 async def get_case_count(url):
@@ -38,7 +48,8 @@ async def get_case_count(url):
 
 async def echo_until_closed(url):
     try:
-        async with websockets.connect(url, max_size=MAX_SIZE, max_queue=1) as ws:
+        async with websockets.connect(url, max_size=MAX_SIZE, max_queue=1,
+                                      close_timeout=CLOSE_TIMEOUT) as ws:
             async for msg in ws:
                 await ws.send(msg)
     except ConnectionClosed:
@@ -58,6 +69,7 @@ async def wait_for_close(url):
 if __name__ == "__main__":
     logging.basicConfig(level=logging.WARNING)
     args = driver_loop.parse_args(sys.argv[1:], __doc__.splitlines()[0],
-                                  f"python-websockets-{websockets.__version__}")
+                                  f"python-websockets-{websockets.__version__}", add_arguments)
+    CLOSE_TIMEOUT = args.close_timeout
     sys.exit(asyncio.run(driver_loop.drive(args, get_case_count, echo_until_closed,
                                            wait_for_close, (WebSocketException, OSError))))

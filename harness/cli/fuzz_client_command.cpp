@@ -1,0 +1,222 @@
+#include "harness/cli/fuzz_client_command.h"
+
+#include <atomic>
+#include <future>
+#include <iostream>
+#include <random>
+#include <thread>
+
+#include "harness/cli/catalog_option.h"
+#include "harness/cli/endpoint_option.h"
+#include "harness/cli/fuzz_run_output.h"
+#include "harness/cli/interrupt.h"
+#include "harness/fuzzer/case_handoff.h"
+#include "harness/fuzzer/fuzz_engine.h"
+#include "harness/peer/target_url.h"
+#include "harness/runner/process_supervisor.h"
+#include "harness/server/fuzzing_server.h"
+
+namespace wsspec::cli {
+namespace {
+
+// What /getCaseCount answers: a driver loop runs that many cases, more than any run needs
+// (when the fuzzer is done, the server stops and the driver with it).
+constexpr std::size_t advertised_cases = 1000000;
+
+struct FuzzClientOptions {
+    std::string listen = "127.0.0.1:9001";
+    std::string exec;
+    double time_s = 60;
+    std::uint64_t runs = 0;
+    std::uint64_t seed = 0;
+    std::string findings_dir;
+    std::string report_dir;
+    std::string corpus_dir;
+    CatalogOptions catalog;
+    std::uint32_t timeout_ms = 1000;
+    // A driver loop starts its next case once its client has closed the last one, and a
+    // client that failed a connection may wait out its close timeout for our TCP close
+    // first (RFC 6455 7.1.1; python-websockets: twice 10 s when data it stopped reading
+    // hides our FIN).
+    std::uint32_t connect_wait_ms = 30000;
+    std::size_t liveness_every = 250;
+    std::uint64_t rss_limit_mib = 32;
+    std::size_t fd_limit = 64;
+    bool seed_given = false;
+    bool runs_given = false;
+};
+
+int run(const FuzzClientOptions& o) {
+    const Endpoint endpoint = parse_endpoint(o.listen, "--listen");
+    const Catalog catalog = load_selected(o.catalog, cases::Role::client);
+
+    const std::atomic<bool>& interrupted = install_interrupt_handler();
+    // The engine's own clock starts a little later (after the seeds are made) and decides
+    // when the run ends; this one only keeps the handoff from waiting past it.
+    constexpr double run_end_margin_s = 5;
+    const auto run_ends =
+        std::chrono::steady_clock::now() +
+        std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+            std::chrono::duration<double>(o.runs_given ? 31536000.0 : o.time_s + run_end_margin_s));
+    // The handoff gives up waiting for the client when the run is over, and when the
+    // supervised driver has exited (the engine then tells a crash from the loop's end).
+    std::unique_ptr<runner::ProcessSupervisor> driver;
+    fuzzer::CaseHandoff handoff([&] {
+        return interrupted.load() || std::chrono::steady_clock::now() >= run_ends ||
+               (driver && !driver->running());
+    });
+    std::atomic<bool> done{false};
+    server::FuzzingServerOptions options;
+    options.host = endpoint.host;
+    options.port = endpoint.port;
+    options.case_settings.default_timeout_ms = o.timeout_ms;
+    options.stop_when_complete = false;
+    options.dynamic_case_count = advertised_cases;
+    options.take_case = [&] { return handoff.take(options.request_timeout); };
+    options.case_observed = [&](std::uint64_t ticket, oracle::Observation obs) {
+        handoff.finish(ticket, std::move(obs));
+    };
+    options.should_stop = [&] { return done.load(); };
+    options.on_warning = [](const std::string& text) {
+        std::cerr << "wsspec fuzz-client: " << text << std::endl;
+    };
+    std::promise<std::string> listening;  // the URL, or why not
+    options.on_listening = [&](std::uint16_t port) {
+        listening.set_value(peer::TargetUrl{false, endpoint.host, port, ""}.to_string());
+    };
+    server::FuzzingServer fuzzing_server(options);
+    std::string listen_error;
+    std::thread server_thread([&] {
+        try {
+            fuzzing_server.run();
+        } catch (const std::exception& e) {
+            listen_error = e.what();
+            try {
+                listening.set_value("");
+            } catch (const std::future_error&) {
+            }
+        }
+    });
+    const auto stop_server = [&] {
+        done = true;
+        handoff.close();
+        if (server_thread.joinable()) server_thread.join();
+    };
+    const std::string url = listening.get_future().get();
+    if (url.empty()) {
+        stop_server();
+        std::cerr << "wsspec fuzz-client: cannot listen on " << o.listen << ": " << listen_error
+                  << "\n";
+        return 2;
+    }
+    std::cout << "wsspec fuzz-client: listening on " << url << "/" << std::endl;
+
+    fuzzer::FuzzSettings settings;
+    settings.peer = cases::Role::client;
+    settings.limits.sender = cases::Role::server;
+    settings.run_case = [&](const cases::Case& c) {
+        return handoff.run(c, std::chrono::milliseconds(o.connect_wait_ms));
+    };
+    settings.seed = o.seed_given ? o.seed : std::random_device{}() | 1ULL << 32;
+    if (o.runs_given) settings.runs = o.runs;
+    settings.time_s = o.time_s;
+    settings.answer_timeout_ms = o.timeout_ms;
+    settings.liveness_every = o.liveness_every;
+    settings.rss_limit_bytes = o.rss_limit_mib << 20;
+    settings.fd_limit = o.fd_limit;
+    settings.findings_dir = o.findings_dir;
+    settings.corpus_dir = o.corpus_dir;
+    if (settings.findings_dir.empty() && !o.report_dir.empty())
+        settings.findings_dir = std::filesystem::path(o.report_dir) / "findings";
+    settings.stop = &interrupted;
+    settings.log = [](const std::string& line) { std::cout << line << std::endl; };
+
+    if (!o.exec.empty()) {
+        std::string command = o.exec;
+        for (auto at = command.find("{url}"); at != std::string::npos; at = command.find("{url}"))
+            command.replace(at, 5, url);
+        runner::SupervisorSettings s;
+        s.command = command;
+        s.env = {{"WSSPEC_URL", url}};
+        s.keep_stdout = false;  // stdout nowhere, the last stderr lines for a crash
+        s.kept_lines = 40;
+        s.stop_grace = std::chrono::milliseconds(2000);
+        driver = std::make_unique<runner::ProcessSupervisor>(std::move(s));
+        try {
+            driver->start();
+        } catch (const std::exception& e) {
+            stop_server();
+            std::cerr << "wsspec fuzz-client: --exec: " << e.what() << "\n";
+            return 2;
+        }
+        settings.supervisor = driver.get();
+    }
+
+    const fuzzer::FuzzStats stats = fuzzer::run_fuzzer(catalog.selected, settings);
+    stop_server();
+    if (driver) driver->stop();
+    return finish_fuzz_run(stats, settings, "fuzz-client", url,
+                           "wsspec test-client --listen " + o.listen +
+                               (o.exec.empty() ? "" : " --exec '" + o.exec + "'") + " --cases-dir",
+                           o.report_dir);
+}
+
+}  // namespace
+
+void add_fuzz_client_command(CLI::App& app, int& exit_status) {
+    auto* cmd = app.add_subcommand(
+        "fuzz-client",
+        "Fuzz a live WebSocket client that connects to wsspec (as in test-client): mutated "
+        "catalog cases, judged against expectations derived from the reference codec");
+    auto o = std::make_shared<FuzzClientOptions>();
+    cmd->add_option("--listen", o->listen, "HOST:PORT to listen on (port 0: any free port)")
+        ->capture_default_str();
+    cmd->add_option("--exec", o->exec,
+                    "Start this client driver (/bin/sh -c; {url} and $WSSPEC_URL are the server "
+                    "URL) and supervise it: a crash is a finding; it is restarted when it exits")
+        ->check([](const std::string& v) { return v.empty() ? "empty --exec" : ""; });
+    auto* time = cmd->add_option("--time", o->time_s, "Seconds to fuzz")
+                     ->capture_default_str()
+                     ->check(CLI::Range(0.1, 31536000.0));
+    auto* runs = cmd->add_option("--runs", o->runs, "Inputs to run (instead of --time)")
+                     ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
+    time->excludes(runs);
+    cmd->add_option("--seed", o->seed, "RNG seed (default: random, printed)");
+    cmd->add_option("--findings", o->findings_dir,
+                    "Directory for findings as case files (default: REPORT_DIR/findings)");
+    cmd->add_option("--corpus", o->corpus_dir,
+                    "Directory of kept inputs: loaded at the start, and every input that made "
+                    "new behaviour is added as a case file (runs and machines may share it)");
+    cmd->add_option("--report-dir", o->report_dir, "Directory for fuzz.json");
+    cmd->add_option("--timeout", o->timeout_ms,
+                    "ms a client has to answer one input before it counts as a hang")
+        ->capture_default_str()
+        ->check(CLI::Range(50, 600000));
+    cmd->add_option("--connect-wait", o->connect_wait_ms,
+                    "ms to wait for the client to connect for the next input (then it is a "
+                    "liveness finding)")
+        ->capture_default_str()
+        ->check(CLI::Range(100, 600000));
+    cmd->add_option("--liveness-every", o->liveness_every,
+                    "Inputs between liveness checks (a case with one echo)")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 1000000));
+    cmd->add_option("--rss-limit", o->rss_limit_mib,
+                    "With --exec: MiB the driver's resident memory may grow over its level after "
+                    "start before it is a finding")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 1 << 20));
+    cmd->add_option("--fd-limit", o->fd_limit,
+                    "With --exec: open descriptors the driver may gain over its level after "
+                    "start before it is a finding")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 1 << 20));
+    o->catalog.add_to(*cmd);
+    cmd->callback([o, cmd, &exit_status] {
+        o->seed_given = cmd->count("--seed") > 0;
+        o->runs_given = cmd->count("--runs") > 0;
+        exit_status = run(*o);
+    });
+}
+
+}  // namespace wsspec::cli

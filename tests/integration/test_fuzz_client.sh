@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# Acceptance for `wsspec fuzz-client`: the client under test runs its ordinary driver loop
+# (getCaseCount, runCase, ...) against wsspec, which makes each case on demand. Against
+# wsspec's own `wsspec client` and python-websockets' client it finds nothing; against a
+# driver with two planted bugs (tests/integration/client/planted_bug_client.py) it finds a
+# crash and a wrong echo, minimizes them, and each written case replays with
+# `wsspec test-client --exec DRIVER --cases-dir FILE`, failing (exit 1). Option errors exit 2.
+#   bash test_fuzz_client.sh path/to/wsspec BUILD_DIR
+set -euo pipefail
+WSSPEC=$1
+BUILD_DIR=$2
+source "$(dirname "$0")/server_test_lib.sh"
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/wsspec-fuzz-client.XXXXXX")
+trap 'stop_started; rm -rf "$work"' EXIT
+
+set +e
+"$WSSPEC" fuzz-client --listen 127.0.0.1:0 --time 1 --runs 5 >"$work/opt.out" 2>&1
+status=$?
+set -e
+((status == 2)) || fail "--time with --runs: expected exit 2, got $status"
+
+# Every fuzz-client below runs in the foreground under `timeout` and stops its own driver.
+corpus_args=()
+run_fuzz() { # NAME SECONDS DRIVER...
+  local name=$1 seconds=$2
+  shift 2
+  set +e
+  timeout $((seconds + 60)) "$WSSPEC" fuzz-client --listen 127.0.0.1:0 --exec "$*" \
+    --time "$seconds" --seed 1 --report-dir "$work/$name" "${corpus_args[@]}" >"$work/$name.out" 2>&1
+  status=$?
+  set -e
+}
+
+check_clean() { # NAME MIN_EXECS
+  if ((status != 0)); then
+    cat "$work/$1.out" >&2
+    fail "$1: expected no findings (exit 0), got $(describe_status $status)"
+  fi
+  python3 - "$work/$1/fuzz.json" "$1" "$2" <<'PY' || fail "$1: fuzz.json"
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["mode"] == "fuzz-client" and r["findings"] == [], r["findings"]
+assert r["execs"] >= int(sys.argv[3]), r["execs"]
+print(f"{sys.argv[2]}: {r['execs']} execs, {r['execs_per_s']:.0f}/s, {r['signatures']} signatures")
+PY
+}
+
+# 1. wsspec's own client, and python-websockets' (a close timeout of 1 s: see the driver).
+run_fuzz wsspec-client 5 "$WSSPEC" client '{url}' --agent wsspec-client
+check_clean wsspec-client 200
+
+# --corpus: the kept inputs are written as case files and loaded by the next run.
+corpus_args=(--corpus "$work/corpus")
+run_fuzz corpus-1 2 "$WSSPEC" client '{url}' --agent wsspec-client
+check_clean corpus-1 50
+run_fuzz corpus-2 2 "$WSSPEC" client '{url}' --agent wsspec-client
+check_clean corpus-2 50
+corpus_args=()
+python3 - "$work/corpus-1/fuzz.json" "$work/corpus-2/fuzz.json" "$work/corpus" <<'PY' ||
+import json, os, sys
+first, second = (json.load(open(p)) for p in sys.argv[1:3])
+files = [f for f in os.listdir(sys.argv[3]) if f.endswith(".json")]
+assert first["corpus_saved"] > 0 and first["corpus_loaded"] == 0, first
+assert second["corpus_loaded"] == first["corpus_saved"], (first["corpus_saved"], second)
+assert len(files) == first["corpus_saved"] + second["corpus_saved"], len(files)
+print(f"corpus: {first['corpus_saved']} inputs written, loaded by the next run, which added "
+      f"{second['corpus_saved']}")
+PY
+  fail "--corpus"
+/usr/bin/python3 "$SRC/tools/validate_cases.py" "$work/corpus"/*.json >/dev/null ||
+  fail "a corpus file does not match cases/case.schema.json"
+run_fuzz python-websockets 6 /usr/bin/python3 "$SRC/tools/peers/python_websockets_client.py" \
+  --url '{url}' --quiet --close-timeout 1
+check_clean python-websockets 30
+
+# 2. Planted bugs: a crash and a wrong echo, each replaying as a failure.
+driver="/usr/bin/python3 $SRC/tests/integration/client/planted_bug_client.py --url {url} --quiet --close-timeout 1"
+run_fuzz planted 25 "$driver"
+if ((status != 1)); then
+  cat "$work/planted.out" >&2
+  fail "planted bugs: expected findings (exit 1), got $(describe_status $status)"
+fi
+python3 - "$work/planted/fuzz.json" <<'PY' || fail "planted bugs: fuzz.json"
+import json, sys
+r = json.load(open(sys.argv[1]))
+kinds = sorted(f["kind"] for f in r["findings"])
+assert "crash" in kinds and "judge" in kinds, kinds
+for f in r["findings"]:
+    print(f"planted: {f['id']} [{f['kind']}] after {f['exec']} inputs ({f['at_s']:.1f} s), "
+          f"{f['steps_found']} -> {f['steps_minimized']} steps: {f['result'][:90]}")
+PY
+/usr/bin/python3 "$SRC/tools/validate_cases.py" "$work/planted"/findings/*.json >/dev/null ||
+  fail "a finding does not match cases/case.schema.json"
+for file in "$work/planted"/findings/*.json; do
+  set +e
+  timeout 60 "$WSSPEC" test-client --listen 127.0.0.1:0 --exec "$driver" --cases-dir "$file" \
+    --report-dir "$work/replay" >"$work/replay.out" 2>&1
+  status=$?
+  set -e
+  if ((status != 1)); then
+    cat "$work/replay.out" >&2
+    fail "replaying $(basename "$file"): expected FAILED (exit 1), got $(describe_status $status)"
+  fi
+  echo "replay $(basename "$file"): FAILED as found"
+done
+
+echo "PASS test_fuzz_client"
