@@ -7,7 +7,7 @@
 #   --time S    seconds per target (default 60). Targets run --jobs at a time (default:
 #               min(2, nproc)), so the whole run takes about ceil(targets / jobs) * S
 #               seconds plus the build: with the 14 targets, 2 cores and tools/test.sh's
-#               --time 30, about 3.5 minutes.
+#               --time 15, about 2 minutes (WSSPEC_FUZZ_SECONDS changes it).
 #   --minimize  afterwards, merge what the run found into corpus/<target>/ with
 #               -merge=1 (keeps only inputs that add coverage). After regenerating seeds
 #               with tools/gen_fuzz_corpus.py, run `tools/fuzz.sh --time 0 --minimize`.

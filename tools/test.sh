@@ -20,6 +20,6 @@ ctest --preset debug-asan -j "$jobs" --timeout 900 -L "unit|fuzz|asan" -LE slow
 
 if [ "${WSSPEC_SKIP_FUZZ:-0}" != 1 ] && [ -x tools/fuzz.sh ]; then
   echo "== fuzz smoke (libFuzzer, ASan+UBSan) =="
-  bash tools/fuzz.sh --time "${WSSPEC_FUZZ_SECONDS:-30}"
+  bash tools/fuzz.sh --time "${WSSPEC_FUZZ_SECONDS:-15}"
 fi
 echo "test.sh: all green"
