@@ -23,15 +23,9 @@ namespace {
 // (when the fuzzer is done, the server stops and the driver with it).
 constexpr std::size_t advertised_cases = 1000000;
 
-struct FuzzClientOptions {
+struct FuzzClientOptions : FuzzRunOptions {
     std::string listen = "127.0.0.1:9001";
     std::string exec;
-    double time_s = 60;
-    std::uint64_t runs = 0;
-    std::uint64_t seed = 0;
-    std::string findings_dir;
-    std::string report_dir;
-    std::string corpus_dir;
     CatalogOptions catalog;
     std::uint32_t timeout_ms = 1000;
     // A driver loop starts its next case once its client has closed the last one, and a
@@ -42,8 +36,6 @@ struct FuzzClientOptions {
     std::size_t liveness_every = 250;
     std::uint64_t rss_limit_mib = 32;
     std::size_t fd_limit = 64;
-    bool seed_given = false;
-    bool runs_given = false;
 };
 
 int run(const FuzzClientOptions& o) {
@@ -117,7 +109,7 @@ int run(const FuzzClientOptions& o) {
     settings.run_case = [&](const cases::Case& c) {
         return handoff.run(c, std::chrono::milliseconds(o.connect_wait_ms));
     };
-    settings.seed = o.seed_given ? o.seed : std::random_device{}() | 1ULL << 32;
+    settings.seed = o.chosen_seed();
     if (o.runs_given) settings.runs = o.runs;
     settings.time_s = o.time_s;
     settings.answer_timeout_ms = o.timeout_ms;
@@ -175,19 +167,7 @@ void add_fuzz_client_command(CLI::App& app, int& exit_status) {
                     "Start this client driver (/bin/sh -c; {url} and $WSSPEC_URL are the server "
                     "URL) and supervise it: a crash is a finding; it is restarted when it exits")
         ->check([](const std::string& v) { return v.empty() ? "empty --exec" : ""; });
-    auto* time = cmd->add_option("--time", o->time_s, "Seconds to fuzz")
-                     ->capture_default_str()
-                     ->check(CLI::Range(0.1, 31536000.0));
-    auto* runs = cmd->add_option("--runs", o->runs, "Inputs to run (instead of --time)")
-                     ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
-    time->excludes(runs);
-    cmd->add_option("--seed", o->seed, "RNG seed (default: random, printed)");
-    cmd->add_option("--findings", o->findings_dir,
-                    "Directory for findings as case files (default: REPORT_DIR/findings)");
-    cmd->add_option("--corpus", o->corpus_dir,
-                    "Directory of kept inputs: loaded at the start, and every input that made "
-                    "new behaviour is added as a case file (runs and machines may share it)");
-    cmd->add_option("--report-dir", o->report_dir, "Directory for fuzz.json");
+    add_fuzz_run_options(*cmd, *o);
     cmd->add_option("--timeout", o->timeout_ms,
                     "ms a client has to answer one input before it counts as a hang")
         ->capture_default_str()
@@ -213,8 +193,7 @@ void add_fuzz_client_command(CLI::App& app, int& exit_status) {
         ->check(CLI::Range(1, 1 << 20));
     o->catalog.add_to(*cmd);
     cmd->callback([o, cmd, &exit_status] {
-        o->seed_given = cmd->count("--seed") > 0;
-        o->runs_given = cmd->count("--runs") > 0;
+        note_given_fuzz_run_options(*cmd, *o);
         exit_status = run(*o);
     });
 }

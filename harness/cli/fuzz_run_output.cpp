@@ -1,5 +1,7 @@
 #include "harness/cli/fuzz_run_output.h"
 
+#include <random>
+
 #include <fstream>
 #include <iostream>
 
@@ -58,6 +60,31 @@ int finish_fuzz_run(const fuzzer::FuzzStats& stats, const fuzzer::FuzzSettings& 
     }
     if (!stats.findings.empty()) return 1;
     return status;
+}
+
+std::uint64_t FuzzRunOptions::chosen_seed() const {
+    return seed_given ? seed : std::random_device{}() | 1ULL << 32;
+}
+
+void add_fuzz_run_options(CLI::App& cmd, FuzzRunOptions& o) {
+    auto* time = cmd.add_option("--time", o.time_s, "Seconds to fuzz")
+                     ->capture_default_str()
+                     ->check(CLI::Range(0.1, 31536000.0));
+    auto* runs = cmd.add_option("--runs", o.runs, "Inputs to run (instead of --time)")
+                     ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
+    time->excludes(runs);
+    cmd.add_option("--seed", o.seed, "RNG seed (default: random, printed)");
+    cmd.add_option("--findings", o.findings_dir,
+                   "Directory for findings as case files (default: REPORT_DIR/findings)");
+    cmd.add_option("--corpus", o.corpus_dir,
+                   "Directory of kept inputs: loaded at the start, and every input that made "
+                   "new behaviour is added as a case file (runs and machines may share it)");
+    cmd.add_option("--report-dir", o.report_dir, "Directory for fuzz.json");
+}
+
+void note_given_fuzz_run_options(const CLI::App& cmd, FuzzRunOptions& o) {
+    o.seed_given = cmd.count("--seed") > 0;
+    o.runs_given = cmd.count("--runs") > 0;
 }
 
 }  // namespace wsspec::cli

@@ -18,15 +18,9 @@
 namespace wsspec::cli {
 namespace {
 
-struct FuzzServerOptions {
+struct FuzzServerOptions : FuzzRunOptions {
     std::string url;
     std::string exec;
-    double time_s = 60;
-    std::uint64_t runs = 0;
-    std::uint64_t seed = 0;
-    std::string findings_dir;
-    std::string report_dir;
-    std::string corpus_dir;
     CatalogOptions catalog;
     std::uint32_t timeout_ms = 1000;
     std::size_t liveness_every = 250;
@@ -35,8 +29,6 @@ struct FuzzServerOptions {
     std::size_t fd_limit = 64;
     double raw_rate_s = 0;
     std::size_t jobs = 1;
-    bool seed_given = false;
-    bool runs_given = false;
 };
 
 int run(const FuzzServerOptions& o) {
@@ -53,14 +45,14 @@ int run(const FuzzServerOptions& o) {
                          "--exec on different ports sharing one --corpus instead\n";
             return 2;
         }
-        const std::uint64_t seed = o.seed_given ? o.seed : std::random_device{}() | 1ULL << 32;
+        const std::uint64_t seed = o.chosen_seed();
         return run_fuzz_jobs(o.jobs, seed, o.report_dir);
     }
 
     fuzzer::FuzzSettings settings;
     settings.client.url = url;
     settings.client.default_timeout_ms = o.timeout_ms;
-    settings.seed = o.seed_given ? o.seed : std::random_device{}() | 1ULL << 32;
+    settings.seed = o.chosen_seed();
     if (o.runs_given) settings.runs = o.runs;
     settings.time_s = o.time_s;
     settings.answer_timeout_ms = o.timeout_ms;
@@ -112,19 +104,7 @@ void add_fuzz_server_command(CLI::App& app, int& exit_status) {
     cmd->add_option("--startup-timeout", o->startup_timeout_ms,
                     "With --exec: ms to wait for the server to accept connections")
         ->capture_default_str();
-    auto* time = cmd->add_option("--time", o->time_s, "Seconds to fuzz")
-                     ->capture_default_str()
-                     ->check(CLI::Range(0.1, 31536000.0));
-    auto* runs = cmd->add_option("--runs", o->runs, "Inputs to run (instead of --time)")
-                     ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
-    time->excludes(runs);
-    cmd->add_option("--seed", o->seed, "RNG seed (default: random, printed)");
-    cmd->add_option("--findings", o->findings_dir,
-                    "Directory for findings as case files (default: REPORT_DIR/findings)");
-    cmd->add_option("--corpus", o->corpus_dir,
-                    "Directory of kept inputs: loaded at the start, and every input that made "
-                    "new behaviour is added as a case file (runs and machines may share it)");
-    cmd->add_option("--report-dir", o->report_dir, "Directory for fuzz.json");
+    add_fuzz_run_options(*cmd, *o);
     cmd->add_option("--timeout", o->timeout_ms,
                     "ms a server has to answer one input before it counts as a hang")
         ->capture_default_str()
@@ -154,8 +134,7 @@ void add_fuzz_server_command(CLI::App& app, int& exit_status) {
         ->check(CLI::Range(1, 64));
     o->catalog.add_to(*cmd);
     cmd->callback([o, cmd, &exit_status] {
-        o->seed_given = cmd->count("--seed") > 0;
-        o->runs_given = cmd->count("--runs") > 0;
+        note_given_fuzz_run_options(*cmd, *o);
         exit_status = run(*o);
     });
 }
