@@ -3,6 +3,7 @@
 #
 #   WSSPEC=path/to/wsspec
 #   start_serve LOG [serve options...]      -> SERVE_URL, SERVE_PID
+#   serve_url LOG SCHEME                    -> prints the URL serve listens on for SCHEME (h2c, ...)
 #   start_peer NAME LOGDIR [server args...] -> PEER_URL, PEER_PID   (tools/peers/start_peer.sh)
 #   start_background LOG CMD...             -> BG_PID (a helper process to stop at exit)
 #   free_port                               -> prints a port nobody listens on right now
@@ -65,6 +66,19 @@ start_serve() {
   done
   cat "$log" >&2
   fail "wsspec serve $* did not start"
+}
+
+# serve_url LOG SCHEME: the SCHEME:// URL a `wsspec serve` started by start_serve (with, say,
+# --h2c-listen) printed in LOG, waiting up to 5 s for it; fails the test without one.
+serve_url() {
+  local log=$1 scheme=$2 url= i
+  for ((i = 0; i < 100; i++)); do
+    url=$(sed -n "s/^wsspec serve: listening on \\($scheme:\\/\\/[^ ]*\\)\$/\\1/p" "$log" | head -1)
+    [[ -n "$url" ]] && break
+    sleep 0.05
+  done
+  [[ -n "$url" ]] || fail "wsspec serve printed no $scheme:// URL"
+  echo "$url"
 }
 
 # start_peer NAME LOGDIR [SERVER ARGS...]: a real third-party echo server

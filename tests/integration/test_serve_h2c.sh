@@ -13,13 +13,7 @@ work="$BUILD_DIR/serve-h2c-test"
 rm -rf "$work"
 mkdir -p "$work"
 start_serve "$work/serve.log" --h2c-listen 127.0.0.1:0
-h2c_url=
-for ((i = 0; i < 100; i++)); do
-  h2c_url=$(sed -n 's/^wsspec serve: listening on \(h2c:\/\/[^ ]*\)$/\1/p' "$work/serve.log" | head -1)
-  [[ -n "$h2c_url" ]] && break
-  sleep 0.05
-done
-[[ -n "$h2c_url" ]] || fail "wsspec serve --h2c-listen printed no h2c:// URL"
+h2c_url=$(serve_url "$work/serve.log" h2c)
 
 set +e
 timeout 400 "$WSSPEC" test-server "$h2c_url" -j 2 --report-dir "$work/report" -q \
