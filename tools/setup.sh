@@ -6,7 +6,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 
 packages=(
   # toolchains and build
-  g++ clang clang-14 libclang-rt-14-dev cmake ninja-build clang-format clang-tidy
+  g++ clang clang-14 libclang-rt-14-dev cmake ninja-build clang-format clang-tidy ccache
   # libraries (found with find_package; nothing is vendored)
   libssl-dev nlohmann-json3-dev libboost-dev libboost-filesystem-dev libboost-system-dev
   libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev zlib1g-dev libsimdjson-dev

@@ -5,6 +5,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/setup.sh
 jobs=$(nproc)
+# Compiler cache: the release, sanitizer and fuzz builds of a clean clone compile the same
+# sources again and again from one run to the next; ccache makes a second run on the same
+# machine cheap (CMake reads these variables from the environment) and changes no result.
+if command -v ccache >/dev/null && [ "${WSSPEC_NO_CCACHE:-0}" != 1 ]; then
+  export CMAKE_CXX_COMPILER_LAUNCHER=ccache CMAKE_C_COMPILER_LAUNCHER=ccache
+fi
 
 echo "== release build (g++) =="
 cmake --preset release >/dev/null
