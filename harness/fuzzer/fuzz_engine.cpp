@@ -1117,10 +1117,12 @@ void Engine::load_corpus() {
 void Engine::save_to_corpus(const Execution& x) {
     if (corpus_dir_.empty()) return;
     cases::Case c = x.d.c;
-    c.handshake.reset();  // (the case writer does not write handshake edits yet)
     nlohmann::json steps = nlohmann::json::array();
     for (const auto& s : c.steps)
         steps.push_back(cases::step_to_json(s));
+    // The request edits are part of the input: the same steps after another request are
+    // another input (and seed_from_case reads them back).
+    if (c.handshake) steps.push_back(cases::case_to_json(c)["handshake"]);
     char id[40];
     std::snprintf(id, sizeof id, "fzc.%016llx",
                   static_cast<unsigned long long>(std::hash<std::string>{}(steps.dump())));
