@@ -38,7 +38,8 @@ int finish_fuzz_run(const fuzzer::FuzzStats& stats, const fuzzer::FuzzSettings& 
               << " slow answers (no finding with a patient deadline), " << stats.unreproduced
               << " findings that did not happen again, " << stats.handshake_refused
               << " edited handshakes refused, " << stats.extension_agreed
-              << " not judged (an extension agreed), " << stats.liveness_checks
+              << " not judged (an extension agreed), " << stats.request_body
+              << " not judged (a request with content accepted), " << stats.liveness_checks
               << " liveness checks, " << stats.restarts << " restarts\n";
     if (!settings.corpus_dir.empty()) {
         std::cout << "fuzz: corpus " << settings.corpus_dir.string() << ": " << stats.corpus_loaded

@@ -1,6 +1,7 @@
 #include "harness/fuzzer/expectation_derivation.h"
 
 #include <algorithm>
+#include <bit>
 #include <limits>
 #include <set>
 
@@ -28,6 +29,8 @@ constexpr std::uint64_t unused_mask_seed = 1;
 // 10 s, twice as a client), and the fuzzer would call a peer that did nothing wrong dead
 // (fuzz-client) or leaking descriptors (fuzz-server's resource oracle).
 constexpr std::size_t after_close_bytes_limit = 16 * 1024;
+// Close codes from here up are outside every range RFC 6455 7.4.2 defines.
+constexpr std::uint16_t undefined_close_codes_from = 5000;
 
 // What the reference server side saw.
 class Recorder : public codec::ConnectionHandler {
@@ -157,11 +160,10 @@ codec::Role codec_role(cases::Role r) {
     return r == cases::Role::server ? codec::Role::server : codec::Role::client;
 }
 
-// The error the reference codec finds in `steps` when `waived` is no error (none if none).
-codec::ErrorKind error_when_waived(const std::vector<cases::Step>& steps,
-                                   codec::ConnectionLimits limits, cases::Role peer,
-                                   codec::ErrorKind waived) {
-    limits.waived |= 1U << static_cast<unsigned>(waived);
+// The reference codec's view of `steps` when the errors in `waived` are no errors.
+Recorder replay_waiving(const std::vector<cases::Step>& steps, codec::ConnectionLimits limits,
+                        cases::Role peer, std::uint32_t waived) {
+    limits.waived |= waived;
     codec::Connection reference(codec_role(peer), limits, unused_mask_seed);
     Recorder rec;
     const cases::Role sender =
@@ -172,27 +174,57 @@ codec::ErrorKind error_when_waived(const std::vector<cases::Step>& steps,
             reference.receive(reinterpret_cast<std::uint8_t*>(bytes.data()), bytes.size(), rec);
         if (rec.error || rec.closed) break;
     }
-    return rec.error.kind;
+    return rec;
 }
 
-// Whether the Close that `steps` fail on for its code has a reason that is not UTF-8
-// either (the codec stops at the first of the two).
-bool close_reason_invalid_too(const std::vector<cases::Step>& steps, codec::ConnectionLimits limits,
-                              cases::Role peer) {
-    limits.waived |= 1U << static_cast<unsigned>(codec::ErrorKind::invalid_close_code);
-    codec::Connection reference(codec_role(peer), limits, unused_mask_seed);
-    Recorder rec;
-    const cases::Role sender =
-        peer == cases::Role::server ? cases::Role::client : cases::Role::server;
-    for (const auto& step : steps) {
-        std::string bytes = step_bytes(step, sender);
-        if (!bytes.empty())
-            reference.receive(reinterpret_cast<std::uint8_t*>(bytes.data()), bytes.size(), rec);
-        if (rec.error || rec.closed) break;
+std::uint32_t bit(codec::ErrorKind kind) {
+    return 1U << static_cast<unsigned>(kind);
+}
+
+// The close codes of every error in the octets sent, the first one's and those behind it:
+// RFC 6455 7.1.7 asks a peer to fail the connection, with "an appropriate status code", and
+// a peer may meet the errors in another order -- check a frame's mask before the UTF-8 of
+// its payload, or read every frame that arrived before it judges a whole message (aiohttp
+// parses a whole read before it validates the text) -- and fail on whichever comes first.
+// A Close whose code is invalid and whose reason is not UTF-8 either: the codec stops at
+// the code, a peer that checks the reason first fails with 1007.
+std::vector<std::uint16_t> codes_of_every_error(const std::vector<cases::Step>& steps,
+                                                const codec::ConnectionLimits& limits,
+                                                cases::Role peer, codec::ErrorKind first) {
+    std::vector<std::uint16_t> codes = allowed_fail_codes(first);
+    const auto add = [&](std::uint16_t code) {
+        if (std::find(codes.begin(), codes.end(), code) == codes.end()) codes.push_back(code);
+    };
+    std::uint32_t waived = 0;
+    constexpr int most_errors = 4;
+    for (codec::ErrorKind kind = first; kind != codec::ErrorKind::none;) {
+        waived |= bit(kind);
+        const Recorder later = replay_waiving(steps, limits, peer, waived);
+        if (kind == codec::ErrorKind::invalid_close_code && later.closed &&
+            !codec::Utf8Validator::is_valid(
+                reinterpret_cast<const std::uint8_t*>(later.close_reason.data()),
+                later.close_reason.size())) {
+            add(codec::close_code::invalid_payload);
+        }
+        kind = later.error.kind;
+        // (Some errors cannot be waived: one found again ends the search.)
+        if (kind == codec::ErrorKind::none || (waived & bit(kind)) != 0 ||
+            std::popcount(waived) >= most_errors) {
+            break;
+        }
+        for (const auto code : allowed_fail_codes(kind))
+            add(code);
     }
-    return rec.closed && !codec::Utf8Validator::is_valid(
-                             reinterpret_cast<const std::uint8_t*>(rec.close_reason.data()),
-                             rec.close_reason.size());
+    return codes;
+}
+
+// The code of the Close that `steps` fail on for its code (none if that is not the error).
+std::optional<std::uint16_t> invalid_close_code_sent(const std::vector<cases::Step>& steps,
+                                                     const codec::ConnectionLimits& limits,
+                                                     cases::Role peer) {
+    const Recorder r =
+        replay_waiving(steps, limits, peer, bit(codec::ErrorKind::invalid_close_code));
+    return r.closed ? r.close_code : std::nullopt;
 }
 
 std::string rule_of(const codec::ProtocolError& e) {
@@ -343,6 +375,18 @@ Derivation derive_expectations(const std::vector<cases::Step>& body,
             c.steps = std::move(steps);
             return d;
         }
+        if (rec.error.kind == codec::ErrorKind::invalid_close_code) {
+            // Codes from 5000 up are in none of the ranges RFC 6455 7.4.2 defines, and it
+            // says nothing of what a peer does with them (the catalog's 7.13 is
+            // informational): failing and answering are both right.
+            const auto code = invalid_close_code_sent(steps, limits, peer);
+            if (code && *code >= undefined_close_codes_from) {
+                d.outcome = DerivedOutcome::undefined;
+                d.error = rec.error.kind;
+                c.steps = std::move(steps);
+                return d;
+            }
+        }
         // RFC 6455 8.1 says to fail on text that is not UTF-8, not when: a server may
         // validate a message once it is whole, and the rest of it is never sent.
         d.server_may_wait = rec.error.kind == codec::ErrorKind::invalid_utf8 && !frame.fin;
@@ -350,24 +394,7 @@ Derivation derive_expectations(const std::vector<cases::Step>& body,
         d.error = rec.error.kind;
         d.rule = rule_of(rec.error);
         d.closed_by_me = close_frame_sent;
-        d.codes = allowed_fail_codes(rec.error.kind);
-        if (rec.error.kind == codec::ErrorKind::invalid_close_code &&
-            close_reason_invalid_too(steps, limits, peer)) {
-            // The reason is not UTF-8 either: a peer that checks it first fails with 1007.
-            d.codes.push_back(codec::close_code::invalid_payload);
-        }
-        if (d.server_may_wait) {
-            // A peer that waits for the whole message before judging its UTF-8 reads on, and
-            // what it fails on next (a frame header the octets after the text make) is its
-            // answer then.
-            const auto later =
-                error_when_waived(steps, limits, peer, codec::ErrorKind::invalid_utf8);
-            if (later != codec::ErrorKind::none) {
-                for (const auto code : allowed_fail_codes(later))
-                    if (std::find(d.codes.begin(), d.codes.end(), code) == d.codes.end())
-                        d.codes.push_back(code);
-            }
-        }
+        d.codes = codes_of_every_error(steps, limits, peer, rec.error.kind);
         c.rfc = {"RFC 6455 " + std::string(rec.error.rfc_section), "RFC 6455 7.1.7"};
         c.requirement = d.rule +
                         "; on such a frame the server MUST _Fail the WebSocket Connection_ "
@@ -429,6 +456,21 @@ Derivation derive_expectations(const std::vector<cases::Step>& body,
     }
     d.outcome = DerivedOutcome::clean_close;
     d.closed_by_me = close_frame_before_accepted;
+    // Octets after our Close that make a protocol error: a peer may read them before it
+    // answers the Close (aiohttp parses a whole read before it acts on a frame in it).
+    codec::ErrorKind error_after_close = codec::ErrorKind::none;
+    if (close_frame_before_accepted && close_step && *close_step + 1 < steps.size()) {
+        codec::Connection after(codec_role(peer), limits, unused_mask_seed);
+        Recorder later;
+        for (std::size_t j = *close_step + 1; j < steps.size() && !later.error; ++j) {
+            std::string bytes = step_bytes(steps[j], sender);
+            if (!bytes.empty())
+                after.receive(reinterpret_cast<std::uint8_t*>(bytes.data()), bytes.size(), later);
+        }
+        // (A length it reads there counts for the 1009 a peer may answer too big a frame with.)
+        d.largest_announced = std::max(d.largest_announced, later.announced);
+        error_after_close = later.error.kind;
+    }
     // A peer echoes from its application, which may see our Close only after its library
     // answered it; then the echoes still queued are owed no more (RFC 6455 5.5.1: no data
     // frames after a Close; python-websockets' server and client both do this). Either the
@@ -444,6 +486,13 @@ Derivation derive_expectations(const std::vector<cases::Step>& body,
     d.codes = {codec::close_code::normal};
     if (rec.close_code && *rec.close_code != codec::close_code::normal)
         d.codes.push_back(*rec.close_code);
+    if (error_after_close != codec::ErrorKind::none) {
+        // Its reply may then carry that error's code (5.5.1: a reply "typically" echoes the
+        // code received; it need not).
+        for (const auto code : allowed_fail_codes(error_after_close))
+            if (std::find(d.codes.begin(), d.codes.end(), code) == d.codes.end())
+                d.codes.push_back(code);
+    }
     c.rfc = {"RFC 6455 5.5.1", "RFC 6455 5.5.2", "RFC 6455 7.1.2"};
     c.requirement =
         "A conforming echo server answers every valid message with the same message and every "
@@ -456,6 +505,16 @@ Derivation derive_expectations(const std::vector<cases::Step>& body,
     c.expect.push_back(expectation("OK", rec.events,
                                    "every answer arrived in order, then the connection was "
                                    "closed cleanly"));
+    if (error_after_close != codec::ErrorKind::none && !rec.events.empty()) {
+        // ... and it may fail on that error before it writes the answers it owes to what
+        // came before our Close: once it has read the Close, a Ping is owed no Pong (5.5.2
+        // "unless it already received a Close frame"), an echo no message (5.5.1).
+        c.expect.push_back(expectation("NON-STRICT", rec.events,
+                                       "the peer read past our Close, failed on the error the "
+                                       "octets after it make, and did not write every answer "
+                                       "owed before it"));
+        c.expect.back().match = cases::EventsMatch::interleaved_prefixes;
+    }
     if (!await_answers && close_step && answers_before_close > 0) {
         // Every Pong still (the library answers a Ping as it reads it, before the Close), and
         // the first k echoes, for each k below all of them.

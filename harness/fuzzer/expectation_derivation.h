@@ -48,6 +48,7 @@ enum class DerivedOutcome : std::uint8_t {
     fail,         // a protocol error: answers before it, then the server fails the connection
     incomplete,   // the octets end inside a frame (or inside the frame that holds the error):
                   // a conforming server may just wait (not judged)
+    undefined,    // RFC 6455 defines no answer (a Close code from 5000 up): not judged
 };
 
 struct Derivation {

@@ -14,6 +14,7 @@
 #include "harness/cases/case_writer.h"
 #include "harness/codec/constants.h"
 #include "harness/fuzzer/finding_signature.h"
+#include "harness/fuzzer/handshake_mutator.h"
 #include "harness/runner/process_resources.h"
 #include "harness/runner/process_supervisor.h"
 
@@ -71,6 +72,8 @@ const char* outcome_name(DerivedOutcome o) {
             return "fail";
         case DerivedOutcome::incomplete:
             return "incomplete";
+        case DerivedOutcome::undefined:
+            return "undefined";
     }
     return "?";
 }
@@ -409,6 +412,12 @@ void Engine::classify(Execution& x) {
         // something else then (RSV1, compressed payloads) than the derivation assumes.
         ++stats_.extension_agreed;
         return;
+    } else if (settings_.peer == cases::Role::server && x.edited_handshake &&
+               announces_body(*x.d.c.handshake)) {
+        // The server accepted a request with content: it may read our frames as that content
+        // (RFC 9112 6), so they are not judged as frames (a crash still counts, above).
+        ++stats_.request_body;
+        return;
     } else if (!oracle::passed(x.j, false)) {
         if (tolerated_failure(x)) {
             x.tolerated = true;
@@ -443,10 +452,11 @@ Execution Engine::execute(const FuzzInput& input, bool liveness_check,
     x.d = derive_expectations(input.steps, ds);
     x.d.c.handshake = input.handshake;
     x.edited_handshake = input.handshake.has_value();
-    // Not judged: octets that end inside a frame (no answer is required), and a frame whose
+    // Not judged: octets that end inside a frame (no answer is required), a Close whose code
+    // no range of RFC 6455 7.4.2 holds (5000 and up: no answer defined), and a frame whose
     // header announces more than the reference limit (64 MiB): whether a server fails it
     // with 1009 or waits for the payload depends on its own limit (RFC 6455 10.4).
-    if (x.d.outcome == DerivedOutcome::incomplete ||
+    if (x.d.outcome == DerivedOutcome::incomplete || x.d.outcome == DerivedOutcome::undefined ||
         x.d.error == codec::ErrorKind::message_too_big) {
         return x;
     }
@@ -1264,6 +1274,9 @@ std::string fuzz_report_json(const FuzzStats& stats, const FuzzSettings& setting
     j["execs_per_s"] = stats.elapsed_s > 0 ? static_cast<double>(stats.execs) / stats.elapsed_s : 0;
     j["skipped_inputs"] = stats.skipped;
     j["tolerated"] = stats.tolerated;
+    j["not_judged"] = {{"handshake_refused", stats.handshake_refused},
+                       {"extension_agreed", stats.extension_agreed},
+                       {"request_body", stats.request_body}};
     j["liveness_checks"] = stats.liveness_checks;
     j["restarts"] = stats.restarts;
     j["slow_answers"] = stats.slow;

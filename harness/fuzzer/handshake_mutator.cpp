@@ -195,6 +195,42 @@ std::string mutate_handshake(cases::HandshakeRequest& hs, Rng& rng) {
     }
 }
 
+bool announces_body(const cases::HandshakeRequest& hs) {
+    // Optional whitespace (and a line's CR) around a field's name and value.
+    const auto trim = [](std::string_view v) {
+        const std::size_t b = v.find_first_not_of(" \t\r");
+        if (b == std::string_view::npos) return std::string_view();
+        return v.substr(b, v.find_last_not_of(" \t\r") - b + 1);
+    };
+    const auto body_field = [&](std::string_view name, std::string_view value) {
+        name = trim(name);
+        value = trim(value);
+        return codec::iequals(name, "Transfer-Encoding") ||
+               (codec::iequals(name, "Content-Length") && value != "0");
+    };
+    if (hs.raw) {
+        // Header lines up to the blank line that ends the head.
+        std::string_view rest(*hs.raw);
+        for (std::size_t eol = rest.find('\n'); eol != std::string_view::npos;
+             eol = rest.find('\n')) {
+            rest.remove_prefix(eol + 1);
+            const std::string_view line = rest.substr(0, rest.find('\n'));
+            const std::size_t colon = line.find(':');
+            if (trim(line).empty()) break;
+            if (colon != std::string_view::npos &&
+                body_field(line.substr(0, colon), line.substr(colon + 1))) {
+                return true;
+            }
+        }
+        return false;
+    }
+    for (const auto& list : {hs.headers, hs.add_headers}) {
+        for (const auto& [name, value] : list)
+            if (body_field(name, value)) return true;
+    }
+    return false;
+}
+
 std::uint64_t handshake_bytes(const cases::HandshakeRequest& hs) {
     if (hs.raw) return hs.raw->size();
     std::uint64_t n = hs.method.size() + hs.target.size() + hs.http_version.size() + 4;

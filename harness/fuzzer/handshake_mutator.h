@@ -18,6 +18,12 @@ cases::HandshakeRequest default_handshake();
 // One edit of `hs` (made explicit first when it relies on the defaults); returns its name.
 std::string mutate_handshake(cases::HandshakeRequest& hs, Rng& rng);
 
+// Whether the request announces content (a Transfer-Encoding, or a Content-Length other
+// than 0; RFC 9112 6.1, 6.2): a server that reads that content before switching protocols
+// takes the frames that follow for it, so what it answers to them is not the WebSocket's
+// to judge.
+bool announces_body(const cases::HandshakeRequest& hs);
+
 // Octets of the request line and header fields (placeholders unfilled), for the limits.
 std::uint64_t handshake_bytes(const cases::HandshakeRequest& hs);
 

@@ -192,13 +192,53 @@ TEST(FuzzExpectationDerivation, AnswersBeforeTheErrorAreExpectedAndStepsAfterItA
 }
 
 TEST(FuzzExpectationDerivation, FramesAfterOurCloseAreIgnored) {
-    const auto d = derive_expectations(
-        {frame(text_op, "a"), close_frame(3000), frame(ping_op, "after"), frame(3, "x")});
+    const auto d =
+        derive_expectations({frame(text_op, "a"), close_frame(3000), frame(ping_op, "after")});
     EXPECT_EQ(d.outcome, DerivedOutcome::clean_close);
     EXPECT_EQ(describe_answers(d.answers), "text:a;");
     EXPECT_TRUE(d.c.expect_close.closed_by_me);
     EXPECT_THAT(d.c.expect_close.codes, ElementsAre(1000, 3000));  // echo or 1000
-    EXPECT_EQ(d.c.steps.size(), 5u);  // everything sent, no Close appended
+    EXPECT_EQ(d.c.steps.size(), 4u);  // everything sent, no Close appended
+}
+
+TEST(FuzzExpectationDerivation, AReplyToOurCloseMayCarryTheCodeOfAnErrorAfterIt) {
+    // A peer that reads the reserved opcode behind our Close before it answers may answer
+    // with 1002 (5.5.1: the reply only "typically" echoes the code).
+    const auto d = derive_expectations({close_frame(3000), frame(3, "x")});
+    EXPECT_EQ(d.outcome, DerivedOutcome::clean_close);
+    EXPECT_THAT(d.c.expect_close.codes, ElementsAre(1000, 3000, 1002));
+    EXPECT_TRUE(d.c.expect_close.wrong_code_is_fatal);
+    // ... and, having read the Close, it owes the Ping before it no Pong (5.5.2).
+    const auto p = derive_expectations({frame(ping_op, "p"), close_frame(3000), frame(3, "x")});
+    ASSERT_EQ(p.c.expect.size(), 2u);
+    EXPECT_EQ(p.c.expect[1].verdict, "NON-STRICT");
+    EXPECT_EQ(p.c.expect[1].match, cases::EventsMatch::interleaved_prefixes);
+    // Nothing wrong after the Close: the Pong is owed.
+    EXPECT_EQ(derive_expectations({frame(ping_op, "p"), close_frame(3000)}).c.expect.size(), 1u);
+}
+
+TEST(FuzzExpectationDerivation, EveryErrorInTheOctetsSentGivesAnAllowedCode) {
+    // One frame, two errors: unmasked (1002) and text that is not UTF-8 (1007); a peer may
+    // check either first.
+    FrameStep unmasked = frame(text_op, "a\xFF");
+    unmasked.mask = false;
+    EXPECT_THAT(derive_expectations({unmasked}).c.expect_close.codes, ElementsAre(1002, 1007));
+    // A whole text message that is not UTF-8 and, in the same write, a frame with a reserved
+    // opcode: a peer that parses the whole read before it validates the text fails with 1002.
+    cases::RawStep both;
+    both.bytes = client_frame_bytes(frame(text_op, "a\xFF")) + client_frame_bytes(frame(3, "x"));
+    EXPECT_THAT(derive_expectations({both}).c.expect_close.codes, ElementsAre(1007, 1002));
+    // The same frames as two steps: the second is not sent, only 1007 is right.
+    EXPECT_THAT(derive_expectations({frame(text_op, "a\xFF"), frame(3, "x")}).c.expect_close.codes,
+                ElementsAre(1007));
+}
+
+TEST(FuzzExpectationDerivation, CloseCodesFrom5000UpAreNotJudged) {
+    // RFC 6455 7.4.2 defines ranges up to 4999 and no answer to the codes above them.
+    EXPECT_EQ(derive_expectations({close_frame(5000)}).outcome, DerivedOutcome::undefined);
+    EXPECT_EQ(derive_expectations({close_frame(65535)}).outcome, DerivedOutcome::undefined);
+    EXPECT_EQ(derive_expectations({close_frame(4999)}).outcome, DerivedOutcome::clean_close);
+    EXPECT_EQ(derive_expectations({close_frame(2999)}).outcome, DerivedOutcome::fail);
 }
 
 TEST(FuzzExpectationDerivation, ACloseSentAsRawOctetsIsTheServersToAnswerAndEndsTheSteps) {

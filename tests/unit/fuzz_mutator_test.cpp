@@ -148,6 +148,23 @@ TEST(FuzzMutator, HandshakeEditsStartFromTheDefaultRequestAndLoadBackFromJson) {
     EXPECT_EQ(loaded[0].handshake->method, hs.method);
 }
 
+TEST(FuzzMutator, ARequestAnnouncesContentByTransferEncodingOrANonZeroContentLength) {
+    cases::HandshakeRequest hs = default_handshake();
+    EXPECT_FALSE(announces_body(hs));
+    hs.add_headers = {{"Content-Length", " 0 "}};
+    EXPECT_FALSE(announces_body(hs));
+    hs.add_headers = {{"content-length", "5"}};
+    EXPECT_TRUE(announces_body(hs));
+    hs.add_headers = {{"TRANSFER-ENCODING", "chunked"}};
+    EXPECT_TRUE(announces_body(hs));
+    cases::HandshakeRequest raw;
+    raw.raw = "GET / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n";
+    EXPECT_TRUE(announces_body(raw));
+    // After the blank line that ends the head it is content, not a field.
+    raw.raw = "GET / HTTP/1.1\r\nHost: a\r\n\r\nContent-Length: 5\r\n";
+    EXPECT_FALSE(announces_body(raw));
+}
+
 TEST(FuzzMutator, CloseReasonsTakeEveryLengthAControlFrameAllows) {
     std::set<std::size_t> lengths;
     for (std::uint64_t s = 1; s <= 4000; ++s) {
