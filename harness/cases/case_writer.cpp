@@ -166,6 +166,24 @@ json handshake_request_to_json(const HandshakeRequest& h) {
     return j;
 }
 
+json handshake_response_to_json(const HandshakeResponse& h) {
+    const HandshakeResponse defaults;
+    json j = json::object();
+    if (h.raw) {
+        j["raw"] = *h.raw;
+    } else {
+        if (h.status != defaults.status) j["status"] = h.status;
+        if (h.reason != defaults.reason) j["reason"] = h.reason;
+        if (h.http_version != defaults.http_version) j["http_version"] = h.http_version;
+        if (h.accept == HandshakeResponse::Accept::wrong) j["accept"] = "wrong";
+        if (!h.headers.empty()) j["headers"] = header_lines_to_json(h.headers);
+        if (!h.add_headers.empty()) j["add_headers"] = header_lines_to_json(h.add_headers);
+        if (!h.remove_headers.empty()) j["remove_headers"] = h.remove_headers;
+    }
+    put_chop(j, h.chop, h.chop_delay_ms);
+    return j;
+}
+
 json h2_request_to_json(const H2Request& h) {
     json j = json::object();
     if (!h.fields.empty()) j["fields"] = header_lines_to_json(h.fields);
@@ -302,6 +320,8 @@ json case_to_json(const Case& c) {
     j["roles"] = std::move(roles);
     if (c.timeout_ms != 0) j["timeout_ms"] = c.timeout_ms;
     if (c.handshake) j["handshake"] = handshake_request_to_json(*c.handshake);
+    if (c.handshake_response)
+        j["handshake_response"] = handshake_response_to_json(*c.handshake_response);
     if (c.h2) j["h2"] = h2_request_to_json(*c.h2);
     if (!c.offer_protocols.empty()) j["offer_protocols"] = c.offer_protocols;
     if (!c.offer_extensions.empty()) j["offer_extensions"] = c.offer_extensions;

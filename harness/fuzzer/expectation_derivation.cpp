@@ -542,4 +542,44 @@ Derivation derive_expectations(const std::vector<cases::Step>& body,
     return d;
 }
 
+void expect_response_refused(Derivation& d, const codec::ResponseError& error,
+                             std::uint32_t answer_timeout_ms) {
+    d.outcome = DerivedOutcome::fail;
+    d.error = codec::ErrorKind::none;
+    d.rule = "RFC 6455 " + std::string(error.rfc_section) + ": " + std::string(error.requirement) +
+             " (" + error.reason + ")";
+    d.response_error = codec::response_error_kind_name(error.kind);
+    d.codes.clear();
+    d.answers.clear();
+    d.closed_by_me = false;
+    cases::Case& c = d.c;
+    cases::FrameStep probe;
+    probe.opcode = static_cast<std::uint8_t>(codec::Opcode::text);
+    probe.payload.kind = cases::Payload::Kind::hex;
+    probe.payload.bytes = "wsspec fuzz response check";
+    cases::AwaitStep await;
+    await.events = 1;
+    await.timeout_ms = answer_timeout_ms;
+    cases::AwaitCloseStep wait;
+    wait.timeout_ms = answer_timeout_ms;
+    c.steps = {probe, await, wait};
+    c.timeout_ms = 2 * answer_timeout_ms + case_timeout_margin_ms;
+    c.rfc = {"RFC 6455 " + std::string(error.rfc_section)};
+    c.requirement = d.rule +
+                    "; on such a response the client MUST _Fail the WebSocket Connection_ "
+                    "(RFC 6455 4.1): send no data, close the connection.";
+    c.description = "Fuzzed opening handshake response (" +
+                    std::string(codec::response_error_kind_name(error.kind)) +
+                    "); the client must fail the connection.";
+    c.expect.clear();
+    c.expect.push_back(expectation("OK", {},
+                                   "the client did not go on after the bad response: it sent no "
+                                   "message, Ping or Pong"));
+    c.expect_close = {};
+    c.expect_close.closed_by_me = false;
+    c.expect_close.codes.clear();
+    c.expect_close.not_applicable = true;
+    c.expect_close.require_clean = false;
+}
+
 }  // namespace wsspec::fuzzer

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "harness/cases/case.h"
+#include "harness/codec/handshake_response.h"
 #include "harness/codec/protocol_error.h"
 
 namespace wsspec::fuzzer {
@@ -68,6 +69,9 @@ struct Derivation {
     // The error is invalid UTF-8 in a fragment before the last: a server that validates
     // whole messages waits for the rest (never sent) instead of failing. Not a finding.
     bool server_may_wait = false;
+    // fuzz-client: the rule our response breaks, which the client must fail on
+    // (codec::response_error_kind_name; expect_response_refused); empty otherwise.
+    std::string response_error;
 };
 
 // Close codes a server may fail the connection with for this rule (catalog conventions:
@@ -78,5 +82,12 @@ std::vector<std::uint16_t> allowed_fail_codes(codec::ErrorKind kind);
 // id "fz.0"; callers name it.
 Derivation derive_expectations(const std::vector<cases::Step>& body,
                                const DerivationSettings& settings = {});
+
+// fuzz-client: our response is one the client MUST _Fail the WebSocket Connection_ on
+// (RFC 6455 4.1; `error` says which rule). The steps become a probe, as in the catalog's
+// hsc.*: one text message, which a client that failed never echoes; the expectation is that
+// no message, Ping or Pong comes back, however the connection then ends.
+void expect_response_refused(Derivation& d, const codec::ResponseError& error,
+                             std::uint32_t answer_timeout_ms);
 
 }  // namespace wsspec::fuzzer

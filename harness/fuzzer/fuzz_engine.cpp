@@ -15,6 +15,7 @@
 #include "harness/codec/constants.h"
 #include "harness/fuzzer/finding_signature.h"
 #include "harness/fuzzer/handshake_mutator.h"
+#include "harness/fuzzer/response_mutator.h"
 #include "harness/runner/process_resources.h"
 #include "harness/runner/process_supervisor.h"
 
@@ -181,7 +182,7 @@ std::string mib(std::uint64_t bytes) {
 // A frame-by-frame outline of an input ("hs,b-,O,c,C"): with its seed, which suspects of a
 // leak were already run again.
 std::string input_shape(const FuzzInput& in) {
-    std::string s = in.handshake ? "hs" : "";
+    std::string s = in.handshake ? "hs" : in.response ? "rs" : "";
     for (const auto& step : in.steps) {
         if (!s.empty()) s += ",";
         if (const auto* f = std::get_if<cases::FrameStep>(&step)) {
@@ -438,6 +439,9 @@ void Engine::classify(Execution& x) {
     } else if (!x.kind.empty()) {
         x.finding_signature =
             x.kind + "|" + (x.divergence.empty() ? base_signature(x, false) : x.divergence);
+        // A client that went on after a response it must refuse: one finding per rule.
+        if (!x.d.response_error.empty())
+            x.finding_signature = x.kind + "|response-accepted:" + x.d.response_error;
     }
 }
 
@@ -452,6 +456,12 @@ Execution Engine::execute(const FuzzInput& input, bool liveness_check,
     x.d = derive_expectations(input.steps, ds);
     x.d.c.handshake = input.handshake;
     x.edited_handshake = input.handshake.has_value();
+    if (input.response) {
+        x.d.c.handshake_response = input.response;
+        const ResponseJudgement judged = judge_response(*input.response);
+        if (!judged.judged) return x;
+        if (judged.error) expect_response_refused(x.d, *judged.error, ds.answer_timeout_ms);
+    }
     // Not judged: octets that end inside a frame (no answer is required), a Close whose code
     // no range of RFC 6455 7.4.2 holds (5000 and up: no answer defined), and a frame whose
     // header announces more than the reference limit (64 MiB): whether a server fails it
@@ -543,11 +553,32 @@ FuzzInput Engine::minimize(FuzzInput input, const Predicate& same_finding, std::
             }
         }
     }
+    // 0b. Our response (fuzz-client): the default 101, else fewer fields, no pieces.
+    if (input.response) {
+        FuzzInput candidate = input;
+        candidate.response.reset();
+        if (same(candidate)) {
+            input = std::move(candidate);
+        } else {
+            for (std::size_t i = input.response->headers.size();
+                 i-- > 0 && input.response->headers.size() > 1;) {
+                candidate = input;
+                candidate.response->headers.erase(candidate.response->headers.begin() +
+                                                  static_cast<std::ptrdiff_t>(i));
+                if (same(candidate)) input = std::move(candidate);
+            }
+            if (input.response->chop != 0) {
+                candidate = input;
+                candidate.response->chop = 0;
+                if (same(candidate)) input = std::move(candidate);
+            }
+        }
+    }
     // 1. Drop runs of steps, halving the run length down to one step (ddmin-like: a long
     // valid prefix before the error goes in a few tries), from the end first. A finding in
     // the handshake may lose every step.
     auto& body = input.steps;
-    const std::size_t keep = input.handshake ? 0 : 1;
+    const std::size_t keep = input.handshake || input.response ? 0 : 1;
     for (std::size_t chunk = std::max<std::size_t>(body.size() / 2, 1); chunk >= 1; chunk /= 2) {
         for (std::size_t end = body.size(); end > 0 && body.size() > keep;) {
             const std::size_t begin = end >= chunk ? end - chunk : 0;
@@ -607,10 +638,12 @@ void Engine::write_finding(Finding& f) {
     for (const auto& m : f.mutations)
         mutations += (mutations.empty() ? "" : ", ") + m;
     f.c.description = one_line("Fuzz finding (" + f.kind + "): " + f.c.description);
-    f.c.requirement += " [wsspec fuzz-server: oracle " + f.kind + ", input seed " +
-                       std::to_string(f.seed) + ", run seed " + std::to_string(settings_.seed) +
-                       ", from case " + f.origin + " by " + mutations + "; found after " +
-                       std::to_string(f.exec) + " inputs; observed: " + one_line(f.result) + "]";
+    f.c.requirement += std::string(" [wsspec ") +
+                       (settings_.peer == cases::Role::server ? "fuzz-server" : "fuzz-client") +
+                       ": oracle " + f.kind + ", input seed " + std::to_string(f.seed) +
+                       ", run seed " + std::to_string(settings_.seed) + ", from case " + f.origin +
+                       " by " + mutations + "; found after " + std::to_string(f.exec) +
+                       " inputs; observed: " + one_line(f.result) + "]";
     if (!settings_.findings_dir.empty()) {
         std::filesystem::create_directories(settings_.findings_dir);
         f.file = settings_.findings_dir / (f.id + ".json");
@@ -751,11 +784,15 @@ void Engine::on_finding(const FuzzInput& input_found, Execution x) {
                               !x.obs.peer_closed_tcp && x.obs.closed_by_me == x.d.closed_by_me;
     if (!x.crash.empty())
         f.result = x.crash;
+    else if (never_failed && !x.d.response_error.empty())
+        f.result = "The client went on after our opening handshake response, which breaks " +
+                   x.d.rule + " (it MUST _Fail the WebSocket Connection_): " + x.j.result;
     else if (never_failed)
-        f.result = "The server did not fail the connection within " +
-                   std::to_string(settings_.answer_timeout_ms) + " ms after " + x.d.rule +
-                   " (RFC 6455 7.1.7); wsspec dropped it. " + x.j.behavior + "/" +
-                   x.j.behavior_close + ": " + x.j.result_close;
+        f.result =
+            std::string(settings_.peer == cases::Role::server ? "The server" : "The client") +
+            " did not fail the connection within " + std::to_string(settings_.answer_timeout_ms) +
+            " ms after " + x.d.rule + " (RFC 6455 7.1.7); wsspec dropped it. " + x.j.behavior +
+            "/" + x.j.behavior_close + ": " + x.j.result_close;
     else if (x.j.behavior != oracle::verdict::failed)
         f.result = x.j.behavior_close + ": " + x.j.result_close;
     else
@@ -952,6 +989,7 @@ bool Engine::try_suspect(const FuzzInput& suspect, bool memory, const std::strin
     ds.peer = settings_.peer;
     Derivation d = derive_expectations(reproducer.steps, ds);
     d.c.handshake = reproducer.handshake;
+    d.c.handshake_response = reproducer.response;
     f.c = d.c;
     f.c.id = f.id;
     const std::uint64_t limit_kib = settings_.rss_limit_bytes / 4 / 1024;

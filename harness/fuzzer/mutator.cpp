@@ -6,6 +6,7 @@
 #include "harness/codec/constants.h"
 #include "harness/codec/http_head.h"
 #include "harness/fuzzer/handshake_mutator.h"
+#include "harness/fuzzer/response_mutator.h"
 #include "harness/fuzzer/step_bytes.h"
 
 namespace wsspec::fuzzer {
@@ -604,6 +605,10 @@ bool seed_from_case(const cases::Case& c, Rng& rng, const MutationLimits& limits
     out = FuzzInput{};
     out.origin = c.id;
     if (limits.sender == cases::Role::client) out.handshake = c.handshake;
+    if (limits.sender == cases::Role::server && c.handshake_response) {
+        out.response = c.handshake_response;
+        out.response->chop_delay_ms = 0;
+    }
     if (out.handshake) {
         out.handshake->chop_delay_ms = 0;  // as the frames' chops: no pauses
         // No extension offers from the catalog's compression cases: the derivation knows no
@@ -636,6 +641,7 @@ bool seed_from_case(const cases::Case& c, Rng& rng, const MutationLimits& limits
 bool within_limits(const FuzzInput& input, const MutationLimits& limits) {
     if (input.handshake && handshake_bytes(*input.handshake) > limits.max_handshake_bytes)
         return false;
+    if (input.response && response_bytes(*input.response) > limits.max_response_bytes) return false;
     return within_limits(input.steps, limits);
 }
 
@@ -646,6 +652,10 @@ bool mutate(FuzzInput& input, Rng& rng, const MutationLimits& limits) {
         if (limits.sender == cases::Role::client && rng.percent(handshake_mutation_percent)) {
             if (!input.handshake) input.handshake = cases::HandshakeRequest{};
             name = mutate_handshake(*input.handshake, rng);
+        } else if (limits.sender == cases::Role::server &&
+                   rng.percent(handshake_mutation_percent)) {
+            if (!input.response) input.response = cases::HandshakeResponse{};
+            name = mutate_response(*input.response, rng);
         } else {
             name = mutate_once(input.steps, rng, limits.sender);
         }

@@ -19,6 +19,8 @@ namespace wsspec::fuzzer {
 struct FuzzInput {
     // Edits of the opening request (handshake_mutator.h); none: the default request.
     std::optional<cases::HandshakeRequest> handshake;
+    // Edits of our opening response (response_mutator.h; fuzz-client); none: a valid 101.
+    std::optional<cases::HandshakeResponse> response;
     std::vector<cases::Step> steps;      // frame, raw and sleep steps only
     std::uint64_t seed = 0;              // the RNG seed that made it from its parent
     std::string origin;                  // the catalog case it descends from
@@ -34,8 +36,11 @@ struct MutationLimits {
     // 64 KiB frame one octet at a time outlasts any answer deadline. Bound the pieces.
     std::uint64_t max_chop_pieces = 256;
     std::uint64_t max_handshake_bytes = 80 * 1024;  // an oversized header field and then some
+    // Our response stays within what wsspec's own parser reads (16 KiB), so the reference
+    // client can judge it.
+    std::uint64_t max_response_bytes = 12 * 1024;
     // Who sends the steps: wsspec as a client (fuzz-server; frames masked by default) or as
-    // the server (fuzz-client); only a client's opening request is edited.
+    // the server (fuzz-client); the opening request or our response is edited.
     cases::Role sender = cases::Role::client;
 };
 

@@ -28,6 +28,15 @@ struct Placeholders {
 };
 
 // The response a client case asks for: the valid 101, edited, or raw text.
+void record_request(oracle::HandshakeObservation& hs, const ClientRequest& request) {
+    hs.attempted = true;
+    hs.request = request.raw.substr(0, logged_head_bytes);
+    for (const auto& h : request.head.headers)
+        hs.headers.emplace_back(codec::to_lower_ascii(h.name), h.value);
+}
+
+}  // namespace
+
 std::string scripted_response(const cases::HandshakeResponse& r, const codec::AcceptedRequest& req,
                               const ServerCaseSettings& settings) {
     const Placeholders ph{codec::compute_accept_key(req.key), req.key,
@@ -60,15 +69,6 @@ std::string scripted_response(const cases::HandshakeResponse& r, const codec::Ac
     out += "\r\n";
     return ph.fill(out);
 }
-
-void record_request(oracle::HandshakeObservation& hs, const ClientRequest& request) {
-    hs.attempted = true;
-    hs.request = request.raw.substr(0, logged_head_bytes);
-    for (const auto& h : request.head.headers)
-        hs.headers.emplace_back(codec::to_lower_ascii(h.name), h.value);
-}
-
-}  // namespace
 
 std::string wrong_accept_key(std::string_view key) {
     return codec::compute_accept_key(key == sample_key ? other_sample_key : sample_key);

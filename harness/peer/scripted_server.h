@@ -11,6 +11,7 @@
 #include <string>
 
 #include "harness/cases/case.h"
+#include "harness/codec/handshake_request.h"
 #include "harness/codec/http_head.h"
 #include "harness/oracle/observation.h"
 #include "harness/peer/byte_stream.h"
@@ -35,6 +36,11 @@ oracle::Observation run_case_as_server(const cases::Case& c, asio::io_context& i
                                        std::unique_ptr<ByteStream> stream,
                                        const ClientRequest& request,
                                        const ServerCaseSettings& settings);
+
+// The opening handshake response a case describes (`handshake_response`), as the octets
+// wsspec sends to the client whose request is `req`.
+std::string scripted_response(const cases::HandshakeResponse& r, const codec::AcceptedRequest& req,
+                              const ServerCaseSettings& settings);
 
 // The Sec-WebSocket-Accept of a key other than `key` (for responses that must be wrong).
 std::string wrong_accept_key(std::string_view key);
