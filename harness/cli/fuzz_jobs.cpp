@@ -7,7 +7,10 @@
 #include <fcntl.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
+#include <chrono>
+#include <csignal>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -16,6 +19,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <thread>
 #include <vector>
 
 #include "harness/cli/fuzz_run_output.h"
@@ -26,6 +30,9 @@ extern char** environ;
 
 namespace wsspec::cli {
 namespace {
+
+// How often the parent looks whether its workers have ended (or it was interrupted).
+constexpr auto worker_poll_interval = std::chrono::milliseconds(50);
 
 // This process's own command line, as it was started (the workers run it again).
 std::vector<std::string> own_arguments() {
@@ -170,9 +177,11 @@ int run_fuzz_jobs(std::size_t jobs, std::uint64_t seed, const std::string& repor
     std::filesystem::create_directories(root);
     const std::string self = std::filesystem::read_symlink("/proc/self/exe").string();
     const auto ours = own_arguments();
-    // Ctrl-C reaches the workers too (same process group): each stops, writes its report and
-    // exits, and this process waits for them and merges what they wrote.
-    install_interrupt_handler();
+    // Ctrl-C (or SIGTERM) stops this process's wait: it is passed on to every worker once (the
+    // workers have process groups of their own, so a terminal's Ctrl-C does not reach them
+    // twice, which would make them exit without a report); each stops after its input in
+    // flight and writes its report, and the reports are merged as after a whole run.
+    const std::atomic<bool>& stop = install_interrupt_handler();
     std::vector<pid_t> pids;
     for (std::size_t i = 0; i < jobs; ++i) {
         const auto dir = root / ("worker-" + std::to_string(i + 1));
@@ -189,8 +198,13 @@ int run_fuzz_jobs(std::size_t jobs, std::uint64_t seed, const std::string& repor
         posix_spawn_file_actions_addopen(&files, STDOUT_FILENO, log.c_str(),
                                          O_WRONLY | O_CREAT | O_TRUNC, 0644);
         posix_spawn_file_actions_adddup2(&files, STDOUT_FILENO, STDERR_FILENO);
+        posix_spawnattr_t attributes;
+        posix_spawnattr_init(&attributes);
+        posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP);
+        posix_spawnattr_setpgroup(&attributes, 0);
         pid_t pid = 0;
-        const int err = posix_spawn(&pid, self.c_str(), &files, nullptr, argv.data(), environ);
+        const int err = posix_spawn(&pid, self.c_str(), &files, &attributes, argv.data(), environ);
+        posix_spawnattr_destroy(&attributes);
         posix_spawn_file_actions_destroy(&files);
         if (err != 0) {
             std::cerr << "wsspec fuzz-server: cannot start worker " << i + 1 << ": "
@@ -202,11 +216,26 @@ int run_fuzz_jobs(std::size_t jobs, std::uint64_t seed, const std::string& repor
                   << "): " << log << std::endl;
     }
     bool worker_failed = pids.size() != jobs;
-    for (const pid_t pid : pids) {
-        int status = 0;
-        while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    std::vector<bool> done(pids.size(), false);
+    std::size_t running = pids.size();
+    bool passed_on = false;
+    while (running > 0) {
+        for (std::size_t i = 0; i < pids.size(); ++i) {
+            if (done[i]) continue;
+            int status = 0;
+            const pid_t r = waitpid(pids[i], &status, WNOHANG);
+            if (r == 0 || (r < 0 && errno == EINTR)) continue;
+            done[i] = true;
+            --running;
+            if (r < 0 || !WIFEXITED(status) || WEXITSTATUS(status) == 2) worker_failed = true;
         }
-        if (!WIFEXITED(status) || WEXITSTATUS(status) == 2) worker_failed = true;
+        if (stop && !passed_on) {
+            for (std::size_t i = 0; i < pids.size(); ++i) {
+                if (!done[i]) ::kill(pids[i], SIGINT);
+            }
+            passed_on = true;
+        }
+        if (running > 0) std::this_thread::sleep_for(worker_poll_interval);
     }
 
     std::vector<nlohmann::json> reports;  // of the workers whose fuzz.json could be read
