@@ -1,6 +1,8 @@
 #include "harness/report/fuzz_html_writer.h"
 
 #include <chrono>
+#include <cstdint>
+#include <optional>
 #include <stdexcept>
 #include <string_view>
 #include <system_error>
@@ -18,6 +20,14 @@ using nlohmann::json;
 namespace fs = std::filesystem;
 
 constexpr std::string_view data_placeholder = "{{WSSPEC_DATA}}";
+
+// A worker number (merged -j N runs), whatever integer type the JSON holds it as.
+std::optional<std::size_t> worker_of(const json& obj) {
+    const auto it = obj.find("worker");
+    if (it == obj.end() || !it->is_number_integer() || it->get<std::int64_t>() < 1)
+        return std::nullopt;
+    return it->get<std::size_t>();
+}
 
 bool is_file(const fs::path& p) {
     std::error_code ec;
@@ -38,10 +48,9 @@ std::string link_to(const std::string& file, const fs::path& report_dir, const j
         if (!rel.empty() && is_file(dir / rel)) return rel.generic_string();
     }
     const fs::path name = fs::path(file).filename();
-    if (const auto worker = finding.find("worker");
-        worker != finding.end() && worker->is_number_unsigned()) {
+    if (const auto worker = worker_of(finding)) {
         const fs::path in_worker =
-            fs::path("worker-" + std::to_string(worker->get<std::size_t>())) / "findings" / name;
+            fs::path("worker-" + std::to_string(*worker)) / "findings" / name;
         if (is_file(dir / in_worker)) return in_worker.generic_string();
     }
     if (is_file(dir / "findings" / name)) return (fs::path("findings") / name).generic_string();
@@ -101,8 +110,9 @@ json fuzz_html_data(const json& run, const fs::path& report_dir) {
     }
     if (auto it = r.find("workers"); it != r.end() && it->is_array()) {
         for (auto& w : *it) {
-            if (!w.is_object() || !w.value("worker", json()).is_number_unsigned()) continue;
-            const fs::path dir = "worker-" + std::to_string(w["worker"].get<std::size_t>());
+            const auto worker = w.is_object() ? worker_of(w) : std::nullopt;
+            if (!worker) continue;
+            const fs::path dir = "worker-" + std::to_string(*worker);
             for (const char* page : {"index.html", "fuzz.json"}) {
                 if (is_file(report_dir / dir / page)) {
                     w["report_href"] = (dir / page).generic_string();

@@ -179,5 +179,27 @@ TEST(FuzzHtmlReport, LinksFindingFilesFoundNextToThePage) {
     fs::remove_all(dir);
 }
 
+TEST(FuzzHtmlReport, MergedRunLinksItsWorkersAndTheirFindings) {
+    const fs::path dir =
+        fs::temp_directory_path() / ("wsspec-fuzz-html-jobs-" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    fs::create_directories(dir / "worker-2" / "findings");
+    fs::create_directories(dir / "worker-1");
+    std::ofstream(dir / "worker-2" / "findings" / "fz.1.1.json") << "{}";
+    std::ofstream(dir / "worker-1" / "index.html") << "";
+    std::ofstream(dir / "worker-2" / "fuzz.json") << "{}";
+    json f = finding("fz.1.1", "hang");
+    f["worker"] = 2;
+    f["replay"] = nullptr;  // a worker's fuzz.json written before reproducer runs were kept
+    json run = run_with({f});
+    run["workers"] = {{{"worker", 1}, {"execs", 10}}, {{"worker", 2}, {"execs", 20}}};
+    const json got = embedded_data(fuzz_html_report(run, dir))["run"];
+    EXPECT_EQ(got["findings"][0]["file_href"], "worker-2/findings/fz.1.1.json");
+    EXPECT_TRUE(got["findings"][0]["replay"].is_null());
+    EXPECT_EQ(got["workers"][0]["report_href"], "worker-1/index.html");
+    EXPECT_EQ(got["workers"][1]["report_href"], "worker-2/fuzz.json");
+    fs::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace wsspec::report
