@@ -4,11 +4,17 @@
 #
 #   tools/bench.sh                 every section
 #   tools/bench.sh codec           only the named sections
+#   tools/bench.sh --help          this text
+#
+# Sections: codec, reports, client_catalog, server_catalog, deflate_catalog, floods, h2,
+# fuzz_throughput (fuzz-server execs/s against the raw connection rate), fuzz_planted
+# (fuzz-server --exec: time to find each of the six planted bugs, floor 300 s each).
 #
 # Environment:
 #   WSSPEC_BENCH_REPETITIONS  repetitions per benchmark; summaries use the median (default 3)
 #   WSSPEC_BENCH_MIN_TIME     seconds per repetition (default 0.2)
 #   WSSPEC_BENCH_STRICT=1     exit non-zero when a performance floor is missed
+#   WSSPEC_BENCH_PLANTED_S, WSSPEC_BENCH_PLANTED_SEED  fuzz_planted's run time (300) and seed (1)
 # Results (JSON) are written to build/release/bench/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -398,9 +404,64 @@ PY
   if [ "$verdict" = MISS ] && [ "${WSSPEC_BENCH_STRICT:-0}" = 1 ]; then return 1; fi
 }
 
-sections=(codec reports client_catalog server_catalog deflate_catalog floods h2 fuzz_throughput)
+# --- Section: fuzz_planted ---------------------------------------------------------------
+# `wsspec fuzz-server --exec` against tests/integration/peers/planted_bug_server.py (six
+# planted bugs the catalog does not reach) with a fixed seed, one worker: the time to find
+# each bug, from the `at_s` of its finding in fuzz.json (findings matched to bugs by
+# tests/integration/peers/planted_bug_findings.py, as test_fuzz_planted_bugs.sh does).
+# Floor: each bug within 300 s (PASS/MISS per bug). The run lasts WSSPEC_BENCH_PLANTED_S
+# (default 300) with seed WSSPEC_BENCH_PLANTED_SEED (default 1); the HTML report of the
+# run is kept in build/release/bench/fuzz_planted/.
+bench_fuzz_planted() {
+  echo "== fuzz_planted: fuzz-server --exec against the planted-bug server =="
+  build_release wsspec
+  local wsspec=$build_dir/harness/wsspec status=0 port
+  local run_s=${WSSPEC_BENCH_PLANTED_S:-300} seed=${WSSPEC_BENCH_PLANTED_SEED:-1}
+  local out=$results_dir/fuzz_planted server=tests/integration/peers/planted_bug_server.py
+  rm -rf "$out"
+  mkdir -p "$out"
+  port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  timeout -k 5 $((run_s + 300)) "$wsspec" fuzz-server "ws://127.0.0.1:$port/" \
+    --exec "/usr/bin/python3 '$PWD/$server' --port $port" --time "$run_s" --seed "$seed" \
+    --timeout 500 --report-dir "$out" >"$out/fuzz.txt" 2>&1 || status=$?
+  local verdict=MISS
+  if PYTHONPATH=tests/integration/peers python3 - "$out/fuzz.json" "$status" <<'PY'; then verdict=PASS; fi
+import json, sys
+from planted_bug_findings import BUGS, by_bug
+floor_s = 300
+r = json.load(open(sys.argv[1]))
+found, other = by_bug(r.get("findings", []))
+ok = int(sys.argv[2]) == 1 and not other
+print(f"seed {r['seed']}, {r['duration_s']:.0f} s, {r['execs']} inputs ({r['execs_per_s']:.0f}/s), "
+      f"{r['restarts']} restarts of the server")
+for name in BUGS:
+    if name in found:
+        f = min(found[name], key=lambda f: f["at_s"])
+        hit = f["at_s"] <= floor_s
+        ok = ok and hit
+        print(f"  {name:<19} found after {f['at_s']:6.1f} s, {f['exec']:>7} inputs "
+              f"({f['kind']}, {f['steps_found']} -> {f['steps_minimized']} steps)  "
+              f"{'PASS' if hit else 'MISS'}")
+    else:
+        ok = False
+        print(f"  {name:<19} not found in {r['duration_s']:.0f} s                          MISS")
+for f in other:
+    print(f"  not a planted bug: {f['id']} {f['signature']}")
+print(f"(floor: every bug within {floor_s} s, no other finding; the report: "
+      f"{sys.argv[1].rsplit('/', 1)[0]}/index.html)")
+sys.exit(0 if ok else 1)
+PY
+  echo "fuzz_planted: $verdict"
+  if [ "$verdict" = MISS ] && [ "${WSSPEC_BENCH_STRICT:-0}" = 1 ]; then return 1; fi
+}
+
+sections=(codec reports client_catalog server_catalog deflate_catalog floods h2 fuzz_throughput fuzz_planted)
 
 main() {
+  if [ "${1:-}" = -h ] || [ "${1:-}" = --help ]; then
+    sed -n '2,/^set -euo/{/^#/s/^# \{0,1\}//p}' "$0"
+    return 0
+  fi
   local selected=("$@")
   [ ${#selected[@]} -eq 0 ] && selected=("${sections[@]}")
   local s

@@ -7,7 +7,10 @@
 #include <fcntl.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
+#include <chrono>
+#include <csignal>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -16,12 +19,20 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <thread>
 #include <vector>
+
+#include "harness/cli/fuzz_run_output.h"
+#include "harness/cli/interrupt.h"
+#include "harness/report/results_json.h"
 
 extern char** environ;
 
 namespace wsspec::cli {
 namespace {
+
+// How often the parent looks whether its workers have ended (or it was interrupted).
+constexpr auto worker_poll_interval = std::chrono::milliseconds(50);
 
 // This process's own command line, as it was started (the workers run it again).
 std::vector<std::string> own_arguments() {
@@ -62,6 +73,112 @@ std::vector<std::string> worker_arguments(const std::vector<std::string>& ours, 
     return out;
 }
 
+// Sums of the workers' counters, their timelines added up second by second (a worker's last
+// point carried forward once it ended), their findings deduplicated by (kind, signature):
+// a bug two workers found is one finding, the first worker's.
+nlohmann::json merge_worker_reports(const std::vector<nlohmann::json>& reports,
+                                    const std::vector<std::size_t>& numbers,
+                                    const std::filesystem::path& root) {
+    using nlohmann::json;
+    json merged = {{"tool", "wsspec"}, {"mode", "fuzz-server"}};
+    static const char* const summed[] = {"execs",
+                                         "execs_per_s",
+                                         "skipped_inputs",
+                                         "tolerated",
+                                         "liveness_checks",
+                                         "restarts",
+                                         "slow_answers",
+                                         "unreproduced",
+                                         "corpus_loaded",
+                                         "corpus_saved",
+                                         "handshake_refused",
+                                         "extension_agreed",
+                                         "request_with_content",
+                                         "signatures"};
+    for (const char* key : summed)
+        merged[key] = 0;
+    merged["execs_per_s"] = 0.0;
+    double duration = 0;
+    bool interrupted = false;
+    std::size_t corpus = 0;
+    json outcomes = json::object(), workers = json::array(), findings = json::array();
+    std::set<std::string> seen;
+    std::map<std::string, std::size_t> by_kind = {
+        {"judge", 0}, {"hang", 0}, {"crash", 0}, {"liveness", 0}, {"resource", 0}};
+    for (std::size_t w = 0; w < reports.size(); ++w) {
+        const json& r = reports[w];
+        for (const char* key : {"target", "transport", "options", "started", "wsspec_version"}) {
+            if (!merged.contains(key) && r.contains(key)) merged[key] = r[key];
+        }
+        for (const char* key : summed) {
+            const json v = r.value(key, json(0));
+            if (v.is_number_float() || merged[key].is_number_float())
+                merged[key] = merged[key].get<double>() + (v.is_number() ? v.get<double>() : 0.0);
+            else if (v.is_number_unsigned())
+                merged[key] = merged[key].get<std::uint64_t>() + v.get<std::uint64_t>();
+        }
+        duration = std::max(duration, r.value("duration_s", 0.0));
+        interrupted = interrupted || r.value("interrupted", false);
+        corpus = std::max(corpus, r.value("corpus", std::size_t{0}));
+        for (const auto& [outcome, n] : report::object_at(r, "outcomes").items()) {
+            if (n.is_number_unsigned())
+                outcomes[outcome] =
+                    outcomes.value(outcome, std::uint64_t{0}) + n.get<std::uint64_t>();
+        }
+        if (r.contains("error")) merged["error"] = r["error"];
+        const std::string dir = "worker-" + std::to_string(numbers[w]);
+        workers.push_back({{"worker", numbers[w]},
+                           {"seed", r.value("seed", json())},
+                           {"report", (root / dir / "fuzz.json").string()},
+                           {"execs", r.value("execs", std::size_t{0})},
+                           {"execs_per_s", r.value("execs_per_s", 0.0)},
+                           {"findings", r.value("findings", json::array()).size()}});
+        for (auto f : r.value("findings", json::array())) {
+            const std::string key =
+                f.value("kind", std::string()) + "|" + f.value("signature", std::string());
+            if (!seen.insert(key).second) continue;
+            f["worker"] = numbers[w];
+            ++by_kind[f.value("kind", std::string())];
+            findings.push_back(std::move(f));
+        }
+    }
+    // The timeline, one point a second: each worker's latest point at that second, summed
+    // (signatures and corpus per worker: the sum counts one behaviour once per worker that
+    // saw it); findings are the merged ones found by then.
+    json timeline = json::array();
+    const auto seconds = static_cast<std::size_t>(duration);
+    for (std::size_t s = 1; s <= seconds; ++s) {
+        std::uint64_t execs = 0, corpus_sum = 0, signatures = 0, found = 0;
+        for (const json& r : reports) {
+            const json* last = nullptr;
+            for (const auto& p : report::array_at(r, "timeline")) {
+                if (p.value("t", 0.0) > static_cast<double>(s) + 0.5) break;
+                last = &p;
+            }
+            if (last == nullptr) continue;
+            execs += last->value("execs", std::uint64_t{0});
+            corpus_sum += last->value("corpus", std::uint64_t{0});
+            signatures += last->value("signatures", std::uint64_t{0});
+        }
+        for (const auto& f : findings)
+            found += f.value("at_s", 0.0) <= static_cast<double>(s) ? 1 : 0;
+        timeline.push_back({{"t", static_cast<double>(s)},
+                            {"execs", execs},
+                            {"corpus", corpus_sum},
+                            {"signatures", signatures},
+                            {"findings", found}});
+    }
+    merged["duration_s"] = duration;
+    merged["interrupted"] = interrupted;
+    merged["corpus"] = corpus;
+    merged["outcomes"] = outcomes;
+    merged["workers"] = workers;
+    merged["findings_by_kind"] = by_kind;
+    merged["timeline"] = timeline;
+    merged["findings"] = findings;
+    return merged;
+}
+
 }  // namespace
 
 int run_fuzz_jobs(std::size_t jobs, std::uint64_t seed, const std::string& report_dir) {
@@ -69,6 +186,11 @@ int run_fuzz_jobs(std::size_t jobs, std::uint64_t seed, const std::string& repor
     std::filesystem::create_directories(root);
     const std::string self = std::filesystem::read_symlink("/proc/self/exe").string();
     const auto ours = own_arguments();
+    // Ctrl-C (or SIGTERM) stops this process's wait: it is passed on to every worker once (the
+    // workers have process groups of their own, so a terminal's Ctrl-C does not reach them
+    // twice, which would make them exit without a report); each stops after its input in
+    // flight and writes its report, and the reports are merged as after a whole run.
+    const std::atomic<bool>& stop = install_interrupt_handler();
     std::vector<pid_t> pids;
     for (std::size_t i = 0; i < jobs; ++i) {
         const auto dir = root / ("worker-" + std::to_string(i + 1));
@@ -85,8 +207,13 @@ int run_fuzz_jobs(std::size_t jobs, std::uint64_t seed, const std::string& repor
         posix_spawn_file_actions_addopen(&files, STDOUT_FILENO, log.c_str(),
                                          O_WRONLY | O_CREAT | O_TRUNC, 0644);
         posix_spawn_file_actions_adddup2(&files, STDOUT_FILENO, STDERR_FILENO);
+        posix_spawnattr_t attributes;
+        posix_spawnattr_init(&attributes);
+        posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP);
+        posix_spawnattr_setpgroup(&attributes, 0);
         pid_t pid = 0;
-        const int err = posix_spawn(&pid, self.c_str(), &files, nullptr, argv.data(), environ);
+        const int err = posix_spawn(&pid, self.c_str(), &files, &attributes, argv.data(), environ);
+        posix_spawnattr_destroy(&attributes);
         posix_spawn_file_actions_destroy(&files);
         if (err != 0) {
             std::cerr << "wsspec fuzz-server: cannot start worker " << i + 1 << ": "
@@ -97,22 +224,31 @@ int run_fuzz_jobs(std::size_t jobs, std::uint64_t seed, const std::string& repor
         std::cout << "fuzz: worker " << i + 1 << " (pid " << pid << ", seed " << seed + i
                   << "): " << log << std::endl;
     }
-    // Ctrl-C reaches the workers too (same process group): each writes its report and exits.
     bool worker_failed = pids.size() != jobs;
-    for (const pid_t pid : pids) {
-        int status = 0;
-        while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    std::vector<bool> done(pids.size(), false);
+    std::size_t running = pids.size();
+    bool passed_on = false;
+    while (running > 0) {
+        for (std::size_t i = 0; i < pids.size(); ++i) {
+            if (done[i]) continue;
+            int status = 0;
+            const pid_t r = waitpid(pids[i], &status, WNOHANG);
+            if (r == 0 || (r < 0 && errno == EINTR)) continue;
+            done[i] = true;
+            --running;
+            if (r < 0 || !WIFEXITED(status) || WEXITSTATUS(status) == 2) worker_failed = true;
         }
-        if (!WIFEXITED(status) || WEXITSTATUS(status) == 2) worker_failed = true;
+        if (stop && !passed_on) {
+            for (std::size_t i = 0; i < pids.size(); ++i) {
+                if (!done[i]) ::kill(pids[i], SIGINT);
+            }
+            passed_on = true;
+        }
+        if (running > 0) std::this_thread::sleep_for(worker_poll_interval);
     }
 
-    nlohmann::json merged = {
-        {"tool", "wsspec"}, {"mode", "fuzz-server"}, {"jobs", jobs}, {"seed", seed}};
-    std::size_t execs = 0;
-    double rate = 0, duration = 0;
-    nlohmann::json findings = nlohmann::json::array(), workers = nlohmann::json::array();
-    std::set<std::string> seen;  // (kind, signature): a bug two workers found is one finding
-    std::map<std::string, std::size_t> by_kind;
+    std::vector<nlohmann::json> reports;  // of the workers whose fuzz.json could be read
+    std::vector<std::size_t> numbers;
     for (std::size_t i = 0; i < pids.size(); ++i) {
         const auto path = root / ("worker-" + std::to_string(i + 1)) / "fuzz.json";
         std::ifstream in(path);
@@ -120,39 +256,20 @@ int run_fuzz_jobs(std::size_t jobs, std::uint64_t seed, const std::string& repor
             worker_failed = true;
             continue;
         }
-        nlohmann::json r;
         try {
-            r = nlohmann::json::parse(in);
+            reports.push_back(nlohmann::json::parse(in));
+            numbers.push_back(i + 1);
         } catch (const std::exception&) {
             worker_failed = true;
-            continue;
-        }
-        execs += r.value("execs", std::size_t{0});
-        rate += r.value("execs_per_s", 0.0);
-        duration = std::max(duration, r.value("duration_s", 0.0));
-        workers.push_back({{"worker", i + 1},
-                           {"report", path.string()},
-                           {"execs", r.value("execs", std::size_t{0})},
-                           {"findings", r.value("findings", nlohmann::json::array()).size()}});
-        for (auto f : r.value("findings", nlohmann::json::array())) {
-            const std::string key =
-                f.value("kind", std::string()) + "|" + f.value("signature", std::string());
-            if (!seen.insert(key).second) continue;
-            f["worker"] = i + 1;
-            ++by_kind[f.value("kind", std::string())];
-            findings.push_back(std::move(f));
         }
     }
-    merged["execs"] = execs;
-    merged["execs_per_s"] = rate;
-    merged["duration_s"] = duration;
-    merged["workers"] = workers;
-    merged["findings_by_kind"] = by_kind;
-    merged["findings"] = findings;
-    {
-        std::ofstream out(root / "fuzz.json");
-        out << merged.dump(2) << "\n";
-    }
+    nlohmann::json merged = merge_worker_reports(reports, numbers, root);
+    merged["jobs"] = jobs;
+    merged["seed"] = seed;
+    const nlohmann::json& findings = merged["findings"];
+    const std::size_t execs = merged.value("execs", std::size_t{0});
+    const double rate = merged.value("execs_per_s", 0.0);
+    write_fuzz_reports(merged, root);
     std::cout << "fuzz: " << pids.size() << " workers, " << execs << " execs (" << rate
               << "/s together), " << findings.size() << " distinct findings\n";
     for (const auto& f : findings) {
@@ -160,7 +277,8 @@ int run_fuzz_jobs(std::size_t jobs, std::uint64_t seed, const std::string& repor
                   << f["worker"].get<std::size_t>() << " [" << f.value("kind", std::string())
                   << "] " << f.value("result", std::string()).substr(0, 160) << "\n";
     }
-    std::cout << "fuzz: report written to " << (root / "fuzz.json").string() << "\n";
+    std::cout << "fuzz: report written to " << (root / "fuzz.json").string() << " and "
+              << (root / "index.html").string() << "\n";
     if (!findings.empty()) return 1;
     return worker_failed ? 2 : 0;
 }

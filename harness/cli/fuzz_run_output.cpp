@@ -1,25 +1,128 @@
 #include "harness/cli/fuzz_run_output.h"
 
+#include <chrono>
+#include <iostream>
 #include <random>
 
-#include <fstream>
-#include <iostream>
+#include "harness/cases/case_writer.h"
+#include "harness/report/atomic_file.h"
+#include "harness/report/fuzz_html_writer.h"
+#include "harness/report/results_json.h"
+#include "harness/report/run_info.h"
+#include "harness/report/transport_label.h"
+#include "harness/report/utf8_escape.h"
 
 namespace wsspec::cli {
 namespace {
 
-void write_text(const std::filesystem::path& path, const std::string& text) {
-    std::filesystem::create_directories(path.parent_path());
-    const std::filesystem::path tmp = path.string() + ".tmp";
-    {
-        std::ofstream out(tmp, std::ios::binary);
-        out << text;
-        if (!out) throw std::runtime_error("cannot write " + tmp.string());
+using nlohmann::json;
+
+json finding_json(const fuzzer::Finding& f) {
+    json j = {{"id", f.id},
+              {"kind", f.kind},
+              {"signature", f.signature},
+              {"seed", f.seed},
+              {"origin", f.origin},
+              {"mutations", f.mutations},
+              {"exec", f.exec},
+              {"at_s", f.at_s},
+              {"steps_found", f.steps_found},
+              {"steps_minimized", f.steps_minimized},
+              {"minimize_runs", f.minimize_runs},
+              {"result", f.result},
+              {"expected", f.expected},
+              {"observed", f.observed},
+              {"file", f.file.string()},
+              {"case", cases::case_to_json(f.c)}};
+    if (!f.output_tail.empty()) j["output_tail"] = f.output_tail;
+    if (f.replay) {
+        oracle::CaseOutcome run;
+        run.c = &f.c;
+        run.index = 1;
+        run.obs = f.replay->obs;
+        run.judgement = f.replay->judgement;
+        run.ran = true;
+        j["replay"] = report::case_to_json(run);
+    } else {
+        j["replay"] = nullptr;
     }
-    std::filesystem::rename(tmp, path);
+    return j;
 }
 
 }  // namespace
+
+json fuzz_report_json(const fuzzer::FuzzStats& stats, const fuzzer::FuzzSettings& settings,
+                      const std::string& target) {
+    const auto finished = std::chrono::system_clock::now();
+    const auto started = finished - std::chrono::duration_cast<std::chrono::system_clock::duration>(
+                                        std::chrono::duration<double>(stats.elapsed_s));
+    json j;
+    j["tool"] = "wsspec";
+    j["wsspec_version"] = WSSPEC_VERSION;
+    j["mode"] = settings.peer == cases::Role::server ? "fuzz-server" : "fuzz-client";
+    j["target"] = target;
+    if (const std::string transport = report::transport_of_target(target); !transport.empty())
+        j["transport"] = transport;
+    j["seed"] = settings.seed;
+    j["options"] = {{"runs", settings.runs ? json(*settings.runs) : json(nullptr)},
+                    {"time_s", settings.time_s},
+                    {"answer_timeout_ms", settings.answer_timeout_ms},
+                    {"liveness_every", settings.liveness_every},
+                    {"exec", settings.supervisor != nullptr}};
+    j["started"] = report::iso_utc(started);
+    j["finished"] = report::iso_utc(finished);
+    j["duration_s"] = stats.elapsed_s;
+    j["execs"] = stats.execs;
+    j["execs_per_s"] = stats.elapsed_s > 0 ? static_cast<double>(stats.execs) / stats.elapsed_s : 0;
+    j["skipped_inputs"] = stats.skipped;
+    j["tolerated"] = stats.tolerated;
+    j["liveness_checks"] = stats.liveness_checks;
+    j["restarts"] = stats.restarts;
+    j["slow_answers"] = stats.slow;
+    j["unreproduced"] = stats.unreproduced;
+    j["handshake_refused"] = stats.handshake_refused;
+    j["extension_agreed"] = stats.extension_agreed;
+    j["request_with_content"] = stats.request_body;
+    j["corpus_loaded"] = stats.corpus_loaded;
+    j["corpus_saved"] = stats.corpus_saved;
+    j["corpus"] = stats.corpus;
+    j["signatures"] = stats.signatures.size();
+    j["outcomes"] = stats.outcomes;
+    if (settings.supervisor != nullptr && stats.rss_baseline != 0) {
+        j["resources"] = {{"rss_baseline", stats.rss_baseline},
+                          {"rss_peak", stats.rss_peak},
+                          {"fds_baseline", stats.fds_baseline},
+                          {"fds_peak", stats.fds_peak}};
+    }
+    j["interrupted"] = stats.interrupted;
+    if (!stats.error.empty()) j["error"] = stats.error;
+    j["findings_by_kind"] = stats.findings_by_kind();
+    json timeline = json::array();
+    for (const auto& p : stats.timeline) {
+        timeline.push_back({{"t", p.t},
+                            {"execs", p.execs},
+                            {"corpus", p.corpus},
+                            {"signatures", p.signatures},
+                            {"findings", p.findings}});
+    }
+    j["timeline"] = std::move(timeline);
+    json findings = json::array();
+    for (const auto& f : stats.findings)
+        findings.push_back(finding_json(f));
+    j["findings"] = std::move(findings);
+    // Results, observations and the crashed peer's output come from the peer.
+    report::escape_invalid_utf8_in(j);
+    return j;
+}
+
+std::filesystem::path write_fuzz_reports(const json& run, const std::filesystem::path& report_dir) {
+    std::filesystem::create_directories(report_dir);
+    const auto path = report_dir / "fuzz.json";
+    report::write_file_atomically(path, run.dump(2, ' ', false, report::last_resort) + "\n");
+    report::write_file_atomically(report_dir / "index.html",
+                                  report::fuzz_html_report(run, report_dir));
+    return path;
+}
 
 int finish_fuzz_run(const fuzzer::FuzzStats& stats, const fuzzer::FuzzSettings& settings,
                     const std::string& command, const std::string& target,
@@ -55,9 +158,9 @@ int finish_fuzz_run(const fuzzer::FuzzStats& stats, const fuzzer::FuzzSettings& 
         if (!f.file.empty()) std::cout << "  replay: " << replay << " " << f.file.string() << "\n";
     }
     if (!report_dir.empty()) {
-        const auto path = report_dir / "fuzz.json";
-        write_text(path, fuzzer::fuzz_report_json(stats, settings, target));
-        std::cout << "fuzz: report written to " << path.string() << "\n";
+        const auto path = write_fuzz_reports(fuzz_report_json(stats, settings, target), report_dir);
+        std::cout << "fuzz: report written to " << path.string() << " and "
+                  << (report_dir / "index.html").string() << "\n";
     }
     if (!stats.findings.empty()) return 1;
     return status;
@@ -80,7 +183,8 @@ void add_fuzz_run_options(CLI::App& cmd, FuzzRunOptions& o) {
     cmd.add_option("--corpus", o.corpus_dir,
                    "Directory of kept inputs: loaded at the start, and every input that made "
                    "new behaviour is added as a case file (runs and machines may share it)");
-    cmd.add_option("--report-dir", o.report_dir, "Directory for fuzz.json");
+    cmd.add_option("--report-dir", o.report_dir,
+                   "Directory for the run's report: fuzz.json and index.html");
 }
 
 void note_given_fuzz_run_options(const CLI::App& cmd, FuzzRunOptions& o) {

@@ -1,11 +1,12 @@
 // What fuzz-server and fuzz-client share: the options that bound and record a run, and
 // what they print and write at its end (the summary lines, each finding with the command
-// that replays it, and fuzz.json).
+// that replays it, fuzz.json and the HTML page made from it).
 #pragma once
 
 #include <CLI/CLI.hpp>
 #include <cstdint>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "harness/fuzzer/fuzz_engine.h"
@@ -31,9 +32,21 @@ void add_fuzz_run_options(CLI::App& cmd, FuzzRunOptions& o);
 // In the command's callback: which of --seed and --runs were given.
 void note_given_fuzz_run_options(const CLI::App& cmd, FuzzRunOptions& o);
 
+// The run summary, timeline and findings as fuzz.json holds them: each finding with its
+// minimized case, the crashed peer's last output, and the confirming run of its case as a
+// case record of wsspec.json (report::case_to_json: verdicts, events, handshake and the wire
+// log, budgeted as for test-server). Every string from the peer is escaped (utf8_escape.h).
+nlohmann::json fuzz_report_json(const fuzzer::FuzzStats& stats,
+                                const fuzzer::FuzzSettings& settings, const std::string& target);
+
+// REPORT_DIR/fuzz.json and REPORT_DIR/index.html (report::fuzz_html_report), each written to
+// a temporary file and renamed into place. Returns the path of fuzz.json.
+std::filesystem::path write_fuzz_reports(const nlohmann::json& run,
+                                         const std::filesystem::path& report_dir);
+
 // Prints the summary and the findings (each with `replay` followed by its file), writes
-// REPORT_DIR/fuzz.json when `report_dir` is set; returns the exit status (1: findings,
-// otherwise 2 when the run stopped early, else 0).
+// fuzz.json and index.html into `report_dir` when it is set; returns the exit status (1:
+// findings, otherwise 2 when the run stopped early, else 0).
 int finish_fuzz_run(const fuzzer::FuzzStats& stats, const fuzzer::FuzzSettings& settings,
                     const std::string& command, const std::string& target,
                     const std::string& replay, const std::filesystem::path& report_dir);

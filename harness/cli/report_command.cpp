@@ -1,5 +1,6 @@
 #include "harness/cli/report_command.h"
 
+#include <fstream>
 #include <iostream>
 #include <memory>
 
@@ -10,6 +11,7 @@
 #include "harness/report/atomic_file.h"
 #include "harness/report/baseline.h"
 #include "harness/report/compare_writer.h"
+#include "harness/report/fuzz_html_writer.h"
 #include "harness/report/results_json.h"
 #include "harness/report/results_merge.h"
 #include "harness/report/transport_label.h"
@@ -36,6 +38,7 @@ struct ReportCommandOptions {
     bool fail_on_new = false;
     bool strict_changes = false;
     bool reports_asked = false;  // --report-dir or --format given
+    bool report_dir_given = false;
 };
 
 bool use_color() {
@@ -131,7 +134,57 @@ report::GroupTitles catalog_group_titles(const std::vector<nlohmann::json>& runs
     return titles;
 }
 
+// A fuzz run's report (fuzz.json of fuzz-server / fuzz-client), or nullopt for anything else
+// (results, an Autobahn index.json: read by load_runs). A results document names its format
+// at the start, so only other files are parsed here.
+std::optional<nlohmann::json> read_fuzz_report(const std::string& file) {
+    std::ifstream in(file, std::ios::binary);
+    std::string head(4096, '\0');
+    in.read(head.data(), static_cast<std::streamsize>(head.size()));
+    head.resize(static_cast<std::size_t>(in.gcount()));
+    if (head.find("\"wsspec-results") != std::string::npos) return std::nullopt;
+    in.clear();
+    in.seekg(0);
+    nlohmann::json doc = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+    if (!report::is_fuzz_report(doc)) return std::nullopt;
+    return doc;
+}
+
+// `--from DIR/fuzz.json`: the run's page again, into --report-dir (default: next to the file).
+int render_fuzz(const ReportCommandOptions& o, const nlohmann::json& run) {
+    if (!o.baseline.empty() || !o.write_baseline.empty() || o.strict || o.fail_on_new ||
+        o.strict_changes) {
+        throw std::runtime_error(o.inputs.front() +
+                                 ": a fuzz run's report; only --report-dir and --format html "
+                                 "apply to it");
+    }
+    if (!parse_formats(o.formats).html)
+        throw std::runtime_error(o.inputs.front() + ": a fuzz run's report renders as html only");
+    const std::filesystem::path dir = o.report_dir_given
+                                          ? std::filesystem::path(o.report_dir)
+                                          : std::filesystem::path(o.inputs.front()).parent_path();
+    std::filesystem::create_directories(dir.empty() ? "." : dir);
+    const auto path = (dir.empty() ? std::filesystem::path(".") : dir) / "index.html";
+    report::write_file_atomically(path, report::fuzz_html_report(run, path.parent_path()));
+    const auto& findings = report::array_at(run, "findings");
+    std::cout << run.value("mode", "") << " " << run.value("target", "") << ": "
+              << run.value("execs", 0ULL) << " inputs, " << findings.size() << " findings"
+              << (run.value("interrupted", false) ? " (interrupted)" : "") << "\n";
+    std::cout << "report: " << path.string() << "\n";
+    return o.fail_on_failures && !findings.empty() ? exit_failures : 0;
+}
+
 int render(const ReportCommandOptions& o) {
+    for (const auto& file : o.inputs) {
+        auto fuzz = read_fuzz_report(file);
+        if (!fuzz) continue;
+        if (o.inputs.size() != 1) {
+            throw std::runtime_error(file +
+                                     ": a fuzz run's report cannot be merged (wsspec "
+                                     "fuzz-server -j N merges its workers' reports)");
+        }
+        return render_fuzz(o, *fuzz);
+    }
     // Runs are moved from here on, never copied: their wire logs are most of their size.
     std::vector<nlohmann::json> parts;
     for (const auto& file : o.inputs) {
@@ -198,7 +251,9 @@ void add_report_command(CLI::App& app, int& exit_status) {
         "(--fail-on-new) or failures (--fail-on-failures); 2 bad input or a refused merge; "
         "3 incomplete results (missing shards, an interrupted run).");
     auto o = std::make_shared<ReportCommandOptions>();
-    auto* from = cmd->add_option("--from", o->inputs, "Render reports from this wsspec.json")
+    auto* from = cmd->add_option("--from", o->inputs,
+                                 "Render reports from this wsspec.json (or a fuzz run's "
+                                 "fuzz.json: its index.html, next to it by default)")
                      ->check(CLI::ExistingFile)
                      ->expected(1);
     auto* merge =
@@ -237,6 +292,7 @@ void add_report_command(CLI::App& app, int& exit_status) {
                   "(FAILED -> WRONG CODE) is a regression");
     cmd->callback([o, dir, format, &exit_status] {
         o->reports_asked = dir->count() > 0 || format->count() > 0;
+        o->report_dir_given = dir->count() > 0;
         if (!o->compare.empty()) {
             exit_status = compare(*o);
         } else if (!o->inputs.empty()) {

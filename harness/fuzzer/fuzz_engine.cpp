@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
+#include <string_view>
 #include <thread>
 
 #include "harness/cases/case_loader.h"
@@ -171,6 +172,14 @@ std::string one_line(std::string s) {
     return s;
 }
 
+// The last output lines of a crashed peer, from the description ProcessSupervisor::check_exit
+// gives ("killed by signal 6 (SIGABRT); last output:\n...").
+std::string output_tail(const std::string& crash) {
+    static constexpr std::string_view marker = "; last output:\n";
+    const auto at = crash.find(marker);
+    return at == std::string::npos ? std::string() : crash.substr(at + marker.size());
+}
+
 std::string mib(std::uint64_t bytes) {
     std::ostringstream s;
     s.setf(std::ios::fixed);
@@ -280,7 +289,8 @@ class Engine {
     void on_resource_growth(bool memory, std::uint64_t growth);
     bool try_suspect(const FuzzInput& suspect, bool memory, const std::string& during);
     void check_suspects();
-    std::optional<ResourceGrowth> measure(const FuzzInput& input, std::size_t repeats);
+    std::optional<ResourceGrowth> measure(const FuzzInput& input, std::size_t repeats,
+                                          Execution* last = nullptr);
     bool grows(const ResourceGrowth& g, bool memory, std::size_t repeats) const;
     void write_finding(Finding& f);
     bool should_stop() const;
@@ -799,6 +809,8 @@ void Engine::on_finding(const FuzzInput& input_found, Execution x) {
         f.result = x.j.result;
     f.expected = x.j.expected;
     f.observed = x.j.observed;
+    if (!x.crash.empty()) f.output_tail = output_tail(x.crash);
+    if (x.ran) f.replay = FindingRun{std::move(x.obs), std::move(x.j)};
     write_finding(f);
     stats_.findings.push_back(std::move(f));
     if (stopped) std::rethrow_exception(stopped);  // after the finding is kept and written
@@ -894,7 +906,8 @@ void Engine::sample_resources(const FuzzInput& input, Execution& x) {
 
 // Runs `input` `repeats` times on a freshly started server, after a warm-up, and says how
 // much more it then holds. Nothing when the server died on the way.
-std::optional<ResourceGrowth> Engine::measure(const FuzzInput& input, std::size_t repeats) {
+std::optional<ResourceGrowth> Engine::measure(const FuzzInput& input, std::size_t repeats,
+                                              Execution* last) {
     auto* sup = settings_.supervisor;
     measuring_ = true;
     epoch_ = -1;  // the main loop starts over on this server
@@ -906,8 +919,11 @@ std::optional<ResourceGrowth> Engine::measure(const FuzzInput& input, std::size_
         execute(warm);
     const runner::ResourceUsage before = sampler.sample();
     bool died = false;
-    for (std::size_t i = 0; i < repeats && !died; ++i)
-        died = execute(input).kind == "crash";
+    for (std::size_t i = 0; i < repeats && !died; ++i) {
+        Execution x = execute(input);
+        died = x.kind == "crash";
+        if (last != nullptr) *last = std::move(x);
+    }
     runner::ResourceUsage after = sampler.sample();
     // Descriptors a server releases after a while are not kept for good: a connection it
     // failed or closed may stay open for its close timeout (python-websockets: 10 s, when
@@ -980,8 +996,10 @@ bool Engine::try_suspect(const FuzzInput& suspect, bool memory, const std::strin
     known_findings_.insert(signature);
     f.id = "fz.1." + std::to_string(stats_.findings.size() + 1);
     const FuzzInput reproducer = one_connection ? repeated(minimized) : minimized;
-    const auto measured = measure(reproducer, one_connection ? 1 : repeats);
+    Execution last;
+    const auto measured = measure(reproducer, one_connection ? 1 : repeats, &last);
     ++f.minimize_runs;
+    if (last.ran) f.replay = FindingRun{std::move(last.obs), std::move(last.j)};
     f.input = reproducer;
     f.steps_minimized = minimized.steps.size();
     DerivationSettings ds;
@@ -1292,71 +1310,6 @@ RawRate measure_raw_rate(const FuzzSettings& settings, double seconds) {
 FuzzStats run_fuzzer(const std::vector<const cases::Case*>& seeds, const FuzzSettings& settings) {
     Engine engine(seeds, settings);
     return engine.run();
-}
-
-std::string fuzz_report_json(const FuzzStats& stats, const FuzzSettings& settings,
-                             const std::string& target) {
-    using nlohmann::json;
-    json j;
-    j["tool"] = "wsspec";
-    j["mode"] = settings.peer == cases::Role::server ? "fuzz-server" : "fuzz-client";
-    j["target"] = target;
-    j["seed"] = settings.seed;
-    j["options"] = {{"runs", settings.runs ? json(*settings.runs) : json(nullptr)},
-                    {"time_s", settings.time_s},
-                    {"answer_timeout_ms", settings.answer_timeout_ms},
-                    {"liveness_every", settings.liveness_every},
-                    {"exec", settings.supervisor != nullptr}};
-    j["duration_s"] = stats.elapsed_s;
-    j["execs"] = stats.execs;
-    j["execs_per_s"] = stats.elapsed_s > 0 ? static_cast<double>(stats.execs) / stats.elapsed_s : 0;
-    j["skipped_inputs"] = stats.skipped;
-    j["tolerated"] = stats.tolerated;
-    j["not_judged"] = {{"handshake_refused", stats.handshake_refused},
-                       {"extension_agreed", stats.extension_agreed},
-                       {"request_body", stats.request_body}};
-    j["liveness_checks"] = stats.liveness_checks;
-    j["restarts"] = stats.restarts;
-    j["slow_answers"] = stats.slow;
-    j["unreproduced"] = stats.unreproduced;
-    j["corpus_loaded"] = stats.corpus_loaded;
-    j["corpus_saved"] = stats.corpus_saved;
-    j["corpus"] = stats.corpus;
-    j["signatures"] = stats.signatures.size();
-    j["outcomes"] = stats.outcomes;
-    j["interrupted"] = stats.interrupted;
-    if (!stats.error.empty()) j["error"] = stats.error;
-    j["findings_by_kind"] = stats.findings_by_kind();
-    json timeline = json::array();
-    for (const auto& p : stats.timeline) {
-        timeline.push_back({{"t", p.t},
-                            {"execs", p.execs},
-                            {"corpus", p.corpus},
-                            {"signatures", p.signatures},
-                            {"findings", p.findings}});
-    }
-    j["timeline"] = std::move(timeline);
-    json findings = json::array();
-    for (const auto& f : stats.findings) {
-        findings.push_back({{"id", f.id},
-                            {"kind", f.kind},
-                            {"signature", f.signature},
-                            {"seed", f.seed},
-                            {"origin", f.origin},
-                            {"mutations", f.mutations},
-                            {"exec", f.exec},
-                            {"at_s", f.at_s},
-                            {"steps_found", f.steps_found},
-                            {"steps_minimized", f.steps_minimized},
-                            {"minimize_runs", f.minimize_runs},
-                            {"result", f.result},
-                            {"expected", f.expected},
-                            {"observed", f.observed},
-                            {"file", f.file.string()},
-                            {"case", cases::case_to_json(f.c)}});
-    }
-    j["findings"] = std::move(findings);
-    return j.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace wsspec::fuzzer

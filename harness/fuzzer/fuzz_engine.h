@@ -72,6 +72,13 @@ struct FuzzSettings {
     std::function<void(const std::string&)> log;      // progress lines and notes
 };
 
+// The run of a finding's minimized case that confirmed it: what the report shows as the
+// reproducer's wire log, events, handshake and verdicts.
+struct FindingRun {
+    oracle::Observation obs;
+    oracle::Judgement judgement;
+};
+
 struct Finding {
     std::string id;    // fz.1.N
     std::string kind;  // judge, hang, crash, liveness, resource
@@ -87,6 +94,11 @@ struct Finding {
     double at_s = 0;
     std::size_t steps_found = 0, steps_minimized = 0, minimize_runs = 0;
     std::filesystem::path file;
+    // crash: the peer's last output lines (where a sanitizer report ends up), also in `result`.
+    std::string output_tail;
+    // The confirming run of `c` (for a resource finding, the last run of the measurement);
+    // nullopt when none finished.
+    std::optional<FindingRun> replay;
 };
 
 struct TimelinePoint {
@@ -131,9 +143,5 @@ struct RawRate {
     [[nodiscard]] double per_second() const { return seconds > 0 ? connections / seconds : 0; }
 };
 RawRate measure_raw_rate(const FuzzSettings& settings, double seconds);
-
-// The run summary and findings as fuzz.json.
-std::string fuzz_report_json(const FuzzStats& stats, const FuzzSettings& settings,
-                             const std::string& target);
 
 }  // namespace wsspec::fuzzer

@@ -171,6 +171,20 @@ json trimmed_case(const json& c, const GroupTitles& titles) {
     return out;
 }
 
+// The members of the page's data other than "runs", which sorts between them.
+json data_members() {
+    return {{"generated", iso_utc(std::chrono::system_clock::now())},
+            {"wsspec_version", WSSPEC_VERSION},
+            {"results_format_version", results_format_version},
+            {"wire_entries_kept", html_wire_entries_kept()}};
+}
+
+std::string_view page_template() {
+    return html_report_template;
+}
+
+}  // namespace
+
 // JSON inside <script>: '<' only occurs in strings, where \u003c means the same, and no
 // "</script>" or "<!--" can end or confuse the script element.
 std::string script_safe(const std::string& json_text) {
@@ -186,23 +200,17 @@ std::string script_safe(const std::string& json_text) {
     return out;
 }
 
-// The members of the page's data other than "runs", which sorts between them.
-json data_members() {
-    return {{"generated", iso_utc(std::chrono::system_clock::now())},
-            {"wsspec_version", WSSPEC_VERSION},
-            {"results_format_version", results_format_version},
-            {"wire_entries_kept",
-             std::to_string(html_wire_head_entries) + "+" + std::to_string(html_wire_tail_entries) +
-                 " entries (a passing case: " + std::to_string(html_passing_head_entries) + "+" +
-                 std::to_string(html_passing_tail_entries) + " of up to " +
-                 std::to_string(html_passing_entry_bytes) + " bytes)"}};
+std::string html_wire_entries_kept() {
+    return std::to_string(html_wire_head_entries) + "+" + std::to_string(html_wire_tail_entries) +
+           " entries (a passing case: " + std::to_string(html_passing_head_entries) + "+" +
+           std::to_string(html_passing_tail_entries) + " of up to " +
+           std::to_string(html_passing_entry_bytes) + " bytes)";
 }
 
-std::string_view page_template() {
-    return html_report_template;
+json html_case_record(const json& record) {
+    static const GroupTitles no_titles;
+    return trimmed_case(record, no_titles);
 }
-
-}  // namespace
 
 json html_data(const std::vector<json>& runs, const GroupTitles& titles) {
     json out_runs = json::array();

@@ -59,4 +59,15 @@ class HtmlWriter {
 
 std::string html_report(const std::vector<nlohmann::json>& runs, const GroupTitles& titles = {});
 
+// One case record as the page embeds it: wire log and events cut to their two ends (more of
+// them when the case did not pass), handshake text capped, wire entries packed. The fuzz
+// report (fuzz_html_writer.h) shows its findings' reproducer runs the same way.
+nlohmann::json html_case_record(const nlohmann::json& record);
+
+// JSON text safe inside a <script> element (no "</script>" or "<!--" can occur in it).
+std::string script_safe(const std::string& json_text);
+
+// "200+100 entries (a passing case: 8+8 of up to 32 bytes)": what the page keeps of a log.
+std::string html_wire_entries_kept();
+
 }  // namespace wsspec::report

@@ -45,30 +45,19 @@ if ((status != 1)); then
   cat "$work/bugs.out" >&2
   fail "the planted-bug server: expected findings (exit 1), got $(describe_status $status)"
 fi
-python3 - "$work/bugs/fuzz.json" >"$work/found.txt" <<'PY' || { cat "$work/bugs.out" >&2; fail "planted bugs not found"; }
+PYTHONPATH="$SRC/tests/integration/peers" python3 - "$work/bugs/fuzz.json" >"$work/found.txt" <<'PY' || { cat "$work/bugs.out" >&2; fail "planted bugs not found"; }
 import json, sys
+from planted_bug_findings import BUGS, by_bug
 r = json.load(open(sys.argv[1]))
-# Each planted bug, by what its finding says (one finding per bug: deduplication).
-bugs = {
-    "fragment-crash": lambda f: f["kind"] == "crash" and "reassemble_fragment" in f["signature"],
-    "close-reason-crash": lambda f: f["kind"] == "crash" and "format_close_reason" in f["signature"],
-    "handshake-crash": lambda f: f["kind"] == "crash" and "merge_header_field" in f["signature"],
-    "ping-hang": lambda f: f["kind"] == "hang",
-    "echo-corruption": lambda f: f["kind"] == "judge" and f["signature"] in (
-        "judge|wrong-bytes", "judge|sent:invalid_utf8"),
-    "pong-leak": lambda f: f["kind"] == "resource",
-}
 required = ["fragment-crash", "close-reason-crash", "handshake-crash", "ping-hang"]
-found = {}
-for f in r["findings"]:
-    names = [b for b, match in bugs.items() if match(f)]
-    assert names, f"a finding that is no planted bug: {f['id']} {f['signature']}: {f['result'][:300]}"
-    found.setdefault(names[0], []).append(f)
+found, other = by_bug(r["findings"])
+for f in other:
+    raise AssertionError(f"a finding that is no planted bug: {f['id']} {f['signature']}: {f['result'][:300]}")
 for name, fs in found.items():
     assert name == "echo-corruption" or len(fs) == 1, f"{name} reported {len(fs)} times"
 missing = [b for b in required if b not in found]
 assert not missing, f"not found: {missing}; found: {sorted(found)}"
-for name in bugs:
+for name in BUGS:
     if name in found:
         f = found[name][0]
         print(f"{name}: {f['id']} ({f['kind']}) after {f['exec']} inputs, {f['at_s']:.0f} s, "

@@ -5,7 +5,10 @@
 # five agents at 1400 px without clipping, baseline regressions, and the rendering time of a
 # 600-case report (printed). Inputs: five `wsspec serve` runs with different injected defects,
 # their merge, a baseline check, and a committed sample of a real server (reports/samples/).
-# Saves a screenshot of the five-agent page under the build directory.
+# Then fuzz reports (fuzz_report_browser_check.js): findings, counts, the chart and each
+# finding's steps and wire log, of a judge finding, a supervised server's crash and a
+# committed sample. Saves screenshots of the five-agent page and a fuzz report under the
+# build directory.
 #   bash test_report_browser.sh path/to/wsspec BUILD_DIR
 set -euo pipefail
 WSSPEC=$1
@@ -86,4 +89,27 @@ PY
 
 timeout 300 node "$(dirname "$0")/report_browser_check.js" "$work" "$work/report-screenshot.png"
 [ -s "$work/report-screenshot.png" ] || fail "no screenshot"
-echo "test_report_browser: OK (screenshot: $work/report-screenshot.png)"
+
+# Fuzz reports (fuzz_report_browser_check.js): a run with a judge finding, one with a crash
+# of a supervised server, and a committed sample of a long run rendered again.
+start_server "$work/fuzz.server.log" --inject-defect skip-utf8-check
+set +e
+timeout 120 "$WSSPEC" fuzz-server "$SERVER_URL" --time 3 --seed 1 --timeout 500 \
+  --report-dir "$work/fuzz-judge" > "$work/fuzz-judge.log" 2>&1
+status=$?
+stop_server
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+timeout 120 "$WSSPEC" fuzz-server "ws://127.0.0.1:$port/" --time 5 --seed 1 --timeout 500 \
+  --exec "/usr/bin/python3 '$SRC/tests/integration/peers/planted_bug_server.py' --port $port --bug fragment-crash" \
+  --report-dir "$work/fuzz-crash" > "$work/fuzz-crash.log" 2>&1
+crash_status=$?
+set -e
+[ "$status" = 1 ] || { cat "$work/fuzz-judge.log"; fail "fuzz run with a judge finding: exit status $status"; }
+[ "$crash_status" = 1 ] || { cat "$work/fuzz-crash.log"; fail "fuzz run with a crash: exit status $crash_status"; }
+mkdir -p "$work/fuzz-sample"
+cp "$SRC/reports/samples/fuzz/reference-wsspec-serve/fuzz.json" "$work/fuzz-sample/"
+"$WSSPEC" report --from "$work/fuzz-sample/fuzz.json" > "$work/fuzz-sample.log" 2>&1 || { cat "$work/fuzz-sample.log"; fail "fuzz sample"; }
+timeout 300 node "$(dirname "$0")/fuzz_report_browser_check.js" "$work/fuzz-report-screenshot.png" \
+  "$work/fuzz-crash" "$work/fuzz-judge" "$work/fuzz-sample"
+[ -s "$work/fuzz-report-screenshot.png" ] || fail "no screenshot of a fuzz report"
+echo "test_report_browser: OK (screenshots: $work/report-screenshot.png, $work/fuzz-report-screenshot.png)"
