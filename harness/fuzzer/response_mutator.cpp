@@ -144,6 +144,14 @@ ResponseJudgement judge_response(const cases::HandshakeResponse& r) {
     codec::HttpResponseHead head;
     if (!codec::parse_response_head(bytes.data(), bytes.size(), head).complete())
         return {false, {}};
+    // RFC 6455 4.1 item 2 fails a response whose "|Upgrade| header field contains a value
+    // that is not" websocket: whether a list ("websocket, h2c") or a repeated field
+    // ("websocket" twice) is one value or several, the RFC leaves to the reader
+    // (python-websockets refuses both, the reference client takes them): not judged.
+    const std::size_t upgrades = codec::count_header(head.headers, "upgrade");
+    const codec::HttpHeader* upgrade = codec::find_header(head.headers, "upgrade");
+    if (upgrades > 1 || (upgrade != nullptr && upgrade->value.find(',') != std::string::npos))
+        return {false, {}};
     codec::ClientRequestOptions sent;
     sent.key = oracle_key;
     auto validation = codec::validate_response(head, sent);

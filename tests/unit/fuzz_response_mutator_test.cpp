@@ -41,6 +41,12 @@ TEST(FuzzResponseMutator, TheReferenceClientTakesTheDefaultAndRefusesWhatRfc6455
     EXPECT_EQ(error_of(r), ResponseErrorKind::none);  // tokens are case-insensitive lists
     r.headers[0].second = "h2c";
     EXPECT_EQ(error_of(r), ResponseErrorKind::missing_upgrade_websocket);
+    // "websocket, h2c", or Upgrade twice: one value or several? Not judged.
+    r.headers[0].second = "websocket, h2c";
+    EXPECT_FALSE(judge_response(r).judged);
+    r.headers[0].second = "websocket";
+    r.headers.emplace_back("Upgrade", "websocket");
+    EXPECT_FALSE(judge_response(r).judged);
     r = {};
     r.add_headers = {{"Sec-WebSocket-Protocol", "x-wsspec-fuzz"}};
     EXPECT_EQ(error_of(r), ResponseErrorKind::subprotocol_not_offered);
@@ -48,7 +54,7 @@ TEST(FuzzResponseMutator, TheReferenceClientTakesTheDefaultAndRefusesWhatRfc6455
     EXPECT_EQ(error_of(r), ResponseErrorKind::extension_not_offered);
 }
 
-TEST(FuzzResponseMutator, EditsStayJudgeableAndGiveResponsesToTakeAndToRefuse) {
+TEST(FuzzResponseMutator, EditsGiveResponsesToTakeAndToRefuse) {
     std::set<std::string> names;
     std::size_t refused = 0, taken = 0;
     for (std::uint64_t seed = 1; seed <= 400; ++seed) {
@@ -59,9 +65,8 @@ TEST(FuzzResponseMutator, EditsStayJudgeableAndGiveResponsesToTakeAndToRefuse) {
             if (!name.empty()) names.insert(name);
         }
         const ResponseJudgement j = judge_response(r);
-        ASSERT_TRUE(j.judged) << "seed " << seed;
         ASSERT_LE(response_bytes(r), 12u * 1024 + 4200);
-        (j.error ? refused : taken) += 1;
+        if (j.judged) (j.error ? refused : taken) += 1;
     }
     EXPECT_GE(names.size(), 9u);
     EXPECT_GT(refused, 20u);
