@@ -8,6 +8,7 @@
 
 #include "harness/cli/catalog_option.h"
 #include "harness/cli/endpoint_option.h"
+#include "harness/cli/fuzz_jobs.h"
 #include "harness/cli/fuzz_run_output.h"
 #include "harness/cli/interrupt.h"
 #include "harness/fuzzer/case_handoff.h"
@@ -36,11 +37,37 @@ struct FuzzClientOptions : FuzzRunOptions {
     std::size_t liveness_every = 250;
     std::uint64_t rss_limit_mib = 32;
     std::size_t fd_limit = 64;
+    std::size_t jobs = 1;
 };
 
 int run(const FuzzClientOptions& o) {
     const Endpoint endpoint = parse_endpoint(o.listen, "--listen");
     const Catalog catalog = load_selected(o.catalog, cases::Role::client);
+    if (o.jobs > 1) {
+        // Each worker listens on a port of its own (PORT+i, or any free one) and starts its
+        // own driver there: one driver loop cannot feed several listeners.
+        if (o.exec.empty()) {
+            std::cerr << "wsspec fuzz-client: -j needs --exec (each worker starts its own "
+                         "driver on its own port)\n";
+            return 2;
+        }
+        if (endpoint.port != 0 && endpoint.port + o.jobs - 1 > 65535) {
+            std::cerr << "wsspec fuzz-client: -j " << o.jobs << " needs ports " << endpoint.port
+                      << "-" << endpoint.port + o.jobs - 1 << ", past 65535\n";
+            return 2;
+        }
+        FuzzJobsSpec spec;
+        spec.command = "fuzz-client";
+        spec.own_option_names = {"--listen"};
+        spec.own_options = [endpoint](std::size_t i) {
+            const std::string host = endpoint.host.find(':') != std::string::npos
+                                         ? "[" + endpoint.host + "]"
+                                         : endpoint.host;
+            const unsigned port = endpoint.port == 0 ? 0 : endpoint.port + static_cast<unsigned>(i);
+            return std::vector<std::string>{"--listen", host + ":" + std::to_string(port)};
+        };
+        return run_fuzz_jobs(o.jobs, o.chosen_seed(), o.report_dir, spec);
+    }
 
     const std::atomic<bool>& interrupted = install_interrupt_handler();
     // The engine's own clock starts a little later (after the seeds are made) and decides
@@ -191,6 +218,12 @@ void add_fuzz_client_command(CLI::App& app, int& exit_status) {
                     "start before it is a finding")
         ->capture_default_str()
         ->check(CLI::Range(1, 1 << 20));
+    cmd->add_option("-j,--jobs", o->jobs,
+                    "Worker processes at once, each listening on PORT+I (or any free port) with "
+                    "its own --exec driver (seeds SEED..SEED+N-1, reports in "
+                    "REPORT_DIR/worker-I, merged into REPORT_DIR/fuzz.json; needs --exec)")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 64));
     o->catalog.add_to(*cmd);
     cmd->callback([o, cmd, &exit_status] {
         note_given_fuzz_run_options(*cmd, *o);

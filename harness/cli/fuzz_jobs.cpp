@@ -54,9 +54,10 @@ std::vector<std::string> own_arguments() {
 // The worker's command line: ours without -j/--jobs, --seed, --report-dir and --findings
 // (given per worker), with the worker's own.
 std::vector<std::string> worker_arguments(const std::vector<std::string>& ours, std::uint64_t seed,
-                                          const std::filesystem::path& dir) {
-    static const std::set<std::string> per_worker = {"-j", "--jobs", "--seed", "--report-dir",
-                                                     "--findings"};
+                                          const std::filesystem::path& dir,
+                                          const std::vector<std::string>& own_names) {
+    std::set<std::string> per_worker = {"-j", "--jobs", "--seed", "--report-dir", "--findings"};
+    per_worker.insert(own_names.begin(), own_names.end());
     std::vector<std::string> out = {"/proc/self/exe"};
     for (std::size_t i = 1; i < ours.size(); ++i) {
         const std::string& a = ours[i];
@@ -80,7 +81,9 @@ nlohmann::json merge_worker_reports(const std::vector<nlohmann::json>& reports,
                                     const std::vector<std::size_t>& numbers,
                                     const std::filesystem::path& root) {
     using nlohmann::json;
-    json merged = {{"tool", "wsspec"}, {"mode", "fuzz-server"}};
+    json merged = {{"tool", "wsspec"},
+                   {"mode", reports.empty() ? std::string("fuzz-server")
+                                            : reports.front().value("mode", "fuzz-server")}};
     static const char* const summed[] = {"execs",
                                          "execs_per_s",
                                          "skipped_inputs",
@@ -181,7 +184,8 @@ nlohmann::json merge_worker_reports(const std::vector<nlohmann::json>& reports,
 
 }  // namespace
 
-int run_fuzz_jobs(std::size_t jobs, std::uint64_t seed, const std::string& report_dir) {
+int run_fuzz_jobs(std::size_t jobs, std::uint64_t seed, const std::string& report_dir,
+                  const FuzzJobsSpec& spec) {
     const std::filesystem::path root = report_dir.empty() ? "wsspec-fuzz" : report_dir;
     std::filesystem::create_directories(root);
     const std::string self = std::filesystem::read_symlink("/proc/self/exe").string();
@@ -195,8 +199,12 @@ int run_fuzz_jobs(std::size_t jobs, std::uint64_t seed, const std::string& repor
     for (std::size_t i = 0; i < jobs; ++i) {
         const auto dir = root / ("worker-" + std::to_string(i + 1));
         std::filesystem::create_directories(dir);
-        auto args = worker_arguments(ours, seed + i, dir);
+        auto args = worker_arguments(ours, seed + i, dir, spec.own_option_names);
         args[0] = self;
+        if (spec.own_options) {
+            const auto own = spec.own_options(i);
+            args.insert(args.end(), own.begin(), own.end());
+        }
         std::vector<char*> argv;
         for (auto& a : args)
             argv.push_back(a.data());
@@ -216,7 +224,7 @@ int run_fuzz_jobs(std::size_t jobs, std::uint64_t seed, const std::string& repor
         posix_spawnattr_destroy(&attributes);
         posix_spawn_file_actions_destroy(&files);
         if (err != 0) {
-            std::cerr << "wsspec fuzz-server: cannot start worker " << i + 1 << ": "
+            std::cerr << "wsspec " << spec.command << ": cannot start worker " << i + 1 << ": "
                       << std::strerror(err) << "\n";
             break;
         }

@@ -48,7 +48,7 @@ PY
 
 # 1. wsspec's own client, and python-websockets' (a close timeout of 1 s: see the driver).
 run_fuzz wsspec-client 5 "$WSSPEC" client '{url}' --agent wsspec-client
-check_clean wsspec-client 200
+check_clean wsspec-client 100
 
 # --corpus: the kept inputs are written as case files and loaded by the next run.
 corpus_args=(--corpus "$work/corpus")
@@ -70,6 +70,31 @@ PY
   fail "--corpus"
 /usr/bin/python3 "$SRC/tools/validate_cases.py" "$work/corpus"/*.json >/dev/null ||
   fail "a corpus file does not match cases/case.schema.json"
+
+# -j 2: two workers, each on its own port with its own driver, one merged report.
+set +e
+"$WSSPEC" fuzz-client --listen 127.0.0.1:0 -j 2 --time 1 >"$work/j-opt.out" 2>&1
+status=$?
+set -e
+((status == 2)) && grep -q "needs --exec" "$work/j-opt.out" ||
+  fail "-j without --exec: expected exit 2 and a message, got $status: $(cat "$work/j-opt.out")"
+set +e
+timeout 90 "$WSSPEC" fuzz-client --listen 127.0.0.1:0 -j 2 \
+  --exec "'$WSSPEC' client '{url}' --agent wsspec-client" --time 4 --seed 1 \
+  --report-dir "$work/jobs" >"$work/jobs.out" 2>&1
+status=$?
+set -e
+((status == 0)) || { cat "$work/jobs.out" >&2; fail "-j 2: expected exit 0, got $status"; }
+python3 - "$work/jobs" <<'PY' || fail "-j 2: merged report"
+import json, os, sys
+r = json.load(open(os.path.join(sys.argv[1], "fuzz.json")))
+assert r["mode"] == "fuzz-client" and r["jobs"] == 2 and r["findings"] == [], r
+workers = [w["execs"] for w in r["workers"]]
+assert len(workers) == 2 and all(n >= 50 for n in workers), workers
+assert r["execs"] == sum(workers), (r["execs"], workers)
+assert os.path.exists(os.path.join(sys.argv[1], "index.html"))
+print(f"-j 2: {r['execs']} execs ({workers}), merged")
+PY
 run_fuzz python-websockets 6 /usr/bin/python3 "$SRC/tools/peers/python_websockets_client.py" \
   --url '{url}' --quiet --close-timeout 1
 check_clean python-websockets 30
