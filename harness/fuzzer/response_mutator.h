@@ -24,7 +24,8 @@ std::string mutate_response(cases::HandshakeResponse& r, Rng& rng);
 // `r` makes for a request that offered no subprotocol and no extension.
 struct ResponseJudgement {
     // False: not judged -- wsspec's own parser cannot read it (beyond its limits), or RFC
-    // 6455 4.1 leaves the client's answer open (a list of Upgrade values, or two fields).
+    // 6455 4.1 leaves the client's answer open (a list of Upgrade values, or two fields),
+    // or a field line is longer than a client need take (2 KiB).
     bool judged = true;
     // Set: a client MUST _Fail the WebSocket Connection_ on it. Empty: it goes on as usual.
     std::optional<codec::ResponseError> error;

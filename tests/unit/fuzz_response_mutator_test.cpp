@@ -48,6 +48,11 @@ TEST(FuzzResponseMutator, TheReferenceClientTakesTheDefaultAndRefusesWhatRfc6455
     r.headers.emplace_back("Upgrade", "websocket");
     EXPECT_FALSE(judge_response(r).judged);
     r = {};
+    r.add_headers = {{"X-Long", std::string(1000, 'a')}};
+    EXPECT_EQ(error_of(r), ResponseErrorKind::none);
+    r.add_headers = {{"X-Long", std::string(4100, 'a')}};  // a client's limit may refuse it
+    EXPECT_FALSE(judge_response(r).judged);
+    r = {};
     r.add_headers = {{"Sec-WebSocket-Protocol", "x-wsspec-fuzz"}};
     EXPECT_EQ(error_of(r), ResponseErrorKind::subprotocol_not_offered);
     r.add_headers = {{"Sec-WebSocket-Extensions", "x-wsspec-fuzz"}};
