@@ -233,6 +233,24 @@ TEST(FuzzExpectationDerivation, EveryErrorInTheOctetsSentGivesAnAllowedCode) {
                 ElementsAre(1007));
 }
 
+TEST(FuzzExpectationDerivation, ErrorsAfterASecondCloseCountToo) {
+    FrameStep rsv = frame(text_op, "x");
+    rsv.rsv = 4;
+    EXPECT_THAT(
+        derive_expectations({close_frame(1000), close_frame(1000), rsv}).c.expect_close.codes,
+        ElementsAre(1000, 1002));
+}
+
+TEST(FuzzExpectationDerivation, AWholeTextFrameInsideAFragmentedMessageMayFailAsNotUtf8) {
+    const auto d = derive_expectations({frame(binary_op, "", false), frame(text_op, "a\xE2\x82")});
+    EXPECT_EQ(d.error, codec::ErrorKind::data_frame_inside_fragmented_message);
+    EXPECT_THAT(d.c.expect_close.codes, ElementsAre(1002, 1007));
+    // Valid text: only 1002.
+    EXPECT_THAT(derive_expectations({frame(binary_op, "", false), frame(text_op, "ok")})
+                    .c.expect_close.codes,
+                ElementsAre(1002));
+}
+
 TEST(FuzzExpectationDerivation, CloseCodesFrom5000UpAreNotJudged) {
     // RFC 6455 7.4.2 defines ranges up to 4999 and no answer to the codes above them.
     EXPECT_EQ(derive_expectations({close_frame(5000)}).outcome, DerivedOutcome::undefined);
