@@ -80,4 +80,25 @@ run_action nothing WSSPEC_URL="ws://127.0.0.1:$port/" WSSPEC_STARTUP_TIMEOUT=1
 grep -q "nothing accepts connections" "$work/nothing.log" || fail "no message when nothing listens"
 run_action badurl WSSPEC_URL="http://127.0.0.1:$port/"
 [[ $status == 2 ]] || fail "an http:// URL: $(describe_status $status), expected exit 2"
+# The fuzzing example workflow (docs/fuzz-github-actions.yml): its fuzz step, run as written
+# but for 3 s, on a free port, with wsspec serve as the server under test, writes the report
+# and the corpus a next run restores.
+port=$(free_port)
+(cd "$work" && rm -rf fuzz-report wsspec-corpus &&
+  echo "'$WSSPEC' serve --listen 127.0.0.1:$port" >server-command)
+/usr/bin/python3 - "$SRC/docs/fuzz-github-actions.yml" "$WSSPEC" "$port" >"$work/fuzz-step.sh" <<'PY'
+import re, sys, yaml
+wf = yaml.safe_load(open(sys.argv[1]))
+steps = wf["jobs"]["fuzz"]["steps"]
+run = next(s["run"] for s in steps if s.get("name", "").startswith("Fuzz"))
+assert "--corpus wsspec-corpus" in run and "--report-dir fuzz-report" in run, run
+run = re.sub(r"\$\{\{[^}]*\}\}", "1", run)
+run = run.replace("./build/harness/wsspec", "'%s'" % sys.argv[2]).replace("--time 600", "--time 3")
+print(run.replace("9001", sys.argv[3]))
+PY
+(cd "$work" && timeout 60 bash fuzz-step.sh >fuzz-step.log 2>&1) ||
+  { cat "$work/fuzz-step.log"; fail "the example fuzz step failed"; }
+[[ -f "$work/fuzz-report/index.html" && -f "$work/fuzz-report/fuzz.json" ]] ||
+  fail "the example fuzz step wrote no report"
+compgen -G "$work/wsspec-corpus/*.json" >/dev/null || fail "the example fuzz step kept no corpus"
 echo "PASS: test_github_action"
