@@ -4,6 +4,8 @@
 #include <regex>
 #include <vector>
 
+#include "harness/codec/constants.h"
+
 namespace wsspec::fuzzer {
 namespace {
 
@@ -163,10 +165,22 @@ std::string divergence(const Derivation& d, const oracle::Observation& obs,
         else if (d.closed_by_me && !obs.closed_by_me)
             close = "closed-first";
     }
+    const std::string events = events_divergence(d, obs);
+    // A peer that took the frame it had to fail on -- answered it or what followed, never
+    // failed, or answered our malformed Close as a normal one -- shows one bug however the
+    // input goes on: one signature per rule it let pass.
+    if (d.outcome == DerivedOutcome::fail && d.error != codec::ErrorKind::none) {
+        const bool answered_past = events.rfind("extra-", 0) == 0;
+        const bool never_failed =
+            close.rfind("no-fail:", 0) == 0 && events.rfind("missing-", 0) != 0;
+        const bool closed_normally = !code_allowed && obs.remote_close_code &&
+                                     *obs.remote_close_code == codec::close_code::normal;
+        if (answered_past || never_failed || closed_normally)
+            return "accepted:" + std::string(codec::error_kind_name(d.error));
+    }
     // A close code the server should not have sent says more than the answers it then
     // never gave (it failed a valid input).
     if (close.rfind("close-code:", 0) == 0 || close.rfind("fail-code:", 0) == 0) return close;
-    const std::string events = events_divergence(d, obs);
     if (j.behavior == oracle::verdict::failed && !events.empty()) return events;
     // A server that stopped answering before the error (it hangs) never fails on it either:
     // the first answer missing is what it did wrong.

@@ -111,7 +111,30 @@ TEST(FuzzFindingSignature, AServerThatStoppedAnsweringIsNamedByTheFirstMissingAn
     j.behavior = oracle::verdict::non_strict;  // failing before answering is NON-STRICT
     EXPECT_EQ(divergence(d, obs, j), "missing-pong");
     d.answers.clear();
-    EXPECT_EQ(divergence(d, obs, j), "no-fail:reserved_bits_set");
+    EXPECT_EQ(divergence(d, obs, j), "accepted:reserved_bits_set");
+}
+
+TEST(FuzzFindingSignature, APeerThatTookTheBadFrameIsOneFindingPerRuleHoweverItWentOn) {
+    Derivation d;
+    d.outcome = DerivedOutcome::fail;
+    d.error = codec::ErrorKind::unmasked_client_frame;
+    d.c.expect_close.codes = {1002};
+    oracle::Judgement j;
+    j.behavior = oracle::verdict::failed;
+    oracle::Observation echoed;  // answered the unmasked Ping
+    echoed.events.push_back({});
+    echoed.events.back().kind = oracle::ObservedEvent::Kind::pong;
+    echoed.events.back().payload = "y";
+    echoed.events.back().size = 1;
+    EXPECT_EQ(divergence(d, echoed, j), "accepted:unmasked_client_frame");
+    oracle::Observation normal_close;  // answered an unmasked Close as a normal one
+    normal_close.close_received = true;
+    normal_close.remote_close_code = 1000;
+    EXPECT_EQ(divergence(d, normal_close, j), "accepted:unmasked_client_frame");
+    oracle::Observation wrong_code;  // failed, with a code of no error there: not the same
+    wrong_code.close_received = true;
+    wrong_code.remote_close_code = 1011;
+    EXPECT_EQ(divergence(d, wrong_code, j), "fail-code:1011");
 }
 
 TEST(FuzzFindingSignature, AValidInputFailedWithACodeIsNamedByTheCode) {
