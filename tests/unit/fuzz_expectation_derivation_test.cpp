@@ -241,6 +241,15 @@ TEST(FuzzExpectationDerivation, ErrorsAfterASecondCloseCountToo) {
         ElementsAre(1000, 1002));
 }
 
+TEST(FuzzExpectationDerivation, OctetsAfterTheCloseInTheSameStepCountToo) {
+    // An empty Close whose mask key is the next frame's first octets, and what is left of
+    // that frame reads as a continuation with RSV1 set.
+    cases::RawStep head;
+    head.bytes = std::string("\x88\x80", 2);
+    EXPECT_THAT(derive_expectations({head, close_frame(1000)}).c.expect_close.codes,
+                ::testing::Contains(1002));
+}
+
 TEST(FuzzExpectationDerivation, AWholeTextFrameInsideAFragmentedMessageMayFailAsNotUtf8) {
     const auto d = derive_expectations({frame(binary_op, "", false), frame(text_op, "a\xE2\x82")});
     EXPECT_EQ(d.error, codec::ErrorKind::data_frame_inside_fragmented_message);
