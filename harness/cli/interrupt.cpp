@@ -8,6 +8,8 @@
 #include <string>
 #include <thread>
 
+#include "harness/runner/process_supervisor.h"
+
 namespace wsspec::cli {
 namespace {
 
@@ -38,7 +40,10 @@ extern "C" void on_signal(int) {
                                    "without a report)\n");
         return;
     }
-    if (seen > 2 || wake_pipe[1] < 0) _exit(exit_interrupted);
+    if (seen > 2 || wake_pipe[1] < 0) {
+        runner::terminate_all_supervised();  // the programs wsspec started end with it
+        _exit(exit_interrupted);
+    }
     const char wake = 1;
     (void)!::write(wake_pipe[1], &wake, 1);
 }
@@ -53,6 +58,7 @@ void watch_for_second_interrupt() {
     if (!emergency_write) {
         say("wsspec: interrupted again; exiting without waiting (no report is written for "
             "this run)\n");
+        runner::terminate_all_supervised();
         _exit(exit_interrupted);
     }
     say("wsspec: interrupted again; writing the partial report now (cases still running "
@@ -64,6 +70,7 @@ void watch_for_second_interrupt() {
         say(("wsspec: the partial report could not be written: " + std::string(e.what()) + "\n")
                 .c_str());
     }
+    runner::terminate_all_supervised();
     _exit(exit_interrupted);
 }
 

@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <array>
 #include <atomic>
 #include <boost/process.hpp>
 #include <boost/process/extend.hpp>
@@ -57,7 +58,33 @@ struct NewProcessGroup : bp::extend::handler {
     }
 };
 
+// The process groups of the supervised programs now running (0: a free slot), for
+// terminate_all_supervised. More supervisors than slots at once: the rest are not listed.
+std::array<std::atomic<pid_t>, 64> live_groups{};
+
+void list_group(pid_t group) {
+    for (auto& slot : live_groups) {
+        pid_t free_slot = 0;
+        if (slot.compare_exchange_strong(free_slot, group)) return;
+    }
+}
+
+void unlist_group(pid_t group) {
+    for (auto& slot : live_groups) {
+        pid_t listed = group;
+        if (slot.compare_exchange_strong(listed, 0)) return;
+    }
+}
+
 }  // namespace
+
+void terminate_all_supervised() noexcept {
+    static_assert(std::atomic<pid_t>::is_always_lock_free);
+    for (auto& slot : live_groups) {
+        const pid_t group = slot.load();
+        if (group > 0) ::kill(-group, SIGTERM);
+    }
+}
 
 struct ProcessSupervisor::Child {
     bp::ipstream out;
@@ -124,6 +151,7 @@ void ProcessSupervisor::start() {
         lines_.clear();  // a crash is described by what this run of the child printed
     }
     child->group = static_cast<pid_t>(child->process.id());
+    list_group(child->group);
     Child* c = child.get();
     c->watcher = std::thread([this, c] {
         int status = 0;
@@ -183,6 +211,7 @@ void ProcessSupervisor::reap() {
     child_->watcher.join();
     // Leftovers of the group would hold the pipes open; they reach EOF once it is gone.
     ::kill(-child_->group, SIGKILL);
+    unlist_group(child_->group);
     for (auto& t : child_->readers)
         t.join();
     child_->process.detach();  // already reaped by the watcher

@@ -43,6 +43,11 @@ struct SupervisorSettings {
     std::chrono::milliseconds stop_grace{3000};
 };
 
+// Sends SIGTERM to the process group of every supervised program still running. For exits
+// that skip destructors (a second Ctrl-C ends wsspec with _exit): async-signal-safe (kill(2)
+// and lock-free atomics only), so a signal handler may call it.
+void terminate_all_supervised() noexcept;
+
 class ProcessSupervisor {
   public:
     explicit ProcessSupervisor(SupervisorSettings settings);

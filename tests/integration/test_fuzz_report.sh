@@ -114,6 +114,29 @@ PY
   check_report "$work/int-$mode" || fail "interrupted ($mode): the report"
 done
 
+# 4b. Ctrl-C twice with --exec: wsspec exits at once, and the server it started goes with it.
+# The server accepts and never answers, so the first check is still waiting (up to --timeout)
+# when the second interrupt comes.
+port=$(free_port)
+silent="import socket, time; s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(('127.0.0.1', $port)); s.listen(8); held = [s.accept() for _ in range(8)]; time.sleep(120)"
+"$WSSPEC" fuzz-server "ws://127.0.0.1:$port/" --time 120 --seed 2 --timeout 30000 \
+  --exec "exec /usr/bin/python3 -c \"$silent\"" --report-dir "$work/int-twice" \
+  >"$work/int-twice.out" 2>&1 &
+pid=$!
+started_pids+=("$pid")
+sleep 3
+server_pid=$(pgrep -P "$pid" | head -1 || true)  # (sh -c exec: the server itself)
+[[ -n "$server_pid" ]] || { cat "$work/int-twice.out" >&2; fail "the supervised server did not start"; }
+kill -INT "$pid"
+sleep 0.5
+kill -INT "$pid" 2>/dev/null || true
+set +e
+wait "$pid"
+status=$?
+set -e
+((status == 130)) || { cat "$work/int-twice.out" >&2; fail "a second Ctrl-C: expected exit 130, got $(describe_status $status)"; }
+wait_pid_gone "$server_pid" 5 || { kill "$server_pid"; fail "after a second Ctrl-C the server wsspec started (pid $server_pid) still runs"; }
+
 # 5. Rendered again from fuzz.json; fuzz reports are not merged.
 "$WSSPEC" report --from "$work/judge/fuzz.json" --report-dir "$work/again" >"$work/again.out" 2>&1 ||
   { cat "$work/again.out" >&2; fail "report --from fuzz.json"; }
