@@ -200,6 +200,15 @@ class EchoConnection : codec::ConnectionHandler {
         std::vector<std::string> accepted;
         for (std::string_view e : codec::header_list_elements(as_http, "sec-websocket-extensions"))
             accepted.emplace_back(e);
+        // RFC 6455 4.1 (via RFC 8441 5): an extension the client did not offer fails the
+        // connection; only permessage-deflate is ever offered.
+        for (const std::string& element : accepted) {
+            const std::string name = element.substr(0, element.find_first_of("; \t"));
+            if (offers.empty() || name != "permessage-deflate") {
+                return finish("handshake refused: the server selected the extension \"" + name +
+                              "\", which was not offered (RFC 6455 4.1)");
+            }
+        }
         const codec::ClientNegotiation deflate =
             codec::check_permessage_deflate_response(accepted, offers);
         if (!deflate.ok()) {

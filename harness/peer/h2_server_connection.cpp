@@ -1,5 +1,7 @@
 #include "harness/peer/h2_server_connection.h"
 
+#include "harness/codec/http2_error_codes.h"
+
 namespace wsspec::peer {
 namespace {
 
@@ -8,6 +10,10 @@ namespace {
 constexpr std::size_t early_data_limit = 1U << 20;
 constexpr auto close_write_grace = std::chrono::seconds(1);
 constexpr auto close_read_grace = std::chrono::milliseconds(100);
+// After wsspec resets a stream: how long the connection is watched for the client tearing it
+// all down (RFC 9113 5.4.2: a stream error leaves the connection open).
+constexpr auto reset_watch = std::chrono::milliseconds(300);
+constexpr std::uint32_t no_error = 0;
 
 h2::SessionOptions server_windows() {
     h2::SessionOptions o;
@@ -65,6 +71,43 @@ class H2ServerConnection::StreamTransport final : public SessionTransport {
     void settle() override {
         connection_.run_until([this] { return !connection_.writing_; },
                               Clock::now() + close_write_grace);
+    }
+
+    // Client role (wsspec the server): our half of the stream ends without a Close frame,
+    // END_STREAM (the orderly TCP close of RFC 8441 5) or RST_STREAM (the abortive one).
+    StreamEnd end_stream(bool reset, const std::string& error_code,
+                         Clock::time_point deadline) override {
+        StreamEnd out;
+        if (!connection_.socket_open_ || !connection_.h2_.stream_open(id_)) {
+            out.note = "the stream is already gone";
+            return out;
+        }
+        if (!reset) {
+            connection_.h2_.end_stream(id_);
+            connection_.flush();
+            out.note = "we ended our half of the stream (END_STREAM) without a Close frame";
+            return out;
+        }
+        // The case parser accepts only RFC 9113 names, so the lookup finds the code.
+        const std::uint32_t code = codec::http2_error_code(error_code).value_or(no_error);
+        end(false, "we reset the stream");
+        connection_.h2_.reset(id_, code);
+        connection_.flush();
+        out.note = "we reset the stream (RST_STREAM " + error_code + ")";
+        connection_.run_until([this] { return !connection_.open(); },
+                              std::min(deadline, Clock::now() + reset_watch));
+        // A client may close a connection it no longer needs; a GOAWAY with an error code
+        // says it took the stream's reset for a connection error.
+        if (connection_.goaway_code_ && *connection_.goaway_code_ != no_error) {
+            out.lapse = "the client ended the whole connection with GOAWAY " +
+                        h2::error_code_name(*connection_.goaway_code_) + " after RST_STREAM " +
+                        error_code +
+                        " on one stream (RFC 9113 5.4.2: a stream error leaves the connection "
+                        "open)";
+        } else if (!connection_.open()) {
+            out.note += "; the client then closed the connection";
+        }
+        return out;
     }
 
     // From the connection.
@@ -134,7 +177,15 @@ std::string H2ServerConnection::take_early_data(std::int32_t stream) {
     return std::exchange(it->second.early, {});
 }
 
+std::string H2ServerConnection::send_settings(
+    const std::vector<std::pair<std::int32_t, std::uint32_t>>& settings) {
+    if (!h2_.submit_settings(settings)) return h2_.error_note();
+    flush();
+    return {};
+}
+
 void H2ServerConnection::close() {
+    if (retired_ && socket_open_ && h2_.alive()) h2_.terminate(no_error);
     if (!socket_open_) {
         run_until([this] { return !reading_ && !writing_; }, Clock::now() + close_read_grace);
         return;
@@ -222,6 +273,10 @@ void H2ServerConnection::on_data(std::int32_t stream, std::span<const std::uint8
     }
     const std::size_t room = early_data_limit - std::min(early_data_limit, state.early.size());
     state.early.append(reinterpret_cast<const char*>(bytes.data()), std::min(room, bytes.size()));
+}
+
+void H2ServerConnection::on_goaway(std::uint32_t error_code) {
+    goaway_code_ = error_code;
 }
 
 void H2ServerConnection::on_remote_end(std::int32_t stream) {

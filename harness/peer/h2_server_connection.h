@@ -49,6 +49,12 @@ class H2ServerConnection final : h2::H2Handler {
     std::string take_early_data(std::int32_t stream);
     // Writes what is queued (a refusal, GOAWAY) and closes the socket, bounded.
     void close();
+    // SETTINGS to the client (a case changing the connection, RFC 9113 6.5); "" or why not.
+    std::string send_settings(const std::vector<std::pair<std::int32_t, std::uint32_t>>& settings);
+    // A case left the connection in a state later requests must not inherit: no more
+    // requests are taken, and close() says GOAWAY NO_ERROR first (RFC 9113 6.8).
+    void retire() { retired_ = true; }
+    [[nodiscard]] bool retired() const { return retired_; }
     [[nodiscard]] bool open() const { return socket_open_ && h2_.alive(); }
     [[nodiscard]] const std::string& error() const { return h2_.error(); }
     [[nodiscard]] ByteStream& byte_stream() { return *stream_; }
@@ -75,6 +81,7 @@ class H2ServerConnection final : h2::H2Handler {
     void on_data(std::int32_t stream, std::span<const std::uint8_t> bytes) override;
     void on_remote_end(std::int32_t stream) override;
     void on_stream_closed(std::int32_t stream, std::uint32_t error_code) override;
+    void on_goaway(std::uint32_t error_code) override;
 
     asio::io_context& io_;
     std::unique_ptr<ByteStream> stream_;
@@ -82,6 +89,8 @@ class H2ServerConnection final : h2::H2Handler {
     std::deque<Request> requests_;
     std::map<std::int32_t, StreamState> streams_;
     bool socket_open_ = true;
+    bool retired_ = false;
+    std::optional<std::uint32_t> goaway_code_;  // the client's GOAWAY
     bool reading_ = false;
     bool writing_ = false;
     std::array<std::uint8_t, 64 * 1024> rx_{};

@@ -162,8 +162,6 @@ oracle::Observation run_case_as_server(const cases::Case& c, asio::io_context& i
 namespace wsspec::peer {
 namespace {
 
-constexpr int h2_status_ok = 200;  // RFC 8441 5: the server accepts with 200
-
 std::vector<std::string> h2_list_elements(const std::vector<h2::Header>& headers,
                                           std::string_view name) {
     std::vector<codec::HttpHeader> as_http;
@@ -230,17 +228,41 @@ oracle::Observation run_case_as_h2_server(const cases::Case& c, H2ServerConnecti
     std::vector<h2::Header> answer;
     if (!deflate.element.empty()) answer.push_back({"sec-websocket-extensions", deflate.element});
     if (!settings.server_name.empty()) answer.push_back({"server", settings.server_name});
-    if (!connection.respond(request.stream, h2_status_ok, answer)) {
+    const cases::H2Response scripted = c.h2_response.value_or(cases::H2Response{});
+    for (const auto& [name, value] : scripted.add_fields)
+        answer.push_back({name, value});
+    if (scripted.initial_window_size != 0) {
+        // RFC 9113 6.9.2: the new initial window applies to the open stream too; the client
+        // has it before the answer, and so before it may send any DATA. Later requests on the
+        // connection must not inherit it.
+        const std::string refused = connection.send_settings(
+            {{h2::settings_initial_window_size, scripted.initial_window_size}});
+        if (!refused.empty()) session.note(refused);
+        connection.retire();
+    }
+    if (!connection.respond(request.stream, scripted.status, answer)) {
         obs.handshake.failure = "the stream was gone before the 200 could be sent";
         session.drop(obs.handshake.failure);
         obs.dropped_by_me = false;
         return finish();
     }
-    std::vector<h2::Header> shown = {{":status", std::to_string(h2_status_ok)}};
+    std::vector<h2::Header> shown = {{":status", std::to_string(scripted.status)}};
     shown.insert(shown.end(), answer.begin(), answer.end());
     obs.handshake.response = describe_h2_fields(shown);
-    obs.handshake.status = h2_status_ok;
+    obs.handshake.status = scripted.status;
+    // As over HTTP/1.1: "completed" means wsspec answered; whether the client should have
+    // taken the answer is what the h2cl.* cases judge.
     obs.handshake.completed = true;
+    if (scripted.withdraw_connect_protocol) {
+        // RFC 8441 3 forbids this; the case sees what the client makes of it.
+        const std::string refused =
+            connection.send_settings({{h2::settings_enable_connect_protocol, 0}});
+        session.note(refused.empty()
+                         ? "we sent SETTINGS_ENABLE_CONNECT_PROTOCOL = 0 after 1 (RFC 8441 3 "
+                           "forbids it)"
+                         : refused);
+        connection.retire();
+    }
     if (!deflate.element.empty()) {
         obs.handshake.deflate_agreed = true;
         if (deflate.params) session.use_deflate(*deflate.params);

@@ -471,6 +471,7 @@ void FuzzingServer::serve_http2(asio::io_context& io, std::unique_ptr<peer::Byte
         served = true;
         Http2Exchange exchange(io, connection, std::move(*request));
         dispatch(exchange);
+        if (connection.retired()) break;
     }
     connection.close();
 }
