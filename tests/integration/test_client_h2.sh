@@ -71,6 +71,16 @@ run untrusted 1 --http2 --cert "$work/cert.pem" --key "$work/key.pem" --cases '1
 grep -q "certificate verify failed\|TLS handshake failed" "$work/untrusted/driver-stderr.log" ||
   fail "untrusted: the client did not say why"
 
+echo "== an Autobahn spec file with an h2c:// url serves HTTP/2"
+printf '{"url": "h2c://127.0.0.1:0", "cases": ["1.1.1", "h2cl.1.1"], "outdir": "%s"}\n' \
+  "$work/spec" >"$work/spec.json"
+status=0
+timeout 60 "$wsspec" test-client --spec "$work/spec.json" -q \
+  --exec "'$wsspec' client {url} --agent reference" >"$work/spec.out" 2>&1 || status=$?
+[ "$status" = 0 ] || { cat "$work/spec.out" >&2; fail "spec: exit status $status"; }
+grep -q "listening on h2c://" "$work/spec.out" || fail "spec: not served over h2c"
+grep -q "2 of 2 cases passed" "$work/spec.out" || fail "spec: h2cl.1.1 did not run"
+
 echo "== HTTP/1.1 listener: h2cl.* skipped with a reason"
 run h1 0 --cases '1.1.1,h2cl.1.1' --exec "'$wsspec' client {url} --agent reference"
 grep -q "cases about WebSockets over HTTP/2 (RFC 8441) are skipped" "$work/h1.out" ||
