@@ -47,7 +47,7 @@ grep -q "listening on h2c://127.0.0.1:" "$work/h2c.out" || fail "h2c: no h2c:// 
 [ "$(field h2c 'd["transport"]')" = "HTTP/2 cleartext (h2c), ws" ] ||
   fail "h2c: wsspec.json does not name the transport"
 grep -q "transport: HTTP/2 cleartext (h2c), ws" "$work/h2c.out" || fail "h2c: transport not shown"
-[ "$(field h2c 'sum(1 for c in d["cases"] if c["id"].startswith("h2cl."))')" = 14 ] ||
+[ "$(field h2c 'sum(1 for c in d["cases"] if c["id"].startswith("h2cl."))')" = 15 ] ||
   fail "h2c: the h2cl.* cases did not run"
 [ "$(field h2c 'sum(1 for c in d["cases"] if c["id"].startswith("hsc."))')" = 0 ] ||
   fail "h2c: hsc.* ran over HTTP/2"

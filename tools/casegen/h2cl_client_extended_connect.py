@@ -6,7 +6,7 @@ role only; with an HTTP/1.1 listener these cases are skipped."""
 
 from .blocks import (CLEAN_NORMAL_CLOSE, CLIENT_ONLY, CLOSE_INTERNAL_ERROR, CLOSE_NORMAL,
                      CLOSE_PROTOCOL_ERROR, NOT_APPLICABLE, await_close, await_events, case,
-                     close, close_exp, ev_message, expect, frame, pattern)
+                     close, close_body, close_exp, ev_message, expect, frame, pattern)
 
 RFC_8441_SETTING = "RFC 8441 3"
 RFC_8441_WS = "RFC 8441 5"
@@ -199,6 +199,21 @@ def group_h2cl_4():
               await_events(1, 500)],
              [expect("OK", [], "the client dropped the cut message")],
              NOT_APPLICABLE, roles=CLIENT_ONLY, timeout_ms=H2CL_CASE_MS, h2_response={}),
+        case("h2cl.4.3", "After an echo, send Close 1000 and end our half of the stream "
+             "(END_STREAM) at once, before the client's reply; the client's half is still "
+             "open, so it must answer the Close there.",
+             [RFC_8441_WS, "RFC 6455 5.5.1"],
+             "Orderly TCP-level closures are represented as END_STREAM flags (RFC 8441 5): "
+             "ending one half leaves the other open. If an endpoint receives a Close frame and "
+             "did not previously send a Close frame, the endpoint MUST send a Close frame in "
+             "response (RFC 6455 5.5.1).",
+             [frame("text", H2CL_ECHO), await_events(1),
+              frame("close", close_body(CLOSE_NORMAL)), {"h2_stream": {"end": True}},
+              await_close(1000)],
+             [expect("OK", [ev_message(H2CL_ECHO)], "the client echoed; its Close reply is "
+                     "judged by the close behaviour")],
+             close_exp(True, [CLOSE_NORMAL], True),
+             roles=CLIENT_ONLY, timeout_ms=H2CL_CASE_MS, h2_response={}),
     ]
     return ("h2cl.4", "HTTP/2 client: END_STREAM and RST_STREAM from the server", c,
             "http2-client-stream-ends")
