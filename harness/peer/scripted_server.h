@@ -38,11 +38,6 @@ oracle::Observation run_case_as_server(const cases::Case& c, asio::io_context& i
                                        const ClientRequest& request,
                                        const ServerCaseSettings& settings);
 
-// The opening handshake response a case describes (`handshake_response`), as the octets
-// wsspec sends to the client whose request is `req`.
-std::string scripted_response(const cases::HandshakeResponse& r, const codec::AcceptedRequest& req,
-                              const ServerCaseSettings& settings);
-
 // The same for a WebSocket over an HTTP/2 stream (RFC 8441): `request` is the client's
 // extended CONNECT on `connection`. The case answers it with 200 (or with the refusal an
 // invalid request gets) and runs over the stream; the connection stays for the next request.
@@ -53,6 +48,11 @@ oracle::Observation run_case_as_h2_server(const cases::Case& c, H2ServerConnecti
 // The extended CONNECT's fields as text for a report: one per line, pseudo-header fields
 // first (HTTP/2 has no request head).
 std::string describe_h2_fields(const std::vector<h2::Header>& fields);
+
+// The opening handshake response a case describes (`handshake_response`), as the octets
+// wsspec sends to the client whose request is `req`.
+std::string scripted_response(const cases::HandshakeResponse& r, const codec::AcceptedRequest& req,
+                              const ServerCaseSettings& settings);
 
 // The Sec-WebSocket-Accept of a key other than `key` (for responses that must be wrong).
 std::string wrong_accept_key(std::string_view key);
