@@ -226,6 +226,21 @@ struct H2Request {
     std::uint32_t extra_streams = 0;
 };
 
+// The answer of a client-role RFC 8441 case (`h2_response` in the case file): how wsspec,
+// the HTTP/2 server, answers the client's extended CONNECT and treats the connection. Such
+// cases run only with `wsspec test-client --http2`.
+struct H2Response {
+    int status = 200;  // the answer's :status (RFC 8441 5: 200 opens the WebSocket)
+    // Appended to the answer, names as written (malformed ones on purpose, RFC 9113 8.2.2).
+    std::vector<std::pair<std::string, std::string>> add_fields;
+    // After the answer, a SETTINGS frame with SETTINGS_ENABLE_CONNECT_PROTOCOL = 0, which
+    // RFC 8441 3 forbids the server to send after 1.
+    bool withdraw_connect_protocol = false;
+    // Our SETTINGS_INITIAL_WINDOW_SIZE (RFC 9113 6.9.2), sent before the answer: what the
+    // client may send on the stream before our WINDOW_UPDATE; 0: wsspec's default.
+    std::uint32_t initial_window_size = 0;
+};
+
 // What a handshake case accepts as the server's answer.
 struct HandshakeMatch {
     std::vector<int> status;        // allowed status codes; empty: any
@@ -355,6 +370,8 @@ struct Case {
     std::optional<HandshakeResponse> handshake_response;
     // RFC 8441 cases: the extended CONNECT and the HTTP/2 connection (HTTP/2 targets only).
     std::optional<H2Request> h2;
+    // Client-role RFC 8441 cases: wsspec's answer as the HTTP/2 server.
+    std::optional<H2Response> h2_response;
     std::vector<std::string> offer_protocols;   // Sec-WebSocket-Protocol offered
     std::vector<std::string> offer_extensions;  // Sec-WebSocket-Extensions offered
     std::optional<DeflateCase> permessage_deflate;

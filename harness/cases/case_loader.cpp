@@ -38,7 +38,7 @@ Case parse_case(const json& j, const JsonPath& w, const std::string& group,
                {"id", "description", "rfc", "requirement", "roles", "timeout_ms", "handshake",
                 "handshake_response", "offer_protocols", "offer_extensions", "steps", "expect",
                 "expect_close", "informational", "measure_throughput", "permessage_deflate",
-                "resource_limits", "h2"});
+                "resource_limits", "h2", "h2_response"});
     Case c;
     c.source_file = file;
     c.id = as_string(require(j, w, "id"), w / "id");
@@ -98,6 +98,20 @@ Case parse_case(const json& j, const JsonPath& w, const std::string& group,
         }
         if (c.handshake) (w / "h2").fail("\"h2\" and \"handshake\" (HTTP/1.1) exclude each other");
         c.h2 = parse_h2_request(*v, w / "h2");
+    }
+    if (const json* v = find(j, "h2_response")) {
+        // wsspec answers as the HTTP/2 server: these cases test clients.
+        if (c.roles != std::vector<Role>{Role::client}) {
+            (w / "h2_response")
+                .fail(
+                    "an h2_response is what wsspec answers as the server: roles must be "
+                    "[\"client\"]");
+        }
+        if (c.handshake_response) {
+            (w / "h2_response")
+                .fail("\"h2_response\" and \"handshake_response\" (HTTP/1.1) exclude each other");
+        }
+        c.h2_response = parse_h2_response(*v, w / "h2_response");
     }
     if (const json* v = find(j, "offer_protocols")) {
         c.offer_protocols = string_list(*v, w / "offer_protocols", false);

@@ -44,6 +44,7 @@ DeflateCase parse_deflate_case(const json& j, const JsonPath& w);
 // handshake_parser.cpp
 HandshakeRequest parse_handshake_request(const json& j, const JsonPath& w);
 H2Request parse_h2_request(const json& j, const JsonPath& w);
+H2Response parse_h2_response(const json& j, const JsonPath& w);
 // An HTTP/2 error code name of RFC 9113 7 ("PROTOCOL_ERROR"), checked.
 std::string parse_h2_error_code(const json& j, const JsonPath& w);
 HandshakeResponse parse_handshake_response(const json& j, const JsonPath& w);

@@ -195,6 +195,15 @@ json h2_request_to_json(const H2Request& h) {
     return j;
 }
 
+json h2_response_to_json(const H2Response& h) {
+    json j = json::object();
+    if (h.status != H2Response{}.status) j["status"] = h.status;
+    if (!h.add_fields.empty()) j["add_fields"] = header_lines_to_json(h.add_fields);
+    if (h.withdraw_connect_protocol) j["withdraw_connect_protocol"] = true;
+    if (h.initial_window_size != 0) j["initial_window_size"] = h.initial_window_size;
+    return j;
+}
+
 }  // namespace
 
 json payload_to_json(const Payload& p) {
@@ -323,6 +332,7 @@ json case_to_json(const Case& c) {
     if (c.handshake_response)
         j["handshake_response"] = handshake_response_to_json(*c.handshake_response);
     if (c.h2) j["h2"] = h2_request_to_json(*c.h2);
+    if (c.h2_response) j["h2_response"] = h2_response_to_json(*c.h2_response);
     if (!c.offer_protocols.empty()) j["offer_protocols"] = c.offer_protocols;
     if (!c.offer_extensions.empty()) j["offer_extensions"] = c.offer_extensions;
     if (c.permessage_deflate) j["permessage_deflate"] = deflate_case_to_json(*c.permessage_deflate);

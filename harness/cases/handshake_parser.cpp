@@ -132,6 +132,32 @@ H2Request parse_h2_request(const json& j, const JsonPath& w) {
     return h;
 }
 
+H2Response parse_h2_response(const json& j, const JsonPath& w) {
+    object_at(j, w);
+    check_keys(j, w, {"status", "add_fields", "withdraw_connect_protocol", "initial_window_size"});
+    H2Response h;
+    // RFC 9110 15: three digits; 1xx are not final answers.
+    constexpr std::uint64_t min_status = 200;
+    constexpr std::uint64_t max_status = 599;
+    if (const json* v = find(j, "status")) {
+        h.status = static_cast<int>(as_uint(*v, w / "status", max_status));
+        if (h.status < static_cast<int>(min_status))
+            (w / "status").fail("a final status (200..599) is needed");
+    }
+    if (const json* v = find(j, "add_fields")) h.add_fields = header_lines(*v, w / "add_fields");
+    if (const json* v = find(j, "withdraw_connect_protocol"))
+        h.withdraw_connect_protocol = as_bool(*v, w / "withdraw_connect_protocol");
+    // RFC 9113 6.5.2: at most 2^31-1.
+    constexpr std::uint64_t max_window = 0x7fffffff;
+    if (const json* v = find(j, "initial_window_size")) {
+        h.initial_window_size =
+            static_cast<std::uint32_t>(as_uint(*v, w / "initial_window_size", max_window));
+        if (h.initial_window_size == 0)
+            (w / "initial_window_size").fail("a window of 0 would never let the client answer");
+    }
+    return h;
+}
+
 // ---------------------------------------------------------------------------------------
 // Handshake response (client cases)
 

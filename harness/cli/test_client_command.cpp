@@ -35,6 +35,7 @@ struct TestClientOptions {
     std::string exec;
     std::string cert_file;  // with key_file: serve wss://
     std::string key_file;
+    bool http2 = false;  // RFC 8441: extended CONNECT on HTTP/2 streams (h2c, or h2 with --cert)
     std::optional<std::uint32_t> idle_timeout_s;
     std::size_t max_connections = server::default_max_connections;
     std::uint32_t request_timeout_ms =
@@ -52,20 +53,24 @@ std::string join(const std::vector<std::string>& items) {
     return out;
 }
 
-// The spec's "url" (ws:// or wss://HOST:PORT[/]) as a --listen value; port 0 picks a
-// free port. wss:// needs the certificate and key (--cert, --key).
-std::string listen_address_of(const std::string& url, bool have_certificate) {
-    const bool tls = url.rfind("wss://", 0) == 0;
-    if (!tls && url.rfind("ws://", 0) != 0) {
+// The spec's "url" (ws://, wss://, h2c:// or h2://HOST:PORT[/]) as a --listen value; port 0
+// picks a free port. wss:// and h2:// need the certificate and key (--cert, --key); h2c://
+// and h2:// serve HTTP/2 (as --http2 does).
+std::string listen_address_of(const std::string& url, bool have_certificate, bool& http2) {
+    const auto scheme_end = url.find("://");
+    const std::string scheme = scheme_end == std::string::npos ? "" : url.substr(0, scheme_end);
+    if (scheme != "ws" && scheme != "wss" && scheme != "h2c" && scheme != "h2") {
         throw CLI::ValidationError(
-            "--spec", "url must be ws://HOST:PORT or wss://HOST:PORT, got '" + url + "'");
+            "--spec", "url must be ws://, wss://, h2c:// or h2://HOST:PORT, got '" + url + "'");
     }
+    const bool tls = scheme == "wss" || scheme == "h2";
+    http2 = http2 || scheme == "h2c" || scheme == "h2";
     if (tls != have_certificate) {
         throw CLI::ValidationError(
-            "--spec", tls ? "url is wss://, which needs --cert and --key"
-                          : "url is ws://, but --cert and --key were given (use wss://)");
+            "--spec", tls ? "url is " + scheme + "://, which needs --cert and --key"
+                          : "url is " + scheme + "://, but --cert and --key were given");
     }
-    std::string host_port = url.substr(tls ? 6 : 5);
+    std::string host_port = url.substr(scheme_end + 3);
     host_port = host_port.substr(0, host_port.find('/'));
     const auto colon = host_port.rfind(':');
     const auto bracket = host_port.rfind(']');  // [::1]:9001
@@ -102,6 +107,33 @@ void write_reports_quietly(const ReportOptions& base, const report::RunInfo& inf
     std::cout.rdbuf(old);
 }
 
+// Over HTTP/2 (RFC 8441) the cases that answer with their own HTTP/1.1 response (hsc.*: the
+// 101's header fields, status lines, raw heads) are left out.
+std::vector<const cases::Case*> without_http1_responses(const std::vector<const cases::Case*>& in,
+                                                        std::vector<std::string>& skipped) {
+    std::vector<const cases::Case*> out;
+    for (const auto* c : in) {
+        if (c->handshake_response || c->id.starts_with("hsc."))
+            skipped.push_back(c->id);
+        else
+            out.push_back(c);
+    }
+    return out;
+}
+
+// RFC 8441 cases (h2cl.*) need an HTTP/2 connection: over HTTP/1.1 they are left out.
+std::vector<const cases::Case*> without_http2_cases(const std::vector<const cases::Case*>& in,
+                                                    std::vector<std::string>& skipped) {
+    std::vector<const cases::Case*> out;
+    for (const auto* c : in) {
+        if (c->h2 || c->h2_response)
+            skipped.push_back(c->id);
+        else
+            out.push_back(c);
+    }
+    return out;
+}
+
 // Every selected case, not run.
 std::vector<oracle::CaseOutcome> not_run(const Catalog& catalog) {
     std::vector<oracle::CaseOutcome> outcomes;
@@ -123,7 +155,7 @@ int run(TestClientOptions o) {
                                     ": /servers: a fuzzingclient key (servers to test); "
                                     "use it with wsspec test-server --spec");
         }
-        if (spec.url) o.listen = listen_address_of(*spec.url, !o.cert_file.empty());
+        if (spec.url) o.listen = listen_address_of(*spec.url, !o.cert_file.empty(), o.http2);
         if (spec.cases) o.catalog.include = join(*spec.cases);
         if (!spec.exclude_cases.empty()) {
             o.catalog.exclude = o.catalog.exclude.empty()
@@ -139,6 +171,32 @@ int run(TestClientOptions o) {
     }
     const Endpoint endpoint = parse_endpoint(o.listen, "--listen");
     Catalog catalog = load_selected(o.catalog, cases::Role::client);
+    std::vector<std::string> skipped;
+    std::string skip_reason;
+    if (o.http2) {
+        // RFC 8441: over HTTP/2 the opening handshake is an extended CONNECT and its 200; the
+        // cases that answer with their own HTTP/1.1 response have no meaning there.
+        catalog.selected = without_http1_responses(catalog.selected, skipped);
+        skip_reason =
+            "WebSockets over HTTP/2 (RFC 8441): these cases answer with their own HTTP/1.1 "
+            "response, which the extended CONNECT's 200 replaces";
+        if (!skipped.empty()) {
+            std::cout << "wsspec test-client: HTTP/2 (RFC 8441): " << skipped.size()
+                      << " cases that answer with an HTTP/1.1 response are skipped ("
+                      << skipped.front() << " ... " << skipped.back() << ")\n";
+        }
+    } else {
+        catalog.selected = without_http2_cases(catalog.selected, skipped);
+        skip_reason =
+            "an HTTP/1.1 listener: these cases are about WebSockets over HTTP/2 (RFC 8441); "
+            "run them with --http2";
+        if (!skipped.empty()) {
+            std::cout << "wsspec test-client: HTTP/1.1: " << skipped.size()
+                      << " cases about WebSockets over HTTP/2 (RFC 8441) are skipped ("
+                      << skipped.front() << " ... " << skipped.back()
+                      << "); run them with --http2\n";
+        }
+    }
     const auto shard = shard_record(o.report, catalog.selected);
     catalog.selected = apply_shard(o.report, catalog.selected);
     std::filesystem::create_directories(o.report.report_dir);
@@ -160,6 +218,8 @@ int run(TestClientOptions o) {
                     {"strict", o.report.strict},
                     {"exec", o.exec}};
     if (o.report.full_wire_log) info.options["full_wire_log"] = true;
+    if (o.http2) info.options["http2"] = true;
+    if (!skipped.empty()) info.options["skipped"] = {{"cases", skipped}, {"reason", skip_reason}};
     info.started = std::chrono::system_clock::now();
 
     std::unique_ptr<runner::ProcessSupervisor> driver;
@@ -175,6 +235,8 @@ int run(TestClientOptions o) {
             return 2;
         }
     }
+    if (o.http2 && options.tls) peer::select_alpn(*options.tls, "h2");  // RFC 9113 3.2
+    options.http2 = o.http2;
     options.host = endpoint.host;
     options.port = endpoint.port;
     options.cases = catalog.selected;
@@ -214,7 +276,7 @@ int run(TestClientOptions o) {
     options.on_listening = [&](std::uint16_t port) {
         // The base URL drivers append endpoints to: no path (TargetUrl brackets IPv6).
         const std::string url =
-            peer::TargetUrl{options.tls != nullptr, endpoint.host, port, ""}.to_string();
+            peer::TargetUrl{options.tls != nullptr, endpoint.host, port, "", o.http2}.to_string();
         {
             std::lock_guard lock(report_mutex);
             info.target = url;
@@ -378,6 +440,10 @@ void add_test_client_command(CLI::App& app, int& exit_status) {
                     ->check(CLI::ExistingFile);
     cert->needs(key);
     key->needs(cert);
+    cmd->add_flag("--http2", o->http2,
+                  "Serve WebSockets over HTTP/2 (RFC 8441): h2c with prior knowledge, or h2 over "
+                  "TLS agreed by ALPN with --cert/--key; each extended CONNECT's :path is an "
+                  "endpoint as over HTTP/1.1 (/runCase?case=N&agent=A, ...)");
     cmd->add_option("--idle-timeout", o->idle_timeout_s,
                     "Stop after this many seconds without any connection (default: 30 with "
                     "--exec, never without)");

@@ -6,6 +6,7 @@
 #include <random>
 #include <thread>
 
+#include "harness/client/h2_client_stream.h"
 #include "harness/codec/accept_key.h"
 #include "harness/codec/close_payload.h"
 #include "harness/codec/connection.h"
@@ -79,6 +80,7 @@ class EchoConnection : codec::ConnectionHandler {
         const std::string timeout_note = " within the handshake timeout (" +
                                          std::to_string(options_.handshake_timeout_ms) + " ms)";
         if (!connect(handshake_deadline)) return std::move(result_);
+        if (options_.url.http2) return run_over_h2(target, handshake_deadline);
         const std::string key = peer::random_handshake_key();
         codec::ClientRequestOptions request;
         request.host = options_.url.host_header();
@@ -137,6 +139,94 @@ class EchoConnection : codec::ConnectionHandler {
                 result_.extension = deflate_element(validation.accepted.extensions);
             }
         }
+        return echo(head_bytes);
+    }
+
+  private:
+    // RFC 8441: the opening handshake is an extended CONNECT on a stream of a connection of
+    // our own; 200 opens the WebSocket, whose bytes are that stream's DATA.
+    ConnectionResult run_over_h2(const std::string& target, Clock::time_point deadline) {
+        std::unique_ptr<peer::ByteStream> stream;
+        if (options_.url.tls) {
+            try {
+                // RFC 9113 3.2: HTTP/2 over TLS is agreed by ALPN with the token "h2".
+                auto ctx = peer::make_client_tls_context(options_.tls, options_.url.host, "h2");
+                stream = std::make_unique<peer::ByteStream>(std::move(socket_), ctx,
+                                                            asio::ssl::stream_base::client);
+            } catch (const std::exception& e) {
+                return finish(std::string("TLS setup failed: ") + e.what());
+            }
+            error_code addr_ec;
+            asio::ip::make_address(options_.url.host, addr_ec);
+            if (addr_ec) stream->set_sni(options_.url.host);
+            bool done = false;
+            error_code ec;
+            stream->async_tls_handshake([&](error_code e) {
+                ec = e;
+                done = true;
+            });
+            if (!peer::run_until_done(io_, done, deadline, [&] { stream->close(); }) || ec)
+                return finish("TLS handshake failed: " + (ec ? ec.message() : "timed out"));
+            if (stream->alpn_selected() != "h2")
+                return finish("the TLS server did not agree to \"h2\" by ALPN (RFC 9113 3.2)");
+        } else {
+            stream = std::make_unique<peer::ByteStream>(std::move(socket_));
+        }
+        h2_ = std::make_unique<H2ClientStream>(io_, std::move(stream));
+        h2::WebSocketRequest request;
+        request.scheme = options_.url.tls ? "https" : "http";  // RFC 8441 5
+        request.authority = options_.url.host_header();
+        request.path = target;
+        std::vector<codec::PerMessageDeflateOffer> offers;
+        if (options_.permessage_deflate) {
+            offers.push_back(*options_.permessage_deflate);
+            request.extensions.push_back(codec::format_offer(offers.back()));
+        }
+        const H2ClientStream::Response response = h2_->open(request, deadline);
+        if (!response.error.empty()) return finish(response.error);
+        // RFC 8441 5: 200 accepts; anything else is no WebSocket (and the stream is done).
+        constexpr int status_ok = 200;
+        if (response.status != status_ok) {
+            return finish("handshake refused: the extended CONNECT was answered with " +
+                          std::to_string(response.status) + ", not 200 (RFC 8441 5)");
+        }
+        std::vector<codec::HttpHeader> as_http;
+        for (const auto& h : response.headers) {
+            if (h.name == "sec-websocket-extensions") as_http.push_back({h.name, h.value});
+            // RFC 6455 4.1 via RFC 8441 5: no subprotocol was offered, so none may be chosen.
+            if (h.name == "sec-websocket-protocol")
+                return finish("handshake refused: a subprotocol was selected but none offered");
+        }
+        std::vector<std::string> accepted;
+        for (std::string_view e : codec::header_list_elements(as_http, "sec-websocket-extensions"))
+            accepted.emplace_back(e);
+        // RFC 6455 4.1 (via RFC 8441 5): an extension the client did not offer fails the
+        // connection; only permessage-deflate is ever offered.
+        for (const std::string& element : accepted) {
+            const std::string name = element.substr(0, element.find_first_of("; \t"));
+            if (offers.empty() || name != "permessage-deflate") {
+                return finish("handshake refused: the server selected the extension \"" + name +
+                              "\", which was not offered (RFC 6455 4.1)");
+            }
+        }
+        const codec::ClientNegotiation deflate =
+            codec::check_permessage_deflate_response(accepted, offers);
+        if (!deflate.ok()) {
+            return finish(
+                "handshake refused: permessage-deflate answer does not fit the offer (RFC 7692 " +
+                std::string(deflate.error.rfc_section) + "): " + deflate.error.reason);
+        }
+        if (deflate.agreed) {
+            codec_.use_extension(
+                codec::make_permessage_deflate(codec::Role::client, *deflate.agreed));
+            result_.extension = deflate_element(accepted);
+        }
+        std::string none;
+        return echo(none);
+    }
+
+    // The open WebSocket: echo until the server closes (either transport).
+    ConnectionResult echo(std::string& head_bytes) {
         result_.opened = true;
         if (variant(peer::Variant::heartbeat_ping))
             codec_.write_ping(out_, peer::heartbeat_payload);
@@ -165,13 +255,13 @@ class EchoConnection : codec::ConnectionHandler {
         return finish({});
     }
 
-  private:
     static codec::ConnectionLimits limits(const EchoClientOptions& options) {
         return options.defects.limits(options.max_message_size, all_client_defects());
     }
 
     ConnectionResult finish(std::string error) {
         if (result_.error.empty()) result_.error = std::move(error);
+        if (h2_) h2_->close(Clock::now() + server_close_wait);
         error_code ec;
         socket_.close(ec);
         return std::move(result_);
@@ -194,6 +284,11 @@ class EchoConnection : codec::ConnectionHandler {
 
     bool write(const std::string& bytes, std::optional<Clock::time_point> until = std::nullopt) {
         if (bytes.empty()) return true;
+        if (h2_) {
+            return h2_->write(
+                bytes,
+                until.value_or(Clock::now() + std::chrono::milliseconds(options_.read_timeout_ms)));
+        }
         bool done = false;
         error_code ec;
         asio::async_write(socket_, asio::buffer(bytes), [&](error_code e, std::size_t) {
@@ -208,6 +303,7 @@ class EchoConnection : codec::ConnectionHandler {
     bool read_more(std::string& into, std::optional<Clock::time_point> until = std::nullopt) {
         const auto deadline =
             until.value_or(Clock::now() + std::chrono::milliseconds(options_.read_timeout_ms));
+        if (h2_) return h2_->read(into, deadline);
         const peer::ReadResult read =
             peer::read_some_until(io_, socket_, asio::buffer(rx_), deadline, [this] { cancel(); });
         if (!read.ok()) return false;
@@ -340,6 +436,7 @@ class EchoConnection : codec::ConnectionHandler {
     const EchoClientOptions& options_;
     asio::io_context io_;
     tcp::socket socket_;
+    std::unique_ptr<H2ClientStream> h2_;  // h2c://, h2:// (RFC 8441)
     codec::Connection codec_;
     std::array<std::uint8_t, 64 * 1024> rx_{};
     std::string out_;

@@ -15,6 +15,7 @@
 #include "harness/client/client_defects.h"
 #include "harness/codec/permessage_deflate_negotiation.h"
 #include "harness/peer/allowed_variants.h"
+#include "harness/peer/byte_stream.h"
 #include "harness/peer/target_url.h"
 
 namespace wsspec::client {
@@ -31,6 +32,8 @@ inline codec::PerMessageDeflateOffer default_deflate_offer() {
 
 struct EchoClientOptions {
     peer::TargetUrl url;  // the fuzzingserver's base URL (its path is a prefix)
+    // h2:// (RFC 8441 over TLS): how the server's certificate is checked.
+    peer::TlsSettings tls;
     std::string agent = "wsspec-client";
     unsigned jobs = 1;  // runCase connections open at a time
     std::uint64_t max_message_size = 64ULL << 20;

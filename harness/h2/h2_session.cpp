@@ -290,6 +290,22 @@ bool H2Session::respond(std::int32_t stream, int status, const std::vector<Heade
     return true;
 }
 
+bool H2Session::submit_settings(
+    const std::vector<std::pair<std::int32_t, std::uint32_t>>& settings) {
+    if (!session_) return false;
+    std::vector<nghttp2_settings_entry> entries;
+    for (const auto& [id, value] : settings)
+        entries.push_back({id, value});
+    const int rv =
+        nghttp2_submit_settings(session_, NGHTTP2_FLAG_NONE, entries.data(), entries.size());
+    if (rv != 0) error_note_ = std::string("SETTINGS not sent: ") + nghttp2_strerror(rv);
+    return rv == 0;
+}
+
+void H2Session::terminate(std::uint32_t error_code) {
+    if (session_) nghttp2_session_terminate_session(session_, error_code);
+}
+
 void H2Session::reset(std::int32_t stream, std::uint32_t error_code) {
     if (session_) nghttp2_submit_rst_stream(session_, NGHTTP2_FLAG_NONE, stream, error_code);
 }

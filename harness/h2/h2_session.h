@@ -29,6 +29,8 @@ struct Header {
 
 // RFC 9113 6.5.2: the default SETTINGS_INITIAL_WINDOW_SIZE.
 constexpr std::uint32_t default_window_size = 65535;
+// RFC 9113 6.5.2: SETTINGS_INITIAL_WINDOW_SIZE.
+constexpr std::int32_t settings_initial_window_size = 0x4;
 // RFC 8441 3: SETTINGS_ENABLE_CONNECT_PROTOCOL.
 constexpr std::int32_t settings_enable_connect_protocol = 0x8;
 
@@ -84,6 +86,8 @@ class H2Session {
     // False once neither side has anything more to say (GOAWAY exchanged, or an error).
     [[nodiscard]] bool alive() const;
     [[nodiscard]] const std::string& error() const { return error_; }
+    // Why the last submit_settings was refused (the connection is not broken by it).
+    [[nodiscard]] const std::string& error_note() const { return error_note_; }
 
     // Whether the peer's SETTINGS allowed extended CONNECT (RFC 8441 3).
     [[nodiscard]] bool connect_protocol_enabled() const;
@@ -97,6 +101,11 @@ class H2Session {
     std::int32_t open_stream(const std::vector<Header>& fields);
     // Server: answers with `status`; a 2xx keeps the stream open for DATA, others end it.
     bool respond(std::int32_t stream, int status, const std::vector<Header>& headers = {});
+    // Queues a SETTINGS frame with these (identifier, value) pairs (RFC 9113 6.5); false if
+    // nghttp2 refuses them.
+    bool submit_settings(const std::vector<std::pair<std::int32_t, std::uint32_t>>& settings);
+    // Ends the connection with GOAWAY `error_code` (RFC 9113 6.8) once queued frames are sent.
+    void terminate(std::uint32_t error_code);
     // Resets a stream (RST_STREAM with `error_code`, RFC 9113 6.4).
     void reset(std::int32_t stream, std::uint32_t error_code);
 
@@ -137,6 +146,7 @@ class H2Session {
     std::deque<std::vector<Header>> sent_fields_;  // open_stream's names, uncopied by nghttp2
     bool settings_received_ = false;
     std::string error_;
+    std::string error_note_;  // a refused submission (the connection goes on)
 };
 
 // The extended CONNECT's fields for `request` (RFC 8441 4 and 5), pseudo-header fields first.

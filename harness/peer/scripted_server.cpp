@@ -158,3 +158,118 @@ oracle::Observation run_case_as_server(const cases::Case& c, asio::io_context& i
 }
 
 }  // namespace wsspec::peer
+
+namespace wsspec::peer {
+namespace {
+
+std::vector<std::string> h2_list_elements(const std::vector<h2::Header>& headers,
+                                          std::string_view name) {
+    std::vector<codec::HttpHeader> as_http;
+    for (const auto& h : headers) {
+        if (h.name == name) as_http.push_back({h.name, h.value});
+    }
+    std::vector<std::string> out;
+    for (std::string_view e : codec::header_list_elements(as_http, name))
+        out.emplace_back(e);
+    return out;
+}
+
+}  // namespace
+
+std::string describe_h2_fields(const std::vector<h2::Header>& fields) {
+    std::string out;
+    for (const auto& f : fields)
+        out += f.name + ": " + f.value + "\n";
+    return out;
+}
+
+oracle::Observation run_case_as_h2_server(const cases::Case& c, H2ServerConnection& connection,
+                                          const H2ServerConnection::Request& request,
+                                          const ServerCaseSettings& settings) {
+    oracle::Observation obs;
+    obs.started = std::chrono::system_clock::now();
+    const CaseClock clock = start_case_clock(c, settings.default_timeout_ms);
+    CaseSession session(obs, session_settings(codec::Role::server, settings), clock.started,
+                        clock.deadline);
+    obs.handshake.attempted = true;
+    obs.handshake.http2 = true;
+    obs.handshake.request = describe_h2_fields(request.headers).substr(0, logged_head_bytes);
+    for (const auto& h : request.headers) {
+        if (!h.name.empty() && h.name.front() != ':')
+            obs.handshake.headers.emplace_back(h.name, h.value);
+    }
+    const auto finish = [&] {
+        session.conclude(c.measure_throughput);
+        return obs;
+    };
+    session.attach(connection.stream_transport(request.stream));
+
+    // RFC 8441 4 and 5: judge the client's extended CONNECT first (nghttp2 has checked it
+    // against RFC 9113 8 already); a client under test must send a valid one.
+    const h2::RequestCheck check = h2::check_websocket_request(request.headers);
+    if (check.status != 0) {
+        std::vector<h2::Header> answer = check.headers;
+        answer.push_back({"content-length", "0"});
+        connection.respond(request.stream, check.status, answer);
+        obs.handshake.status = check.status;
+        obs.handshake.response = ":status: " + std::to_string(check.status) + "\n";
+        obs.handshake.failure =
+            "the client's extended CONNECT is invalid (RFC 8441 4, 5): " + check.reason;
+        session.drop("the client's extended CONNECT was refused");
+        obs.dropped_by_me = false;  // not a close-behaviour fault
+        return finish();
+    }
+    // No subprotocol selected, every extension declined unless the case is about
+    // permessage-deflate: both allowed answers (RFC 6455 4.2.2 item 5.4 and 9.1, via RFC 8441 5).
+    const std::vector<std::string> offers =
+        h2_list_elements(request.headers, "sec-websocket-extensions");
+    const ServerDeflateAnswer deflate = answer_deflate_offers(c, offers);
+    obs.handshake.deflate = deflate.summary;
+    std::vector<h2::Header> answer;
+    if (!deflate.element.empty()) answer.push_back({"sec-websocket-extensions", deflate.element});
+    if (!settings.server_name.empty()) answer.push_back({"server", settings.server_name});
+    const cases::H2Response scripted = c.h2_response.value_or(cases::H2Response{});
+    for (const auto& [name, value] : scripted.add_fields)
+        answer.push_back({name, value});
+    if (scripted.initial_window_size != 0) {
+        // RFC 9113 6.9.2: the new initial window applies to the open stream too; the client
+        // has it before the answer, and so before it may send any DATA. Later requests on the
+        // connection must not inherit it.
+        const std::string refused = connection.send_settings(
+            {{h2::settings_initial_window_size, scripted.initial_window_size}});
+        if (!refused.empty()) session.note(refused);
+        connection.retire();
+    }
+    if (!connection.respond(request.stream, scripted.status, answer)) {
+        obs.handshake.failure = "the stream was gone before the 200 could be sent";
+        session.drop(obs.handshake.failure);
+        obs.dropped_by_me = false;
+        return finish();
+    }
+    std::vector<h2::Header> shown = {{":status", std::to_string(scripted.status)}};
+    shown.insert(shown.end(), answer.begin(), answer.end());
+    obs.handshake.response = describe_h2_fields(shown);
+    obs.handshake.status = scripted.status;
+    // As over HTTP/1.1: "completed" means wsspec answered; whether the client should have
+    // taken the answer is what the h2cl.* cases judge.
+    obs.handshake.completed = true;
+    if (scripted.withdraw_connect_protocol) {
+        // RFC 8441 3 forbids this; the case sees what the client makes of it.
+        const std::string refused =
+            connection.send_settings({{h2::settings_enable_connect_protocol, 0}});
+        session.note(refused.empty()
+                         ? "we sent SETTINGS_ENABLE_CONNECT_PROTOCOL = 0 after 1 (RFC 8441 3 "
+                           "forbids it)"
+                         : refused);
+        connection.retire();
+    }
+    if (!deflate.element.empty()) {
+        obs.handshake.deflate_agreed = true;
+        if (deflate.params) session.use_deflate(*deflate.params);
+    }
+    session.start_websocket(connection.take_early_data(request.stream));
+    run_case_steps(c, obs, session);
+    return finish();
+}
+
+}  // namespace wsspec::peer

@@ -16,6 +16,7 @@
 #include "harness/oracle/observation.h"
 #include "harness/peer/byte_stream.h"
 #include "harness/peer/case_session.h"
+#include "harness/peer/h2_server_connection.h"
 
 namespace wsspec::peer {
 
@@ -36,6 +37,17 @@ oracle::Observation run_case_as_server(const cases::Case& c, asio::io_context& i
                                        std::unique_ptr<ByteStream> stream,
                                        const ClientRequest& request,
                                        const ServerCaseSettings& settings);
+
+// The same for a WebSocket over an HTTP/2 stream (RFC 8441): `request` is the client's
+// extended CONNECT on `connection`. The case answers it with 200 (or with the refusal an
+// invalid request gets) and runs over the stream; the connection stays for the next request.
+oracle::Observation run_case_as_h2_server(const cases::Case& c, H2ServerConnection& connection,
+                                          const H2ServerConnection::Request& request,
+                                          const ServerCaseSettings& settings);
+
+// The extended CONNECT's fields as text for a report: one per line, pseudo-header fields
+// first (HTTP/2 has no request head).
+std::string describe_h2_fields(const std::vector<h2::Header>& fields);
 
 // The opening handshake response a case describes (`handshake_response`), as the octets
 // wsspec sends to the client whose request is `req`.

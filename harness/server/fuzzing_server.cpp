@@ -121,14 +121,6 @@ RequestRead read_request(asio::io_context& io, peer::ByteStream& stream,
     }
 }
 
-// A plain HTTP error for what is not a handshake problem (no such endpoint, origin not
-// allowed, no capacity), then close.
-void refuse(asio::io_context& io, peer::ByteStream& stream, int status, std::string_view reason,
-            const std::string& why, std::chrono::milliseconds timeout) {
-    write_within_timeout(io, stream, plain_http_error(status, reason, why), timeout);
-    stream.close();
-}
-
 std::optional<std::size_t> parse_count(const std::string& s) {
     std::size_t value = 0;
     const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
@@ -151,6 +143,103 @@ std::string plain_description(const std::string& description) {
     }
     return out;
 }
+
+}  // namespace
+
+// One request to the endpoints: an HTTP/1.1 Upgrade request on its own connection, or an
+// extended CONNECT on a stream of an HTTP/2 connection (RFC 8441). Whatever answers it (an
+// endpoint's message, a case, a refusal) goes through here, once.
+class FuzzingServer::Exchange {
+  public:
+    explicit Exchange(asio::io_context& io) : io(io) {}
+    virtual ~Exchange() = default;
+    Exchange(const Exchange&) = delete;
+    Exchange& operator=(const Exchange&) = delete;
+
+    [[nodiscard]] virtual const std::string& target() const = 0;
+    [[nodiscard]] virtual std::optional<std::string_view> origin() const = 0;
+    // Answers the handshake as `c` says and runs it.
+    virtual oracle::Observation run(const cases::Case& c,
+                                    const peer::ServerCaseSettings& settings) = 0;
+    // A plain HTTP error for what is not a handshake problem.
+    virtual void refuse(int status, std::string_view reason, const std::string& why,
+                        std::chrono::milliseconds timeout) = 0;
+    // The handshake's 400 (RFC 6455 4.2.1 / 4.2.2).
+    virtual void reject(std::string_view rfc_section, std::string reason,
+                        std::chrono::milliseconds timeout) = 0;
+    // The socket to watch for the client hanging up while an answer waits; null: none to
+    // watch (an HTTP/2 stream shares its connection).
+    virtual peer::ByteStream* watchable() = 0;
+    virtual void close() = 0;
+
+    asio::io_context& io;
+};
+
+namespace {
+
+class Http1Exchange final : public FuzzingServer::Exchange {
+  public:
+    Http1Exchange(asio::io_context& io, std::unique_ptr<peer::ByteStream> stream,
+                  peer::ClientRequest& request)
+        : Exchange(io), stream_(std::move(stream)), request_(request) {}
+    const std::string& target() const override { return request_.head.target; }
+    std::optional<std::string_view> origin() const override {
+        return request_origin(request_.head);
+    }
+    oracle::Observation run(const cases::Case& c,
+                            const peer::ServerCaseSettings& settings) override {
+        return peer::run_case_as_server(c, io, std::move(stream_), request_, settings);
+    }
+    void refuse(int status, std::string_view reason, const std::string& why,
+                std::chrono::milliseconds timeout) override {
+        write_within_timeout(io, *stream_, plain_http_error(status, reason, why), timeout);
+        stream_->close();
+    }
+    void reject(std::string_view rfc_section, std::string reason,
+                std::chrono::milliseconds timeout) override {
+        reject_request(io, *stream_, rfc_section, std::move(reason), timeout);
+    }
+    peer::ByteStream* watchable() override { return stream_.get(); }
+    void close() override { stream_->close(); }
+
+  private:
+    std::unique_ptr<peer::ByteStream> stream_;
+    peer::ClientRequest& request_;
+};
+
+class Http2Exchange final : public FuzzingServer::Exchange {
+  public:
+    Http2Exchange(asio::io_context& io, peer::H2ServerConnection& connection,
+                  peer::H2ServerConnection::Request request)
+        : Exchange(io), connection_(connection), request_(std::move(request)) {
+        // The extended CONNECT's :path is the HTTP/1.1 request target (RFC 8441 5).
+        if (const std::string* path = h2::find_header(request_.headers, ":path")) target_ = *path;
+        if (const std::string* o = h2::find_header(request_.headers, "origin")) origin_ = *o;
+    }
+    const std::string& target() const override { return target_; }
+    std::optional<std::string_view> origin() const override { return origin_; }
+    oracle::Observation run(const cases::Case& c,
+                            const peer::ServerCaseSettings& settings) override {
+        return peer::run_case_as_h2_server(c, connection_, request_, settings);
+    }
+    void refuse(int status, std::string_view, const std::string& why,
+                std::chrono::milliseconds) override {
+        connection_.respond(request_.stream, status,
+                            {{"content-length", "0"}, {"wsspec-refusal", why}});
+    }
+    void reject(std::string_view, std::string reason, std::chrono::milliseconds) override {
+        connection_.respond(request_.stream, codec::http_status::bad_request,
+                            {{"content-length", "0"}, {"wsspec-refusal", reason}});
+    }
+    peer::ByteStream* watchable() override { return nullptr; }
+    void close() override {}
+
+  private:
+    peer::H2ServerConnection& connection_;
+    peer::H2ServerConnection::Request request_;
+    std::string target_;
+    std::optional<std::string> origin_;
+};
 
 }  // namespace
 
@@ -314,16 +403,23 @@ void FuzzingServer::serve(Connection& conn) {
                           ? std::make_unique<peer::ByteStream>(std::move(socket), options_.tls,
                                                                asio::ssl::stream_base::server)
                           : std::make_unique<peer::ByteStream>(std::move(socket));
-        peer::ClientRequest request;
         const bool secured = !options_.tls || tls_handshake(io, *stream, options_.request_timeout);
-        const RequestRead read = secured
-                                     ? read_request(io, *stream, request, options_.request_timeout)
-                                     : RequestRead::timed_out;
-        if (read == RequestRead::timed_out) {
-            std::lock_guard lock(mutex_);
-            ++counts_.request_timeouts;
+        if (options_.http2) {
+            if (secured) serve_http2(io, std::move(stream));
+        } else {
+            peer::ClientRequest request;
+            const RequestRead read =
+                secured ? read_request(io, *stream, request, options_.request_timeout)
+                        : RequestRead::timed_out;
+            if (read == RequestRead::timed_out) {
+                std::lock_guard lock(mutex_);
+                ++counts_.request_timeouts;
+            }
+            if (read == RequestRead::complete) {
+                Http1Exchange exchange(io, std::move(stream), request);
+                dispatch(exchange);
+            }
         }
-        if (read == RequestRead::complete) dispatch(io, std::move(stream), request);
     } catch (const std::exception& e) {
         if (conn.handle >= 0) ::close(conn.handle);
         conn.handle = -1;
@@ -341,6 +437,43 @@ void FuzzingServer::serve(Connection& conn) {
         last_activity_ = Clock::now();
     }
     conn.done = true;
+}
+
+void FuzzingServer::serve_http2(asio::io_context& io, std::unique_ptr<peer::ByteStream> stream) {
+    // RFC 9113 3.2: over TLS, HTTP/2 is what ALPN agreed on; a client that did not offer "h2"
+    // gets nothing it could read as HTTP/1.1 from here.
+    if (options_.tls && stream->alpn_selected() != "h2") {
+        warn("a TLS client did not agree to \"h2\" by ALPN (RFC 9113 3.2); connection closed");
+        return stream->close();
+    }
+    peer::H2ServerConnection connection(io, std::move(stream));
+    // Each request is answered before the next is read; a connection without a request for
+    // request_timeout is closed, as an HTTP/1.1 one is (counted only before its first one:
+    // later it is a client keeping its connection for more).
+    bool served = false;
+    for (;;) {
+        {
+            std::lock_guard lock(mutex_);
+            if (stopping_) break;
+        }
+        auto request = connection.next_request(Clock::now() + options_.request_timeout);
+        if (!request) {
+            if (connection.open() && !served) {
+                std::lock_guard lock(mutex_);
+                ++counts_.request_timeouts;
+            }
+            break;
+        }
+        {
+            std::lock_guard lock(mutex_);
+            last_activity_ = Clock::now();
+        }
+        served = true;
+        Http2Exchange exchange(io, connection, std::move(*request));
+        dispatch(exchange);
+        if (connection.retired()) break;
+    }
+    connection.close();
 }
 
 void FuzzingServer::check_stop() {
@@ -412,54 +545,53 @@ std::optional<std::size_t> FuzzingServer::case_index(const RequestTarget& target
     return std::nullopt;
 }
 
-void FuzzingServer::dispatch(asio::io_context& io, std::unique_ptr<peer::ByteStream> stream,
-                             peer::ClientRequest& request) {
+void FuzzingServer::dispatch(Exchange& exchange) {
     const auto timeout = options_.request_timeout;
-    if (!options_.origins.allows(request_origin(request.head))) {
+    if (!options_.origins.allows(exchange.origin())) {
         {
             std::lock_guard lock(mutex_);
             ++counts_.refused_origin;
         }
-        return refuse(io, *stream, http_forbidden, "Forbidden",
-                      "origin not allowed (wsspec test-client --allowed-origin)", timeout);
+        return exchange.refuse(http_forbidden, "Forbidden",
+                               "origin not allowed (wsspec test-client --allowed-origin)", timeout);
     }
-    const RequestTarget target = parse_request_target(request.head.target);
+    const RequestTarget target = parse_request_target(exchange.target());
     const std::string& path = target.path;
     // RFC 6455 4.2.2: a resource the server does not have gets an HTTP error.
     const auto bad_case = [&] {
-        reject_request(
-            io, *stream, "4.2.2",
+        exchange.reject(
+            "4.2.2",
             "case=N (1.." + std::to_string(options_.cases.size()) + ") or casetuple=ID is required",
             timeout);
     };
-    if (options_.take_case) return dispatch_dynamic(io, std::move(stream), request, path);
+    if (options_.take_case) return dispatch_dynamic(exchange, path);
     const auto agent = target.param("agent");
     const auto bad_agent = [&]() -> bool {
         const std::string problem = agent_name_problem(agent.value_or(""));
         if (problem.empty()) return false;
-        reject_request(io, *stream, "4.2.2", problem, timeout);
+        exchange.reject("4.2.2", problem, timeout);
         return true;
     };
     if (path == "/getCaseCount") {
-        answer_message(io, std::move(stream), request, std::to_string(options_.cases.size()));
+        answer_message(exchange, std::to_string(options_.cases.size()));
     } else if (path == "/getCaseInfo") {
         const auto index = case_index(target);
         if (!index) return bad_case();
         const cases::Case& c = *options_.cases[*index - 1];
         const nlohmann::json info = {{"id", c.id},
                                      {"description", plain_description(c.description)}};
-        answer_message(io, std::move(stream), request,
+        answer_message(exchange,
                        info.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     } else if (path == "/getCaseStatus") {
         const auto index = case_index(target);
         if (!index) return bad_case();
         if (bad_agent()) return;
         bool peer_gone = false;
-        const auto behavior = wait_for_status(io, *stream, *index, *agent, peer_gone);
-        if (peer_gone) return stream->close();  // nobody left to answer
+        const auto behavior = wait_for_status(exchange, *index, *agent, peer_gone);
+        if (peer_gone) return exchange.close();  // nobody left to answer
         const nlohmann::json status = {
             {"behavior", behavior ? nlohmann::json(*behavior) : nlohmann::json(nullptr)}};
-        answer_message(io, std::move(stream), request, status.dump());
+        answer_message(exchange, status.dump());
     } else if (path == "/runCase") {
         const auto index = case_index(target);
         if (!index) return bad_case();
@@ -467,9 +599,9 @@ void FuzzingServer::dispatch(asio::io_context& io, std::unique_ptr<peer::ByteStr
         if (runner::agent_case_excluded(options_.exclude_agent_cases, *agent,
                                         options_.cases[*index - 1]->id)) {
             // Autobahn: an excluded case is skipped with a Close and leaves no result.
-            return answer_message(io, std::move(stream), request, std::nullopt);
+            return answer_message(exchange, std::nullopt);
         }
-        run_case(io, std::move(stream), request, *index, *agent);
+        run_case(exchange, *index, *agent);
     } else if (path == "/updateReports") {
         if (options_.on_update_reports) {
             const AgentResults all = results();
@@ -482,49 +614,45 @@ void FuzzingServer::dispatch(asio::io_context& io, std::unique_ptr<peer::ByteStr
                     options_.on_warning(std::string("updateReports: ") + e.what());
             }
         }
-        answer_message(io, std::move(stream), request, std::nullopt);
+        answer_message(exchange, std::nullopt);
         if (target.param("shutdownOnComplete") == std::optional<std::string>("true"))
             request_stop("updateReports with shutdownOnComplete=true");
     } else if (path == "/stopServer") {
-        answer_message(io, std::move(stream), request, std::nullopt);
+        answer_message(exchange, std::nullopt);
         request_stop("stopServer");
     } else {
-        refuse(io, *stream, http_not_found, "Not Found",
-               "unknown endpoint " + path +
-                   " (getCaseCount, getCaseInfo, getCaseStatus, runCase, updateReports, "
-                   "stopServer)",
-               timeout);
+        exchange.refuse(http_not_found, "Not Found",
+                        "unknown endpoint " + path +
+                            " (getCaseCount, getCaseInfo, getCaseStatus, runCase, updateReports, "
+                            "stopServer)",
+                        timeout);
     }
 }
 
-void FuzzingServer::dispatch_dynamic(asio::io_context& io, std::unique_ptr<peer::ByteStream> stream,
-                                     peer::ClientRequest& request, const std::string& path) {
+void FuzzingServer::dispatch_dynamic(Exchange& exchange, const std::string& path) {
     if (path == "/getCaseCount") {
-        answer_message(io, std::move(stream), request, std::to_string(options_.dynamic_case_count));
+        answer_message(exchange, std::to_string(options_.dynamic_case_count));
     } else if (path == "/getCaseInfo") {
-        answer_message(io, std::move(stream), request,
+        answer_message(exchange,
                        R"({"id": "fz", "description": "an input made by wsspec fuzz-client"})");
     } else if (path == "/getCaseStatus") {
-        answer_message(io, std::move(stream), request, R"({"behavior": "OK"})");
+        answer_message(exchange, R"({"behavior": "OK"})");
     } else if (path == "/runCase") {
         auto taken = options_.take_case();
-        if (!taken) return answer_message(io, std::move(stream), request, std::nullopt);
-        oracle::Observation obs = peer::run_case_as_server(taken->second, io, std::move(stream),
-                                                           request, options_.case_settings);
+        if (!taken) return answer_message(exchange, std::nullopt);
+        oracle::Observation obs = exchange.run(taken->second, options_.case_settings);
         if (options_.case_observed) options_.case_observed(taken->first, std::move(obs));
     } else if (path == "/updateReports" || path == "/stopServer") {
-        answer_message(io, std::move(stream), request, std::nullopt);
+        answer_message(exchange, std::nullopt);
     } else {
-        refuse(io, *stream, http_not_found, "Not Found",
-               "unknown endpoint " + path +
-                   " (getCaseCount, getCaseInfo, getCaseStatus, runCase, updateReports)",
-               options_.request_timeout);
+        exchange.refuse(http_not_found, "Not Found",
+                        "unknown endpoint " + path +
+                            " (getCaseCount, getCaseInfo, getCaseStatus, runCase, updateReports)",
+                        options_.request_timeout);
     }
 }
 
-void FuzzingServer::answer_message(asio::io_context& io, std::unique_ptr<peer::ByteStream> stream,
-                                   const peer::ClientRequest& request,
-                                   std::optional<std::string> message) {
+void FuzzingServer::answer_message(Exchange& exchange, std::optional<std::string> message) {
     // The endpoints are a tiny case of their own: (one text message,) then a clean close.
     cases::Case endpoint;
     endpoint.id = "endpoint";
@@ -537,12 +665,10 @@ void FuzzingServer::answer_message(asio::io_context& io, std::unique_ptr<peer::B
         endpoint.steps.emplace_back(std::move(text));
     }
     endpoint.steps.emplace_back(cases::CloseStep{});
-    peer::run_case_as_server(endpoint, io, std::move(stream), request, options_.case_settings);
+    exchange.run(endpoint, options_.case_settings);
 }
 
-void FuzzingServer::run_case(asio::io_context& io, std::unique_ptr<peer::ByteStream> stream,
-                             const peer::ClientRequest& request, std::size_t index,
-                             const std::string& agent) {
+void FuzzingServer::run_case(Exchange& exchange, std::size_t index, const std::string& agent) {
     const cases::Case& c = *options_.cases[index - 1];
     bool admitted = false;
     {
@@ -551,12 +677,12 @@ void FuzzingServer::run_case(asio::io_context& io, std::unique_ptr<peer::ByteStr
         counts_.refused_agents = book_.refused_agents();
     }
     if (!admitted) {
-        return refuse(io, *stream, http_service_unavailable, "Service Unavailable",
-                      "too many agents (at most " + std::to_string(options_.max_agents) + ")",
-                      options_.request_timeout);
+        return exchange.refuse(
+            http_service_unavailable, "Service Unavailable",
+            "too many agents (at most " + std::to_string(options_.max_agents) + ")",
+            options_.request_timeout);
     }
-    oracle::Observation obs =
-        peer::run_case_as_server(c, io, std::move(stream), request, options_.case_settings);
+    oracle::Observation obs = exchange.run(c, options_.case_settings);
     oracle::Judgement judgement = oracle::judge(c, obs, cases::Role::client);
     trim_payloads(obs);
     oracle::CaseOutcome done;
@@ -571,28 +697,30 @@ void FuzzingServer::run_case(asio::io_context& io, std::unique_ptr<peer::ByteStr
     }
 }
 
-std::optional<std::string> FuzzingServer::wait_for_status(asio::io_context& io,
-                                                          peer::ByteStream& stream,
-                                                          std::size_t index,
+std::optional<std::string> FuzzingServer::wait_for_status(Exchange& exchange, std::size_t index,
                                                           const std::string& agent,
                                                           bool& peer_gone) {
+    asio::io_context& io = exchange.io;
+    peer::ByteStream* const watched = exchange.watchable();
     std::uint32_t longest_ms = options_.case_settings.default_timeout_ms;
     for (const auto* c : options_.cases)
         longest_ms = std::max(longest_ms, c->timeout_ms);
     const auto limit = Clock::now() + std::chrono::milliseconds(longest_ms) + status_wait_margin;
     // A client that hangs up while we wait releases its connection at once: watch the
     // socket for readability (EOF) without consuming anything a handshake might need.
-    bool watching = true;
-    stream.socket().async_wait(tcp::socket::wait_read, [&](error_code ec) {
-        watching = false;
-        if (ec) {
-            peer_gone = ec != asio::error::operation_aborted;
-            return;
-        }
-        char byte = 0;
-        const auto n = ::recv(stream.socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
-        peer_gone = n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK);
-    });
+    bool watching = watched != nullptr;
+    if (watched)
+        watched->socket().async_wait(tcp::socket::wait_read, [&](error_code ec) {
+            watching = false;
+            if (ec) {
+                peer_gone = ec != asio::error::operation_aborted;
+                return;
+            }
+            char byte = 0;
+            const auto n =
+                ::recv(watched->socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+            peer_gone = n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK);
+        });
     std::unique_lock lock(mutex_);
     // A case not finished yet (running, or about to be run) is waited for, as Autobahn's
     // drivers expect; the wait ends early when the client hangs up or the server stops.
@@ -608,7 +736,7 @@ std::optional<std::string> FuzzingServer::wait_for_status(asio::io_context& io,
     lock.unlock();
     if (watching) {
         error_code ec;
-        stream.socket().cancel(ec);
+        watched->socket().cancel(ec);
         io.restart();
         while (watching && io.run_one() > 0) {
         }

@@ -64,6 +64,11 @@ struct FuzzingServerOptions {
     // wss://: every connection starts with a TLS handshake with this server context
     // (peer::make_server_tls_context); null: plain ws://.
     std::shared_ptr<asio::ssl::context> tls;
+    // WebSockets over HTTP/2 (RFC 8441): every connection speaks HTTP/2 (prior knowledge, or
+    // "h2" agreed by ALPN on `tls`), advertises SETTINGS_ENABLE_CONNECT_PROTOCOL = 1 and takes
+    // each extended CONNECT's :path as an HTTP/1.1 request target; its streams are served one
+    // at a time.
+    bool http2 = false;
     std::vector<const cases::Case*> cases;  // selected and sorted: runCase?case=N is cases[N-1]
     std::vector<runner::AgentCaseExclusion> exclude_agent_cases;
     peer::ServerCaseSettings case_settings;
@@ -119,25 +124,25 @@ class FuzzingServer {
     std::string attribute_crash(std::chrono::steady_clock::time_point when,
                                 const std::string& description);
 
+    // One request to answer (an HTTP/1.1 connection or an HTTP/2 stream; fuzzing_server.cpp).
+    class Exchange;
+
   private:
     struct Connection;
+
+    void serve_http2(asio::io_context& io, std::unique_ptr<peer::ByteStream> stream);
 
     void accept_next();
     void on_accept_error(const boost::system::error_code& ec);
     void admit(tcp::socket socket);
     void serve(Connection& conn);
-    void dispatch(asio::io_context& io, std::unique_ptr<peer::ByteStream> stream,
-                  peer::ClientRequest& request);
+    void dispatch(Exchange& exchange);
     void warn(const std::string& text);
-    void dispatch_dynamic(asio::io_context& io, std::unique_ptr<peer::ByteStream> stream,
-                          peer::ClientRequest& request, const std::string& path);
-    void run_case(asio::io_context& io, std::unique_ptr<peer::ByteStream> stream,
-                  const peer::ClientRequest& request, std::size_t index, const std::string& agent);
-    void answer_message(asio::io_context& io, std::unique_ptr<peer::ByteStream> stream,
-                        const peer::ClientRequest& request, std::optional<std::string> message);
-    std::optional<std::string> wait_for_status(asio::io_context& io, peer::ByteStream& stream,
-                                               std::size_t index, const std::string& agent,
-                                               bool& peer_gone);
+    void dispatch_dynamic(Exchange& exchange, const std::string& path);
+    void run_case(Exchange& exchange, std::size_t index, const std::string& agent);
+    void answer_message(Exchange& exchange, std::optional<std::string> message);
+    std::optional<std::string> wait_for_status(Exchange& exchange, std::size_t index,
+                                               const std::string& agent, bool& peer_gone);
     std::optional<std::size_t> case_index(const RequestTarget& target) const;
     void request_stop(std::string why);
     void check_stop();

@@ -81,9 +81,9 @@ TEST(CatalogTest, AutobahnCasesApplyToBothRolesAndHandshakeCasesToServersOnly) {
             EXPECT_TRUE(has_role(c, Role::server)) << c.id;
             EXPECT_FALSE(has_role(c, Role::client)) << c.id;
         } else if (c.id.rfind("hsc.", 0) == 0 || c.id.rfind("cf.", 0) == 0 ||
-                   c.id.rfind("pmdc.", 0) == 0) {
-            // wsspec's own client groups: client handshake, client framing and client
-            // permessage-deflate.
+                   c.id.rfind("pmdc.", 0) == 0 || c.id.rfind("h2cl.", 0) == 0) {
+            // wsspec's own client groups: client handshake, client framing, client
+            // permessage-deflate and clients over HTTP/2.
             EXPECT_TRUE(has_role(c, Role::client)) << c.id;
             EXPECT_FALSE(has_role(c, Role::server)) << c.id;
         } else {
@@ -304,6 +304,45 @@ TEST_F(MalformedCaseFileTest, Http2CasesAreServerOnlyAndNameRealErrorCodes) {
     EXPECT_TRUE(has(error_for(one_case("1.1.1", R"({"h2_stream": {"reset": "CANCELLED"}})")),
                     "unknown HTTP/2 error code"));
     EXPECT_TRUE(has(error_for(one_case("1.1.1", R"({"h2_stream": {}})")), "either \"reset\""));
+}
+
+TEST_F(MalformedCaseFileTest, Http2ResponsesAreClientOnlyWithFinalStatusesAndOpenWindows) {
+    const auto has = [](const std::string& msg, const std::string& part) {
+        return msg.find(part) != std::string::npos;
+    };
+    const std::string step = R"({"frame": {"opcode": "text", "payload": "hi"}})";
+    EXPECT_TRUE(has(error_for(one_case("1.1.1", step, R"(, "h2_response": {"status": 202})")),
+                    "roles must be [\"client\"]"));
+    std::string client_only = one_case("1.1.1", step, R"(, "h2_response": {"status": 101})");
+    client_only.replace(client_only.find(R"("server", "client")"), 18, R"("client")");
+    EXPECT_TRUE(has(error_for(client_only), "a final status"));
+    client_only = one_case("1.1.1", step, R"(, "h2_response": {"initial_window_size": 0})");
+    client_only.replace(client_only.find(R"("server", "client")"), 18, R"("client")");
+    EXPECT_TRUE(has(error_for(client_only), "never let the client answer"));
+    client_only = one_case("1.1.1", step, R"(, "h2_response": {"withdraw": true})");
+    client_only.replace(client_only.find(R"("server", "client")"), 18, R"("client")");
+    EXPECT_FALSE(error_for(client_only).empty());  // unknown key
+    client_only =
+        one_case("1.1.1", step,
+                 R"(, "h2_response": {"status": 202, "add_fields": [["connection", "upgrade"]],
+                                "withdraw_connect_protocol": true, "initial_window_size": 16})");
+    client_only.replace(client_only.find(R"("server", "client")"), 18, R"("client")");
+    EXPECT_EQ(error_for(client_only), "");
+}
+
+TEST(CatalogTest, Http2ClientCasesChangeTheAnswerOrTheStream) {
+    const Case& status = find_case("h2cl.1.2");
+    ASSERT_TRUE(status.h2_response);
+    EXPECT_EQ(status.h2_response->status, 202);
+    const Case& fields = find_case("h2cl.3.1");
+    ASSERT_TRUE(fields.h2_response);
+    ASSERT_EQ(fields.h2_response->add_fields.size(), 1U);
+    EXPECT_EQ(fields.h2_response->add_fields[0].first, "connection");
+    EXPECT_TRUE(find_case("h2cl.2.1").h2_response->withdraw_connect_protocol);
+    EXPECT_EQ(find_case("h2cl.5.2").h2_response->initial_window_size, 1U);
+    // Each quotes the rule it checks; a FAILED rests on a MUST.
+    for (const char* id : {"h2cl.3.1", "h2cl.3.5", "h2cl.5.1"})
+        EXPECT_NE(find_case(id).requirement.find("MUST"), std::string::npos) << id;
 }
 
 TEST_F(MalformedCaseFileTest, ValidMinimalFileLoads) {

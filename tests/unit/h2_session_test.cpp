@@ -257,5 +257,34 @@ TEST(H2Session, GarbageInsteadOfAPrefaceBreaksTheServerSession) {
     EXPECT_FALSE(server.error().empty());
 }
 
+TEST(H2Session, ANewInitialWindowHoldsTheOpenStreamsData) {
+    Pair p;
+    std::int32_t server_stream = 0;
+    p.server_events.answer = [&](std::int32_t s, const std::vector<Header>&) {
+        server_stream = s;
+        // RFC 9113 6.9.2: sent before the answer, so it applies before the client may send.
+        ASSERT_TRUE(p.server.submit_settings({{settings_initial_window_size, 16}}));
+        p.server.respond(s, 200);
+    };
+    p.exchange();
+    const std::int32_t stream = p.client.open_websocket(request_for("/"));
+    p.exchange();
+    ASSERT_GT(server_stream, 0);
+    p.client.send(stream, std::string(100, 'x'));
+    // One flight from the client: no more than the window, until WINDOW_UPDATE comes back.
+    ASSERT_TRUE(p.server.receive(Pair::as_bytes(p.client.take_output())));
+    EXPECT_EQ(p.server_events.data.size(), 16U);
+    p.exchange();
+    EXPECT_EQ(p.server_events.data.size(), 100U);
+}
+
+TEST(H2Session, TerminateSendsGoaway) {
+    Pair p;
+    p.exchange();
+    p.server.terminate(0);
+    p.exchange();
+    EXPECT_FALSE(p.server.alive());
+}
+
 }  // namespace
 }  // namespace wsspec::h2

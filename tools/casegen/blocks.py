@@ -199,7 +199,7 @@ def case(cid, description, rfc, requirement, steps, expects, expect_close, roles
         "roles": roles,
     }
     for key in ("timeout_ms", "handshake", "handshake_response", "offer_protocols",
-                "offer_extensions", "permessage_deflate", "h2"):
+                "offer_extensions", "permessage_deflate", "h2", "h2_response"):
         if key in extra:
             c[key] = extra.pop(key)
     c["steps"] = steps

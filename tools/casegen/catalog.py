@@ -11,6 +11,7 @@ from .autobahn_9_10_performance import group_9, group_10
 from .autobahn_12_13_compression import group_12, group_13
 from .cf_client_framing import group_cf
 from .h2_extended_connect import group_h2
+from .h2cl_client_extended_connect import group_h2cl
 from .hs_server_handshake import group_hs
 from .hsc_client_handshake import group_hsc
 from .pmd_server_deflate import group_pmd
@@ -56,6 +57,7 @@ def all_groups():
     groups += group_cf()
     groups += group_pmdc()
     groups += group_h2()
+    groups += group_h2cl()
     return groups
 
 
