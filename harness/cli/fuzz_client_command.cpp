@@ -42,7 +42,11 @@ struct FuzzClientOptions : FuzzRunOptions {
 
 int run(const FuzzClientOptions& o) {
     const Endpoint endpoint = parse_endpoint(o.listen, "--listen");
-    const Catalog catalog = load_selected(o.catalog, cases::Role::client);
+    Catalog catalog = load_selected(o.catalog, cases::Role::client);
+    // The RFC 8441 cases (h2cl.*) are about the HTTP/2 layer, which the mutations do not
+    // touch: they are no seeds.
+    std::erase_if(catalog.selected,
+                  [](const cases::Case* c) { return c->h2_response.has_value(); });
     if (o.jobs > 1) {
         // Each worker listens on a port of its own (PORT+i, or any free one) and starts its
         // own driver there: one driver loop cannot feed several listeners.
