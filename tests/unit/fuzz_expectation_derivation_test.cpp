@@ -250,6 +250,20 @@ TEST(FuzzExpectationDerivation, OctetsAfterTheCloseInTheSameStepCountToo) {
                 ::testing::Contains(1002));
 }
 
+TEST(FuzzExpectationDerivation, EveryErrorAfterTheCloseCountsInWhateverOrderAPeerMeetsThem) {
+    // After the Close: text that is not UTF-8 (1007, or read on: a peer that validates whole
+    // messages meets the too-long Ping first, 1002) ...
+    const auto d = derive_expectations(
+        {close_frame(1000), frame(text_op, "\xFF", false), frame(ping_op, std::string(126, 'p'))});
+    EXPECT_THAT(d.c.expect_close.codes, ElementsAre(1000, 1007, 1002));
+    // ... and a continuation announcing 2^63 octets: a peer may refuse it as too big.
+    FrameStep huge = frame(cont_op, "x");
+    huge.length = (std::uint64_t{1} << 63) | 126;
+    huge.length_form = 64;
+    const auto big = derive_expectations({close_frame(1003), huge});
+    EXPECT_GE(big.largest_announced, std::uint64_t{1} << 20);
+}
+
 TEST(FuzzExpectationDerivation, AWholeTextFrameInsideAFragmentedMessageMayFailAsNotUtf8) {
     const auto d = derive_expectations({frame(binary_op, "", false), frame(text_op, "a\xE2\x82")});
     EXPECT_EQ(d.error, codec::ErrorKind::data_frame_inside_fragmented_message);
