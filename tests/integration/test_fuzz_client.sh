@@ -101,7 +101,7 @@ check_clean python-websockets 30
 
 # 2. Planted bugs: a crash and a wrong echo, each replaying as a failure.
 driver="/usr/bin/python3 $SRC/tests/integration/client/planted_bug_client.py --url {url} --quiet --close-timeout 1"
-run_fuzz planted 25 "$driver"
+run_fuzz planted 45 "$driver"
 if ((status != 1)); then
   cat "$work/planted.out" >&2
   fail "planted bugs: expected findings (exit 1), got $(describe_status $status)"
