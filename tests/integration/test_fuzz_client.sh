@@ -53,9 +53,9 @@ check_clean wsspec-client 100
 # --corpus: the kept inputs are written as case files and loaded by the next run.
 corpus_args=(--corpus "$work/corpus")
 run_fuzz corpus-1 2 "$WSSPEC" client '{url}' --agent wsspec-client
-check_clean corpus-1 50
+check_clean corpus-1 20
 run_fuzz corpus-2 2 "$WSSPEC" client '{url}' --agent wsspec-client
-check_clean corpus-2 50
+check_clean corpus-2 20
 corpus_args=()
 python3 - "$work/corpus-1/fuzz.json" "$work/corpus-2/fuzz.json" "$work/corpus" <<'PY' ||
 import json, os, sys

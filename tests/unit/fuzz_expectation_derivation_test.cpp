@@ -264,6 +264,25 @@ TEST(FuzzExpectationDerivation, EveryErrorAfterTheCloseCountsInWhateverOrderAPee
     EXPECT_GE(big.largest_announced, std::uint64_t{1} << 20);
 }
 
+TEST(FuzzExpectationDerivation, AfterTheCloseTheMessageInProgressStillCounts) {
+    // A Close between fragments, then a new text frame: an error to a peer that reads on
+    // (the message is still open), which may then drop the connection instead of answering.
+    const auto d =
+        derive_expectations({frame(text_op, "a", false), close_frame(1000), frame(text_op, "b")});
+    EXPECT_EQ(d.outcome, DerivedOutcome::clean_close);
+    EXPECT_THAT(d.c.expect_close.codes, ElementsAre(1000, 1002));
+    EXPECT_FALSE(d.c.expect_close.require_clean);
+    EXPECT_TRUE(derive_expectations({frame(text_op, "a"), close_frame(1000), frame(text_op, "b")})
+                    .c.expect_close.require_clean);
+}
+
+TEST(FuzzExpectationDerivation, CloseCodesRegisteredAfterRfc6455MayBeTakenOrFailed) {
+    EXPECT_THAT(derive_expectations({close_frame(1013)}).c.expect_close.codes,
+                ElementsAre(1000, 1013, 1002));
+    EXPECT_THAT(derive_expectations({close_frame(1011)}).c.expect_close.codes,
+                ElementsAre(1000, 1011));
+}
+
 TEST(FuzzExpectationDerivation, AWholeTextFrameInsideAFragmentedMessageMayFailAsNotUtf8) {
     const auto d = derive_expectations({frame(binary_op, "", false), frame(text_op, "a\xE2\x82")});
     EXPECT_EQ(d.error, codec::ErrorKind::data_frame_inside_fragmented_message);
