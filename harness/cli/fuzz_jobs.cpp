@@ -97,6 +97,7 @@ nlohmann::json merge_worker_reports(const std::vector<nlohmann::json>& reports,
                                          "handshake_refused",
                                          "extension_agreed",
                                          "request_with_content",
+                                         "invalid_request_accepted",
                                          "signatures"};
     for (const char* key : summed)
         merged[key] = 0;

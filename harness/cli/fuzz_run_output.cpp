@@ -83,6 +83,7 @@ json fuzz_report_json(const fuzzer::FuzzStats& stats, const fuzzer::FuzzSettings
     j["handshake_refused"] = stats.handshake_refused;
     j["extension_agreed"] = stats.extension_agreed;
     j["request_with_content"] = stats.request_body;
+    j["invalid_request_accepted"] = stats.invalid_request_accepted;
     j["corpus_loaded"] = stats.corpus_loaded;
     j["corpus_saved"] = stats.corpus_saved;
     j["corpus"] = stats.corpus;
@@ -142,7 +143,8 @@ int finish_fuzz_run(const fuzzer::FuzzStats& stats, const fuzzer::FuzzSettings& 
               << " findings that did not happen again, " << stats.handshake_refused
               << " edited handshakes refused, " << stats.extension_agreed
               << " not judged (an extension agreed), " << stats.request_body
-              << " not judged (a request with content accepted), " << stats.liveness_checks
+              << " not judged (a request with content accepted), " << stats.invalid_request_accepted
+              << " not judged (a request RFC 6455 refuses accepted), " << stats.liveness_checks
               << " liveness checks, " << stats.restarts << " restarts\n";
     if (!settings.corpus_dir.empty()) {
         std::cout << "fuzz: corpus " << settings.corpus_dir.string() << ": " << stats.corpus_loaded

@@ -5,6 +5,7 @@
 #include <limits>
 #include <memory>
 #include <set>
+#include <string_view>
 
 #include "harness/codec/connection.h"
 #include "harness/codec/frame_header.h"
@@ -263,6 +264,30 @@ Recorder replay_bytes_waiving(std::string bytes, codec::ConnectionLimits limits,
     return r;
 }
 
+// The largest payload length any frame header in `bytes` announces, walking the frames by
+// their headers alone (RFC 6455 5.2) as a peer that parses a whole read before it acts on
+// it does.
+std::uint64_t largest_length_announced(std::string_view bytes) {
+    std::uint64_t largest = 0;
+    for (std::size_t at = 0; at + 2 <= bytes.size();) {
+        const auto byte = [&](std::size_t i) { return static_cast<std::uint8_t>(bytes[i]); };
+        const std::uint8_t len7 = byte(at + 1) & 0x7F;
+        const std::size_t ext = len7 == 126 ? 2 : len7 == 127 ? 8 : 0;
+        const std::size_t header = 2 + ext + ((byte(at + 1) & 0x80) != 0 ? 4 : 0);
+        if (at + 2 + ext > bytes.size()) break;
+        std::uint64_t length = len7;
+        if (ext != 0) {
+            length = 0;
+            for (std::size_t i = 0; i < ext; ++i)
+                length = length << 8 | byte(at + 2 + i);
+        }
+        largest = std::max(largest, length);
+        if (length > bytes.size() - std::min(bytes.size(), at + header)) break;
+        at += header + static_cast<std::size_t>(length);
+    }
+    return largest;
+}
+
 // What a peer that reads on past our Close meets in `rest`, the octets after it: the close
 // codes of the protocol errors there, in whatever order it meets them (as
 // codes_of_every_error), past further Closes too (the reference codec stops at a Close), and
@@ -270,6 +295,7 @@ Recorder replay_bytes_waiving(std::string bytes, codec::ConnectionLimits limits,
 AfterClose read_past_close(std::string rest, const codec::ConnectionLimits& limits,
                            cases::Role peer, bool in_message) {
     AfterClose out;
+    out.announced = largest_length_announced(rest);
     // A fresh reference codec, told first of the message in progress at the Close (an
     // empty fragment), so that a new data frame after it is the error it is.
     const cases::Role sender =
@@ -557,7 +583,7 @@ Derivation derive_expectations(const std::vector<cases::Step>& body,
     // Octets after our Close that make a protocol error: a peer may read them before it
     // answers the Close (aiohttp parses a whole read before it acts on a frame in it).
     std::vector<std::uint16_t> codes_after_close;
-    if (close_frame_before_accepted && close_step) {
+    if (close_step) {
         std::string sent;
         for (const auto& step : steps)
             sent += step_bytes(step, sender);

@@ -429,6 +429,13 @@ void Engine::classify(Execution& x) {
         // (RFC 9112 6), so they are not judged as frames (a crash still counts, above).
         ++stats_.request_body;
         return;
+    } else if (settings_.peer == cases::Role::server && x.edited_handshake &&
+               reference_refuses_request(x.obs.handshake.request)) {
+        // The server took a request RFC 6455 4.2.1 has it refuse (HTTP/1.0, a key twice,
+        // ...): what it does next is outside the RFC, and the taking itself is what the
+        // catalog's hs.* cases judge (a crash still counts, above).
+        ++stats_.invalid_request_accepted;
+        return;
     } else if (!oracle::passed(x.j, false)) {
         if (tolerated_failure(x)) {
             x.tolerated = true;

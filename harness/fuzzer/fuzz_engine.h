@@ -120,6 +120,7 @@ struct FuzzStats {
     std::size_t handshake_refused = 0;  // inputs with an edited handshake the server refused
     std::size_t extension_agreed = 0;   // ... or answered agreeing to an extension (not judged)
     std::size_t request_body = 0;  // ... or accepted a request that announces content (not judged)
+    std::size_t invalid_request_accepted = 0;      // ... or one RFC 6455 4.2.1 refuses (not judged)
     std::uint64_t rss_baseline = 0, rss_peak = 0;  // bytes, of the supervised server
     std::size_t fds_baseline = 0, fds_peak = 0;
     std::unordered_map<std::string, std::size_t> signatures;  // response signature -> inputs

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "harness/codec/handshake_request.h"
 #include "harness/codec/http_head.h"
 
 namespace wsspec::fuzzer {
@@ -229,6 +230,14 @@ bool announces_body(const cases::HandshakeRequest& hs) {
             if (body_field(name, value)) return true;
     }
     return false;
+}
+
+bool reference_refuses_request(std::string_view raw) {
+    codec::HttpRequestHead head;
+    const auto parsed = codec::parse_request_head(raw.data(), raw.size(), head);
+    if (parsed.status == codec::HeadParseStatus::error) return true;
+    if (!parsed.complete()) return false;
+    return !codec::validate_request(head).ok();
 }
 
 std::uint64_t handshake_bytes(const cases::HandshakeRequest& hs) {

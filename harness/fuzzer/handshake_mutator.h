@@ -6,6 +6,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "harness/cases/case.h"
 #include "harness/fuzzer/rng.h"
@@ -23,6 +24,10 @@ std::string mutate_handshake(cases::HandshakeRequest& hs, Rng& rng);
 // takes the frames that follow for it, so what it answers to them is not the WebSocket's
 // to judge.
 bool announces_body(const cases::HandshakeRequest& hs);
+
+// Whether wsspec's reference server refuses the request `raw` (the octets sent, as logged):
+// RFC 6455 4.2.1 has a server refuse it. False when the log is cut short.
+bool reference_refuses_request(std::string_view raw);
 
 // Octets of the request line and header fields (placeholders unfilled), for the limits.
 std::uint64_t handshake_bytes(const cases::HandshakeRequest& hs);

@@ -283,6 +283,21 @@ TEST(FuzzExpectationDerivation, CloseCodesRegisteredAfterRfc6455MayBeTakenOrFail
                 ElementsAre(1000, 1011));
 }
 
+TEST(FuzzExpectationDerivation, OctetsAfterACloseSentAsRawOctetsCountToo) {
+    // A Close 1000 and, in the same raw step, a frame with RSV1 and a reserved opcode.
+    cases::RawStep raw;
+    raw.bytes = client_frame_bytes(close_frame(1000)) + std::string("\xC6\x8D\xC6", 3);
+    EXPECT_THAT(derive_expectations({raw}).c.expect_close.codes, ElementsAre(1000, 1002));
+    // A header announcing 2^63 octets behind a second Close: a peer parsing ahead may say 1009.
+    cases::RawStep huge;
+    huge.bytes = std::string("\x81\xFF\x80\x00\x00\x00\x00\x00\x00\x02", 10);
+    FrameStep bad_close = close_frame(std::nullopt);
+    bad_close.payload.kind = cases::Payload::Kind::hex;
+    bad_close.payload.bytes = std::string("\x00\xFE", 2);
+    const auto d = derive_expectations({close_frame(1000), bad_close, huge});
+    EXPECT_GE(d.largest_announced, std::uint64_t{1} << 62);
+}
+
 TEST(FuzzExpectationDerivation, AWholeTextFrameInsideAFragmentedMessageMayFailAsNotUtf8) {
     const auto d = derive_expectations({frame(binary_op, "", false), frame(text_op, "a\xE2\x82")});
     EXPECT_EQ(d.error, codec::ErrorKind::data_frame_inside_fragmented_message);

@@ -165,6 +165,17 @@ TEST(FuzzMutator, ARequestAnnouncesContentByTransferEncodingOrANonZeroContentLen
     EXPECT_FALSE(announces_body(raw));
 }
 
+TEST(FuzzMutator, TheReferenceServerSaysWhichRequestsRfc6455Refuses) {
+    const std::string valid =
+        "GET / HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+    EXPECT_FALSE(reference_refuses_request(valid));
+    std::string old_http = valid;
+    old_http.replace(old_http.find("HTTP/1.1"), 8, "HTTP/1.0");
+    EXPECT_TRUE(reference_refuses_request(old_http));
+    EXPECT_FALSE(reference_refuses_request(valid.substr(0, 40)));  // a log cut short
+}
+
 TEST(FuzzMutator, CloseReasonsTakeEveryLengthAControlFrameAllows) {
     std::set<std::size_t> lengths;
     for (std::uint64_t s = 1; s <= 4000; ++s) {
