@@ -10,6 +10,9 @@ jobs=$(nproc)
 # machine cheap (CMake reads these variables from the environment) and changes no result.
 if command -v ccache >/dev/null && [ "${WSSPEC_NO_CCACHE:-0}" != 1 ]; then
   export CMAKE_CXX_COMPILER_LAUNCHER=ccache CMAKE_C_COMPILER_LAUNCHER=ccache
+  # Paths under the checkout are hashed relative to it, so another clone of the same
+  # sources (CI's clean clone) hits the same cache entries.
+  export CCACHE_BASEDIR="$PWD"
 fi
 
 echo "== release build (g++) =="
