@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include "harness/report/fuzz_html_writer.h"
 #include "harness/report/html_writer.h"
@@ -65,20 +66,28 @@ json finding(const std::string& id, const std::string& kind) {
             {"replay", replay_record(4)}};
 }
 
-json run_with(json findings) {
+// (A vector, not a json: `run_with({f})` with one finding must be a list of one, where a
+// braced json of one element is the element itself to some compilers.)
+json run_with(const std::vector<json>& findings) {
     json timeline = json::array();
     for (int t = 1; t <= 3; ++t)
         timeline.push_back(
             {{"t", t}, {"execs", t * 100}, {"corpus", 10}, {"signatures", 5}, {"findings", 0}});
-    return {{"tool", "wsspec"},    {"mode", "fuzz-server"}, {"target", "ws://127.0.0.1:9/"},
-            {"seed", 1},           {"execs", 300},          {"execs_per_s", 100.0},
-            {"duration_s", 3.0},   {"interrupted", false},  {"timeline", timeline},
-            {"findings", findings}};
+    return {{"tool", "wsspec"},
+            {"mode", "fuzz-server"},
+            {"target", "ws://127.0.0.1:9/"},
+            {"seed", 1},
+            {"execs", 300},
+            {"execs_per_s", 100.0},
+            {"duration_s", 3.0},
+            {"interrupted", false},
+            {"timeline", timeline},
+            {"findings", json(findings)}};
 }
 
 TEST(FuzzHtmlReport, RecognizesFuzzRunsOnly) {
-    EXPECT_TRUE(is_fuzz_report(run_with(json::array())));
-    json client = run_with(json::array());
+    EXPECT_TRUE(is_fuzz_report(run_with({})));
+    json client = run_with({});
     client["mode"] = "fuzz-client";
     EXPECT_TRUE(is_fuzz_report(client));
     EXPECT_FALSE(is_fuzz_report(json{{"format", "wsspec-results"}, {"mode", "test-server"}}));
@@ -128,7 +137,7 @@ TEST(FuzzHtmlReport, EmptyRunIsAPageWithoutFindings) {
     const json data = embedded_data(html);
     EXPECT_EQ(data["run"]["mode"], "fuzz-client");
     EXPECT_FALSE(data["run"].contains("findings"));
-    const std::string none = fuzz_html_report(run_with(json::array()), ".");
+    const std::string none = fuzz_html_report(run_with({}), ".");
     EXPECT_EQ(embedded_data(none)["run"]["findings"], json::array());
 }
 
@@ -151,7 +160,7 @@ TEST(FuzzHtmlReport, TrimsTheReproducersWireLogAsTheResultsPageDoes) {
 }
 
 TEST(FuzzHtmlReport, ThinsALongTimeline) {
-    json run = run_with(json::array());
+    json run = run_with({});
     json timeline = json::array();
     for (std::size_t t = 1; t <= 5000; ++t)
         timeline.push_back({{"t", t}, {"execs", t}});
