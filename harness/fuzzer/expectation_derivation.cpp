@@ -182,70 +182,75 @@ codec::Role codec_role(cases::Role r) {
     return r == cases::Role::server ? codec::Role::server : codec::Role::client;
 }
 
-// The reference codec's view of `steps` when the errors in `waived` are no errors.
-Recorder replay_waiving(const std::vector<cases::Step>& steps, codec::ConnectionLimits limits,
-                        cases::Role peer, std::uint32_t waived) {
-    limits.waived |= waived;
-    codec::Connection reference(codec_role(peer), limits, unused_mask_seed);
-    Recorder rec;
-    const cases::Role sender =
-        peer == cases::Role::server ? cases::Role::client : cases::Role::server;
-    for (const auto& step : steps) {
-        std::string bytes = step_bytes(step, sender);
-        if (!bytes.empty())
-            reference.receive(reinterpret_cast<std::uint8_t*>(bytes.data()), bytes.size(), rec);
-        if (rec.error || rec.closed) break;
-    }
-    return rec;
-}
-
 std::uint32_t bit(codec::ErrorKind kind) {
     return 1U << static_cast<unsigned>(kind);
 }
 
-// The close codes of every error in the octets sent, the first one's and those behind it:
-// RFC 6455 7.1.7 asks a peer to fail the connection, with "an appropriate status code", and
-// a peer may meet the errors in another order -- check a frame's mask before the UTF-8 of
-// its payload, or read every frame that arrived before it judges a whole message (aiohttp
-// parses a whole read before it validates the text) -- and fail on whichever comes first.
-// A Close whose code is invalid and whose reason is not UTF-8 either: the codec stops at
-// the code, a peer that checks the reason first fails with 1007.
-std::vector<std::uint16_t> codes_of_every_error(const std::vector<cases::Step>& steps,
-                                                const codec::ConnectionLimits& limits,
-                                                cases::Role peer, codec::ErrorKind first) {
-    std::vector<std::uint16_t> codes = allowed_fail_codes(first);
-    const auto add = [&](std::uint16_t code) {
-        if (std::find(codes.begin(), codes.end(), code) == codes.end()) codes.push_back(code);
+// The reference codec's view of `bytes` when the errors in `waived` are no errors (it reads
+// nothing after an error or a Close, as a peer need not).
+Recorder replay_waiving(std::string bytes, codec::ConnectionLimits limits, cases::Role peer,
+                        std::uint32_t waived) {
+    limits.waived |= waived;
+    codec::Connection c(codec_role(peer), limits, unused_mask_seed);
+    Recorder r;
+    c.receive(reinterpret_cast<std::uint8_t*>(bytes.data()), bytes.size(), r);
+    return r;
+}
+
+std::string bytes_of(const std::vector<cases::Step>& steps, cases::Role peer) {
+    const cases::Role sender =
+        peer == cases::Role::server ? cases::Role::client : cases::Role::server;
+    std::string bytes;
+    for (const auto& step : steps)
+        bytes += step_bytes(step, sender);
+    return bytes;
+}
+
+// Adds to `codes` the close codes of `first`, the error the reference codec finds in
+// `bytes`, and of every error behind it: RFC 6455 7.1.7 asks a peer to fail the connection,
+// with "an appropriate status code", and a peer may meet the errors in another order --
+// check a frame's mask before the UTF-8 of its payload, or read every frame that arrived
+// before it judges a whole message (aiohttp parses a whole read before it validates the
+// text) -- and fail on whichever comes first. A Close whose code is invalid and whose
+// reason is not UTF-8 either: the codec stops at the code, a peer that checks the reason
+// first fails with 1007. Returns the largest length a frame header announced on the way.
+std::uint64_t add_codes_of_every_error(const std::string& bytes,
+                                       const codec::ConnectionLimits& limits, cases::Role peer,
+                                       codec::ErrorKind first, std::vector<std::uint16_t>& codes) {
+    const auto add = [&](codec::ErrorKind kind) {
+        for (const auto code : allowed_fail_codes(kind))
+            if (std::find(codes.begin(), codes.end(), code) == codes.end()) codes.push_back(code);
     };
+    std::uint64_t announced = 0;
     std::uint32_t waived = 0;
     constexpr int most_errors = 4;
-    for (codec::ErrorKind kind = first; kind != codec::ErrorKind::none;) {
+    // (Some errors cannot be waived: one found again ends the search.)
+    for (codec::ErrorKind kind = first; kind != codec::ErrorKind::none &&
+                                        (waived & bit(kind)) == 0 &&
+                                        std::popcount(waived) < most_errors;) {
+        add(kind);
         waived |= bit(kind);
-        const Recorder later = replay_waiving(steps, limits, peer, waived);
+        const Recorder later = replay_waiving(bytes, limits, peer, waived);
+        announced = std::max(announced, later.announced);
         if (kind == codec::ErrorKind::invalid_close_code && later.closed &&
             !codec::Utf8Validator::is_valid(
                 reinterpret_cast<const std::uint8_t*>(later.close_reason.data()),
-                later.close_reason.size())) {
-            add(codec::close_code::invalid_payload);
+                later.close_reason.size()) &&
+            std::find(codes.begin(), codes.end(), codec::close_code::invalid_payload) ==
+                codes.end()) {
+            codes.push_back(codec::close_code::invalid_payload);
         }
         kind = later.error.kind;
-        // (Some errors cannot be waived: one found again ends the search.)
-        if (kind == codec::ErrorKind::none || (waived & bit(kind)) != 0 ||
-            std::popcount(waived) >= most_errors) {
-            break;
-        }
-        for (const auto code : allowed_fail_codes(kind))
-            add(code);
     }
-    return codes;
+    return announced;
 }
 
 // The code of the Close that `steps` fail on for its code (none if that is not the error).
 std::optional<std::uint16_t> invalid_close_code_sent(const std::vector<cases::Step>& steps,
                                                      const codec::ConnectionLimits& limits,
                                                      cases::Role peer) {
-    const Recorder r =
-        replay_waiving(steps, limits, peer, bit(codec::ErrorKind::invalid_close_code));
+    const Recorder r = replay_waiving(bytes_of(steps, peer), limits, peer,
+                                      bit(codec::ErrorKind::invalid_close_code));
     return r.closed ? r.close_code : std::nullopt;
 }
 
@@ -253,16 +258,6 @@ struct AfterClose {
     std::vector<std::uint16_t> codes;  // of every error met there (none: nothing wrong)
     std::uint64_t announced = 0;
 };
-
-// The reference codec's view of `bytes` when the errors in `waived` are no errors.
-Recorder replay_bytes_waiving(std::string bytes, codec::ConnectionLimits limits, cases::Role peer,
-                              std::uint32_t waived) {
-    limits.waived |= waived;
-    codec::Connection c(codec_role(peer), limits, unused_mask_seed);
-    Recorder r;
-    c.receive(reinterpret_cast<std::uint8_t*>(bytes.data()), bytes.size(), r);
-    return r;
-}
 
 // The largest payload length any frame header in `bytes` announces, walking the frames by
 // their headers alone (RFC 6455 5.2) as a peer that parses a whole read before it acts on
@@ -305,28 +300,15 @@ AfterClose read_past_close(std::string rest, const codec::ConnectionLimits& limi
     open_message.fin = false;
     open_message.mask_key = terminator_mask_key;
     const std::string opening = frame_bytes(open_message, sender);
-    const auto add = [&](codec::ErrorKind kind) {
-        for (const auto code : allowed_fail_codes(kind))
-            if (std::find(out.codes.begin(), out.codes.end(), code) == out.codes.end())
-                out.codes.push_back(code);
-    };
     constexpr int most_closes = 4;
-    constexpr int most_errors = 4;
     for (int n = 0; n < most_closes && !rest.empty(); ++n) {
         const std::string prefix = in_message ? opening : std::string();
-        const Recorder r = replay_bytes_waiving(prefix + rest, limits, peer, 0);
+        const Recorder r = replay_waiving(prefix + rest, limits, peer, 0);
         out.announced = std::max(out.announced, r.announced);
         if (r.error) {
-            std::uint32_t waived = 0;
-            for (codec::ErrorKind kind = r.error.kind; kind != codec::ErrorKind::none &&
-                                                       (waived & bit(kind)) == 0 &&
-                                                       std::popcount(waived) < most_errors;) {
-                add(kind);
-                waived |= bit(kind);
-                const Recorder again = replay_bytes_waiving(prefix + rest, limits, peer, waived);
-                out.announced = std::max(out.announced, again.announced);
-                kind = again.error.kind;
-            }
+            out.announced = std::max(
+                out.announced,
+                add_codes_of_every_error(prefix + rest, limits, peer, r.error.kind, out.codes));
             break;
         }
         if (!r.closed) break;
@@ -503,7 +485,7 @@ Derivation derive_expectations(const std::vector<cases::Step>& body,
         d.error = rec.error.kind;
         d.rule = rule_of(rec.error);
         d.closed_by_me = close_frame_sent;
-        d.codes = codes_of_every_error(steps, limits, peer, rec.error.kind);
+        add_codes_of_every_error(bytes_of(steps, peer), limits, peer, rec.error.kind, d.codes);
         if (rec.error.kind == codec::ErrorKind::data_frame_inside_fragmented_message) {
             // A peer may take the intruding frame for a message of its own and judge its
             // text first: 1007 when it is a whole text frame that is not UTF-8.
@@ -584,9 +566,7 @@ Derivation derive_expectations(const std::vector<cases::Step>& body,
     // answers the Close (aiohttp parses a whole read before it acts on a frame in it).
     std::vector<std::uint16_t> codes_after_close;
     if (close_step) {
-        std::string sent;
-        for (const auto& step : steps)
-            sent += step_bytes(step, sender);
+        const std::string sent = bytes_of(steps, peer);
         const AfterClose after =
             read_past_close(sent.substr(static_cast<std::size_t>(rec.close_end)), limits, peer,
                             rec.message_at_close);
