@@ -485,7 +485,12 @@ Derivation derive_expectations(const std::vector<cases::Step>& body,
         d.error = rec.error.kind;
         d.rule = rule_of(rec.error);
         d.closed_by_me = close_frame_sent;
-        add_codes_of_every_error(bytes_of(steps, peer), limits, peer, rec.error.kind, d.codes);
+        const std::string sent = bytes_of(steps, peer);
+        add_codes_of_every_error(sent, limits, peer, rec.error.kind, d.codes);
+        if (const Recorder taken = replay_waiving(sent, limits, peer, bit(rec.error.kind));
+            taken.closed) {
+            d.close_code_if_taken = taken.close_code;
+        }
         if (rec.error.kind == codec::ErrorKind::data_frame_inside_fragmented_message) {
             // A peer may take the intruding frame for a message of its own and judge its
             // text first: 1007 when it is a whole text frame that is not UTF-8.

@@ -69,6 +69,9 @@ struct Derivation {
     // The error is invalid UTF-8 in a fragment before the last: a server that validates
     // whole messages waits for the rest (never sent) instead of failing. Not a finding.
     bool server_may_wait = false;
+    // The code of the Close among the octets that a peer which let the error pass would
+    // have answered (its echo means it took the input as valid).
+    std::optional<std::uint16_t> close_code_if_taken;
     // fuzz-client: the rule our response breaks, which the client must fail on
     // (codec::response_error_kind_name; expect_response_refused); empty otherwise.
     std::string response_error;

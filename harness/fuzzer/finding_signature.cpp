@@ -174,7 +174,8 @@ std::string divergence(const Derivation& d, const oracle::Observation& obs,
         const bool never_failed =
             close.rfind("no-fail:", 0) == 0 && events.rfind("missing-", 0) != 0;
         const bool closed_normally = !code_allowed && obs.remote_close_code &&
-                                     *obs.remote_close_code == codec::close_code::normal;
+                                     (*obs.remote_close_code == codec::close_code::normal ||
+                                      obs.remote_close_code == d.close_code_if_taken);
         if (answered_past || never_failed || closed_normally)
             return "accepted:" + std::string(codec::error_kind_name(d.error));
     }

@@ -308,6 +308,15 @@ TEST(FuzzExpectationDerivation, AWholeTextFrameInsideAFragmentedMessageMayFailAs
                 ElementsAre(1002));
 }
 
+TEST(FuzzExpectationDerivation, TheCodeOfACloseThePeerShouldHaveRefusedIsKept) {
+    FrameStep unmasked = close_frame(4185, "r");
+    unmasked.mask = false;
+    EXPECT_EQ(derive_expectations({unmasked}).close_code_if_taken, 4185);
+    FrameStep rsv = frame(text_op, "x");
+    rsv.rsv = 4;
+    EXPECT_FALSE(derive_expectations({rsv}).close_code_if_taken);
+}
+
 TEST(FuzzExpectationDerivation, CloseCodesFrom5000UpAreNotJudged) {
     // RFC 6455 7.4.2 defines ranges up to 4999 and no answer to the codes above them.
     EXPECT_EQ(derive_expectations({close_frame(5000)}).outcome, DerivedOutcome::undefined);

@@ -131,6 +131,11 @@ TEST(FuzzFindingSignature, APeerThatTookTheBadFrameIsOneFindingPerRuleHoweverItW
     normal_close.close_received = true;
     normal_close.remote_close_code = 1000;
     EXPECT_EQ(divergence(d, normal_close, j), "accepted:unmasked_client_frame");
+    d.close_code_if_taken = 4185;  // the code of the unmasked Close, echoed: taken too
+    oracle::Observation echoed_close;
+    echoed_close.close_received = true;
+    echoed_close.remote_close_code = 4185;
+    EXPECT_EQ(divergence(d, echoed_close, j), "accepted:unmasked_client_frame");
     oracle::Observation wrong_code;  // failed, with a code of no error there: not the same
     wrong_code.close_received = true;
     wrong_code.remote_close_code = 1011;
