@@ -1,5 +1,7 @@
 #include "harness/peer/asio_transport.h"
 
+#include "harness/peer/blocking_io.h"
+
 namespace wsspec::peer {
 
 AsioTransport::AsioTransport(asio::io_context& io, std::unique_ptr<ByteStream> stream)
@@ -37,15 +39,7 @@ void AsioTransport::write(std::string bytes, std::function<void(const std::strin
 }
 
 bool AsioTransport::run_until(const std::function<bool()>& done, Clock::time_point deadline) {
-    while (!done()) {
-        if (Clock::now() >= deadline) return false;
-        if (io_.stopped()) io_.restart();
-        if (io_.run_one_until(deadline) == 0 && io_.stopped()) {
-            io_.restart();
-            return done();  // nothing left that could change the answer
-        }
-    }
-    return true;
+    return run_io_until(io_, done, deadline);
 }
 
 void AsioTransport::close() {

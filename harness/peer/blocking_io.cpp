@@ -17,6 +17,19 @@ bool run_until_done(asio::io_context& io, const bool& done, Clock::time_point de
     return false;
 }
 
+bool run_io_until(asio::io_context& io, const std::function<bool()>& done,
+                  Clock::time_point deadline) {
+    while (!done()) {
+        if (Clock::now() >= deadline) return false;
+        if (io.stopped()) io.restart();
+        if (io.run_one_until(deadline) == 0 && io.stopped()) {
+            io.restart();
+            return done();
+        }
+    }
+    return true;
+}
+
 void open_listening_acceptor(tcp::acceptor& acceptor, const tcp::endpoint& endpoint) {
     acceptor.open(endpoint.protocol());
     acceptor.set_option(tcp::acceptor::reuse_address(true));

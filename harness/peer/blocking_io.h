@@ -22,6 +22,12 @@ using Clock = std::chrono::steady_clock;
 bool run_until_done(asio::io_context& io, const bool& done, Clock::time_point deadline,
                     const std::function<void()>& abort);
 
+// Runs `io` one handler at a time until `done()` holds or `deadline` passes (false then).
+// When `io` runs out of work it is restarted and `done()` decides: nothing left could
+// change the answer. For transports whose completions set state that `done` reads.
+bool run_io_until(asio::io_context& io, const std::function<bool()>& done,
+                  Clock::time_point deadline);
+
 struct ReadResult {
     boost::system::error_code error;  // set on EOF, error, or (with timed_out) abort
     std::size_t bytes = 0;

@@ -1,6 +1,7 @@
 #include "harness/peer/h2_server_connection.h"
 
 #include "harness/codec/http2_error_codes.h"
+#include "harness/peer/blocking_io.h"
 
 namespace wsspec::peer {
 namespace {
@@ -198,15 +199,7 @@ void H2ServerConnection::close() {
 }
 
 bool H2ServerConnection::run_until(const std::function<bool()>& done, Clock::time_point deadline) {
-    while (!done()) {
-        if (Clock::now() >= deadline) return false;
-        if (io_.stopped()) io_.restart();
-        if (io_.run_one_until(deadline) == 0 && io_.stopped()) {
-            io_.restart();
-            return done();
-        }
-    }
-    return true;
+    return run_io_until(io_, done, deadline);
 }
 
 void H2ServerConnection::read_more() {

@@ -3,6 +3,7 @@
 #include "harness/codec/http2_error_codes.h"
 
 #include "harness/codec/frame_writer.h"
+#include "harness/peer/blocking_io.h"
 #include "harness/peer/entropy.h"
 
 namespace wsspec::peer {
@@ -391,15 +392,7 @@ void H2Transport::write(std::string bytes, std::function<void(const std::string&
 }
 
 bool H2Transport::run_until(const std::function<bool()>& done, Clock::time_point deadline) {
-    while (!done()) {
-        if (Clock::now() >= deadline) return false;
-        if (io_.stopped()) io_.restart();
-        if (io_.run_one_until(deadline) == 0 && io_.stopped()) {
-            io_.restart();
-            return done();
-        }
-    }
-    return true;
+    return run_io_until(io_, done, deadline);
 }
 
 void H2Transport::close() {
