@@ -8,7 +8,7 @@
 # test-server --exec ... --cases-dir FILE` failing the same way (a crash, a hang, a wrong
 # echo, memory kept). The same server without its bugs yields no finding.
 #   bash test_fuzz_planted_bugs.sh path/to/wsspec BUILD_DIR
-# ctest-labels: slow
+# ctest-labels: slow;long
 set -euo pipefail
 WSSPEC=$1
 BUILD_DIR=$2
