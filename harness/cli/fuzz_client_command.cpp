@@ -23,21 +23,19 @@ namespace {
 // What /getCaseCount answers: a driver loop runs that many cases, more than any run needs
 // (when the fuzzer is done, the server stops and the driver with it).
 constexpr std::size_t advertised_cases = 1000000;
+// A client that takes this long to connect for its next input is told of: it slows the run
+// (a driver waiting out a close timeout, a stuck connection).
+constexpr std::chrono::milliseconds slow_connect{3000};
 
 struct FuzzClientOptions : FuzzRunOptions {
     std::string listen = "127.0.0.1:9001";
     std::string exec;
     CatalogOptions catalog;
-    std::uint32_t timeout_ms = 1000;
     // A driver loop starts its next case once its client has closed the last one, and a
     // client that failed a connection may wait out its close timeout for our TCP close
     // first (RFC 6455 7.1.1; python-websockets: twice 10 s when data it stopped reading
     // hides our FIN).
     std::uint32_t connect_wait_ms = 30000;
-    std::size_t liveness_every = 250;
-    std::uint64_t rss_limit_mib = 32;
-    std::size_t fd_limit = 64;
-    std::size_t jobs = 1;
 };
 
 int run(const FuzzClientOptions& o) {
@@ -62,6 +60,7 @@ int run(const FuzzClientOptions& o) {
         }
         FuzzJobsSpec spec;
         spec.command = "fuzz-client";
+        spec.stop_on_findings = o.max_findings != 0;
         spec.own_option_names = {"--listen"};
         spec.own_options = [endpoint](std::size_t i) {
             const std::string host = endpoint.host.find(':') != std::string::npos
@@ -138,21 +137,18 @@ int run(const FuzzClientOptions& o) {
     settings.peer = cases::Role::client;
     settings.limits.sender = cases::Role::server;
     settings.run_case = [&](const cases::Case& c) {
-        return handoff.run(c, std::chrono::milliseconds(o.connect_wait_ms));
+        oracle::Observation obs = handoff.run(c, std::chrono::milliseconds(o.connect_wait_ms));
+        const auto waited =
+            std::chrono::duration_cast<std::chrono::milliseconds>(handoff.last_connect_wait());
+        if (waited >= slow_connect) {
+            std::cout << "fuzz-client: the client took " << waited.count()
+                      << " ms to connect for an input"
+                      << (obs.connect_error.empty() ? "" : " (" + obs.connect_error + ")")
+                      << std::endl;
+        }
+        return obs;
     };
-    settings.seed = o.chosen_seed();
-    if (o.runs_given) settings.runs = o.runs;
-    settings.time_s = o.time_s;
-    settings.answer_timeout_ms = o.timeout_ms;
-    settings.liveness_every = o.liveness_every;
-    settings.rss_limit_bytes = o.rss_limit_mib << 20;
-    settings.fd_limit = o.fd_limit;
-    settings.findings_dir = o.findings_dir;
-    settings.corpus_dir = o.corpus_dir;
-    if (settings.findings_dir.empty() && !o.report_dir.empty())
-        settings.findings_dir = std::filesystem::path(o.report_dir) / "findings";
-    settings.stop = &interrupted;
-    settings.log = [](const std::string& line) { std::cout << line << std::endl; };
+    apply_fuzz_run_options(o, settings, &interrupted);
 
     if (!o.exec.empty()) {
         std::string command = o.exec;
@@ -198,30 +194,12 @@ void add_fuzz_client_command(CLI::App& app, int& exit_status) {
                     "Start this client driver (/bin/sh -c; {url} and $WSSPEC_URL are the server "
                     "URL) and supervise it: a crash is a finding; it is restarted when it exits")
         ->check([](const std::string& v) { return v.empty() ? "empty --exec" : ""; });
-    add_fuzz_run_options(*cmd, *o);
-    cmd->add_option("--timeout", o->timeout_ms,
-                    "ms a client has to answer one input before it counts as a hang")
-        ->capture_default_str()
-        ->check(CLI::Range(50, 600000));
+    add_fuzz_run_options(*cmd, *o, "client");
     cmd->add_option("--connect-wait", o->connect_wait_ms,
                     "ms to wait for the client to connect for the next input (then it is a "
                     "liveness finding)")
         ->capture_default_str()
         ->check(CLI::Range(100, 600000));
-    cmd->add_option("--liveness-every", o->liveness_every,
-                    "Inputs between liveness checks (a case with one echo)")
-        ->capture_default_str()
-        ->check(CLI::Range(1, 1000000));
-    cmd->add_option("--rss-limit", o->rss_limit_mib,
-                    "With --exec: MiB the driver's resident memory may grow over its level after "
-                    "start before it is a finding")
-        ->capture_default_str()
-        ->check(CLI::Range(1, 1 << 20));
-    cmd->add_option("--fd-limit", o->fd_limit,
-                    "With --exec: open descriptors the driver may gain over its level after "
-                    "start before it is a finding")
-        ->capture_default_str()
-        ->check(CLI::Range(1, 1 << 20));
     cmd->add_option("-j,--jobs", o->jobs,
                     "Worker processes at once, each listening on PORT+I (or any free port) with "
                     "its own --exec driver (seeds SEED..SEED+N-1, reports in "

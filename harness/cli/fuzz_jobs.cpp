@@ -237,6 +237,7 @@ int run_fuzz_jobs(std::size_t jobs, std::uint64_t seed, const std::string& repor
     std::vector<bool> done(pids.size(), false);
     std::size_t running = pids.size();
     bool passed_on = false;
+    bool found_enough = false;
     while (running > 0) {
         for (std::size_t i = 0; i < pids.size(); ++i) {
             if (done[i]) continue;
@@ -246,8 +247,10 @@ int run_fuzz_jobs(std::size_t jobs, std::uint64_t seed, const std::string& repor
             done[i] = true;
             --running;
             if (r < 0 || !WIFEXITED(status) || WEXITSTATUS(status) == 2) worker_failed = true;
+            if (r > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 1 && spec.stop_on_findings)
+                found_enough = true;
         }
-        if (stop && !passed_on) {
+        if ((stop || found_enough) && !passed_on) {
             for (std::size_t i = 0; i < pids.size(); ++i) {
                 if (!done[i]) ::kill(pids[i], SIGINT);
             }

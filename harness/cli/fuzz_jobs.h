@@ -20,6 +20,9 @@ struct FuzzJobsSpec {
     // of these names are left out of the command line the workers copy.
     std::vector<std::string> own_option_names;
     std::function<std::vector<std::string>(std::size_t)> own_options;
+    // --max-findings was given: once one worker ends with findings, the others are stopped
+    // as by Ctrl-C (their reports so far are merged).
+    bool stop_on_findings = false;
 };
 
 // Exit status as for one run: 1 findings, 2 a worker could not run, 0 otherwise.

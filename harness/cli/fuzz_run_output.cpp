@@ -172,13 +172,18 @@ std::uint64_t FuzzRunOptions::chosen_seed() const {
     return seed_given ? seed : std::random_device{}() | 1ULL << 32;
 }
 
-void add_fuzz_run_options(CLI::App& cmd, FuzzRunOptions& o) {
+void add_fuzz_run_options(CLI::App& cmd, FuzzRunOptions& o, const std::string& peer) {
     auto* time = cmd.add_option("--time", o.time_s, "Seconds to fuzz")
                      ->capture_default_str()
                      ->check(CLI::Range(0.1, 31536000.0));
     auto* runs = cmd.add_option("--runs", o.runs, "Inputs to run (instead of --time)")
                      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
     time->excludes(runs);
+    cmd.add_option("--max-findings", o.max_findings,
+                   "Stop once this many distinct findings are kept (0: at the end of --time or "
+                   "--runs only; with -j, the run ends when one worker has them)")
+        ->capture_default_str()
+        ->check(CLI::Range(std::size_t{0}, std::size_t{1000000}));
     cmd.add_option("--seed", o.seed, "RNG seed (default: random, printed)");
     cmd.add_option("--findings", o.findings_dir,
                    "Directory for findings as case files (default: REPORT_DIR/findings)");
@@ -187,11 +192,48 @@ void add_fuzz_run_options(CLI::App& cmd, FuzzRunOptions& o) {
                    "new behaviour is added as a case file (runs and machines may share it)");
     cmd.add_option("--report-dir", o.report_dir,
                    "Directory for the run's report: fuzz.json and index.html");
+    cmd.add_option("--timeout", o.timeout_ms,
+                   "ms a " + peer + " has to answer one input before it counts as a hang")
+        ->capture_default_str()
+        ->check(CLI::Range(50, 600000));
+    cmd.add_option("--liveness-every", o.liveness_every,
+                   "Inputs between liveness checks (a handshake and one echo)")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 1000000));
+    cmd.add_option("--rss-limit", o.rss_limit_mib,
+                   "With --exec: MiB the " + peer +
+                       "'s resident memory may grow over its level after start before it is a "
+                       "finding")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 1 << 20));
+    cmd.add_option("--fd-limit", o.fd_limit,
+                   "With --exec: open descriptors the " + peer +
+                       " may gain over its level after start before it is a finding")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 1 << 20));
 }
 
 void note_given_fuzz_run_options(const CLI::App& cmd, FuzzRunOptions& o) {
     o.seed_given = cmd.count("--seed") > 0;
     o.runs_given = cmd.count("--runs") > 0;
+}
+
+void apply_fuzz_run_options(const FuzzRunOptions& o, fuzzer::FuzzSettings& settings,
+                            const std::atomic<bool>* stop) {
+    settings.seed = o.chosen_seed();
+    if (o.runs_given) settings.runs = o.runs;
+    settings.time_s = o.time_s;
+    settings.max_findings = o.max_findings;
+    settings.answer_timeout_ms = o.timeout_ms;
+    settings.liveness_every = o.liveness_every;
+    settings.rss_limit_bytes = o.rss_limit_mib << 20;
+    settings.fd_limit = o.fd_limit;
+    settings.findings_dir = o.findings_dir;
+    settings.corpus_dir = o.corpus_dir;
+    if (settings.findings_dir.empty() && !o.report_dir.empty())
+        settings.findings_dir = std::filesystem::path(o.report_dir) / "findings";
+    settings.stop = stop;
+    settings.log = [](const std::string& line) { std::cout << line << std::endl; };
 }
 
 }  // namespace wsspec::cli

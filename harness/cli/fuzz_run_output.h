@@ -4,6 +4,7 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -13,7 +14,8 @@
 
 namespace wsspec::cli {
 
-// --time / --runs, --seed, --findings, --corpus, --report-dir.
+// --time / --runs, --max-findings, --seed, --findings, --corpus, --report-dir, and the
+// oracles' limits (--timeout, --liveness-every, --rss-limit, --fd-limit).
 struct FuzzRunOptions {
     double time_s = 60;
     std::uint64_t runs = 0;
@@ -21,6 +23,14 @@ struct FuzzRunOptions {
     std::string findings_dir;
     std::string report_dir;
     std::string corpus_dir;
+    // Stop once this many distinct findings are kept (0: never; with -j, the run ends when
+    // one worker has them).
+    std::size_t max_findings = 0;
+    std::uint32_t timeout_ms = 1000;
+    std::size_t liveness_every = 250;
+    std::uint64_t rss_limit_mib = 32;
+    std::size_t fd_limit = 64;
+    std::size_t jobs = 1;
     bool seed_given = false;
     bool runs_given = false;
 
@@ -28,9 +38,14 @@ struct FuzzRunOptions {
     [[nodiscard]] std::uint64_t chosen_seed() const;
 };
 
-void add_fuzz_run_options(CLI::App& cmd, FuzzRunOptions& o);
+// `peer`: "server" or "client", the program under test, in the options' help.
+void add_fuzz_run_options(CLI::App& cmd, FuzzRunOptions& o, const std::string& peer);
 // In the command's callback: which of --seed and --runs were given.
 void note_given_fuzz_run_options(const CLI::App& cmd, FuzzRunOptions& o);
+// The run's bounds, oracle limits and output directories into `settings` (findings default
+// to REPORT_DIR/findings), which stops when `stop` is set and logs to stdout.
+void apply_fuzz_run_options(const FuzzRunOptions& o, fuzzer::FuzzSettings& settings,
+                            const std::atomic<bool>* stop);
 
 // The run summary, timeline and findings as fuzz.json holds them: each finding with its
 // minimized case, the crashed peer's last output, and the confirming run of its case as a

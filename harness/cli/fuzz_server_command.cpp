@@ -22,13 +22,8 @@ struct FuzzServerOptions : FuzzRunOptions {
     std::string url;
     std::string exec;
     CatalogOptions catalog;
-    std::uint32_t timeout_ms = 1000;
-    std::size_t liveness_every = 250;
     std::uint32_t startup_timeout_ms = 10000;
-    std::uint64_t rss_limit_mib = 32;
-    std::size_t fd_limit = 64;
     double raw_rate_s = 0;
-    std::size_t jobs = 1;
 };
 
 int run(const FuzzServerOptions& o) {
@@ -46,25 +41,15 @@ int run(const FuzzServerOptions& o) {
             return 2;
         }
         const std::uint64_t seed = o.chosen_seed();
-        return run_fuzz_jobs(o.jobs, seed, o.report_dir);
+        FuzzJobsSpec spec;
+        spec.stop_on_findings = o.max_findings != 0;
+        return run_fuzz_jobs(o.jobs, seed, o.report_dir, spec);
     }
 
     fuzzer::FuzzSettings settings;
     settings.client.url = url;
     settings.client.default_timeout_ms = o.timeout_ms;
-    settings.seed = o.chosen_seed();
-    if (o.runs_given) settings.runs = o.runs;
-    settings.time_s = o.time_s;
-    settings.answer_timeout_ms = o.timeout_ms;
-    settings.liveness_every = o.liveness_every;
-    settings.rss_limit_bytes = o.rss_limit_mib << 20;
-    settings.fd_limit = o.fd_limit;
-    settings.findings_dir = o.findings_dir;
-    settings.corpus_dir = o.corpus_dir;
-    if (settings.findings_dir.empty() && !o.report_dir.empty())
-        settings.findings_dir = std::filesystem::path(o.report_dir) / "findings";
-    settings.stop = &install_interrupt_handler();
-    settings.log = [](const std::string& line) { std::cout << line << std::endl; };
+    apply_fuzz_run_options(o, settings, &install_interrupt_handler());
 
     std::unique_ptr<runner::ProcessSupervisor> supervisor;
     if (!o.exec.empty()) {
@@ -104,29 +89,11 @@ void add_fuzz_server_command(CLI::App& app, int& exit_status) {
     cmd->add_option("--startup-timeout", o->startup_timeout_ms,
                     "With --exec: ms to wait for the server to accept connections")
         ->capture_default_str();
-    add_fuzz_run_options(*cmd, *o);
-    cmd->add_option("--timeout", o->timeout_ms,
-                    "ms a server has to answer one input before it counts as a hang")
-        ->capture_default_str()
-        ->check(CLI::Range(50, 600000));
-    cmd->add_option("--rss-limit", o->rss_limit_mib,
-                    "With --exec: MiB the server's resident memory may grow over its level after "
-                    "start before it is a finding")
-        ->capture_default_str()
-        ->check(CLI::Range(1, 1 << 20));
-    cmd->add_option("--fd-limit", o->fd_limit,
-                    "With --exec: open descriptors the server may gain over its level after "
-                    "start before it is a finding")
-        ->capture_default_str()
-        ->check(CLI::Range(1, 1 << 20));
+    add_fuzz_run_options(*cmd, *o, "server");
     cmd->add_option("--raw-rate", o->raw_rate_s,
                     "First measure for this many seconds how many plain connections (connect, "
                     "handshake, one echo, close) the server takes per second, and print it")
         ->check(CLI::Range(0.1, 3600.0));
-    cmd->add_option("--liveness-every", o->liveness_every,
-                    "Inputs between liveness checks (handshake + one echo)")
-        ->capture_default_str()
-        ->check(CLI::Range(1, 1000000));
     cmd->add_option("-j,--jobs", o->jobs,
                     "Worker processes fuzzing the server at once (seeds SEED..SEED+N-1, reports "
                     "in REPORT_DIR/worker-I, merged into REPORT_DIR/fuzz.json; not with --exec)")

@@ -33,7 +33,9 @@ oracle::Observation CaseHandoff::run(const cases::Case& c, std::chrono::millisec
     offered_ = c;
     taken_ = done_ = false;
     changed_.notify_all();
+    const auto offered_at = std::chrono::steady_clock::now();
     const bool taken = wait(lock, connect_wait, [&] { return taken_ || closed_; }) && taken_;
+    connect_waited_ = std::chrono::steady_clock::now() - offered_at;
     if (!taken) {
         offered_.reset();
         oracle::Observation obs;
@@ -77,6 +79,11 @@ void CaseHandoff::finish(std::uint64_t ticket, oracle::Observation obs) {
     result_ = std::move(obs);
     done_ = true;
     changed_.notify_all();
+}
+
+std::chrono::steady_clock::duration CaseHandoff::last_connect_wait() {
+    std::lock_guard lock(mutex_);
+    return connect_waited_;
 }
 
 void CaseHandoff::close() {

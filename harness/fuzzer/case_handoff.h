@@ -33,6 +33,9 @@ class CaseHandoff {
     void finish(std::uint64_t ticket, oracle::Observation obs);
     // The run is over: waiting connections get nothing, and so does every later take().
     void close();
+    // How long the last run() waited for a connection to take its case (a client that is
+    // slow to come back is worth telling the user: it slows the whole run).
+    std::chrono::steady_clock::duration last_connect_wait();
 
   private:
     // Waits like condition_variable::wait_for, in short slices so that stop_ is seen.
@@ -46,6 +49,7 @@ class CaseHandoff {
     std::optional<cases::Case> offered_;
     bool taken_ = false, done_ = false, closed_ = false;
     oracle::Observation result_;
+    std::chrono::steady_clock::duration connect_waited_{};
 };
 
 }  // namespace wsspec::fuzzer

@@ -351,6 +351,8 @@ bool Engine::run_over() const {
 
 bool Engine::should_stop() const {
     if (settings_.stop && settings_.stop->load()) return true;
+    if (settings_.max_findings != 0 && stats_.findings.size() >= settings_.max_findings)
+        return true;
     if (settings_.runs) return stats_.execs >= *settings_.runs;
     return elapsed() >= settings_.time_s;
 }
@@ -1262,7 +1264,7 @@ void Engine::loop() {
         }
         if (!x.kind.empty()) {
             on_finding(child, std::move(x));
-            liveness();
+            if (!should_stop()) liveness();
         } else if (since_liveness_ >= settings_.liveness_every) {
             liveness();
         }
@@ -1270,6 +1272,9 @@ void Engine::loop() {
         previous_input_ = std::move(child);
         progress(false);
     }
+    if (settings_.max_findings != 0 && stats_.findings.size() >= settings_.max_findings)
+        log("fuzz: stopping after " + std::to_string(stats_.findings.size()) +
+            " findings (--max-findings)");
 }
 
 }  // namespace

@@ -52,6 +52,7 @@ struct FuzzSettings {
     std::uint64_t seed = 1;
     std::optional<std::uint64_t> runs;  // stop after this many inputs
     double time_s = 60;                 // otherwise after this long
+    std::size_t max_findings = 0;       // and once this many findings are kept (0: never)
     std::uint32_t answer_timeout_ms = 1000;
     std::size_t liveness_every = 250;  // inputs between liveness checks
     std::size_t minimize_budget = 40;  // executions spent minimizing one finding

@@ -110,4 +110,32 @@ PY
   done
   stop_started
 done
+
+# 3. --max-findings ends the run at the first finding (one run, and -j: the other worker is
+# stopped as by Ctrl-C), long before --time; the report is written either way.
+start_serve "$work/serve-max.log" --inject-defect accept-unmasked
+for jobs in 1 2; do
+  started=$(date +%s)
+  set +e
+  timeout 120 "$WSSPEC" fuzz-server "$SERVE_URL" -j "$jobs" --time 90 --seed 3 --timeout 400 \
+    --max-findings 1 --report-dir "$work/max-$jobs" >"$work/max-$jobs.out" 2>&1
+  status=$?
+  set -e
+  took=$(($(date +%s) - started))
+  if ((status != 1)) || ((took >= 90)); then
+    cat "$work/max-$jobs.out" >&2
+    fail "--max-findings 1 -j $jobs: expected exit 1 before --time ended, got $(describe_status $status) after $took s"
+  fi
+  python3 - "$work/max-$jobs/fuzz.json" "$jobs" "$took" <<'PY' || fail "--max-findings -j $jobs: fuzz.json"
+import json, sys
+r = json.load(open(sys.argv[1]))
+jobs = int(sys.argv[2])
+assert 1 <= len(r["findings"]) <= jobs, [f["signature"] for f in r["findings"]]
+print(f"--max-findings 1 -j {jobs}: {len(r['findings'])} finding(s), stopped after {sys.argv[3]} s "
+      f"of --time 90 ({r['execs']} execs)")
+PY
+done
+grep -q "stopping after 1 findings (--max-findings)" "$work/max-1.out" ||
+  fail "--max-findings: the run does not say why it stopped"
+stop_started
 echo "PASS test_fuzz_server"
