@@ -73,6 +73,7 @@ int run(const FuzzClientOptions& o) {
     }
 
     const std::atomic<bool>& interrupted = install_interrupt_handler();
+    follow_jobs_parent();
     // The engine's own clock starts a little later (after the seeds are made) and decides
     // when the run ends; this one only keeps the handoff from waiting past it.
     constexpr double run_end_margin_s = 5;

@@ -1,6 +1,7 @@
 #include "harness/cli/fuzz_jobs.h"
 
 #include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -11,6 +12,7 @@
 #include <cerrno>
 #include <chrono>
 #include <csignal>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -33,6 +35,8 @@ namespace {
 
 // How often the parent looks whether its workers have ended (or it was interrupted).
 constexpr auto worker_poll_interval = std::chrono::milliseconds(50);
+// The parent's pid, in the environment of the workers it starts.
+constexpr const char* parent_variable = "WSSPEC_FUZZ_JOBS_PARENT";
 
 // This process's own command line, as it was started (the workers run it again).
 std::vector<std::string> own_arguments() {
@@ -185,6 +189,17 @@ nlohmann::json merge_worker_reports(const std::vector<nlohmann::json>& reports,
 
 }  // namespace
 
+void follow_jobs_parent() {
+    const char* value = std::getenv(parent_variable);
+    if (value == nullptr) return;
+    const pid_t parent = static_cast<pid_t>(std::strtol(value, nullptr, 10));
+    // Not for the programs this worker starts (they would only inherit it).
+    unsetenv(parent_variable);
+    if (parent != getppid()) return;  // not our parent: a wsspec started by someone else
+    if (prctl(PR_SET_PDEATHSIG, SIGINT) != 0) return;
+    if (getppid() != parent) std::raise(SIGINT);  // it died before the line above
+}
+
 int run_fuzz_jobs(std::size_t jobs, std::uint64_t seed, const std::string& report_dir,
                   const FuzzJobsSpec& spec) {
     const std::filesystem::path root = report_dir.empty() ? "wsspec-fuzz" : report_dir;
@@ -196,6 +211,7 @@ int run_fuzz_jobs(std::size_t jobs, std::uint64_t seed, const std::string& repor
     // twice, which would make them exit without a report); each stops after its input in
     // flight and writes its report, and the reports are merged as after a whole run.
     const std::atomic<bool>& stop = install_interrupt_handler();
+    setenv(parent_variable, std::to_string(getpid()).c_str(), 1);
     std::vector<pid_t> pids;
     for (std::size_t i = 0; i < jobs; ++i) {
         const auto dir = root / ("worker-" + std::to_string(i + 1));

@@ -25,6 +25,12 @@ struct FuzzJobsSpec {
     bool stop_on_findings = false;
 };
 
+// In a worker (started by run_fuzz_jobs): the parent's death (even by SIGKILL) interrupts
+// this process as Ctrl-C would, so it stops, writes its report and ends the programs it
+// started instead of fuzzing on alone. Call after install_interrupt_handler(); elsewhere
+// it does nothing.
+void follow_jobs_parent();
+
 // Exit status as for one run: 1 findings, 2 a worker could not run, 0 otherwise.
 int run_fuzz_jobs(std::size_t jobs, std::uint64_t seed, const std::string& report_dir,
                   const FuzzJobsSpec& spec = {});

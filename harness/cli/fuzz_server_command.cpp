@@ -50,6 +50,7 @@ int run(const FuzzServerOptions& o) {
     settings.client.url = url;
     settings.client.default_timeout_ms = o.timeout_ms;
     apply_fuzz_run_options(o, settings, &install_interrupt_handler());
+    follow_jobs_parent();
 
     std::unique_ptr<runner::ProcessSupervisor> supervisor;
     if (!o.exec.empty()) {

@@ -137,6 +137,28 @@ set -e
 ((status == 130)) || { cat "$work/int-twice.out" >&2; fail "a second Ctrl-C: expected exit 130, got $(describe_status $status)"; }
 wait_pid_gone "$server_pid" 5 || { kill "$server_pid"; fail "after a second Ctrl-C the server wsspec started (pid $server_pid) still runs"; }
 
+# 4c. The -j parent killed outright (SIGKILL, no chance to pass anything on): its workers
+# notice, stop as after Ctrl-C and write their own reports instead of fuzzing on alone.
+"$WSSPEC" fuzz-server "$SERVE_URL" --time 120 --seed 2 --timeout 500 -j 2 \
+  --report-dir "$work/orphans" >"$work/orphans.out" 2>&1 &
+pid=$!
+started_pids+=("$pid")
+sleep 3
+workers=$(pgrep -P "$pid" | tr '\n' ' ' || true)
+[[ -n "$workers" ]] || { cat "$work/orphans.out" >&2; fail "-j 2: no workers to be seen"; }
+kill -KILL "$pid"
+wait "$pid" 2>/dev/null || true
+for worker in $workers; do
+  wait_pid_gone "$worker" 20 || { kill "$worker"; fail "worker $worker fuzzes on after its -j parent was killed"; }
+done
+for n in 1 2; do
+  python3 - "$work/orphans/worker-$n/fuzz.json" <<'PY' || fail "orphaned worker $n: its fuzz.json"
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["interrupted"] is True and r["duration_s"] < 60, (r["interrupted"], r["duration_s"])
+PY
+done
+
 # 5. Rendered again from fuzz.json; fuzz reports are not merged.
 "$WSSPEC" report --from "$work/judge/fuzz.json" --report-dir "$work/again" >"$work/again.out" 2>&1 ||
   { cat "$work/again.out" >&2; fail "report --from fuzz.json"; }
