@@ -102,10 +102,11 @@ check_clean python-websockets 30
 # 2. Planted bugs: a crash and a wrong echo, each replaying as a failure.
 driver="/usr/bin/python3 $SRC/tests/integration/client/planted_bug_client.py --url {url} --quiet --close-timeout 1"
 # A budget of inputs, not seconds: how many inputs fit in a given time (and so whether the
-# wrong echo, found after 130-700 inputs, is reached) depends on the machine's load.
+# wrong echo, found after 130-700 inputs, is reached) depends on the machine's load. The run
+# ends once both are found (--max-findings).
 set +e
-timeout 240 "$WSSPEC" fuzz-client --listen 127.0.0.1:0 --exec "$driver" --runs 2000 --seed 1 \
-  --report-dir "$work/planted" >"$work/planted.out" 2>&1
+timeout 300 "$WSSPEC" fuzz-client --listen 127.0.0.1:0 --exec "$driver" --runs 5000 --seed 1 \
+  --max-findings 2 --report-dir "$work/planted" >"$work/planted.out" 2>&1
 status=$?
 set -e
 if ((status != 1)); then
@@ -117,10 +118,12 @@ import json, sys
 r = json.load(open(sys.argv[1]))
 kinds = sorted(f["kind"] for f in r["findings"])
 assert "crash" in kinds and "judge" in kinds, kinds
+assert r["execs"] < 5000, "--max-findings 2 did not end the run"
 for f in r["findings"]:
     print(f"planted: {f['id']} [{f['kind']}] after {f['exec']} inputs ({f['at_s']:.1f} s), "
           f"{f['steps_found']} -> {f['steps_minimized']} steps: {f['result'][:90]}")
 PY
+grep "to connect for an input" "$work/planted.out" || true  # what slowed the run, if anything
 /usr/bin/python3 "$SRC/tools/validate_cases.py" "$work/planted"/findings/*.json >/dev/null ||
   fail "a finding does not match cases/case.schema.json"
 for file in "$work/planted"/findings/*.json; do
