@@ -28,13 +28,16 @@ void add_client_command(CLI::App& app, int& exit_status) {
         bool insecure = false;
     };
     auto o = std::make_shared<Options>();
-    cmd->add_option("url", o->url,
-                    "ws:// URL of the fuzzingserver; h2c:// or h2:// for WebSockets over HTTP/2 "
-                    "(RFC 8441: extended CONNECT, cleartext with prior knowledge or TLS with ALPN)")
+    cmd->add_option(
+           "url", o->url,
+           "ws:// or wss:// URL of the fuzzingserver; h2c:// or h2:// for WebSockets over HTTP/2 "
+           "(RFC 8441: extended CONNECT, cleartext with prior knowledge or TLS with ALPN)")
         ->required();
-    cmd->add_option("--ca", o->ca_file, "h2://: trust this CA (PEM) besides the system store")
+    cmd->add_option("--ca", o->ca_file,
+                    "wss://, h2://: trust this CA (PEM) besides the system store")
         ->check(CLI::ExistingFile);
-    cmd->add_flag("--insecure", o->insecure, "h2://: do not verify the server's certificate");
+    cmd->add_flag("--insecure", o->insecure,
+                  "wss://, h2://: do not verify the server's certificate");
     cmd->add_option("--agent", o->agent, "Agent name the results are kept under")
         ->capture_default_str();
     cmd->add_option("-j,--jobs", o->jobs, "runCase connections open at a time")
@@ -65,8 +68,6 @@ void add_client_command(CLI::App& app, int& exit_status) {
     cmd->callback([o, &exit_status] {
         client::EchoClientOptions options;
         options.url = peer::parse_target_url(o->url);
-        if (options.url.tls && !options.url.http2)
-            throw CLI::ValidationError("url", "wss:// is not supported yet (h2:// is)");
         options.tls.ca_file = o->ca_file;
         options.tls.insecure = o->insecure;
         options.agent = o->agent;

@@ -81,6 +81,9 @@ class EchoConnection : codec::ConnectionHandler {
                                          std::to_string(options_.handshake_timeout_ms) + " ms)";
         if (!connect(handshake_deadline)) return std::move(result_);
         if (options_.url.http2) return run_over_h2(target, handshake_deadline);
+        // wss://: TLS first, then the upgrade as over plain TCP (RFC 6455 3, 4.1).
+        if (std::string error = open_stream("", handshake_deadline); !error.empty())
+            return finish(std::move(error));
         const std::string key = peer::random_handshake_key();
         codec::ClientRequestOptions request;
         request.host = options_.url.host_header();
@@ -146,33 +149,10 @@ class EchoConnection : codec::ConnectionHandler {
     // RFC 8441: the opening handshake is an extended CONNECT on a stream of a connection of
     // our own; 200 opens the WebSocket, whose bytes are that stream's DATA.
     ConnectionResult run_over_h2(const std::string& target, Clock::time_point deadline) {
-        std::unique_ptr<peer::ByteStream> stream;
-        if (options_.url.tls) {
-            try {
-                // RFC 9113 3.2: HTTP/2 over TLS is agreed by ALPN with the token "h2".
-                auto ctx = peer::make_client_tls_context(options_.tls, options_.url.host, "h2");
-                stream = std::make_unique<peer::ByteStream>(std::move(socket_), ctx,
-                                                            asio::ssl::stream_base::client);
-            } catch (const std::exception& e) {
-                return finish(std::string("TLS setup failed: ") + e.what());
-            }
-            error_code addr_ec;
-            asio::ip::make_address(options_.url.host, addr_ec);
-            if (addr_ec) stream->set_sni(options_.url.host);
-            bool done = false;
-            error_code ec;
-            stream->async_tls_handshake([&](error_code e) {
-                ec = e;
-                done = true;
-            });
-            if (!peer::run_until_done(io_, done, deadline, [&] { stream->close(); }) || ec)
-                return finish("TLS handshake failed: " + (ec ? ec.message() : "timed out"));
-            if (stream->alpn_selected() != "h2")
-                return finish("the TLS server did not agree to \"h2\" by ALPN (RFC 9113 3.2)");
-        } else {
-            stream = std::make_unique<peer::ByteStream>(std::move(socket_));
-        }
-        h2_ = std::make_unique<H2ClientStream>(io_, std::move(stream));
+        // RFC 9113 3.2: HTTP/2 over TLS is agreed by ALPN with the token "h2".
+        if (std::string error = open_stream("h2", deadline); !error.empty())
+            return finish(std::move(error));
+        h2_ = std::make_unique<H2ClientStream>(io_, std::move(stream_));
         h2::WebSocketRequest request;
         request.scheme = options_.url.tls ? "https" : "http";  // RFC 8441 5
         request.authority = options_.url.host_header();
@@ -225,6 +205,38 @@ class EchoConnection : codec::ConnectionHandler {
         return echo(none);
     }
 
+    // The connected socket as a byte stream: plain, or TLS (wss://, h2://) after its handshake,
+    // offering `alpn` when given, which the server must then select. An error, or empty.
+    std::string open_stream(const std::string& alpn, Clock::time_point deadline) {
+        if (!options_.url.tls) {
+            stream_ = std::make_unique<peer::ByteStream>(std::move(socket_));
+            return {};
+        }
+        try {
+            auto ctx = peer::make_client_tls_context(options_.tls, options_.url.host, alpn);
+            stream_ = std::make_unique<peer::ByteStream>(std::move(socket_), ctx,
+                                                         asio::ssl::stream_base::client);
+        } catch (const std::exception& e) {
+            return std::string("TLS setup failed: ") + e.what();
+        }
+        error_code addr_ec;
+        asio::ip::make_address(options_.url.host, addr_ec);
+        if (addr_ec) stream_->set_sni(options_.url.host);
+        bool done = false;
+        error_code ec;
+        stream_->async_tls_handshake([&](error_code e) {
+            ec = e;
+            done = true;
+        });
+        if (!peer::run_until_done(io_, done, deadline, [&] { stream_->close(); }) || ec)
+            return "TLS handshake failed: " + (ec ? ec.message() : std::string("timed out"));
+        if (!alpn.empty() && stream_->alpn_selected() != alpn) {
+            return "the TLS server did not agree to \"" + alpn + "\" by ALPN (RFC 7301; " +
+                   (alpn == "h2" ? "RFC 9113 3.2)" : "RFC 8441)");
+        }
+        return {};
+    }
+
     // The open WebSocket: echo until the server closes (either transport).
     ConnectionResult echo(std::string& head_bytes) {
         result_.opened = true;
@@ -263,6 +275,7 @@ class EchoConnection : codec::ConnectionHandler {
         if (result_.error.empty()) result_.error = std::move(error);
         if (h2_) h2_->close(Clock::now() + server_close_wait);
         error_code ec;
+        if (stream_) stream_->close();
         socket_.close(ec);
         return std::move(result_);
     }
@@ -279,6 +292,7 @@ class EchoConnection : codec::ConnectionHandler {
 
     void cancel() {
         error_code ec;
+        if (stream_) stream_->socket().cancel(ec);
         socket_.cancel(ec);
     }
 
@@ -291,7 +305,7 @@ class EchoConnection : codec::ConnectionHandler {
         }
         bool done = false;
         error_code ec;
-        asio::async_write(socket_, asio::buffer(bytes), [&](error_code e, std::size_t) {
+        stream_->async_write(asio::buffer(bytes), [&](error_code e, std::size_t) {
             ec = e;
             done = true;
         });
@@ -305,7 +319,7 @@ class EchoConnection : codec::ConnectionHandler {
             until.value_or(Clock::now() + std::chrono::milliseconds(options_.read_timeout_ms));
         if (h2_) return h2_->read(into, deadline);
         const peer::ReadResult read =
-            peer::read_some_until(io_, socket_, asio::buffer(rx_), deadline, [this] { cancel(); });
+            peer::read_some_until(io_, *stream_, asio::buffer(rx_), deadline, [this] { cancel(); });
         if (!read.ok()) return false;
         into.append(reinterpret_cast<const char*>(rx_.data()), read.bytes);
         return true;
@@ -436,7 +450,8 @@ class EchoConnection : codec::ConnectionHandler {
     const EchoClientOptions& options_;
     asio::io_context io_;
     tcp::socket socket_;
-    std::unique_ptr<H2ClientStream> h2_;  // h2c://, h2:// (RFC 8441)
+    std::unique_ptr<peer::ByteStream> stream_;  // over socket_, once connected (HTTP/1.1)
+    std::unique_ptr<H2ClientStream> h2_;        // h2c://, h2:// (RFC 8441)
     codec::Connection codec_;
     std::array<std::uint8_t, 64 * 1024> rx_{};
     std::string out_;

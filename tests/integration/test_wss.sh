@@ -103,6 +103,28 @@ else
   exit 1
 fi
 
+echo "-- wsspec's own client over wss:// (--ca; and untrusted: refused, nothing passes)"
+timeout 300 "$wsspec" test-client --listen 127.0.0.1:0 --cert "$work/cert.pem" --key "$work/key.pem" \
+  --cases '1.*,2.*,3.*,4.*,5.*,6.*,7.*,10.*,12.1.1,12.1.2,13.1.1' --exec "'$wsspec' client {url} --ca '$work/cert.pem'" \
+  --report-dir "$work/c6" -q >"$work/c6.out" 2>&1 || { cat "$work/c6.out"; exit 1; }
+/usr/bin/python3 - "$work/c6/wsspec.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+ran = [c for c in r["cases"] if c.get("ran")]
+assert len(ran) == len(r["cases"]) > 240, (len(ran), len(r["cases"]))
+bad = [c["id"] for c in ran if c["behavior"] == "FAILED"]
+assert not bad, bad
+assert any(c["id"] == "12.1.1" and c.get("compression") for c in ran), "no permessage-deflate"
+print(f"wsspec client over TLS: {len(ran)} cases ran, none FAILED")
+PY
+status=0
+timeout 120 "$wsspec" test-client --listen 127.0.0.1:0 --cert "$work/cert.pem" --key "$work/key.pem" \
+  --cases 1.1.1 --exec "'$wsspec' client {url}" --report-dir "$work/c7" -q >"$work/c7.out" 2>&1 ||
+  status=$?
+[ "$status" -ne 0 ] || { echo "an untrusted certificate was taken"; cat "$work/c7.out"; exit 1; }
+grep -q "certificate verify failed\|TLS handshake failed" "$work/c7.out" ||
+  { echo "no TLS reason given"; cat "$work/c7.out"; exit 1; }
+
 echo "-- test-client over wss:// refuses a plain ws:// client, and stays up"
 "$wsspec" test-client --listen 127.0.0.1:0 --cert "$work/cert.pem" --key "$work/key.pem" \
   --cases 1.1.1 --idle-timeout 5 --report-dir "$work/c3" -q >"$work/c3.out" 2>&1 &
