@@ -62,8 +62,13 @@ bool has_type(const json& v, Type t) {
 // What a value is, for messages, without dumping a whole document.
 std::string describe(const json& v) {
     if (v.is_string()) {
+        constexpr std::size_t shown = 40;
         const auto& s = v.get_ref<const std::string&>();
-        return "\"" + (s.size() > 40 ? s.substr(0, 40) + "..." : s) + "\"";
+        std::string out = "\"";
+        out.append(s, 0, shown);
+        if (s.size() > shown) out += "...";
+        out += '"';
+        return out;
     }
     if (v.is_object()) return "an object";
     if (v.is_array()) return "an array";
