@@ -60,4 +60,17 @@ Catalog load_selected(const CatalogOptions& options, cases::Role role) {
     return catalog;
 }
 
+std::vector<const cases::Case*> leave_out(const std::vector<const cases::Case*>& in,
+                                          const std::function<bool(const cases::Case&)>& left_out,
+                                          std::vector<std::string>& skipped) {
+    std::vector<const cases::Case*> out;
+    for (const auto* c : in) {
+        if (left_out(*c))
+            skipped.push_back(c->id);
+        else
+            out.push_back(c);
+    }
+    return out;
+}
+
 }  // namespace wsspec::cli

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -28,5 +29,11 @@ std::string catalog_digest(const std::vector<cases::Case>& all);
 
 // Throws cases::CaseLoadError (bad files) or CLI::ValidationError (nothing selected).
 Catalog load_selected(const CatalogOptions& options, cases::Role role);
+
+// `in` without the cases `left_out` holds for (no meaning on this transport or handshake);
+// their ids are added to `skipped`, so the run can say which and why.
+std::vector<const cases::Case*> leave_out(const std::vector<const cases::Case*>& in,
+                                          const std::function<bool(const cases::Case&)>& left_out,
+                                          std::vector<std::string>& skipped);
 
 }  // namespace wsspec::cli

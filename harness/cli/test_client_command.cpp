@@ -109,29 +109,13 @@ void write_reports_quietly(const ReportOptions& base, const report::RunInfo& inf
 
 // Over HTTP/2 (RFC 8441) the cases that answer with their own HTTP/1.1 response (hsc.*: the
 // 101's header fields, status lines, raw heads) are left out.
-std::vector<const cases::Case*> without_http1_responses(const std::vector<const cases::Case*>& in,
-                                                        std::vector<std::string>& skipped) {
-    std::vector<const cases::Case*> out;
-    for (const auto* c : in) {
-        if (c->handshake_response || c->id.starts_with("hsc."))
-            skipped.push_back(c->id);
-        else
-            out.push_back(c);
-    }
-    return out;
+bool writes_http1_response(const cases::Case& c) {
+    return c.handshake_response || c.id.starts_with("hsc.");
 }
 
 // RFC 8441 cases (h2cl.*) need an HTTP/2 connection: over HTTP/1.1 they are left out.
-std::vector<const cases::Case*> without_http2_cases(const std::vector<const cases::Case*>& in,
-                                                    std::vector<std::string>& skipped) {
-    std::vector<const cases::Case*> out;
-    for (const auto* c : in) {
-        if (c->h2 || c->h2_response)
-            skipped.push_back(c->id);
-        else
-            out.push_back(c);
-    }
-    return out;
+bool needs_http2(const cases::Case& c) {
+    return c.h2 || c.h2_response;
 }
 
 // Every selected case, not run.
@@ -176,7 +160,7 @@ int run(TestClientOptions o) {
     if (o.http2) {
         // RFC 8441: over HTTP/2 the opening handshake is an extended CONNECT and its 200; the
         // cases that answer with their own HTTP/1.1 response have no meaning there.
-        catalog.selected = without_http1_responses(catalog.selected, skipped);
+        catalog.selected = leave_out(catalog.selected, writes_http1_response, skipped);
         skip_reason =
             "WebSockets over HTTP/2 (RFC 8441): these cases answer with their own HTTP/1.1 "
             "response, which the extended CONNECT's 200 replaces";
@@ -186,7 +170,7 @@ int run(TestClientOptions o) {
                       << skipped.front() << " ... " << skipped.back() << ")\n";
         }
     } else {
-        catalog.selected = without_http2_cases(catalog.selected, skipped);
+        catalog.selected = leave_out(catalog.selected, needs_http2, skipped);
         skip_reason =
             "an HTTP/1.1 listener: these cases are about WebSockets over HTTP/2 (RFC 8441); "
             "run them with --http2";

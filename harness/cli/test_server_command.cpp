@@ -116,43 +116,19 @@ struct Target {
 
 // Over the hybi-10 handshake the cases that write their own request (hs.*: the version 13
 // handshake itself) have no meaning: they are left out, and the run says so.
-std::vector<const cases::Case*> without_own_handshakes(const std::vector<const cases::Case*>& in,
-                                                       std::vector<std::string>& skipped) {
-    std::vector<const cases::Case*> out;
-    for (const auto* c : in) {
-        if (c->handshake && c->handshake->ws_version != 8)
-            skipped.push_back(c->id);
-        else
-            out.push_back(c);
-    }
-    return out;
+bool writes_v13_request(const cases::Case& c) {
+    return c.handshake && c.handshake->ws_version != 8;
 }
 
 // Over HTTP/2 (RFC 8441) every case that writes its own HTTP/1.1 request, and every hs.*
 // case (they judge the 101 response's header fields), is left out.
-std::vector<const cases::Case*> without_http1_handshakes(const std::vector<const cases::Case*>& in,
-                                                         std::vector<std::string>& skipped) {
-    std::vector<const cases::Case*> out;
-    for (const auto* c : in) {
-        if (c->handshake || c->id.starts_with("hs."))
-            skipped.push_back(c->id);
-        else
-            out.push_back(c);
-    }
-    return out;
+bool writes_http1_request(const cases::Case& c) {
+    return c.handshake || c.id.starts_with("hs.");
 }
 
 // RFC 8441 cases (h2.*) send an extended CONNECT: over HTTP/1.1 they have no meaning.
-std::vector<const cases::Case*> without_http2_cases(const std::vector<const cases::Case*>& in,
-                                                    std::vector<std::string>& skipped) {
-    std::vector<const cases::Case*> out;
-    for (const auto* c : in) {
-        if (c->h2)
-            skipped.push_back(c->id);
-        else
-            out.push_back(c);
-    }
-    return out;
+bool needs_http2(const cases::Case& c) {
+    return c.h2.has_value();
 }
 
 // A finished target whose reports are written together with the others' (an Autobahn spec
@@ -182,7 +158,7 @@ int run_target(const TestServerOptions& o, const Target& t,
         skip_reason =
             "WebSockets over HTTP/2 (RFC 8441): these cases check the HTTP/1.1 "
             "opening handshake, which an extended CONNECT replaces";
-        catalog.selected = without_http1_handshakes(catalog.selected, skipped);
+        catalog.selected = leave_out(catalog.selected, writes_http1_request, skipped);
         if (!skipped.empty()) {
             std::cout << "wsspec test-server: HTTP/2 (RFC 8441): " << skipped.size()
                       << " cases that check the HTTP/1.1 opening handshake are skipped ("
@@ -190,7 +166,7 @@ int run_target(const TestServerOptions& o, const Target& t,
         }
     } else {
         std::vector<std::string> h2_only;
-        catalog.selected = without_http2_cases(catalog.selected, h2_only);
+        catalog.selected = leave_out(catalog.selected, needs_http2, h2_only);
         if (!h2_only.empty()) {
             std::cout << "wsspec test-server: HTTP/1.1 target: " << h2_only.size()
                       << " cases about WebSockets over HTTP/2 (RFC 8441) are skipped ("
@@ -207,7 +183,7 @@ int run_target(const TestServerOptions& o, const Target& t,
         skip_reason = (h2_skipped ? skip_reason + "; and " : std::string{}) +
                       "the hybi-10 handshake (--ws-version 8): these cases check the version "
                       "13 opening handshake itself";
-        catalog.selected = without_own_handshakes(catalog.selected, skipped);
+        catalog.selected = leave_out(catalog.selected, writes_v13_request, skipped);
         if (!skipped.empty()) {
             std::cout << "wsspec test-server: hybi-10 handshake (version 8): " << skipped.size()
                       << " cases that check the version 13 opening handshake itself are "
