@@ -60,6 +60,10 @@ constexpr double resource_minimize_time_s = 60;
 constexpr std::uint64_t suspect_bytes = 768 * 1024;
 constexpr std::size_t kept_suspects = 8;
 constexpr auto suspect_check_interval = std::chrono::seconds(15);
+// ... as long as those checks took at most this share of the run: each runs its input some
+// twenty times on a fresh peer, which takes seconds per run with a client whose library
+// waits out a close timeout after it fails a connection (python-websockets).
+constexpr double suspect_check_share = 0.2;
 // A finding that rests on a deadline is confirmed with at least this long to answer, at most
 // once per signature in this interval (a server that is slow for a while is not re-checked
 // on every input).
@@ -338,6 +342,7 @@ class Engine {
     std::vector<Grown> suspects_;  // the largest single-input growths, across restarts
     std::set<std::string> tested_;
     std::map<std::string, Clock::time_point> next_patient_check_;
+    Clock::duration suspect_check_time_{};  // spent in check_suspects() so far
     Clock::time_point next_suspect_check_ = Clock::now() + suspect_check_interval;
     std::uint64_t rss_limit_ = 0;
     std::size_t fd_limit_ = 0;
@@ -1087,6 +1092,16 @@ void Engine::on_resource_growth(bool memory, std::uint64_t growth) {
 void Engine::check_suspects() {
     if (suspects_.empty() || Clock::now() < next_suspect_check_) return;
     next_suspect_check_ = Clock::now() + suspect_check_interval;
+    if (std::chrono::duration<double>(suspect_check_time_).count() >
+        suspect_check_share * elapsed()) {
+        return;
+    }
+    const auto started = Clock::now();
+    struct Timed {
+        Clock::duration& total;
+        Clock::time_point started;
+        ~Timed() { total += Clock::now() - started; }
+    } timed{suspect_check_time_, started};
     const auto best =
         std::max_element(suspects_.begin(), suspects_.end(),
                          [](const Grown& a, const Grown& b) { return a.rss < b.rss; });
