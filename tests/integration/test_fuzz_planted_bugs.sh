@@ -51,8 +51,26 @@ from planted_bug_findings import BUGS, by_bug
 r = json.load(open(sys.argv[1]))
 required = ["fragment-crash", "close-reason-crash", "handshake-crash", "ping-hang"]
 found, other = by_bug(r["findings"])
+def steps(f):
+    """The finding's minimized steps, one short line each (what to look at when it is new)."""
+    out = []
+    for step in f.get("case", {}).get("steps", []):
+        (kind, v), = step.items()
+        if kind == "frame":
+            p = v.get("payload")
+            size = len(p) if isinstance(p, str) else 0 if p is None else p.get("length", "?")
+            extra = ",".join(k for k in ("rsv1", "rsv2", "rsv3", "length", "length_form", "mask", "chop")
+                             if k in v)
+            out.append(f"{v.get('opcode')}{'' if v.get('fin', True) else '(more)'}[{size}]{extra and ' ' + extra}")
+        else:
+            out.append(kind)
+    return " | ".join(out)
 for f in other:
-    raise AssertionError(f"a finding that is no planted bug: {f['id']} {f['signature']}: {f['result'][:300]}")
+    print(f"a finding that is no planted bug: {f['id']} {f['signature']} after {f['exec']} inputs:\n"
+          f"  {f['result'][:400]}\n  steps: {steps(f)[:600]}\n  observed: {f.get('observed', '')[:300]}",
+          file=sys.stderr)
+if other:
+    raise AssertionError(f"{len(other)} findings that are no planted bug (above)")
 for name, fs in found.items():
     assert name == "echo-corruption" or len(fs) == 1, f"{name} reported {len(fs)} times"
 missing = [b for b in required if b not in found]
