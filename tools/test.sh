@@ -18,9 +18,11 @@ fi
 echo "== release build (g++) =="
 cmake --preset release >/dev/null
 cmake --build --preset release -j "$jobs"
-# `long`: the three-minute planted-bug fuzz acceptance (test_fuzz_planted_bugs.sh), which
-# fuzz-server's timing on a loaded 2-core machine can make miss (run it with
-# `ctest --preset release -L long`, or `tools/bench.sh fuzz_planted`); WSSPEC_CI_LONG=1 keeps it.
+# `long`: the three-minute planted-bug fuzz acceptance (test_fuzz_planted_bugs.sh). It failed
+# one CI run of about five with two findings that were no planted bug, which ten runs since
+# (on 2 loaded cores) have not shown again; until that is understood it does not gate a
+# commit. Run it with `ctest --preset release -L long` or `tools/bench.sh fuzz_planted`
+# (it prints any such finding with its steps); WSSPEC_CI_LONG=1 keeps it here.
 if [ "${WSSPEC_CI_LONG:-0}" = 1 ]; then
   ctest --preset release -j "$jobs" --timeout 600
 else
