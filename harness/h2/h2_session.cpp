@@ -181,6 +181,10 @@ H2Session::H2Session(Role role, const SessionOptions& options, H2Handler& handle
     } else {
         settings.push_back({NGHTTP2_SETTINGS_ENABLE_CONNECT_PROTOCOL, 1});  // RFC 8441 3
     }
+    if (options.max_concurrent_streams) {
+        settings.push_back(
+            {NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS, *options.max_concurrent_streams});
+    }
     nghttp2_submit_settings(session_, NGHTTP2_FLAG_NONE, settings.data(), settings.size());
     if (options.connection_window != default_window_size) {
         nghttp2_session_set_local_window_size(session_, NGHTTP2_FLAG_NONE, connection_stream,

@@ -39,6 +39,9 @@ struct SessionOptions {
     std::uint32_t stream_window = default_window_size;
     // The same for the whole connection.
     std::uint32_t connection_window = default_window_size;
+    // SETTINGS_MAX_CONCURRENT_STREAMS we announce (RFC 9113 6.5.2); nghttp2 refuses streams
+    // past it with RST_STREAM REFUSED_STREAM. Unset: no limit announced.
+    std::optional<std::uint32_t> max_concurrent_streams;
 };
 
 class H2Handler {

@@ -7,8 +7,14 @@ namespace wsspec::peer {
 namespace {
 
 // A client sends its WebSocket frames after the 200 (RFC 8441 5); what it sends on a stream
-// that waits for its turn is kept up to this much, the rest dropped.
+// that waits for its turn is kept up to this much per stream and per connection, the rest
+// dropped (nghttp2 gives the window back as it hands data over, so flow control does not
+// bound it).
 constexpr std::size_t early_data_limit = 1U << 20;
+constexpr std::size_t early_data_connection_limit = 8U << 20;
+// Streams one connection may have open at once (RFC 9113 6.5.2 recommends no fewer than
+// 100); they wait their turn in a queue, which this bounds.
+constexpr std::uint32_t max_concurrent_streams = 100;
 constexpr auto close_write_grace = std::chrono::seconds(1);
 constexpr auto close_read_grace = std::chrono::milliseconds(100);
 // After wsspec resets a stream: how long the connection is watched for the client tearing it
@@ -20,6 +26,7 @@ h2::SessionOptions server_windows() {
     h2::SessionOptions o;
     o.stream_window = h2_server_stream_window;
     o.connection_window = h2_server_connection_window;
+    o.max_concurrent_streams = max_concurrent_streams;
     return o;
 }
 
@@ -33,7 +40,9 @@ class H2ServerConnection::StreamTransport final : public SessionTransport {
     }
     ~StreamTransport() override {
         const auto it = connection_.streams_.find(id_);
-        if (it != connection_.streams_.end()) connection_.streams_.erase(it);
+        if (it == connection_.streams_.end()) return;
+        connection_.early_total_ -= it->second.early.size();
+        connection_.streams_.erase(it);
     }
     StreamTransport(const StreamTransport&) = delete;
     StreamTransport& operator=(const StreamTransport&) = delete;
@@ -155,6 +164,9 @@ std::optional<H2ServerConnection::Request> H2ServerConnection::next_request(
     read_more();
     flush();  // our SETTINGS (SETTINGS_ENABLE_CONNECT_PROTOCOL = 1) first of all
     run_until([this] { return !requests_.empty() || !open(); }, deadline);
+    // Requests still queued when the client has closed the connection are not run: nothing
+    // could answer them.
+    if (!socket_open_) requests_.clear();
     if (requests_.empty()) return std::nullopt;
     Request r = std::move(requests_.front());
     requests_.pop_front();
@@ -175,6 +187,7 @@ std::unique_ptr<SessionTransport> H2ServerConnection::stream_transport(std::int3
 std::string H2ServerConnection::take_early_data(std::int32_t stream) {
     const auto it = streams_.find(stream);
     if (it == streams_.end()) return {};
+    early_total_ -= it->second.early.size();
     return std::exchange(it->second.early, {});
 }
 
@@ -186,7 +199,9 @@ std::string H2ServerConnection::send_settings(
 }
 
 void H2ServerConnection::close() {
-    if (retired_ && socket_open_ && h2_.alive()) h2_.terminate(no_error);
+    // RFC 9113 6.8: an endpoint SHOULD send GOAWAY before it closes the connection (a
+    // retired one, one idle past the request timeout, the server stopping).
+    if (socket_open_ && h2_.alive()) h2_.terminate(no_error);
     if (!socket_open_) {
         run_until([this] { return !reading_ && !writing_; }, Clock::now() + close_read_grace);
         return;
@@ -264,8 +279,12 @@ void H2ServerConnection::on_data(std::int32_t stream, std::span<const std::uint8
         state.transport->deliver(bytes);
         return;
     }
-    const std::size_t room = early_data_limit - std::min(early_data_limit, state.early.size());
-    state.early.append(reinterpret_cast<const char*>(bytes.data()), std::min(room, bytes.size()));
+    const std::size_t room =
+        std::min(early_data_limit - std::min(early_data_limit, state.early.size()),
+                 early_data_connection_limit - std::min(early_data_connection_limit, early_total_));
+    const std::size_t kept = std::min(room, bytes.size());
+    state.early.append(reinterpret_cast<const char*>(bytes.data()), kept);
+    early_total_ += kept;
 }
 
 void H2ServerConnection::on_goaway(std::uint32_t error_code) {
@@ -294,6 +313,7 @@ void H2ServerConnection::on_stream_closed(std::int32_t stream, std::uint32_t err
     }
     // A request still waiting for its turn stays queued; nghttp2 forgot the stream, so its
     // answer will simply not be sent.
+    early_total_ -= it->second.early.size();
     streams_.erase(it);
 }
 

@@ -52,7 +52,7 @@ class H2ServerConnection final : h2::H2Handler {
     // SETTINGS to the client (a case changing the connection, RFC 9113 6.5); "" or why not.
     std::string send_settings(const std::vector<std::pair<std::int32_t, std::uint32_t>>& settings);
     // A case left the connection in a state later requests must not inherit: no more
-    // requests are taken, and close() says GOAWAY NO_ERROR first (RFC 9113 6.8).
+    // requests are taken (close() says GOAWAY NO_ERROR first, as it always does).
     void retire() { retired_ = true; }
     [[nodiscard]] bool retired() const { return retired_; }
     [[nodiscard]] bool open() const { return socket_open_ && h2_.alive(); }
@@ -88,6 +88,7 @@ class H2ServerConnection final : h2::H2Handler {
     h2::H2Session h2_;
     std::deque<Request> requests_;
     std::map<std::int32_t, StreamState> streams_;
+    std::size_t early_total_ = 0;  // the early data of all streams_
     bool socket_open_ = true;
     bool retired_ = false;
     std::optional<std::uint32_t> goaway_code_;  // the client's GOAWAY
