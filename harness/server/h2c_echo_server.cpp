@@ -21,9 +21,9 @@ using boost::system::error_code;
 
 constexpr std::size_t read_chunk = 64 * 1024;
 constexpr int status_ok = 200;
-// Streams one connection may carry at once (SETTINGS_MAX_CONCURRENT_STREAMS is nghttp2's
-// default); a client opening more only waits, it cannot make us hold more codecs than this.
-constexpr std::size_t max_websockets_per_connection = 100;
+// Streams one connection may carry at once, announced as SETTINGS_MAX_CONCURRENT_STREAMS
+// (RFC 9113 6.5.2); a client opening more is refused, it cannot make us hold more codecs.
+constexpr std::uint32_t max_websockets_per_connection = 100;
 constexpr int status_service_unavailable = 503;
 // Windows as the client transport's (h2_transport.h): 16 MiB messages without a stall per
 // 64 KiB.
@@ -71,6 +71,7 @@ h2::SessionOptions server_windows() {
     h2::SessionOptions o;
     o.stream_window = stream_window;
     o.connection_window = connection_window;
+    o.max_concurrent_streams = max_websockets_per_connection;
     return o;
 }
 
