@@ -20,6 +20,7 @@ void add_serve_command(CLI::App& app, int& exit_status) {
         unsigned threads = 2;
         std::size_t max_connections = server::default_max_connections;
         std::uint32_t idle_timeout_s = server::default_idle_timeout_s;
+        std::uint64_t memory_budget_mib = server::default_memory_budget >> 20;
         std::string defects;
         std::string variants;
         bool verbose = false;
@@ -51,6 +52,12 @@ void add_serve_command(CLI::App& app, int& exit_status) {
                     "Connections open at once; further ones get 503 and are closed")
         ->capture_default_str()
         ->check(CLI::PositiveNumber);
+    cmd->add_option("--memory-budget", options->memory_budget_mib,
+                    "MiB all connections together may hold for the messages they are "
+                    "receiving; past it the connection whose message grows is failed with "
+                    "1013 (Try Again Later)")
+        ->capture_default_str()
+        ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 30));
     cmd->add_option("--idle-timeout", options->idle_timeout_s,
                     "Seconds a WebSocket connection may receive nothing before it is closed "
                     "(0: never)")
@@ -119,6 +126,7 @@ void add_serve_command(CLI::App& app, int& exit_status) {
         server_options.threads = options->threads;
         server_options.max_connections = options->max_connections;
         server_options.idle_timeout_s = options->idle_timeout_s;
+        server_options.memory_budget = options->memory_budget_mib << 20;
         server_options.defects = server::parse_defects(options->defects);
         server_options.variants = peer::parse_variants(options->variants);
         server_options.verbose = options->verbose;

@@ -130,6 +130,11 @@ class Connection {
                                std::uint8_t& rsv);
 
     [[nodiscard]] ConnectionState state() const { return state_; }
+    // Memory held for the inbound message being assembled and a control frame's payload (a
+    // server's budget across its connections counts it after each receive()).
+    [[nodiscard]] std::size_t buffered_bytes() const {
+        return message_buf_.capacity() + control_buf_.capacity();
+    }
     [[nodiscard]] const ProtocolError& error() const { return error_; }
     [[nodiscard]] Role role() const { return role_; }
     // The next masking key this side would use (for writers outside this class).

@@ -53,13 +53,15 @@ using OpenCount = std::shared_ptr<std::atomic<std::size_t>>;
 
 class Session : public std::enable_shared_from_this<Session>, codec::ConnectionHandler {
   public:
-    Session(tcp::socket socket, const EchoServerOptions& options, OpenCount open)
+    Session(tcp::socket socket, const EchoServerOptions& options, OpenCount open,
+            std::shared_ptr<MemoryBudget> budget)
         : socket_(std::move(socket)),
           timer_(socket_.get_executor()),
           late_timer_(socket_.get_executor()),
           options_(options),
           connection_(codec::Role::server, limits_for(options), peer::random_mask_seed()),
-          open_count_(std::move(open)) {
+          open_count_(std::move(open)),
+          budget_(std::move(budget)) {
         ++*open_count_;
     }
     ~Session() override { --*open_count_; }
@@ -132,6 +134,7 @@ class Session : public std::enable_shared_from_this<Session>, codec::ConnectionH
         if (!rest.empty()) {
             connection_.receive(reinterpret_cast<std::uint8_t*>(rest.data()), rest.size(), *this);
             write_pending_pong();
+            check_budget();
         }
         flush_then_continue();
     }
@@ -198,6 +201,7 @@ class Session : public std::enable_shared_from_this<Session>, codec::ConnectionH
                                     self->last_read_ = Clock::now();
                                     self->connection_.receive(self->in_.data(), n, *self);
                                     self->write_pending_pong();
+                                    self->check_budget();
                                     self->flush_then_continue();
                                 });
     }
@@ -289,6 +293,19 @@ class Session : public std::enable_shared_from_this<Session>, codec::ConnectionH
         finished_ = true;
     }
 
+    // --memory-budget: the message this connection assembles took all connections past the
+    // budget. The connection is failed with 1013 (Try Again Later: the server is overloaded)
+    // and what it held is given back at once.
+    void check_budget() {
+        if (budget_.hold(connection_.buffered_bytes()) || finished_) return;
+        connection_.write_close(out_, codec::close_code::try_again_later,
+                                "server memory budget exhausted");
+        finished_ = true;
+        connection_ =
+            codec::Connection(codec::Role::server, limits_for(options_), peer::random_mask_seed());
+        budget_.hold(0);
+    }
+
     // --- shutdown ---------------------------------------------------------------------------
     void send_and_linger(std::string bytes) {
         finished_ = true;
@@ -333,18 +350,21 @@ class Session : public std::enable_shared_from_this<Session>, codec::ConnectionH
     bool finished_ = false;
     Clock::time_point last_read_;
     OpenCount open_count_;
+    BudgetShare budget_;
     std::optional<std::string> pending_pong_;  // latest-pong-only
     bool hold_for_late_pong_ = false;          // late-pong
 };
 
 class Listener {
   public:
-    Listener(asio::io_context& io, const EchoServerOptions& options)
+    Listener(asio::io_context& io, const EchoServerOptions& options,
+             std::shared_ptr<MemoryBudget> budget)
         : io_(io),
           acceptor_(io),
           retry_timer_(io),
           options_(options),
-          open_(std::make_shared<std::atomic<std::size_t>>(0)) {}
+          open_(std::make_shared<std::atomic<std::size_t>>(0)),
+          budget_(std::move(budget)) {}
 
     std::uint16_t listen() {
         const tcp::endpoint endpoint(asio::ip::make_address(options_.host), options_.port);
@@ -369,7 +389,7 @@ class Listener {
                 refuse(std::move(socket));
             } else {
                 socket.set_option(tcp::no_delay(true), ec);
-                std::make_shared<Session>(std::move(socket), options_, open_)->start();
+                std::make_shared<Session>(std::move(socket), options_, open_, budget_)->start();
             }
             accept();
         });
@@ -411,6 +431,7 @@ class Listener {
     asio::steady_timer retry_timer_;
     const EchoServerOptions& options_;
     OpenCount open_;
+    std::shared_ptr<MemoryBudget> budget_;
     std::chrono::milliseconds retry_delay_ = accept_retry_first;
     bool accept_failing_ = false;
     bool at_capacity_warned_ = false;
@@ -442,7 +463,9 @@ int run_echo_server(const EchoServerOptions& options) {
     }
     warn_about_descriptor_limit(options);
     asio::io_context io;
-    Listener listener(io, options);
+    // One budget for every connection, over either listener.
+    const auto budget = std::make_shared<MemoryBudget>(options.memory_budget);
+    Listener listener(io, options, budget);
     std::uint16_t port = 0;
     try {
         port = listener.listen();
@@ -451,7 +474,7 @@ int run_echo_server(const EchoServerOptions& options) {
                   << ": " << e.code().message() << "\n";
         return 2;
     }
-    H2cListener h2c(io, options);
+    H2cListener h2c(io, options, nullptr, budget);
     std::uint16_t h2c_port = 0;
     if (options.h2c) {
         try {
@@ -471,7 +494,7 @@ int run_echo_server(const EchoServerOptions& options) {
             return 2;
         }
     }
-    H2cListener h2(io, options, tls);
+    H2cListener h2(io, options, tls, budget);
     std::uint16_t h2_port = 0;
     if (options.h2) {
         try {

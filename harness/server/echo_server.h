@@ -11,6 +11,7 @@
 
 #include "harness/codec/permessage_deflate_negotiation.h"
 #include "harness/peer/allowed_variants.h"
+#include "harness/server/memory_budget.h"
 #include "harness/server/server_defects.h"
 
 namespace wsspec::server {
@@ -31,6 +32,9 @@ struct EchoServerOptions {
     // A WebSocket connection that receives nothing for this long is closed (0: never).
     // Before the handshake the (shorter) handshake timeout applies.
     std::uint32_t idle_timeout_s = default_idle_timeout_s;
+    // What all connections together may hold for inbound messages being assembled; past it
+    // the connection whose message grows is failed with 1013 (memory_budget.h).
+    std::uint64_t memory_budget = default_memory_budget;
     std::string server_name = "wsspec-serve";
     DefectSet defects;
     peer::VariantSet variants;  // RFC-allowed behaviour (`--variant`), not defects

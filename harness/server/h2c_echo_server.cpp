@@ -35,13 +35,26 @@ constexpr int tls_handshake_timeout_s = 10;
 // (without its injected defects: those are an HTTP/1.1 listener feature).
 class StreamEcho final : public codec::ConnectionHandler {
   public:
-    StreamEcho(const EchoServerOptions& options)
+    StreamEcho(const EchoServerOptions& options, std::shared_ptr<MemoryBudget> budget)
         : options_(options),
           connection_(codec::Role::server,
                       DefectSet{}.limits(options.max_message_size, all_defects()),
-                      peer::random_mask_seed()) {}
+                      peer::random_mask_seed()),
+          budget_(std::move(budget)) {}
 
     codec::Connection& connection() { return connection_; }
+
+    // --memory-budget (memory_budget.h): past it, the stream's WebSocket is failed with 1013
+    // and what it held is given back.
+    void check_budget() {
+        if (budget_.hold(connection_.buffered_bytes()) || finished) return;
+        connection_.write_close(out, codec::close_code::try_again_later,
+                                "server memory budget exhausted");
+        finished = true;
+        connection_ = codec::Connection(codec::Role::server, codec::ConnectionLimits{},
+                                        peer::random_mask_seed());
+        budget_.hold(0);
+    }
     std::string out;
     bool finished = false;
 
@@ -65,6 +78,7 @@ class StreamEcho final : public codec::ConnectionHandler {
   private:
     const EchoServerOptions& options_;
     codec::Connection connection_;
+    BudgetShare budget_;
 };
 
 h2::SessionOptions server_windows() {
@@ -78,11 +92,13 @@ h2::SessionOptions server_windows() {
 class H2cConnection : public std::enable_shared_from_this<H2cConnection>, h2::H2Handler {
   public:
     H2cConnection(std::unique_ptr<peer::ByteStream> stream, const EchoServerOptions& options,
-                  std::shared_ptr<std::atomic<std::size_t>> open)
+                  std::shared_ptr<std::atomic<std::size_t>> open,
+                  std::shared_ptr<MemoryBudget> budget)
         : stream_(std::move(stream)),
           options_(options),
           h2_(h2::Role::server, server_windows(), *this),
-          open_(std::move(open)) {
+          open_(std::move(open)),
+          budget_(std::move(budget)) {
         ++*open_;
     }
     ~H2cConnection() override { --*open_; }
@@ -154,7 +170,7 @@ class H2cConnection : public std::enable_shared_from_this<H2cConnection>, h2::H2
             h2_.respond(stream, status_service_unavailable, {{"content-length", "0"}});
             return;
         }
-        auto echo = std::make_unique<StreamEcho>(options_);
+        auto echo = std::make_unique<StreamEcho>(options_, budget_);
         std::vector<h2::Header> answer = {{"server", options_.server_name}};
         // RFC 7692 via RFC 8441 5: the extension offer rides in sec-websocket-extensions.
         if (options_.permessage_deflate) {
@@ -188,6 +204,7 @@ class H2cConnection : public std::enable_shared_from_this<H2cConnection>, h2::H2
         StreamEcho& echo = *it->second;
         scratch_.assign(bytes.begin(), bytes.end());  // the codec unmasks in place
         echo.connection().receive(scratch_.data(), scratch_.size(), echo);
+        echo.check_budget();
         if (!echo.out.empty()) {
             h2_.send(stream, echo.out);
             echo.out.clear();
@@ -208,6 +225,7 @@ class H2cConnection : public std::enable_shared_from_this<H2cConnection>, h2::H2
     const EchoServerOptions& options_;
     h2::H2Session h2_;
     std::shared_ptr<std::atomic<std::size_t>> open_;
+    std::shared_ptr<MemoryBudget> budget_;
     std::map<std::int32_t, std::unique_ptr<StreamEcho>> echoes_;
     std::array<std::uint8_t, read_chunk> in_{};
     std::vector<std::uint8_t> scratch_;
@@ -219,12 +237,14 @@ class H2cConnection : public std::enable_shared_from_this<H2cConnection>, h2::H2
 }  // namespace
 
 H2cListener::H2cListener(asio::io_context& io, const EchoServerOptions& options,
-                         std::shared_ptr<asio::ssl::context> tls)
+                         std::shared_ptr<asio::ssl::context> tls,
+                         std::shared_ptr<MemoryBudget> budget)
     : io_(io),
       acceptor_(io),
       options_(options),
       tls_(std::move(tls)),
-      open_(std::make_shared<std::atomic<std::size_t>>(0)) {
+      open_(std::make_shared<std::atomic<std::size_t>>(0)),
+      budget_(budget ? std::move(budget) : std::make_shared<MemoryBudget>(options.memory_budget)) {
     if (tls_) peer::select_alpn(*tls_, "h2");  // RFC 9113 3.2
 }
 
@@ -248,7 +268,7 @@ void H2cListener::accept() {
             auto stream = tls_ ? std::make_unique<peer::ByteStream>(std::move(socket), tls_,
                                                                     asio::ssl::stream_base::server)
                                : std::make_unique<peer::ByteStream>(std::move(socket));
-            std::make_shared<H2cConnection>(std::move(stream), options_, open_)->start();
+            std::make_shared<H2cConnection>(std::move(stream), options_, open_, budget_)->start();
         }
         accept();
     });

@@ -15,9 +15,11 @@ namespace wsspec::server {
 
 class H2cListener {
   public:
-    // `tls`: a server context (ALPN "h2" is selected on it); null: h2c.
+    // `tls`: a server context (ALPN "h2" is selected on it); null: h2c. `budget`: shared with
+    // the server's other listeners (null: a budget of its own, options.memory_budget).
     H2cListener(boost::asio::io_context& io, const EchoServerOptions& options,
-                std::shared_ptr<boost::asio::ssl::context> tls = nullptr);
+                std::shared_ptr<boost::asio::ssl::context> tls = nullptr,
+                std::shared_ptr<MemoryBudget> budget = nullptr);
     // Binds host:port; returns the port bound (throws system_error).
     std::uint16_t listen(const std::string& host, std::uint16_t port);
     void stop();
@@ -30,6 +32,7 @@ class H2cListener {
     const EchoServerOptions& options_;
     std::shared_ptr<boost::asio::ssl::context> tls_;
     std::shared_ptr<std::atomic<std::size_t>> open_;
+    std::shared_ptr<MemoryBudget> budget_;
 };
 
 }  // namespace wsspec::server

@@ -8,6 +8,8 @@
 #   - --max-connections: connections beyond it get 503 and are closed, and once others
 #     close new ones are served again;
 #   - --idle-timeout: a silent WebSocket connection is closed, an active one is not;
+#   - --memory-budget: connections whose messages in progress take all of them past it are
+#     failed with 1013 (Try Again Later), the others go on, and new ones are served;
 #   - out of descriptors (ulimit -n) with clients waiting: accept backs off instead of
 #     spinning (CPU under 20% of a core), and serving resumes when descriptors free up.
 # Not in the sanitizer build: out of descriptors, UBSan's vptr check cannot probe memory
@@ -157,6 +159,46 @@ elif action == "hold":
     print(f"holding {n} connections", flush=True)
     time.sleep(seconds)
 
+elif action == "budget":
+    # N connections each start a 16 MiB binary message and send `mib` MiB of it: together
+    # past --memory-budget. Some are failed with 1013 (their Close), the rest keep going;
+    # then a fresh connection still echoes.
+    n, mib = int(args[0]), int(args[1])
+    header = bytes([0x82, 0xFF]) + (16 << 20).to_bytes(8, "big") + b"\0\0\0\0"  # mask 0
+    conns = []
+    for _ in range(n):
+        s, status = open_ws()
+        assert status == "101", status
+        s.sendall(header)
+        conns.append(s)
+    chunk = b"\x5a" * (64 * 1024)
+    failed = set()
+    for _ in range(mib * 16):
+        for i, s in enumerate(conns):
+            if i in failed:
+                continue
+            try:
+                s.sendall(chunk)
+            except OSError:
+                failed.add(i)
+    codes = []
+    for i, s in enumerate(conns):
+        s.settimeout(2)
+        try:
+            data = s.recv(64)
+        except (socket.timeout, OSError):
+            data = b""
+        if len(data) >= 4 and data[0] == 0x88:
+            codes.append(int.from_bytes(data[2:4], "big"))
+    assert 1013 in codes, f"no connection failed with 1013 past the budget: {codes}"
+    assert len(codes) < n, f"every connection was failed: {codes}"
+    s, status = open_ws()
+    s.sendall(bytes([0x81, 0x82, 0, 0, 0, 0]) + b"hi")
+    s.settimeout(5)
+    assert s.recv(16) == bytes([0x81, 0x02]) + b"hi", "no echo after the budget was hit"
+    print(f"{n} connections x {mib} MiB of 16 MiB messages: {codes.count(1013)} failed with 1013, "
+          f"{n - len(codes)} kept; a new connection echoes")
+
 elif action == "upgrade":
     deadline = time.time() + float(args[0])
     while True:
@@ -198,6 +240,22 @@ stop_started
 start_serve "$work/serve-idle.log" --idle-timeout 1
 python3 "$client_py" idle 127.0.0.1 "$(url_port "$SERVE_URL")" 1 | sed 's/^/  /'
 stop_started
+
+# --- --memory-budget ----------------------------------------------------------------------
+# 6 connections x 6 MiB of messages in progress against a budget of 16 MiB.
+start_serve "$work/serve-budget.log" --memory-budget 16
+serve_pid=$(pgrep -f -n -- "--memory-budget 16" || true)
+python3 "$client_py" budget 127.0.0.1 "$(url_port "$SERVE_URL")" 6 6 | sed 's/^/  /'
+if [[ -n "$serve_pid" && -r /proc/$serve_pid/status ]]; then
+  peak_kb=$(awk '/^VmHWM/ {print $2}' "/proc/$serve_pid/status")
+  echo "  serve's peak RSS: $((peak_kb / 1024)) MiB"
+fi
+stop_started
+set +e
+"$WSSPEC" serve --listen 127.0.0.1:0 --memory-budget 0 >"$work/budget0.log" 2>&1
+status=$?
+set -e
+[[ $status == 2 ]] || fail "--memory-budget 0: $(describe_status "$status"), expected exit 2"
 
 # --- out of descriptors -------------------------------------------------------------------
 # 40 descriptors and 60 clients: accept() fails with EMFILE while they wait.
