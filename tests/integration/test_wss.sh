@@ -72,6 +72,23 @@ for c in r["cases"]:
 print("untrusted certificate reported:", r["cases"][0]["result"][:100])
 PY
 peers=$(cd "$(dirname "$0")/../../tools/peers" && pwd)
+# all_ran_none_failed REPORT_DIR NAME MORE_THAN [CASE]: every selected case ran (more than
+# MORE_THAN of them), none FAILED, and CASE (if given) agreed permessage-deflate.
+all_ran_none_failed() {
+  /usr/bin/python3 - "$1/wsspec.json" "$2" "$3" "${4:-}" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+name, more_than, deflate_case = sys.argv[2], int(sys.argv[3]), sys.argv[4]
+ran = [c for c in r["cases"] if c.get("ran")]
+assert len(ran) == len(r["cases"]) > more_than, (len(ran), len(r["cases"]))
+bad = [c["id"] for c in ran if c["behavior"] == "FAILED"]
+assert not bad, bad
+if deflate_case:
+    assert any(c["id"] == deflate_case and c.get("compression") for c in ran), "no permessage-deflate"
+print(f"{name} over TLS: {len(ran)} cases ran, none FAILED")
+PY
+}
+
 client_cases='1.1.*,2.1,5.3,6.2.3,7.1.1,u8.1.1,hsc.1.*'
 
 echo "-- test-client over wss:// with the python-websockets client (trusts cert.pem)"
@@ -80,15 +97,7 @@ SSL_CERT_FILE="$work/cert.pem" timeout 120 "$wsspec" test-client --listen 127.0.
   --exec "/usr/bin/python3 '$peers/python_websockets_client.py' --url {url} --agent py-tls --quiet" \
   --report-dir "$work/c1" -q >"$work/c1.out" 2>&1 || { cat "$work/c1.out"; exit 1; }
 grep -q "listening on wss://127.0.0.1:" "$work/c1.out" || { cat "$work/c1.out"; exit 1; }
-/usr/bin/python3 - "$work/c1/wsspec.json" <<'PY'
-import json, sys
-r = json.load(open(sys.argv[1]))
-ran = [c for c in r["cases"] if c.get("ran")]
-assert len(ran) == len(r["cases"]) > 5, (len(ran), len(r["cases"]))
-bad = [c["id"] for c in ran if c["behavior"] == "FAILED"]
-assert not bad, bad
-print(f"python-websockets over TLS: {len(ran)} cases ran, none FAILED")
-PY
+all_ran_none_failed "$work/c1" python-websockets 5
 
 source_dir=${WSSPEC_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 if [ -d "$source_dir/tools/node_modules/ws" ]; then
@@ -107,16 +116,7 @@ echo "-- wsspec's own client over wss:// (--ca; and untrusted: refused, nothing 
 timeout 300 "$wsspec" test-client --listen 127.0.0.1:0 --cert "$work/cert.pem" --key "$work/key.pem" \
   --cases '1.*,2.*,3.*,4.*,5.*,6.*,7.*,10.*,12.1.1,12.1.2,13.1.1' --exec "'$wsspec' client {url} --ca '$work/cert.pem'" \
   --report-dir "$work/c6" -q >"$work/c6.out" 2>&1 || { cat "$work/c6.out"; exit 1; }
-/usr/bin/python3 - "$work/c6/wsspec.json" <<'PY'
-import json, sys
-r = json.load(open(sys.argv[1]))
-ran = [c for c in r["cases"] if c.get("ran")]
-assert len(ran) == len(r["cases"]) > 240, (len(ran), len(r["cases"]))
-bad = [c["id"] for c in ran if c["behavior"] == "FAILED"]
-assert not bad, bad
-assert any(c["id"] == "12.1.1" and c.get("compression") for c in ran), "no permessage-deflate"
-print(f"wsspec client over TLS: {len(ran)} cases ran, none FAILED")
-PY
+all_ran_none_failed "$work/c6" "wsspec client" 240 12.1.1
 status=0
 timeout 120 "$wsspec" test-client --listen 127.0.0.1:0 --cert "$work/cert.pem" --key "$work/key.pem" \
   --cases 1.1.1 --exec "'$wsspec' client {url}" --report-dir "$work/c7" -q >"$work/c7.out" 2>&1 ||
