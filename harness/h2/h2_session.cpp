@@ -76,6 +76,9 @@ int on_frame_recv(nghttp2_session*, const nghttp2_frame* frame, void* user_data)
         case NGHTTP2_GOAWAY:
             self.handler().on_goaway(frame->goaway.error_code);
             break;
+        case NGHTTP2_RST_STREAM:
+            self.handler().on_reset(stream, frame->rst_stream.error_code);
+            break;
         default:
             break;
     }
@@ -98,6 +101,24 @@ int on_stream_close(nghttp2_session*, std::int32_t stream, std::uint32_t error_c
     self.outgoing().erase(stream);
     self.incoming().erase(stream);
     self.handler().on_stream_closed(stream, error_code);
+    return 0;
+}
+
+int on_invalid_frame_recv(nghttp2_session*, const nghttp2_frame* frame, int lib_error_code,
+                          void* user_data) {
+    static constexpr std::array<const char*, 10> names = {
+        "DATA",         "HEADERS", "PRIORITY", "RST_STREAM",    "SETTINGS",
+        "PUSH_PROMISE", "PING",    "GOAWAY",   "WINDOW_UPDATE", "CONTINUATION"};
+    const std::uint8_t type = frame->hd.type;
+    self_of(user_data).note_invalid_frame(
+        std::string(type < names.size() ? names[type] : "an unknown") + " frame on stream " +
+        std::to_string(frame->hd.stream_id) + ": " + nghttp2_strerror(lib_error_code));
+    return 0;
+}
+
+int on_frame_send(nghttp2_session*, const nghttp2_frame* frame, void* user_data) {
+    if (frame->hd.type == NGHTTP2_GOAWAY)
+        self_of(user_data).note_goaway_sent(frame->goaway.error_code);
     return 0;
 }
 
@@ -166,6 +187,8 @@ H2Session::H2Session(Role role, const SessionOptions& options, H2Handler& handle
     nghttp2_session_callbacks_set_on_frame_recv_callback(cb, on_frame_recv);
     nghttp2_session_callbacks_set_on_data_chunk_recv_callback(cb, on_data_chunk);
     nghttp2_session_callbacks_set_on_stream_close_callback(cb, on_stream_close);
+    nghttp2_session_callbacks_set_on_invalid_frame_recv_callback(cb, on_invalid_frame_recv);
+    nghttp2_session_callbacks_set_on_frame_send_callback(cb, on_frame_send);
     const int rv = role == Role::client ? nghttp2_session_client_new(&session_, cb, this)
                                         : nghttp2_session_server_new(&session_, cb, this);
     nghttp2_session_callbacks_del(cb);
@@ -220,6 +243,15 @@ std::string H2Session::take_output() {
         out.append(reinterpret_cast<const char*>(data), static_cast<std::size_t>(n));
     }
     return out;
+}
+
+void H2Session::note_goaway_sent(std::uint32_t error_code) {
+    constexpr std::uint32_t no_error = 0;
+    if (error_code == no_error || !error_.empty()) return;
+    // RFC 9113 5.4.1: a connection error; nghttp2 said GOAWAY and the connection is over.
+    error_ = "HTTP/2: the peer broke the protocol, wsspec ended the connection with GOAWAY " +
+             error_code_name(error_code) + " (RFC 9113 5.4.1)" +
+             (invalid_frame_.empty() ? std::string() : ": " + invalid_frame_);
 }
 
 bool H2Session::alive() const {

@@ -61,6 +61,9 @@ class H2Handler {
     // The stream is gone: error_code 0 after both ends, else RST_STREAM's code.
     virtual void on_stream_closed(std::int32_t /*stream*/, std::uint32_t /*error_code*/) {}
     virtual void on_goaway(std::uint32_t /*error_code*/) {}
+    // The peer sent RST_STREAM (on_stream_closed follows; it also comes for closes that are
+    // not the peer's reset).
+    virtual void on_reset(std::int32_t /*stream*/, std::uint32_t /*error_code*/) {}
 };
 
 // The extended CONNECT of RFC 8441 4 and 5.
@@ -82,7 +85,9 @@ class H2Session {
     H2Session(const H2Session&) = delete;
     H2Session& operator=(const H2Session&) = delete;
 
-    // Feeds bytes from the peer; false (and error()) when the connection is broken.
+    // Feeds bytes from the peer; false (and error()) when the connection is broken. A
+    // connection error nghttp2 answers with its own GOAWAY shows in error() once that GOAWAY
+    // is taken by take_output().
     bool receive(std::span<const std::uint8_t> bytes);
     // Everything there is to write now (frames, and DATA as far as windows allow).
     std::string take_output();
@@ -136,6 +141,12 @@ class H2Session {
     std::map<std::int32_t, Outgoing>& outgoing() { return outgoing_; }
     std::map<std::int32_t, Incoming>& incoming() { return incoming_; }
     void note_settings() { settings_received_ = true; }
+    // nghttp2 found a frame of the peer's invalid (`what`: the frame and nghttp2's reason).
+    void note_invalid_frame(std::string what) { invalid_frame_ = std::move(what); }
+    [[nodiscard]] const std::string& last_invalid_frame() const { return invalid_frame_; }
+    // We are sending GOAWAY: with an error code, nghttp2 ended the connection for an error of
+    // the peer's (mem_recv still returned a count), which error() says from then on.
+    void note_goaway_sent(std::uint32_t error_code);
     Role role() const { return role_; }
 
   private:
@@ -149,7 +160,8 @@ class H2Session {
     std::deque<std::vector<Header>> sent_fields_;  // open_stream's names, uncopied by nghttp2
     bool settings_received_ = false;
     std::string error_;
-    std::string error_note_;  // a refused submission (the connection goes on)
+    std::string error_note_;     // a refused submission (the connection goes on)
+    std::string invalid_frame_;  // the last frame nghttp2 found invalid, and why
 };
 
 // The extended CONNECT's fields for `request` (RFC 8441 4 and 5), pseudo-header fields first.

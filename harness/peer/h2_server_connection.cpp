@@ -232,13 +232,14 @@ void H2ServerConnection::read_more() {
             }
             return;
         }
-        if (!h2_.receive({rx_.data(), n})) {
-            for (auto& [id, state] : streams_) {
-                if (state.transport) state.transport->end(false, h2_.error());
-            }
-        }
+        h2_.receive({rx_.data(), n});
         flush();  // WINDOW_UPDATE, SETTINGS ACK, and DATA the client's window now allows
-        if (h2_.error().empty()) read_more();
+        if (h2_.error().empty()) return read_more();
+        // A connection error (nghttp2's own GOAWAY, just flushed): nothing more is read (RFC
+        // 9113 5.4.1), and the streams' cases hear why now.
+        for (auto& [id, state] : streams_) {
+            if (state.transport) state.transport->end(false, h2_.error());
+        }
     });
 }
 

@@ -125,24 +125,25 @@ H2Transport::OpenResult H2Transport::send_request(const std::vector<h2::Header>&
         return out;
     }
     flush();
-    run_until([&] { return response_.has_value() || ended_ || !socket_open_; }, deadline);
+    run_until(
+        [&] { return response_.has_value() || ended_ || !socket_open_ || !h2_.error().empty(); },
+        deadline);
     if (response_) return *response_;
     // RFC 9113 5.4.1: a GOAWAY's code says why the connection went; streams it left
     // unprocessed are closed here with REFUSED_STREAM, which is ours, not the server's.
-    constexpr std::uint32_t no_error = 0;
-    if (goaway_code_ && *goaway_code_ != no_error) {
+    if (goaway_code_) {
         out.stream_error_frame = "GOAWAY";
         out.stream_error = h2::error_code_name(*goaway_code_);
     } else if (reset_code_) {
         out.stream_error_frame = "RST_STREAM";
         out.stream_error = h2::error_code_name(*reset_code_);
     }
-    out.timed_out = !ended_ && socket_open_;
+    out.timed_out = !ended_ && socket_open_ && h2_.error().empty();
     out.failure = out.timed_out ? "no response to the extended CONNECT within the case timeout"
+                  : !h2_.error().empty() ? h2_.error()
                   : !out.stream_error.empty()
                       ? out.stream_error_frame + " " + out.stream_error + " instead of a response"
-                  : !h2_.error().empty() ? h2_.error()
-                                         : "the stream or connection ended without a response";
+                      : "the stream or connection ended without a response";
     return out;
 }
 
@@ -259,6 +260,15 @@ std::string H2Transport::take_early_data() {
 void H2Transport::start(Handlers handlers) {
     handlers_ = std::move(handlers);
     started_ = true;
+    // What came on the stream with the 200 (in the same read) is the session's like the rest:
+    // counted, logged and budgeted. So is an end that came with it (RST_STREAM, GOAWAY, a
+    // connection error).
+    if (!early_.empty() && !closing_) {
+        delivering_ = std::exchange(early_, {});
+        handlers_.received(
+            {reinterpret_cast<std::uint8_t*>(delivering_.data()), delivering_.size()});
+    }
+    if (ended_ && !closing_) handlers_.ended(ended_eof_, ended_why_);
 }
 
 void H2Transport::on_response(std::int32_t stream, int status,
@@ -310,6 +320,10 @@ void H2Transport::on_goaway(std::uint32_t error_code) {
     goaway_code_ = error_code;
 }
 
+void H2Transport::on_reset(std::int32_t stream, std::uint32_t /*error_code*/) {
+    if (stream == stream_id_) reset_received_ = true;
+}
+
 void H2Transport::on_stream_closed(std::int32_t stream, std::uint32_t error_code) {
     if (const auto it = side_.find(stream); it != side_.end()) {
         it->second.ended = true;
@@ -317,14 +331,29 @@ void H2Transport::on_stream_closed(std::int32_t stream, std::uint32_t error_code
         return;
     }
     if (stream != stream_id_) return;
-    if (error_code != 0) reset_code_ = error_code;
-    end(error_code == 0, "stream reset by the server: RST_STREAM " +
-                             h2::error_code_name(error_code) + " (RFC 8441 5: an abortive close)");
+    // Only an RST_STREAM the server sent is its reset; nghttp2 also closes a stream with a
+    // code itself: REFUSED_STREAM past a GOAWAY's last stream id (5.4.1), or the code of the
+    // RST_STREAM wsspec sent for the server's stream error.
+    if (error_code != 0 && reset_received_) {
+        reset_code_ = error_code;
+        return end(false, "stream reset by the server: RST_STREAM " +
+                              h2::error_code_name(error_code) + " (RFC 8441 5: an abortive close)");
+    }
+    if (error_code == 0) return end(true, {});
+    end(false, !h2_.error().empty() ? h2_.error()
+               : goaway_code_       ? "the server ended the connection with GOAWAY " +
+                                    h2::error_code_name(*goaway_code_) + " before the stream ended"
+                              : "the stream was closed with " + h2::error_code_name(error_code) +
+                                    (h2_.last_invalid_frame().empty()
+                                         ? std::string()
+                                         : " after an invalid " + h2_.last_invalid_frame()));
 }
 
 void H2Transport::end(bool eof, const std::string& why) {
     if (ended_) return;
     ended_ = true;
+    ended_eof_ = eof;
+    ended_why_ = why;  // for start(), when the stream ends before the session is attached
     if (started_ && !closing_) handlers_.ended(eof, why);
 }
 
@@ -342,10 +371,14 @@ void H2Transport::read_more() {
             if (write_done_) std::exchange(write_done_, {})(ec.message());
             return;
         }
-        if (!h2_.receive({rx_.data(), n})) {
-            end(false, h2_.error());
-        }
+        h2_.receive({rx_.data(), n});
         flush();  // WINDOW_UPDATE, SETTINGS ACK, and DATA the peer's window now allows
+        if (!h2_.error().empty()) {
+            // A connection error (nghttp2's own GOAWAY, just flushed): nothing more is read
+            // (RFC 9113 5.4.1), and the case hears why now, not at its timeout.
+            end(false, h2_.error());
+            return;
+        }
         if (closing_ && !h2_.alive()) return;
         read_more();
     });

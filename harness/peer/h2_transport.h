@@ -72,6 +72,7 @@ class H2Transport final : public SessionTransport, h2::H2Handler {
     void on_remote_end(std::int32_t stream) override;
     void on_stream_closed(std::int32_t stream, std::uint32_t error_code) override;
     void on_goaway(std::uint32_t error_code) override;
+    void on_reset(std::int32_t stream, std::uint32_t error_code) override;
 
     // A stream beside the case's own (extra_streams, the probe after a reset).
     struct SideStream {
@@ -97,7 +98,10 @@ class H2Transport final : public SessionTransport, h2::H2Handler {
     bool writing_ = false;
     std::optional<OpenResult> response_;
     h2::WebSocketRequest probe_request_;
-    std::optional<std::uint32_t> reset_code_;   // RST_STREAM on our stream
+    std::optional<std::uint32_t> reset_code_;  // RST_STREAM on our stream
+    bool reset_received_ = false;              // the server sent it (not nghttp2's close)
+    bool ended_eof_ = false;                   // how it ended, for start()
+    std::string ended_why_;
     std::optional<std::uint32_t> goaway_code_;  // the connection's GOAWAY
     std::string early_;
     std::string delivering_;
