@@ -49,10 +49,11 @@ print(f"{d}: {len(run['findings'])} findings in the page, {run['execs']} execs")
 PY
 }
 
+# The runs are bounded by inputs (how many fit in a few seconds depends on the load).
 # 1. A finding of the judge, with its wire log.
 start_serve "$work/serve.log" --inject-defect skip-utf8-check
 set +e
-timeout -k 5 120 "$WSSPEC" fuzz-server "$SERVE_URL" --time 4 --seed 1 --timeout 500 \
+timeout -k 5 120 "$WSSPEC" fuzz-server "$SERVE_URL" --runs 1000 --seed 1 --timeout 500 \
   --report-dir "$work/judge" >"$work/judge.out" 2>&1
 status=$?
 set -e
@@ -65,7 +66,7 @@ port=$(free_port)
 set +e
 timeout -k 5 120 "$WSSPEC" fuzz-server "ws://127.0.0.1:$port/" \
   --exec "/usr/bin/python3 '$SRC/tests/integration/peers/planted_bug_server.py' --port $port --bug fragment-crash" \
-  --time 6 --seed 1 --timeout 500 --report-dir "$work/crash" >"$work/crash.out" 2>&1
+  --runs 3000 --max-findings 1 --seed 1 --timeout 500 --report-dir "$work/crash" >"$work/crash.out" 2>&1
 status=$?
 set -e
 ((status == 1)) || { cat "$work/crash.out" >&2; fail "planted fragment crash: expected findings (exit 1), got $(describe_status $status)"; }
@@ -73,7 +74,7 @@ check_report "$work/crash" crash || fail "the crash run's report"
 
 # 3. -j 2: the merged report and each worker's.
 set +e
-timeout -k 5 120 "$WSSPEC" fuzz-server "$SERVE_URL" --time 3 --seed 1 --timeout 500 -j 2 \
+timeout -k 5 120 "$WSSPEC" fuzz-server "$SERVE_URL" --runs 400 --seed 1 --timeout 500 -j 2 \
   --report-dir "$work/jobs" >"$work/jobs.out" 2>&1
 status=$?
 set -e

@@ -47,7 +47,7 @@ stop_started
 # -j 2: two workers, their reports merged; a defect found by both is one finding.
 start_serve "$work/serve-jobs.log" --inject-defect skip-utf8-check
 set +e
-timeout 60 "$WSSPEC" fuzz-server "$SERVE_URL" -j 2 --time 3 --seed 1 --timeout 400 \
+timeout 120 "$WSSPEC" fuzz-server "$SERVE_URL" -j 2 --runs 400 --seed 1 --timeout 400 \
   --report-dir "$work/jobs" >"$work/jobs.out" 2>&1
 status=$?
 set -e
@@ -76,8 +76,10 @@ for defect in skip-utf8-check accept-reserved-bits no-close-reply accept-unmaske
   start_serve "$work/serve-$defect.log" --inject-defect "$defect"
   started=$(date +%s.%N)
   set +e
-  "$WSSPEC" fuzz-server "$SERVE_URL" --time 6 --seed 2 --timeout 400 \
-    --report-dir "$work/$defect" >"$work/$defect.out" 2>&1
+  # Bounded by inputs and ended by the first finding: how many inputs fit in a few seconds
+  # depends on the machine's load.
+  timeout 180 "$WSSPEC" fuzz-server "$SERVE_URL" --runs 1500 --max-findings 1 --seed 2 \
+    --timeout 400 --report-dir "$work/$defect" >"$work/$defect.out" 2>&1
   status=$?
   set -e
   if ((status != 1)); then
