@@ -65,13 +65,11 @@ MODE:
                        before any request; the connection stays open
 """
 
-import argparse
 import os
 import select
 import socket
 import struct
 import sys
-import threading
 import time
 
 import h2.config
@@ -80,6 +78,9 @@ import h2.errors
 import h2.events
 import h2.exceptions
 import h2.settings
+
+import threaded_listener  # the accept loop the hostile peers share (this directory)
+
 
 READ_SIZE = 65536
 # Every connection ends by itself: wsspec's --timeout in the test is far shorter.
@@ -541,20 +542,5 @@ def serve(conn, mode):
         peer.report()
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("mode", choices=sorted(MODES))
-    parser.add_argument("--port", type=int, default=0)
-    args = parser.parse_args()
-    listener = socket.socket()
-    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    listener.bind(("127.0.0.1", args.port))
-    listener.listen(16)
-    print(f"listening on 127.0.0.1:{listener.getsockname()[1]}", flush=True)
-    while True:
-        conn, _ = listener.accept()
-        threading.Thread(target=serve, args=(conn, args.mode), daemon=True).start()
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(threaded_listener.main(MODES, serve))

@@ -19,14 +19,14 @@ MODE:
                 valid 101, then a text message of 32 KiB fragments that never ends
 """
 
-import argparse
 import base64
 import hashlib
 import os
-import socket
 import struct
 import sys
-import threading
+
+import threaded_listener  # the accept loop the hostile peers share (this directory)
+
 
 GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"  # RFC 6455 1.3
 OP_CONTINUATION, OP_TEXT, OP_BINARY = 0x0, 0x1, 0x2
@@ -115,20 +115,5 @@ MODES = ("silent", "garbage", "midframe", "len-2^63-1", "len-2^63", "endless-fra
          "endless-fragments")
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("mode", choices=MODES)
-    parser.add_argument("--port", type=int, default=0)
-    args = parser.parse_args()
-    listener = socket.socket()
-    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    listener.bind(("127.0.0.1", args.port))
-    listener.listen(16)
-    print(f"listening on 127.0.0.1:{listener.getsockname()[1]}", flush=True)
-    while True:
-        conn, _ = listener.accept()
-        threading.Thread(target=serve, args=(conn, args.mode), daemon=True).start()
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(threaded_listener.main(MODES, serve))
