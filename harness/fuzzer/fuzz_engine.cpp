@@ -298,6 +298,7 @@ class Engine {
     bool grows(const ResourceGrowth& g, bool memory, std::size_t repeats) const;
     void write_finding(Finding& f);
     bool should_stop() const;
+    bool found_enough() const;
     bool run_over() const;
     void load_corpus();
     void save_to_corpus(
@@ -354,10 +355,14 @@ bool Engine::run_over() const {
            (!settings_.runs && elapsed() >= settings_.time_s);
 }
 
+// --max-findings reached.
+bool Engine::found_enough() const {
+    return settings_.max_findings != 0 && stats_.findings.size() >= settings_.max_findings;
+}
+
 bool Engine::should_stop() const {
     if (settings_.stop && settings_.stop->load()) return true;
-    if (settings_.max_findings != 0 && stats_.findings.size() >= settings_.max_findings)
-        return true;
+    if (found_enough()) return true;
     if (settings_.runs) return stats_.execs >= *settings_.runs;
     return elapsed() >= settings_.time_s;
 }
@@ -1096,12 +1101,11 @@ void Engine::check_suspects() {
         suspect_check_share * elapsed()) {
         return;
     }
-    const auto started = Clock::now();
     struct Timed {
         Clock::duration& total;
         Clock::time_point started;
         ~Timed() { total += Clock::now() - started; }
-    } timed{suspect_check_time_, started};
+    } timed{suspect_check_time_, Clock::now()};
     const auto best =
         std::max_element(suspects_.begin(), suspects_.end(),
                          [](const Grown& a, const Grown& b) { return a.rss < b.rss; });
@@ -1287,7 +1291,7 @@ void Engine::loop() {
         previous_input_ = std::move(child);
         progress(false);
     }
-    if (settings_.max_findings != 0 && stats_.findings.size() >= settings_.max_findings)
+    if (found_enough())
         log("fuzz: stopping after " + std::to_string(stats_.findings.size()) +
             " findings (--max-findings)");
 }

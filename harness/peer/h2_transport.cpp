@@ -253,10 +253,6 @@ H2Transport::StreamEnd H2Transport::end_stream(bool reset, const std::string& er
     return out;
 }
 
-std::string H2Transport::take_early_data() {
-    return std::exchange(early_, {});
-}
-
 void H2Transport::start(Handlers handlers) {
     handlers_ = std::move(handlers);
     started_ = true;

@@ -46,8 +46,6 @@ class H2Transport final : public SessionTransport, h2::H2Handler {
     // each sending one text message and a Close, all at once; what the server got wrong.
     StreamEnd run_extra_streams(const h2::WebSocketRequest& base, std::uint32_t count,
                                 Clock::time_point deadline);
-    // DATA that arrived with or right after the response, before start().
-    std::string take_early_data();
 
     void start(Handlers handlers) override;
     void write(std::string bytes, std::function<void(const std::string& error)> done) override;
@@ -103,7 +101,7 @@ class H2Transport final : public SessionTransport, h2::H2Handler {
     bool ended_eof_ = false;                   // how it ended, for start()
     std::string ended_why_;
     std::optional<std::uint32_t> goaway_code_;  // the connection's GOAWAY
-    std::string early_;
+    std::string early_;  // DATA that came with the response, before start() hands it over
     std::string delivering_;
     std::function<void(const std::string&)> write_done_;
     std::array<std::uint8_t, 64 * 1024> rx_{};

@@ -231,7 +231,8 @@ oracle::Observation run_case_over_h2(const cases::Case& c, const ClientSettings&
         if (!extra.lapse.empty()) obs.h2_lapses.push_back(extra.lapse);
         session.note(extra.note);
     }
-    session.start_websocket(transport.take_early_data());
+    // (What came with the 200 reached the session when it was attached.)
+    session.start_websocket({});
     run_case_steps(c, obs, session);
     return finish();
 }
