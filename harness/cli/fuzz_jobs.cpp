@@ -195,9 +195,16 @@ void follow_jobs_parent() {
     const pid_t parent = static_cast<pid_t>(std::strtol(value, nullptr, 10));
     // Not for the programs this worker starts (they would only inherit it).
     unsetenv(parent_variable);
-    if (parent != getppid()) return;  // not our parent: a wsspec started by someone else
-    if (prctl(PR_SET_PDEATHSIG, SIGINT) != 0) return;
-    if (getppid() != parent) std::raise(SIGINT);  // it died before the line above
+    // SIGHUP, not SIGINT: the kernel sends the parent-death signal again each time the dying
+    // parent's children pass to another of its threads, and a second SIGINT would mean "exit
+    // without a report"; stop_on_signal() takes any number of them as one stop.
+    stop_on_signal(SIGHUP,
+                   "\nwsspec: the -j parent is gone; finishing the input in flight and writing "
+                   "this worker's report\n");
+    if (prctl(PR_SET_PDEATHSIG, SIGHUP) != 0) return;
+    // Only the parent sets the variable, for the workers it starts: a different parent here
+    // means it died before the line above (even before this worker got here).
+    if (getppid() != parent) std::raise(SIGHUP);
 }
 
 int run_fuzz_jobs(std::size_t jobs, std::uint64_t seed, const std::string& report_dir,

@@ -48,6 +48,18 @@ extern "C" void on_signal(int) {
     (void)!::write(wake_pipe[1], &wake, 1);
 }
 
+// A stop asked for by a signal that may come more than once for one cause (the parent-death
+// signal is sent again each time the dying parent's children pass to another of its threads):
+// the first one stops the run like a first interrupt, repeats are ignored.
+const char* repeatable_stop_message = nullptr;
+std::atomic<bool> repeatable_stop_seen{false};
+
+extern "C" void on_repeatable_stop(int) {
+    if (repeatable_stop_seen.exchange(true)) return;
+    stop_requested = true;
+    if (repeatable_stop_message != nullptr) say(repeatable_stop_message);
+}
+
 // The second interrupt's work, outside the signal handler where it may allocate and write
 // files.
 void watch_for_second_interrupt() {
@@ -84,6 +96,12 @@ const std::atomic<bool>& install_interrupt_handler() {
         std::signal(SIGTERM, on_signal);
     });
     return stop_requested;
+}
+
+void stop_on_signal(int signal, const char* message) {
+    install_interrupt_handler();
+    repeatable_stop_message = message;
+    std::signal(signal, on_repeatable_stop);
 }
 
 EmergencyReport::EmergencyReport(std::function<std::string()> write) {

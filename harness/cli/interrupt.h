@@ -13,6 +13,11 @@ namespace wsspec::cli {
 
 const std::atomic<bool>& install_interrupt_handler();
 
+// `signal` stops the run as a first interrupt does (printing `message`, which must outlive
+// the process), however often it comes: for a signal one event may deliver several times.
+// Ctrl-C keeps its own meaning.
+void stop_on_signal(int signal, const char* message);
+
 // While alive, a second interrupt runs `write` (on a thread of its own) before exiting;
 // `write` returns the line to print (where the partial report went) and may throw. The
 // destructor waits for a `write` in progress.

@@ -139,7 +139,8 @@ set -e
 wait_pid_gone "$server_pid" 5 || { kill "$server_pid"; fail "after a second Ctrl-C the server wsspec started (pid $server_pid) still runs"; }
 
 # 4c. The -j parent killed outright (SIGKILL, no chance to pass anything on): its workers
-# notice, stop as after Ctrl-C and write their own reports instead of fuzzing on alone.
+# notice, stop as after Ctrl-C and write their own reports instead of fuzzing on alone. (The
+# kernel may tell a worker more than once that its parent died; it must still write.)
 "$WSSPEC" fuzz-server "$SERVE_URL" --time 120 --seed 2 --timeout 500 -j 2 \
   --report-dir "$work/orphans" >"$work/orphans.out" 2>&1 &
 pid=$!
@@ -153,11 +154,37 @@ for worker in $workers; do
   wait_pid_gone "$worker" 20 || { kill "$worker"; fail "worker $worker fuzzes on after its -j parent was killed"; }
 done
 for n in 1 2; do
-  python3 - "$work/orphans/worker-$n/fuzz.json" <<'PY' || fail "orphaned worker $n: its fuzz.json"
+  if ! python3 - "$work/orphans/worker-$n/fuzz.json" <<'PY'; then
 import json, sys
 r = json.load(open(sys.argv[1]))
 assert r["interrupted"] is True and r["duration_s"] < 60, (r["interrupted"], r["duration_s"])
 PY
+    cat "$work/orphans/worker-$n/fuzz.log" >&2
+    fail "orphaned worker $n: its fuzz.json"
+  fi
+done
+
+# 4d. The signal a worker takes as "the parent is gone" (SIGHUP), three times at once: one
+# stop, not the exit without a report that a second Ctrl-C means; the parent, alive, merges.
+"$WSSPEC" fuzz-server "$SERVE_URL" --time 120 --seed 3 --timeout 500 -j 2 \
+  --report-dir "$work/hups" >"$work/hups.out" 2>&1 &
+pid=$!
+started_pids+=("$pid")
+sleep 3
+workers=$(pgrep -P "$pid" | tr '\n' ' ' || true)
+[[ -n "$workers" ]] || { cat "$work/hups.out" >&2; fail "-j 2 (hup): no workers to be seen"; }
+for worker in $workers; do
+  kill -HUP "$worker" && kill -HUP "$worker" && kill -HUP "$worker"
+done
+set +e
+timeout 30 tail --pid="$pid" -f /dev/null
+wait "$pid"
+status=$?
+set -e
+((status == 1)) || { cat "$work/hups.out" >&2; fail "-j 2, workers hung up: expected exit 1 (findings), got $(describe_status $status)"; }
+for n in 1 2; do
+  grep -q '"interrupted": true' "$work/hups/worker-$n/fuzz.json" ||
+    { cat "$work/hups/worker-$n/fuzz.log" >&2; fail "worker $n after three SIGHUPs: no report of an interrupted run"; }
 done
 
 # 5. Rendered again from fuzz.json; fuzz reports are not merged.
