@@ -46,6 +46,16 @@ wait_pid_gone() {
   return 1
 }
 
+# wait_for_line FILE PATTERN SECONDS: until a line of FILE matches the grep PATTERN.
+wait_for_line() {
+  local file=$1 pattern=$2 limit=$3 i
+  for ((i = 0; i < limit * 20; i++)); do
+    grep -q -- "$pattern" "$file" 2>/dev/null && return 0
+    sleep 0.05
+  done
+  return 1
+}
+
 free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
 }

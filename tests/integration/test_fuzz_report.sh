@@ -92,6 +92,16 @@ assert r["timeline"] and r["timeline"][-1]["execs"] <= r["execs"], r["timeline"]
 assert r["target"].startswith("ws://") and r["transport"] == "HTTP/1.1, ws", r.get("target")
 PY
 
+# fuzzing single|jobs DIR: the run (each worker) has printed its progress, so it is fuzzing
+# with its signal handlers in place (a fixed sleep is too short on a loaded machine).
+fuzzing() {
+  if [[ $1 == single ]]; then
+    wait_for_line "$2.out" " execs (" 60
+  else
+    wait_for_line "$2/worker-1/fuzz.log" " execs (" 60 && wait_for_line "$2/worker-2/fuzz.log" " execs (" 60
+  fi
+}
+
 # 4. Ctrl-C: the report of what ran so far, marked interrupted; so with -j 2.
 for mode in single jobs; do
   extra=()
@@ -100,7 +110,7 @@ for mode in single jobs; do
     --report-dir "$work/int-$mode" >"$work/int-$mode.out" 2>&1 &
   pid=$!
   started_pids+=("$pid")
-  sleep 3
+  fuzzing "$mode" "$work/int-$mode" || { cat "$work/int-$mode.out" >&2; fail "interrupted ($mode): no progress"; }
   kill -INT "$pid"
   set +e
   wait "$pid"
@@ -125,8 +135,13 @@ silent="import socket, time; s = socket.socket(); s.setsockopt(socket.SOL_SOCKET
   >"$work/int-twice.out" 2>&1 &
 pid=$!
 started_pids+=("$pid")
-sleep 3
-server_pid=$(pgrep -P "$pid" | head -1 || true)  # (sh -c exec: the server itself)
+# Once the server is started, wsspec's handlers are in place (they come first).
+for ((i = 0; i < 600; i++)); do
+  server_pid=$(pgrep -P "$pid" | head -1 || true)  # (sh -c exec: the server itself)
+  [[ -n "$server_pid" ]] && break
+  sleep 0.05
+done
+sleep 1  # into the first input, which the silent server never answers
 [[ -n "$server_pid" ]] || { cat "$work/int-twice.out" >&2; fail "the supervised server did not start"; }
 kill -INT "$pid"
 sleep 0.5
@@ -145,7 +160,7 @@ wait_pid_gone "$server_pid" 5 || { kill "$server_pid"; fail "after a second Ctrl
   --report-dir "$work/orphans" >"$work/orphans.out" 2>&1 &
 pid=$!
 started_pids+=("$pid")
-sleep 3
+fuzzing jobs "$work/orphans" || { cat "$work/orphans.out" >&2; fail "-j 2 (orphans): no progress"; }
 workers=$(pgrep -P "$pid" | tr '\n' ' ' || true)
 [[ -n "$workers" ]] || { cat "$work/orphans.out" >&2; fail "-j 2: no workers to be seen"; }
 kill -KILL "$pid"
@@ -170,7 +185,7 @@ done
   --report-dir "$work/hups" >"$work/hups.out" 2>&1 &
 pid=$!
 started_pids+=("$pid")
-sleep 3
+fuzzing jobs "$work/hups" || { cat "$work/hups.out" >&2; fail "-j 2 (hups): no progress"; }
 workers=$(pgrep -P "$pid" | tr '\n' ' ' || true)
 [[ -n "$workers" ]] || { cat "$work/hups.out" >&2; fail "-j 2 (hup): no workers to be seen"; }
 for worker in $workers; do

@@ -132,7 +132,10 @@ start_background "$work/silent-peer.log" python3 -c '
 import socket, time
 s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(8)
 print("listening on 127.0.0.1:%d" % s.getsockname()[1], flush=True)
-held = [s.accept() for _ in range(8)]
+held = []
+for _ in range(8):
+    held.append(s.accept())
+    print("accepted", flush=True)
 time.sleep(600)'
 silent_url=
 for ((i = 0; i < 100; i++)); do
@@ -145,7 +148,12 @@ done
   --report-dir "$work/silent" -q >"$work/silent.log" 2>&1 &
 ts_pid=$!
 started_pids+=("$ts_pid")
-sleep 1
+# Interrupt once a case is under way (its handler is in place by then, however slow the machine).
+for ((i = 0; i < 200; i++)); do
+  grep -q accepted "$work/silent-peer.log" && break
+  sleep 0.05
+done
+grep -q accepted "$work/silent-peer.log" || fail "test-server never connected to the silent peer"
 kill -INT "$ts_pid"
 sleep 0.3
 kill -INT "$ts_pid"
