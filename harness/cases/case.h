@@ -159,7 +159,8 @@ struct Event {
     Kind kind = Kind::message;
     bool binary = false;  // message only
     Payload payload;      // message/ping/pong (expected side); mark: payload.text = name
-    // Matching: kind, binary flag and exact bytes (sizes + SHA-1 for large payloads).
+    // Matching: kind, binary flag and exact bytes (for a received payload too large to
+    // keep: its size and SHA-256, payload_digest.h).
 };
 
 // The opening handshake a case sends, when it is not the default version 13 request.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "harness/cases/payload_digest.h"
 #include "harness/codec/ascii.h"
 #include "harness/codec/http_head.h"
 
@@ -70,6 +71,10 @@ bool event_matches(const cases::Event& want, const ObservedEvent& got) {
     if (to_observed(want.kind) != got.kind) return false;
     if (want.kind == cases::Event::Kind::mark) return want.payload.text == got.payload;
     if (want.kind == cases::Event::Kind::message && want.binary != got.binary) return false;
+    if (got.payload.size() < got.size) {  // cut on arrival: matched by size and digest
+        return !got.digest.empty() && want.payload.size() == got.size &&
+               cases::digest_of(want.payload) == got.digest;
+    }
     return want.payload.matches(got.payload);
 }
 
@@ -366,10 +371,12 @@ bool untolerated_violation(const cases::Case& c, const Observation& obs) {
                                                         obs.peer_violation_kind) == tolerated.end();
 }
 
-void judge_close(const cases::Case& c, const Observation& obs, cases::Role under_test,
-                 Judgement& j) {
+// `refusal_allowed`: the handshake did not complete and an expectation that allows that
+// (a refused handshake) matched, so there was no connection whose close could be judged.
+void judge_close(const cases::Case& c, const Observation& obs, cases::Role under_test, Judgement& j,
+                 bool refusal_allowed = false) {
     const auto& want = c.expect_close;
-    if (want.not_applicable) {
+    if (want.not_applicable || (refusal_allowed && !obs.handshake.completed)) {
         // Handshake cases: what matters is the answer to the request; how the connection
         // ends afterwards is not what the case checks.
         j.behavior_close = verdict::ok;
@@ -442,8 +449,12 @@ void judge_close(const cases::Case& c, const Observation& obs, cases::Role under
         j.behavior_close = verdict::failed_by_client;
         j.result_close =
             obs.peer_violation.empty()
-                ? "wsspec had to drop the TCP connection; the server should close it (RFC 6455 "
-                  "7.1.1)."
+                ? (obs.timed_out && !obs.close_received && !obs.closed_by_me
+                       ? "The server sent no Close frame and kept the connection open until "
+                         "wsspec dropped it at the case timeout; it should have failed the "
+                         "connection (and then closed TCP, RFC 6455 7.1.1)."
+                       : "wsspec had to drop the TCP connection; the server should close it "
+                         "(RFC 6455 7.1.1).")
                 : "The server sent what wsspec had to refuse (" + obs.peer_violation +
                       "), so wsspec dropped the TCP connection; the server should have closed "
                       "it after a valid closing handshake (RFC 6455 7.1.1).";
@@ -602,6 +613,7 @@ Judgement judge_conversation(const cases::Case& c, const Observation& obs, cases
     }
 
     std::string first_mismatch;
+    bool refusal_allowed = false;
     for (const auto& e : c.expect) {
         if (e.handshake) {
             const std::string why = handshake_mismatch(*e.handshake, obs.handshake);
@@ -620,6 +632,7 @@ Judgement judge_conversation(const cases::Case& c, const Observation& obs, cases
             continue;
         }
         j.behavior = e.verdict;
+        refusal_allowed = !obs.handshake.completed;
         // The case's note says why this outcome gets this verdict; what was observed follows,
         // so the reason never claims more than the wire log shows.
         j.result = e.note.empty() ? "Actual events match at least one expected." : e.note;
@@ -639,7 +652,7 @@ Judgement judge_conversation(const cases::Case& c, const Observation& obs, cases
         }
         if (obs.timed_out && !obs.timeout_note.empty()) j.result += " (" + obs.timeout_note + ")";
     }
-    judge_close(close_case, obs, under_test, j);
+    judge_close(close_case, obs, under_test, j, refusal_allowed);
     // RFC 8441 cases: what the HTTP/2 layer checked on streams beside the case's own.
     if (!obs.h2_failures.empty()) {
         std::string all;

@@ -18,6 +18,9 @@ struct ObservedEvent {
     bool binary = false;
     std::string payload;     // the bytes (mark: its name); only a prefix once judged
     std::uint64_t size = 0;  // the full payload size (payload may be cut after judging)
+    // When `payload` was cut on arrival (past the session's byte budget): the whole
+    // payload's digest (cases::digest_of), so the judge can still match it.
+    std::string digest;
     // pong: it answers no Ping we sent and had not seen answered (RFC 6455 5.5.3: a Pong MAY
     // be sent unsolicited, as a heartbeat). Every ping in the trace is the peer's own.
     bool unsolicited = false;

@@ -4,6 +4,7 @@
 
 #include <thread>
 
+#include "harness/cases/payload_digest.h"
 #include "harness/peer/asio_transport.h"
 #include "harness/peer/case_session.h"
 
@@ -113,6 +114,9 @@ TEST(CaseSessionBudgetTest, CutsPayloadsBeyondTheEventByteBudget) {
     EXPECT_EQ(obs.events[1].payload, "abcde");
     EXPECT_EQ(obs.events[1].size, 10U);  // the size it had on the wire
     EXPECT_EQ(obs.dropped.event_bytes, 5U);
+    // The cut one keeps the whole payload's digest, so an expected payload still matches.
+    EXPECT_TRUE(obs.events[0].digest.empty());
+    EXPECT_EQ(obs.events[1].digest, cases::digest_of("abcdefghij"));
 }
 
 TEST(CaseSessionBudgetTest, WireLogStopsAtItsEntryBudget) {

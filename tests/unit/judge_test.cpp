@@ -3,6 +3,8 @@
 // (OK, WRONG CODE, UNCLEAN, FAILED BY CLIENT, FAILED), in both roles, with the reasons.
 #include "harness/oracle/judge.h"
 
+#include "harness/cases/payload_digest.h"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -258,6 +260,25 @@ TEST(Judge, ServerThatLeavesTcpToUsIsFailedByClient) {
     const Judgement j = judge(echo_case(), o, Role::server);
     EXPECT_EQ(j.behavior_close, verdict::failed_by_client);
     EXPECT_THAT(j.result_close, HasSubstr("the server should close it (RFC 6455 7.1.1)"));
+}
+
+TEST(Judge, ServerThatNeverFailsTheConnectionIsToldSo) {
+    // pmd.3.14 against a server whose inflate error escaped its frame loop: no events (what
+    // the case expects), but no Close and no TCP close either until the case timeout.
+    cases::Case c;
+    c.expect = {alternative("OK", {}, "failed the connection")};
+    c.expect_close.closed_by_me = false;
+    c.expect_close.codes = {1007};
+    c.expect_close.require_clean = false;
+    Observation o;
+    o.handshake.attempted = o.handshake.completed = true;
+    o.handshake.status = 101;
+    o.timed_out = true;
+    o.dropped_by_me = true;
+    const Judgement j = judge(c, o, Role::server);
+    EXPECT_EQ(j.behavior_close, verdict::failed_by_client);
+    EXPECT_THAT(j.result_close, HasSubstr("sent no Close frame and kept the connection open"));
+    EXPECT_FALSE(passed(j, false));
 }
 
 TEST(Judge, WsspecClosingTcpIsRightWhenTestingAClient) {
@@ -653,6 +674,56 @@ TEST(Judge, RefusalMatchingAnAlternativeGetsItsVerdict) {
     EXPECT_EQ(j.behavior_close, verdict::ok);
     EXPECT_EQ(j.result_close,
               "No WebSocket connection was opened, so there was no closing handshake to judge.");
+}
+
+TEST(Judge, AllowedRefusalSkipsTheCloseOfACaseThatJudgesItsUpgradedConnection) {
+    // pmd.4.5: an upgraded connection must close cleanly with 1000, but a refusal the case
+    // allows (NON-STRICT 4xx) opened no connection: its close is not judged.
+    cases::Case c = handshake_case();
+    c.expect_close = {};
+    c.expect_close.closed_by_me = true;
+    c.expect_close.codes = {1000};
+    const Judgement refused = judge(c, handshake_answer(400, {}), Role::server);
+    EXPECT_EQ(refused.behavior, verdict::non_strict);
+    EXPECT_EQ(refused.behavior_close, verdict::ok);
+    EXPECT_EQ(refused.result_close,
+              "No WebSocket connection was opened, so there was no closing handshake to judge.");
+    // A refusal no alternative allows still fails both.
+    const Judgement server_error = judge(c, handshake_answer(500, {}), Role::server);
+    EXPECT_EQ(server_error.behavior, verdict::failed);
+    EXPECT_EQ(server_error.behavior_close, verdict::failed);
+}
+
+TEST(Judge, MessageCutOnArrivalIsMatchedByItsDigest) {
+    // pmd.3.23 expects a 128 MiB echo, more than a session keeps: the event holds a prefix,
+    // its size and the whole payload's digest.
+    cases::Payload zeros;
+    zeros.kind = cases::Payload::Kind::pattern;
+    zeros.bytes = std::string(1, '\0');
+    zeros.length = 3 * 1024 * 1024 + 7;
+    cases::Case c = echo_case();
+    cases::Event want;
+    want.kind = cases::Event::Kind::message;
+    want.binary = true;
+    want.payload = zeros;
+    c.expect = {alternative("OK", {want}, "echoed")};
+    const std::string whole = zeros.materialize();
+    ObservedEvent got = message(whole.substr(0, 1024));
+    got.binary = true;
+    got.size = whole.size();
+    got.digest = cases::digest_of(whole);
+    EXPECT_EQ(judge(c, clean_close(Role::server, {got}), Role::server).behavior, verdict::ok);
+
+    ObservedEvent changed = got;  // one octet differs past the kept prefix
+    std::string other = whole;
+    other[2 * 1024 * 1024] = '\1';
+    changed.digest = cases::digest_of(other);
+    EXPECT_EQ(judge(c, clean_close(Role::server, {changed}), Role::server).behavior,
+              verdict::failed);
+    ObservedEvent no_digest = got;  // cut without a digest: nothing to match it by
+    no_digest.digest.clear();
+    EXPECT_EQ(judge(c, clean_close(Role::server, {no_digest}), Role::server).behavior,
+              verdict::failed);
 }
 
 TEST(Judge, BytesAfterARefusedClientHandshakeAreNotJudgedAsFrames) {

@@ -79,7 +79,8 @@ message defects act only on connections where permessage-deflate was agreed):
   no-size-limit         inflates without the --max-message-size limit (no 1009; an
                         internal cap of 256 MiB drops the TCP connection to stay safe):
                         RFC 6455 7.4.1 / 10.4 (1009, protection against a message that
-                        inflates far beyond its wire size, RFC 7692 8.1).
+                        inflates far beyond its wire size, RFC 7692 8.1). No catalog case
+                        fails on it: pmd.3.23's 128 MiB echo is an allowed answer.
   rsv1-uncompressed     sets RSV1 on echoes but sends their payload uncompressed: RFC 7692
                         6.1 and 6.2 (RSV1 means the payload is DEFLATE data; the client
                         inflates garbage or fails).
