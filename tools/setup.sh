@@ -13,7 +13,7 @@ packages=(
   libnghttp2-dev pkg-config
   # real peers and consumers used by the tests
   python3-websockets python3-aiohttp python3-tornado python3-jsonschema chromium xmlstarlet time
-  nghttp2-proxy python3-hypercorn python3-h2 python3-wsproto haproxy
+  nghttp2-proxy python3-hypercorn python3-h2 python3-wsproto haproxy python3-autobahn
   # packaging test (cpack .deb, man page)
   dpkg-dev groff-base
 )

@@ -3,11 +3,12 @@
 #
 #   tools/peers/start_peer.sh NAME PORT [EXTRA ARGS...]
 #
-# NAME: python-websockets | python-aiohttp | python-tornado | node-ws | beast  (HTTP/1.1)
+# NAME: python-websockets | python-aiohttp | python-tornado | python-autobahn | node-ws | beast
+#       (HTTP/1.1)
 #       hypercorn | node-http2                                            (HTTP/2, h2c, RFC 8441)
 # PORT: TCP port on 127.0.0.1
 # EXTRA ARGS are passed to the server (e.g. --deflate for node-ws, beast,
-# python-aiohttp and python-tornado; --no-deflate or --ping-interval 0 for
+# python-aiohttp, python-tornado and python-autobahn; --no-deflate or --ping-interval 0 for
 # python-websockets).
 #
 # Waits (at most 10 s) until the server printed "listening on ..." or the
@@ -26,7 +27,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 
 if [[ $# -lt 2 ]]; then
-  echo "usage: $0 python-websockets|python-aiohttp|python-tornado|node-ws|beast|hypercorn|node-http2 PORT [extra server args]" >&2
+  echo "usage: $0 python-websockets|python-aiohttp|python-tornado|python-autobahn|node-ws|beast|hypercorn|node-http2 PORT [extra server args]" >&2
   exit 2
 fi
 name="$1"
@@ -46,6 +47,9 @@ case "$name" in
     ;;
   python-tornado)
     cmd=(/usr/bin/python3 "$here/python_tornado_server.py" --host 127.0.0.1 --port "$port")
+    ;;
+  python-autobahn)
+    cmd=(/usr/bin/python3 "$here/python_autobahn_server.py" --host 127.0.0.1 --port "$port")
     ;;
   node-ws)
     cmd=("${NODE:-node}" "$here/node_ws_server.js" --host 127.0.0.1 --port "$port")
@@ -68,7 +72,7 @@ case "$name" in
     cmd=("$bin" --host 127.0.0.1 --port "$port")
     ;;
   *)
-    echo "start_peer.sh: unknown peer '$name' (python-websockets | python-aiohttp | python-tornado | node-ws | beast | hypercorn | node-http2)" >&2
+    echo "start_peer.sh: unknown peer '$name' (python-websockets | python-aiohttp | python-tornado | python-autobahn | node-ws | beast | hypercorn | node-http2)" >&2
     exit 2
     ;;
 esac
