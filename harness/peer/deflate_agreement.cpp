@@ -93,21 +93,27 @@ ServerDeflateAnswer scripted_answer(const cases::DeflateCase& d,
         a.element.clear();
         return a;
     }
-    if (judged.ok()) {
-        a.params = judged.agreed;
-        a.summary = "answered \"" + a.element + "\" (fits the client's offer)";
-        return a;
-    }
-    a.client_must_refuse = true;
-    a.summary = "answered \"" + a.element + "\", which a client MUST refuse (RFC 7692 " +
-                std::string(judged.error.rfc_section) + "): " + judged.error.reason;
-    // Should the client go on anyway, read its frames as the element says, so what it
-    // sends is judged against the answer it took.
+    // The client's frames are read as the element says, not as its offer hinted: an
+    // offered client_no_context_takeover or client_max_window_bits=N that the answer leaves
+    // out is a hint this server ignored, which RFC 7692 lets it do ("the server may either
+    // ignore the parameter or use the parameter [...] by including the
+    // "client_no_context_takeover" extension parameter in the corresponding extension
+    // negotiation response", 7.1.1.2; the same for the window, 7.1.2.2), so a client that
+    // keeps its context after such a hint breaks no MUST.
     codec::PerMessageDeflateOffer permissive;
     permissive.client_max_window_bits = true;
     const std::vector<codec::PerMessageDeflateOffer> any{permissive};
-    const codec::ClientNegotiation lenient = codec::check_permessage_deflate_response(answer, any);
-    if (lenient.ok()) a.params = lenient.agreed;
+    const codec::ClientNegotiation as_written =
+        codec::check_permessage_deflate_response(answer, any);
+    if (as_written.ok()) a.params = as_written.agreed;
+    if (judged.ok()) {
+        a.summary = "answered \"" + a.element + "\" (fits the client's offer)";
+        return a;
+    }
+    // Should the client go on anyway, what it sends is judged against the answer it took.
+    a.client_must_refuse = true;
+    a.summary = "answered \"" + a.element + "\", which a client MUST refuse (RFC 7692 " +
+                std::string(judged.error.rfc_section) + "): " + judged.error.reason;
     return a;
 }
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # permessage-deflate (RFC 7692) against real third-party clients that offer it, each run by
 # its Autobahn-style fuzzingserver driver (tools/peers/): python-websockets and node ws
-# (they offer it by default), aiohttp and Tornado (with --deflate). wsspec test-client acts
+# (they offer it by default), aiohttp, Tornado and Autobahn|Python (with --deflate). wsspec test-client acts
 # as the server and answers each case's offer as the case says (Autobahn 12.*/13.* accept
 # policies, wsspec's pmdc.* scripted answers). The set of cases that do not pass must equal
 # reports/samples/deflate/clients/<client>/expected-failures.txt, which
@@ -22,7 +22,7 @@ peers=$SRC/tools/peers
 
 clients=("$@")
 if ((${#clients[@]} == 0)); then
-  clients=(python-aiohttp python-tornado)
+  clients=(python-aiohttp python-tornado python-autobahn)
   # python-websockets and node ws offer permessage-deflate by default, so
   # test_client_mode.sh already runs their pmdc.*; the full run takes them too.
   [[ "${WSSPEC_DEFLATE_FULL:-0}" == 1 ]] && clients=(python-websockets node-ws "${clients[@]}")
@@ -47,6 +47,7 @@ driver_for() {
     node-ws) echo "${NODE:-node} '$peers/node_ws_client.js' --url {url} --agent $1 --quiet" ;;
     python-aiohttp) echo "/usr/bin/python3 '$peers/python_aiohttp_client.py' --url {url} --agent $1 --quiet --deflate" ;;
     python-tornado) echo "/usr/bin/python3 '$peers/python_tornado_client.py' --url {url} --agent $1 --quiet --deflate --read-timeout 5" ;;
+    python-autobahn) echo "/usr/bin/python3 '$peers/python_autobahn_client.py' --url {url} --agent $1 --quiet --deflate" ;;
     *) fail "unknown client $1" ;;
   esac
 }

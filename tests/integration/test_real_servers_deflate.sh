@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # permessage-deflate (RFC 7692) against real third-party echo servers with compression on:
-# python-websockets (on by default), node ws, Boost.Beast, aiohttp and Tornado (each with
-# --deflate, tools/peers/README.md). The set of cases that do not pass must equal
+# python-websockets (on by default), node ws, Boost.Beast, aiohttp, Tornado and
+# Autobahn|Python (each with --deflate, tools/peers/README.md). The set of cases that do not pass must equal
 # reports/samples/deflate/servers/<server>/expected-failures.txt, which
 # reports/samples/deflate/README.md explains case by case against the RFC.
 #
@@ -20,7 +20,7 @@ source "$(dirname "$0")/server_test_lib.sh"
 
 servers=("$@")
 if ((${#servers[@]} == 0)); then
-  servers=(node-ws beast python-aiohttp python-tornado)
+  servers=(node-ws beast python-aiohttp python-tornado python-autobahn)
   # python-websockets negotiates by default, so test_real_servers.sh already runs its pmd.*
   # against the same list's ids; the full run takes it too.
   [[ "${WSSPEC_DEFLATE_FULL:-0}" == 1 ]] && servers=(python-websockets "${servers[@]}")

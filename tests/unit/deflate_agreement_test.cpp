@@ -72,6 +72,28 @@ TEST(DeflateAgreementTest, AScriptedResponseThatFitsIsHeldTo) {
     EXPECT_FALSE(a.client_must_refuse);
 }
 
+TEST(DeflateAgreementTest, HintsOfTheOfferThatTheResponseLeavesOutAreIgnored) {
+    // Autobahn|Python offers client_no_context_takeover and keeps its context when the
+    // answer is a bare permessage-deflate: the server ignored the hint (RFC 7692 7.1.1.2),
+    // so wsspec keeps the client's context too; the same for a window hint (7.1.2.2).
+    const std::vector<std::string> hinting = {
+        "permessage-deflate; client_no_context_takeover; client_max_window_bits=10"};
+    cases::Case c = deflate_case();
+    c.permessage_deflate->response = "permessage-deflate";
+    const ServerDeflateAnswer a = answer_deflate_offers(c, hinting);
+    ASSERT_TRUE(a.params);
+    EXPECT_FALSE(a.params->client_no_context_takeover);
+    EXPECT_EQ(a.params->client_max_window_bits, 15);
+    EXPECT_FALSE(a.client_must_refuse);
+    // Answered, they bind.
+    c.permessage_deflate->response =
+        "permessage-deflate; client_no_context_takeover; client_max_window_bits=10";
+    const ServerDeflateAnswer b = answer_deflate_offers(c, hinting);
+    ASSERT_TRUE(b.params);
+    EXPECT_TRUE(b.params->client_no_context_takeover);
+    EXPECT_EQ(b.params->client_max_window_bits, 10);
+}
+
 TEST(DeflateAgreementTest, AScriptedResponseAClientMustRefuseSaysWhy) {
     cases::Case c = deflate_case();
     c.permessage_deflate->response = "permessage-deflate; x_unknown=1";

@@ -52,14 +52,16 @@ def echo_steps(payload, binary=False, answer_ms=ANSWER_MS):
 
 def negotiation_case(cid, description, rfc, requirement, headers, payload=CHECK,
                      declined=None, refused=None, agreed_note=None, answer_ms=ANSWER_MS,
-                     judge_close=False):
+                     plain_offer=False):
     """The server answers the offers in `headers`: with `refused`, header values written one
     line each; otherwise the elements of offer_extensions (one header, joined by commas).
     Accepting makes wsspec hold the answer against the offers (RFC 7692 7); a compressed
     message must then be echoed. `declined` / `refused`: (verdict, note) for a 101 without
     permessage-deflate / a 4xx, or None when that outcome matches nothing (FAILED; a decline
-    without either is UNIMPLEMENTED). `judge_close`: with `refused`, still expect the clean
-    1000 close of an upgraded connection (the judge skips it after an allowed refusal)."""
+    without either is UNIMPLEMENTED). `plain_offer`: a valid offer that a server may refuse
+    (`refused`) but need not: it still goes out as offer_extensions, so the case also runs
+    over HTTP/2 (cases that edit the request are HTTP/1.1 only), and the clean 1000 close
+    of an upgraded connection is judged (the judge skips it after an allowed refusal)."""
     echo = [ev_message(payload)]
     # Without an allowed decline, a decline leaves the case UNIMPLEMENTED (a server without
     # permessage-deflate); the judge does so only when no alternative matches the handshake.
@@ -71,9 +73,10 @@ def negotiation_case(cid, description, rfc, requirement, headers, payload=CHECK,
     kw = {}
     if refused:
         expects.append(expect(refused[0], None, refused[1], REFUSED))
+    if refused and not plain_offer:
         kw["handshake"] = offer_headers(*headers)
-        close_expectation = CLEAN_NORMAL_CLOSE if judge_close else {
-            "closed_by_me": False, "codes": [], "require_clean": False, "not_applicable": True}
+        close_expectation = {"closed_by_me": False, "codes": [], "require_clean": False,
+                             "not_applicable": True}
         kw["timeout_ms"] = HANDSHAKE_CASE_MS
     else:
         kw["offer_extensions"] = list(headers)
@@ -532,7 +535,7 @@ def group_pmd_4():
                       "window it does not support)"),
             refused=("NON-STRICT", REFUSED_NOTE),
             agreed_note="accepted, and the echo stays within the agreed window",
-            judge_close=True)
+            plain_offer=True)
 
     c.append(window_case(
         "Offer server_max_window_bits=9 and send a message that repeats a 600-octet block; "
