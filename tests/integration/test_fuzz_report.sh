@@ -156,38 +156,44 @@ wait_pid_gone "$server_pid" 5 || { kill "$server_pid"; fail "after a second Ctrl
 # 4c. The -j parent killed outright (SIGKILL, no chance to pass anything on): its workers
 # notice, stop as after Ctrl-C and write their own reports instead of fuzzing on alone. (The
 # kernel may tell a worker more than once that its parent died; it must still write.)
-"$WSSPEC" fuzz-server "$SERVE_URL" --time 120 --seed 2 --timeout 500 -j 2 \
-  --report-dir "$work/orphans" >"$work/orphans.out" 2>&1 &
-pid=$!
-started_pids+=("$pid")
-fuzzing jobs "$work/orphans" || { cat "$work/orphans.out" >&2; fail "-j 2 (orphans): no progress"; }
-workers=$(pgrep -P "$pid" | tr '\n' ' ' || true)
-[[ -n "$workers" ]] || { cat "$work/orphans.out" >&2; fail "-j 2: no workers to be seen"; }
+# start_jobs_run NAME SEED: a -j 2 run against serve in the background, once both workers
+# fuzz; sets pid (the parent) and workers (their pids).
+start_jobs_run() {
+  "$WSSPEC" fuzz-server "$SERVE_URL" --time 120 --seed "$2" --timeout 500 -j 2 \
+    --report-dir "$work/$1" >"$work/$1.out" 2>&1 &
+  pid=$!
+  started_pids+=("$pid")
+  fuzzing jobs "$work/$1" || { cat "$work/$1.out" >&2; fail "-j 2 ($1): no progress"; }
+  workers=$(pgrep -P "$pid" | tr '\n' ' ' || true)
+  [[ -n "$workers" ]] || { cat "$work/$1.out" >&2; fail "-j 2 ($1): no workers to be seen"; }
+}
+
+# check_workers_interrupted NAME: each worker wrote the report of an interrupted run.
+check_workers_interrupted() {
+  local n
+  for n in 1 2; do
+    if ! python3 - "$work/$1/worker-$n/fuzz.json" <<'PY'; then
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["interrupted"] is True and r["duration_s"] < 60, (r["interrupted"], r["duration_s"])
+PY
+      cat "$work/$1/worker-$n/fuzz.log" >&2
+      fail "$1: worker $n wrote no report of an interrupted run"
+    fi
+  done
+}
+
+start_jobs_run orphans 2
 kill -KILL "$pid"
 wait "$pid" 2>/dev/null || true
 for worker in $workers; do
   wait_pid_gone "$worker" 20 || { kill "$worker"; fail "worker $worker fuzzes on after its -j parent was killed"; }
 done
-for n in 1 2; do
-  if ! python3 - "$work/orphans/worker-$n/fuzz.json" <<'PY'; then
-import json, sys
-r = json.load(open(sys.argv[1]))
-assert r["interrupted"] is True and r["duration_s"] < 60, (r["interrupted"], r["duration_s"])
-PY
-    cat "$work/orphans/worker-$n/fuzz.log" >&2
-    fail "orphaned worker $n: its fuzz.json"
-  fi
-done
+check_workers_interrupted orphans
 
 # 4d. The signal a worker takes as "the parent is gone" (SIGHUP), three times at once: one
 # stop, not the exit without a report that a second Ctrl-C means; the parent, alive, merges.
-"$WSSPEC" fuzz-server "$SERVE_URL" --time 120 --seed 3 --timeout 500 -j 2 \
-  --report-dir "$work/hups" >"$work/hups.out" 2>&1 &
-pid=$!
-started_pids+=("$pid")
-fuzzing jobs "$work/hups" || { cat "$work/hups.out" >&2; fail "-j 2 (hups): no progress"; }
-workers=$(pgrep -P "$pid" | tr '\n' ' ' || true)
-[[ -n "$workers" ]] || { cat "$work/hups.out" >&2; fail "-j 2 (hup): no workers to be seen"; }
+start_jobs_run hups 3
 for worker in $workers; do
   kill -HUP "$worker" && kill -HUP "$worker" && kill -HUP "$worker"
 done
@@ -197,10 +203,7 @@ wait "$pid"
 status=$?
 set -e
 ((status == 1)) || { cat "$work/hups.out" >&2; fail "-j 2, workers hung up: expected exit 1 (findings), got $(describe_status $status)"; }
-for n in 1 2; do
-  grep -q '"interrupted": true' "$work/hups/worker-$n/fuzz.json" ||
-    { cat "$work/hups/worker-$n/fuzz.log" >&2; fail "worker $n after three SIGHUPs: no report of an interrupted run"; }
-done
+check_workers_interrupted hups
 
 # 5. Rendered again from fuzz.json; fuzz reports are not merged.
 "$WSSPEC" report --from "$work/judge/fuzz.json" --report-dir "$work/again" >"$work/again.out" 2>&1 ||
