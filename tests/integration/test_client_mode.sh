@@ -100,6 +100,24 @@ else
   echo "SKIP: node or tools/node_modules/ws missing (tools/setup.sh installs them)"
 fi
 
+echo "== Chromium (a real browser; headless, its own WebSocket in a page)"
+# The page is about:blank, whose handshakes carry "Origin: null": allowed explicitly. The
+# cases that do not pass must be exactly reports/samples/clients/chromium/expected-failures.txt.
+[[ -x /usr/bin/chromium && -d "$source_dir/tools/node_modules/playwright-core" ]] ||
+  fail "chromium or tools/node_modules/playwright-core missing (tools/setup.sh installs them)"
+run_client_mode chromium 1 --exclude '9.*,12.*,13.*' --allowed-origin null \
+  --exec "node '$peers/chromium_client.js' --url {url} --agent chromium --quiet"
+python3 "$source_dir/tests/integration/results_summary.py" "$work/chromium/wsspec.json" \
+  chromium --failed-out "$work/chromium.failed" >"$work/chromium.summary"
+if [[ "${WSSPEC_UPDATE_SAMPLES:-0}" == 1 ]]; then
+  cp "$work/chromium.summary" "$source_dir/reports/samples/clients/chromium/summary.txt"
+fi
+expected=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' \
+  "$source_dir/reports/samples/clients/chromium/expected-failures.txt" | sort)
+[ "$expected" = "$(sort "$work/chromium.failed")" ] ||
+  fail "chromium: not passed: $(sort "$work/chromium.failed" | tr '\n' ' '); expected: $(echo $expected)"
+grep "cases passed" "$work/chromium.out"
+
 # aiohttp and Tornado break a few client MUSTs; the cases that do not pass must be exactly
 # reports/samples/clients/<name>/expected-failures.txt (a new one is a regression of
 # wsspec or of the library, a missing one a stale list). Autobahn|Python's list is empty.
