@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # Acceptance: the catalog (without the long 9.* cases, except the three smallest of 9.1 and
-# 9.2) against real third-party echo servers: python-websockets, aiohttp, Tornado and
-# Autobahn|Python (Debian), node ws (npm) and Boost.Beast (tools/peers/). The set of cases that do not pass must equal the list kept in
+# 9.2) against real third-party echo servers: python-websockets, aiohttp, Tornado,
+# Autobahn|Python and hypercorn (wsproto) (Debian), node ws (npm) and Boost.Beast
+# (tools/peers/). The set of cases that do not pass must equal the list kept in
 # reports/samples/servers/<server>/expected-failures.txt (one id a line, # comments; ideally empty):
 # a new failure is a regression of wsspec (or of the library), a missing one a stale list.
 # reports/samples/servers/README.md explains every listed case against the RFC.
 #
 #   bash test_real_servers.sh path/to/wsspec BUILD_DIR [SERVER...]
 #
-# SERVER: python-websockets, node-ws, beast, python-aiohttp, python-tornado, python-autobahn
-# (default: all).
+# SERVER: python-websockets, node-ws, beast, python-aiohttp, python-tornado, python-autobahn,
+# hypercorn (default: all).
 # The summaries go to BUILD_DIR/real-servers-test/<server>/summary.txt; with
 # WSSPEC_UPDATE_SAMPLES=1 they are also copied to reports/samples/servers/<server>/ with the full wsspec.json (commit them).
 # The beast binary: $BEAST_ECHO_SERVER, else BUILD_DIR/tools/peers/beast_echo_server.
@@ -20,7 +21,8 @@ shift 2
 source "$(dirname "$0")/server_test_lib.sh"
 
 servers=("$@")
-((${#servers[@]})) || servers=(python-websockets node-ws beast python-aiohttp python-tornado python-autobahn)
+((${#servers[@]})) ||
+  servers=(python-websockets node-ws beast python-aiohttp python-tornado python-autobahn hypercorn)
 # Every server case except the long 9.* runs; the three smallest of 9.1 and 9.2 stay.
 exclude='9.1.4,9.1.5,9.1.6,9.2.4,9.2.5,9.2.6,9.3.*,9.4.*,9.5.*,9.6.*,9.7.*,9.8.*,12.*,13.*'
 
