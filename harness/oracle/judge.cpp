@@ -449,7 +449,7 @@ void judge_close(const cases::Case& c, const Observation& obs, cases::Role under
         j.behavior_close = verdict::failed_by_client;
         j.result_close =
             obs.peer_violation.empty()
-                ? (obs.timed_out && !obs.close_received && !obs.closed_by_me
+                ? (obs.open_at_deadline && !obs.close_received && !obs.closed_by_me
                        ? "The server sent no Close frame and kept the connection open until "
                          "wsspec dropped it at the case timeout; it should have failed the "
                          "connection (and then closed TCP, RFC 6455 7.1.1)."
@@ -460,7 +460,18 @@ void judge_close(const cases::Case& c, const Observation& obs, cases::Role under
                       "it after a valid closing handshake (RFC 6455 7.1.1).";
         return;
     }
-    // 5. When testing a client, a rule it broke made wsspec fail the connection: the wrong
+    // 5. When testing a client that had to fail the connection: no Close and no TCP close
+    // until the case timeout is not failing it. (wsspec, the server, closes TCP first
+    // anyway, RFC 6455 7.1.1, so dropped_by_me alone says nothing here.)
+    if (under_test == cases::Role::client && !want.closed_by_me && obs.open_at_deadline &&
+        !obs.close_received && !obs.failed_by_me) {
+        j.behavior_close = verdict::failed;
+        j.result_close =
+            "The client sent no Close frame and kept the connection open until wsspec dropped "
+            "it at the case timeout; it should have failed the connection (RFC 6455 7.1.7).";
+        return;
+    }
+    // 6. When testing a client, a rule it broke made wsspec fail the connection: the wrong
     // endpoint failed it (Autobahn's FAILED), whatever else matched. (A server is already
     // FAILED BY CLIENT above, since wsspec then drops TCP.)
     if (under_test == cases::Role::client && untolerated_violation(c, obs)) {

@@ -140,6 +140,8 @@ struct Observation {
     std::string peer_violation;       // that rule, in words
     std::string peer_violation_kind;  // its codec::error_kind_name, e.g. "invalid_close_code"
     bool peer_closed_tcp = false;
+    // The case reached its timeout with the TCP connection still open (wsspec dropped it).
+    bool open_at_deadline = false;
     bool timed_out = false;  // some wait ran into its deadline
     std::string timeout_note;
 

@@ -703,6 +703,7 @@ void CaseSession::finish() {
             obs_.timed_out = true;
             obs_.timeout_note = "the peer did not close the connection within the case timeout";
         }
+        obs_.open_at_deadline = true;
         drop("case timeout reached with the connection still open");
     }
     // Let the aborted operations run their handlers before this object goes away.

@@ -274,11 +274,24 @@ TEST(Judge, ServerThatNeverFailsTheConnectionIsToldSo) {
     o.handshake.attempted = o.handshake.completed = true;
     o.handshake.status = 101;
     o.timed_out = true;
+    o.open_at_deadline = true;
     o.dropped_by_me = true;
     const Judgement j = judge(c, o, Role::server);
     EXPECT_EQ(j.behavior_close, verdict::failed_by_client);
     EXPECT_THAT(j.result_close, HasSubstr("sent no Close frame and kept the connection open"));
     EXPECT_FALSE(passed(j, false));
+    // The same silence from a client (pmdc.3.6 against a client that ignored corrupt DEFLATE
+    // data): wsspec, the server, drops TCP in any case, so only the deadline tells; FAILED.
+    const Judgement client = judge(c, o, Role::client);
+    EXPECT_EQ(client.behavior_close, verdict::failed);
+    EXPECT_THAT(client.result_close, HasSubstr("The client sent no Close frame"));
+    EXPECT_FALSE(passed(client, false));
+    // A client that failed the connection in time passes, with wsspec closing TCP after it.
+    Observation failed_in_time = o;
+    failed_in_time.open_at_deadline = failed_in_time.timed_out = false;
+    failed_in_time.close_received = failed_in_time.close_sent = true;
+    failed_in_time.remote_close_code = 1007;
+    EXPECT_EQ(judge(c, failed_in_time, Role::client).behavior_close, verdict::ok);
 }
 
 TEST(Judge, WsspecClosingTcpIsRightWhenTestingAClient) {
