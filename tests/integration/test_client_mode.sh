@@ -100,49 +100,44 @@ else
   echo "SKIP: node or tools/node_modules/ws missing (tools/setup.sh installs them)"
 fi
 
-echo "== Chromium (a real browser; headless, its own WebSocket in a page)"
-# The page is about:blank, whose handshakes carry "Origin: null": allowed explicitly. The
-# cases that do not pass must be exactly reports/samples/clients/chromium/expected-failures.txt.
-[[ -x /usr/bin/chromium && -d "$source_dir/tools/node_modules/playwright-core" ]] ||
-  fail "chromium or tools/node_modules/playwright-core missing (tools/setup.sh installs them)"
-run_client_mode chromium 1 --exclude '9.*,12.*,13.*' --allowed-origin null \
-  --exec "node '$peers/chromium_client.js' --url {url} --agent chromium --quiet"
-python3 "$source_dir/tests/integration/results_summary.py" "$work/chromium/wsspec.json" \
-  chromium --failed-out "$work/chromium.failed" >"$work/chromium.summary"
-if [[ "${WSSPEC_UPDATE_SAMPLES:-0}" == 1 ]]; then
-  cp "$work/chromium.summary" "$source_dir/reports/samples/clients/chromium/summary.txt"
-fi
-expected=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' \
-  "$source_dir/reports/samples/clients/chromium/expected-failures.txt" | sort)
-[ "$expected" = "$(sort "$work/chromium.failed")" ] ||
-  fail "chromium: not passed: $(sort "$work/chromium.failed" | tr '\n' ' '); expected: $(echo $expected)"
-grep "cases passed" "$work/chromium.out"
-
-# aiohttp and Tornado break a few client MUSTs; the cases that do not pass must be exactly
-# reports/samples/clients/<name>/expected-failures.txt (a new one is a regression of
-# wsspec or of the library, a missing one a stale list). Autobahn|Python's list is empty.
-for lib in aiohttp tornado autobahn; do
-  echo "== $lib client (Debian python3-$lib)"
-  expected_status=1
-  [[ -z "$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' \
-    "$source_dir/reports/samples/clients/python-$lib/expected-failures.txt")" ]] && expected_status=0
-  run_client_mode "python-$lib" "$expected_status" --exclude '9.*,12.*,13.*' \
-    --exec "/usr/bin/python3 '$peers/python_${lib}_client.py' --url {url} --agent python-$lib --quiet"
-  python3 "$source_dir/tests/integration/results_summary.py" "$work/python-$lib/wsspec.json" \
-    "python-$lib" --failed-out "$work/python-$lib.failed" >"$work/python-$lib.summary"
+# run_listed_client NAME [test-client options...]: runs the client as run_client_mode does;
+# the cases that do not pass must be exactly reports/samples/clients/NAME/expected-failures.txt
+# (a new one is a regression of wsspec or of the library, a missing one a stale list), and
+# the driver must have run every case.
+run_listed_client() {
+  local name=$1 list expected actual expected_status=1
+  shift
+  list="$source_dir/reports/samples/clients/$name/expected-failures.txt"
+  expected=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$list" | sort)
+  [[ -z "$expected" ]] && expected_status=0
+  run_client_mode "$name" "$expected_status" "$@"
+  python3 "$source_dir/tests/integration/results_summary.py" "$work/$name/wsspec.json" \
+    "$name" --failed-out "$work/$name.failed" >"$work/$name.summary"
   if [[ "${WSSPEC_UPDATE_SAMPLES:-0}" == 1 ]]; then
-    cp "$work/python-$lib.summary" "$source_dir/reports/samples/clients/python-$lib/summary.txt"
+    cp "$work/$name.summary" "$source_dir/reports/samples/clients/$name/summary.txt"
   fi
-  expected=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' \
-    "$source_dir/reports/samples/clients/python-$lib/expected-failures.txt" | sort)
-  actual=$(sort "$work/python-$lib.failed")
+  actual=$(sort "$work/$name.failed")
   # A case the driver never ran would drop out of that comparison unnoticed.
   python3 -c 'import json, sys
 not_run = [c["id"] for c in json.load(open(sys.argv[1]))["cases"] if not c["ran"]]
-sys.exit("not run: " + " ".join(not_run) if not_run else 0)' "$work/python-$lib/wsspec.json" ||
-    fail "python-$lib: the driver left cases not run"
-  [ "$expected" = "$actual" ] || fail "python-$lib: not passed: $(echo $actual); expected: $(echo $expected)"
-  grep "cases passed" "$work/python-$lib.out"
+sys.exit("not run: " + " ".join(not_run) if not_run else 0)' "$work/$name/wsspec.json" ||
+    fail "$name: the driver left cases not run"
+  [ "$expected" = "$actual" ] || fail "$name: not passed: $(echo $actual); expected: $(echo $expected)"
+  grep "cases passed" "$work/$name.out"
+}
+
+echo "== Chromium (a real browser; headless, its own WebSocket in a page)"
+# The page is about:blank, whose handshakes carry "Origin: null": allowed explicitly.
+[[ -x /usr/bin/chromium && -d "$source_dir/tools/node_modules/playwright-core" ]] ||
+  fail "chromium or tools/node_modules/playwright-core missing (tools/setup.sh installs them)"
+run_listed_client chromium --exclude '9.*,12.*,13.*' --allowed-origin null \
+  --exec "node '$peers/chromium_client.js' --url {url} --agent chromium --quiet"
+
+# aiohttp and Tornado break a few client MUSTs; Autobahn|Python's list is empty.
+for lib in aiohttp tornado autobahn; do
+  echo "== $lib client (Debian python3-$lib)"
+  run_listed_client "python-$lib" --exclude '9.*,12.*,13.*' \
+    --exec "/usr/bin/python3 '$peers/python_${lib}_client.py' --url {url} --agent python-$lib --quiet"
 done
 
 echo "== endpoints: getCaseCount, getCaseInfo, getCaseStatus (waiting), casetuple, stopServer"
